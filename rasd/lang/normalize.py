@@ -1,0 +1,152 @@
+"""Arabic normalisation for matching, with an offset map back to the raw text.
+
+The raw text is never changed. ``normalize(raw)`` returns a :class:`NormText`: a
+normalised copy plus a map so that any span of the copy can be turned back into a
+span of the raw text (``NormText.raw_span``). Everything that searches text (dedup
+shingles, gazetteer and lexicon matching, numbers) works on the copy and reports raw
+offsets.
+
+What is folded (for matching only):
+
+* diacritics (harakat, shadda, sukun, superscript alef, Quranic marks) and tatweel:
+  removed;
+* invisible marks (ZWNJ, ZWJ, LRM, RLM, ALM, BOM, bidi embeddings and isolates): removed;
+* alef forms أ إ آ ٱ → ا; ى → ي; ة → ه;
+* Arabic-Indic ٠-٩ and Persian ۰-۹ digits → 0-9; Arabic decimal/thousands separators;
+* «» “” „ → ``"``; Arabic comma/semicolon/question mark kept as they are;
+* every white-space character → one space (one for one: runs are not collapsed, so
+  line structure survives);
+* Latin letters → lower case; Arabic presentation forms → their letters (NFKC, which
+  may expand one raw character into several: the map handles it).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+DIACRITICS = "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a" + "".join(
+    chr(c) for c in range(0x064B, 0x0660)) + "\u0670" + "".join(chr(c) for c in range(0x06D6, 0x06EE))
+TATWEEL = "\u0640"
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
+#: characters removed by normalisation; ``COMBINING`` are the ones that belong to the
+#: preceding letter (so a span ending on a letter also takes its marks).
+DELETED = DIACRITICS + TATWEEL + INVISIBLE
+COMBINING = frozenset(DIACRITICS + TATWEEL)
+
+_MAP = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ى": "ي", "ة": "ه",
+    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"',
+    "٫": ".", "٬": ",",
+}
+for _i in range(10):
+    _MAP[chr(0x0660 + _i)] = str(_i)
+    _MAP[chr(0x06F0 + _i)] = str(_i)
+
+_TABLE: dict[int, str | None] = {ord(k): v for k, v in _MAP.items()}
+for _c in DELETED:
+    _TABLE[ord(_c)] = None
+for _c in "\t\n\r\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\x85":
+    _TABLE[ord(_c)] = " " if _c not in "\n\r" else "\n"
+for _c in range(ord("A"), ord("Z") + 1):
+    _TABLE[_c] = chr(_c + 32)
+
+_DELETED_RE = re.compile("[" + re.escape(DELETED) + "]+")
+# presentation forms and other compatibility characters that NFKC expands or changes
+_COMPAT_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+
+
+@dataclass(slots=True)
+class NormText:
+    """A normalised copy of ``raw`` with a piecewise map back to raw offsets.
+
+    ``_bp`` are positions in ``text`` where the shift to raw changes, ``_shift`` the
+    shift (raw index − norm index) from that position on. Identity when both are empty.
+    """
+
+    raw: str
+    text: str
+    _bp: list[int]
+    _shift: list[int]
+    _full: list[int] | None = None  # per-character map, only when NFKC expanded something
+
+    def raw_index(self, i: int) -> int:
+        """Raw index of the normalised character at ``i`` (``len(text)`` → ``len(raw)``)."""
+        if i >= len(self.text):
+            return len(self.raw)
+        if self._full is not None:
+            return self._full[i]
+        k = bisect_right(self._bp, i) - 1
+        return i + (self._shift[k] if k >= 0 else 0)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised span ``[start, end)`` to the raw span that it was read from.
+
+        The raw span starts at the first character and ends after the last one,
+        including the diacritics and tatweel attached to it.
+        """
+        if end <= start:
+            a = self.raw_index(start)
+            return a, a
+        a = self.raw_index(start)
+        b = self.raw_index(end - 1) + 1
+        if self._full is not None:
+            # an expanded character: extend to the end of the raw character
+            while b < len(self.raw) and end < len(self.text) and self._full[end] == b - 1:
+                end += 1
+        raw = self.raw
+        n = len(raw)
+        while b < n and raw[b] in COMBINING:
+            b += 1
+        return a, b
+
+
+def normalize(raw: str) -> NormText:
+    """Normalise ``raw`` for matching; see the module doc for what is folded."""
+    if _COMPAT_RE.search(raw):
+        return _normalize_slow(raw)
+    text = raw.translate(_TABLE)
+    if len(text) == len(raw):
+        return NormText(raw, text, [], [])
+    bp: list[int] = []
+    shift: list[int] = []
+    removed = 0
+    for m in _DELETED_RE.finditer(raw):
+        removed += m.end() - m.start()
+        bp.append(m.end() - removed)  # norm index of the first char after the run
+        shift.append(removed)
+    return NormText(raw, text, bp, shift)
+
+
+def _normalize_slow(raw: str) -> NormText:
+    out: list[str] = []
+    full: list[int] = []
+    for i, ch in enumerate(raw):
+        if _COMPAT_RE.match(ch):
+            rep = unicodedata.normalize("NFKC", ch).translate(_TABLE)
+        else:
+            rep = ch.translate(_TABLE)
+        for c in rep:
+            out.append(c)
+            full.append(i)
+    return NormText(raw, "".join(out), [], [], full)
+
+
+def norm_key(s: str) -> str:
+    """Normalised form of a short string (a lexicon entry, a name) for dictionary keys:
+    folded like :func:`normalize`, then white space collapsed and trimmed."""
+    t = unicodedata.normalize("NFKC", s) if _COMPAT_RE.search(s) else s
+    return " ".join(t.translate(_TABLE).split())
+
+
+_ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+
+
+def arabic_ratio(s: str) -> float:
+    """Share of letters in ``s`` that are Arabic (0 when ``s`` has no letters)."""
+    letters = sum(1 for c in s if c.isalpha())
+    if not letters:
+        return 0.0
+    return len(_ARABIC_LETTER_RE.findall(s)) / letters

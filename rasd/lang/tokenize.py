@@ -1,0 +1,84 @@
+"""Tokens over normalised text, and the proclitics that Arabic glues onto words.
+
+``tokens(nt)`` yields :class:`Token` records whose ``start``/``end`` are offsets into
+the *normalised* text ``nt.text`` (use ``nt.raw_span`` for raw offsets). Punctuation is
+split off («لـ«الشرق الأوسط»» gives ``ل``, ``"``, ``الشرق``, ``الاوسط``, ``"``).
+
+``stems(word)`` lists the readings of a word with its proclitics taken off, longest
+reading first, so that «وبالموصل» matches ``الموصل`` and «لدمشق» matches ``دمشق``:
+each reading is ``(prefix_len, form)`` where ``prefix_len`` characters of the word
+are clitics and ``form`` is what a dictionary should be asked for (for «للموصل» the
+form is ``الموصل``: ``لل`` is ``ل`` + ``ال``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from .normalize import NormText
+
+# A word is a run of letters/digits (Arabic or Latin); anything else is punctuation.
+_TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(slots=True, frozen=True)
+class Token:
+    text: str   # normalised form
+    start: int  # offsets into the normalised text
+    end: int
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+
+def tokens(nt: NormText | str) -> list[Token]:
+    text = nt.text if isinstance(nt, NormText) else nt
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def words(nt: NormText | str) -> list[Token]:
+    text = nt.text if isinstance(nt, NormText) else nt
+    return [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
+# conjunctions, then prepositions; "لل" is ل + the article (its alef is dropped in writing)
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك")
+MIN_STEM = 2
+
+
+def stems(word: str) -> list[tuple[int, str]]:
+    """Readings of a normalised word without its proclitics: ``[(prefix_len, form)]``.
+
+    The word itself comes first; then و/ف, then ب/ل/ك, each optional, and لل → ال.
+    A reading is kept only when at least ``MIN_STEM`` letters remain.
+    """
+    out = [(0, word)]
+    seen = {word}
+
+    def add(plen: int, form: str) -> None:
+        if len(form) >= MIN_STEM and form not in seen:
+            seen.add(form)
+            out.append((plen, form))
+
+    starts = [0]
+    if len(word) > MIN_STEM and word[0] in _CONJ:
+        starts.append(1)
+    for s in starts:
+        rest = word[s:]
+        if s:
+            add(s, rest)
+        if len(rest) > MIN_STEM + 1 and rest.startswith("لل"):
+            add(s + 2, "ال" + rest[2:])
+            continue
+        if len(rest) > MIN_STEM and rest[0] in _PREP:
+            add(s + 1, rest[1:])
+    return out
+
+
+def iter_word_stems(nt: NormText | str) -> Iterator[tuple[Token, list[tuple[int, str]]]]:
+    for t in words(nt):
+        yield t, stems(t.text)

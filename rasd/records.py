@@ -1,0 +1,136 @@
+"""Typed records that flow through the pipeline.
+
+Every span is ``start``/``end`` character offsets into the raw text of the document it
+was read from (see ../shared/docs/export-format.md): ``raw[start:end] == text``.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def text(self, raw: str) -> str:
+        return raw[self.start:self.end]
+
+    def as_dict(self) -> dict[str, int]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(slots=True)
+class Document:
+    """One input document: a file, a JSONL line, a feed entry or a fetched page."""
+
+    id: str                 # doc id: path relative to the input root, JSONL ``id``, entry id/link
+    raw: str                # decoded text exactly as read (HTML for HTML inputs)
+    kind: str               # "text" | "html"
+    source: str             # where it came from: file path, URL, "file.jsonl:12"
+    content_hash: str = ""  # sha256 of raw
+    encoding: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date or datetime, when known
+    fetched: str | None = None    # ISO datetime of reading
+    author: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Article:
+    """One article found in a document: its body as raw-offset paragraph spans."""
+
+    id: str
+    doc: str
+    index: int                      # 1-based position in the document
+    paragraphs: list[Span]
+    title: str | None = None
+    title_span: Span | None = None  # where the title stands in raw, when it does
+    subtitle_span: Span | None = None
+    headings: list[Span] = field(default_factory=list)  # crossheads inside the body
+    author: str | None = None
+    published: str | None = None
+    text_hash: str = ""             # sha1 of the normalised body: exact duplicates
+    n_words: int = 0
+    duplicate_of: str | None = None
+    dedup_cluster: str | None = None
+    story: str | None = None
+
+    def body(self, raw: str, sep: str = "\n") -> str:
+        return sep.join(raw[p.start:p.end] for p in self.paragraphs)
+
+
+@dataclass(slots=True)
+class Reject:
+    """An input (or part of one) that could not be processed, and why."""
+
+    source: str
+    reason: str          # short machine-readable reason: "empty", "binary", "encoding", "json", ...
+    detail: str = ""
+    doc: str | None = None
+
+
+# ---------------------------------------------------------------- language layer
+
+@dataclass(slots=True)
+class Place:
+    """A place mention, resolved against the gazetteer when possible."""
+
+    start: int
+    end: int
+    text: str                       # raw[start:end]
+    name: str                       # the name as written, without clitics and cue words
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None      # ISO 3166-1 alpha-2
+    precision: str = "town"         # town | near | region | country
+    gazetteer_id: str | None = None
+    role: str = "location"          # location | origin | destination | via (events)
+    admin1: str | None = None
+    feature: str | None = None      # city, village, admin1, admin2, admin3, country, region, crossing ...
+
+
+@dataclass(slots=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    key: str                        # canonical actor key (isis, iraq_forces, ...)
+
+
+@dataclass(slots=True)
+class Speaker:
+    start: int
+    end: int
+    text: str
+    name: str                       # who speaks: a person, "مصدر أمني", an institution
+    role: str | None = None         # spokesman, official, source, outlet, institution ...
+    actor: str | None = None        # canonical key of the body the speaker speaks for
+
+
+@dataclass(slots=True)
+class Quantity:
+    start: int
+    end: int
+    text: str
+    value: int | float | None       # None for vague amounts ("hundreds")
+    approx: bool = False
+    unit: str | None = None         # the counted noun as written (عناصر, مقاتلين, ...)
+    unit_class: str | None = None   # its class: fighters, families, vehicles, buses, civilians, villages ...
+
+
+@dataclass(slots=True)
+class DateRef:
+    start: int
+    end: int
+    text: str
+    date: str | None                # ISO date, None when it cannot be derived
+    precision: str = "day"          # day | week | month | year | unknown
+
+
+def as_dict(rec: Any) -> dict[str, Any]:
+    """Plain dict of a record (spans as ``{start, end}``)."""
+    return asdict(rec)
