@@ -58,6 +58,7 @@ class Article:
     duplicate_of: str | None = None
     dedup_cluster: str | None = None
     story: str | None = None
+    norm_text: str = ""             # normalised body (one line per paragraph), for matching
 
     def body(self, raw: str, sep: str = "\n") -> str:
         return sep.join(raw[p.start:p.end] for p in self.paragraphs)

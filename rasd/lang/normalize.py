@@ -141,12 +141,17 @@ def norm_key(s: str) -> str:
     return " ".join(t.translate(_TABLE).split())
 
 
-_ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_ARABIC_LETTERS_RE = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]+")
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+
+def letter_count(s: str) -> int:
+    return sum(map(len, _LETTERS_RE.findall(s)))
 
 
 def arabic_ratio(s: str) -> float:
     """Share of letters in ``s`` that are Arabic (0 when ``s`` has no letters)."""
-    letters = sum(1 for c in s if c.isalpha())
+    letters = letter_count(s)
     if not letters:
         return 0.0
-    return len(_ARABIC_LETTER_RE.findall(s)) / letters
+    return sum(map(len, _ARABIC_LETTERS_RE.findall(s))) / letters

@@ -1,0 +1,158 @@
+"""The ``rasd`` command: a thin layer over the pipeline functions."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+DEFAULT_DB = "rasd.db"
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="rasd")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """rasd (رصد): Arabic conflict news → clean, de-duplicated, geocoded event claims."""
+    _setup_logging(verbose)
+
+
+def _open_store(db: str, *, readonly: bool = False):
+    from .store import Store, StoreError
+    try:
+        return Store(db, readonly=readonly)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _estimate(inputs: tuple[str, ...]) -> int | None:
+    """Documents to expect, for the progress bar (JSONL lines counted, URLs unknown)."""
+    from .ingest import JSONL_SUFFIXES, expand
+    total = 0
+    for x in expand([i for i in inputs if "://" not in i]):
+        if isinstance(x, tuple):
+            path, _ = x
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                try:
+                    with open(path, "rb") as f:
+                        total += sum(1 for line in f if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total or None
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to write.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bool) -> None:
+    """Ingest INPUTS (files, folders, JSONL, HTML, feeds, http(s) URLs) into the store.
+
+    Idempotent: a document already stored with the same content is skipped. Exits
+    non-zero only when nothing at all could be processed.
+    """
+    from tqdm import tqdm
+
+    from .pipeline import process as run
+
+    store = _open_store(db)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=_estimate(inputs), unit="doc", disable=not show, file=sys.stderr, dynamic_ncols=True)
+
+    def tick(item, status):
+        bar.update(1)
+
+    try:
+        s = run(inputs, store, on_item=tick)
+    finally:
+        bar.close()
+    counts = store.counts()
+    store.close()
+    if as_json:
+        click.echo(json.dumps({"run": s.as_dict(), "store": counts}, ensure_ascii=False))
+    else:
+        click.echo(f"documents: {s.documents} read — {s.new} new, {s.updated} updated, {s.unchanged} unchanged")
+        click.echo(f"articles:  {s.articles} written, {s.duplicates} duplicates linked")
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.rejects.items()))
+        click.echo(f"rejects:   {sum(s.rejects.values())}" + (f" ({reasons})" if reasons else ""))
+        click.echo(f"store {db}: {counts['documents']} documents, {counts['articles']} articles, "
+                   f"{counts['duplicates']} duplicates, {counts['rejects']} rejects")
+    if s.processed == 0:
+        raise SystemExit(1)
+
+
+@main.group()
+def export() -> None:
+    """Export the store (formats of docs/export-format.md)."""
+
+
+def _output(path: str | None):
+    if path in (None, "-"):
+        return click.get_text_stream("stdout")
+    return open(path, "w", encoding="utf-8")
+
+
+@export.command("articles")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to read.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", default=None, help="Output file (default: standard output).")
+@click.option("--text", "with_text", is_flag=True, help="Add each paragraph's text.")
+def export_articles(db: str, fmt: str, output: str | None, with_text: bool) -> None:
+    """Articles: one JSON line each, paragraphs as raw offsets."""
+    from .export import article_records, write_jsonl
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
+    store = _open_store(db, readonly=True)
+    out = _output(output)
+    try:
+        n = write_jsonl(article_records(store, with_text=with_text), out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    click.echo(f"{n} articles", err=True)
+
+
+@main.command("eval")
+@click.argument("what", type=click.Choice(["articles"]))
+@click.option("--db", default=None, help="Store to export and score (instead of --pred).")
+@click.option("--pred", default=None, help="An exported JSONL file to score.")
+@click.option("--gold", required=True, help="Gold JSONL (e.g. tests/gold/seeds.articles.jsonl).")
+@click.option("--raw", "raw_dir", default=None, help="Folder of the raw pages (articles).")
+@click.option("--json", "as_json", is_flag=True)
+def eval_cmd(what: str, db: str | None, pred: str | None, gold: str, raw_dir: str | None,
+             as_json: bool) -> None:
+    """Score an export (or a store) against gold annotations."""
+    from .evaluate import load_jsonl, score_articles
+
+    if (db is None) == (pred is None):
+        raise click.UsageError("give exactly one of --db and --pred")
+    if pred:
+        preds = load_jsonl(pred)
+    else:
+        from .export import article_records
+        preds = list(article_records(_open_store(db, readonly=True)))
+    if raw_dir is None:
+        raise click.UsageError("articles need --raw (the folder of raw pages)")
+    res = score_articles(load_jsonl(gold), preds, raw_dir)
+    if as_json:
+        click.echo(json.dumps(res, ensure_ascii=False, indent=1))
+    else:
+        for k, v in res.items():
+            click.echo(f"{k}: {v}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

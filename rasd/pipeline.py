@@ -1,0 +1,143 @@
+"""Pipeline: the functions that the CLI, the API and batch mode all call.
+
+``process(inputs, store)`` reads inputs (ingest), splits each document into articles
+(clean), links duplicates against everything already stored (dedup) and writes each
+document in one transaction (store). A bad input becomes a reject with its reason and
+the rest goes on.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import PIPELINE_VERSION
+from .clean import article_lines, split_articles
+from .dedup import DedupIndex, shingles, signature
+from .ingest import read_inputs
+from .lang.normalize import norm_key
+from .records import Article, Document, Reject
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Summary:
+    """What one ``process`` call did."""
+
+    documents: int = 0        # documents read
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    articles: int = 0         # articles written by this call
+    duplicates: int = 0       # of which duplicates of an earlier article
+    rejects: Counter = field(default_factory=Counter)   # reason → count
+    failed: int = 0           # documents that raised while being processed
+
+    @property
+    def processed(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def as_dict(self) -> dict:
+        return {"documents": self.documents, "new": self.new, "updated": self.updated,
+                "unchanged": self.unchanged, "articles": self.articles, "duplicates": self.duplicates,
+                "rejects": sum(self.rejects.values()), "reject_reasons": dict(self.rejects)}
+
+
+@dataclass
+class Prepared:
+    """A document with its articles, normalised bodies and signatures, ready to store."""
+
+    doc: Document
+    articles: list[Article]
+    norm_texts: list[str]
+    signatures: list[np.ndarray | None]
+    shingles: list[set[str]]
+
+
+def prepare(doc: Document) -> Prepared:
+    """Everything about one document that does not depend on the store (pure, parallel-safe)."""
+    arts = split_articles(doc)
+    norms, sigs, shs = [], [], []
+    for a in arts:
+        nt = a.norm_text or "\n".join(norm_key(t) for t in article_lines(doc, a))
+        sh = shingles(nt)
+        norms.append(nt)
+        shs.append(sh)
+        sigs.append(signature(sh) if sh else None)
+    return Prepared(doc, arts, norms, sigs, shs)
+
+
+class Processor:
+    """Processes documents into one store, keeping the dedup index warm between calls."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index = DedupIndex(store.article_norm_text)
+        for art_id, cluster, text_hash, hv in store.signatures():
+            self.index.add(art_id, cluster, text_hash, hv)
+
+    def link(self, p: Prepared) -> None:
+        """Set duplicate_of / dedup_cluster / story of each article against the index."""
+        for a, nt, hv, sh in zip(p.articles, p.norm_texts, p.signatures, p.shingles):
+            hit = self.index.find(a.text_hash, nt, hv, sh)
+            if hit is not None and hit.id != a.id and not hit.id.startswith(a.doc + "#"):
+                a.duplicate_of = hit.cluster
+                a.dedup_cluster = hit.cluster
+            else:
+                a.dedup_cluster = a.id
+            a.story = a.dedup_cluster
+
+    def add(self, p: Prepared) -> None:
+        for a, hv in zip(p.articles, p.signatures):
+            self.index.add(a.id, a.dedup_cluster or a.id, a.text_hash, hv)
+
+    def process_document(self, doc: Document) -> str:
+        """Store one document; returns ``new``, ``updated`` or ``unchanged``."""
+        state = self.store.document_state(doc.id)
+        if state == (doc.content_hash, PIPELINE_VERSION):
+            return "unchanged"
+        p = prepare(doc)
+        self.link(p)
+        self.store.save_document(doc, p.articles, p.norm_texts, p.signatures)
+        self.add(p)
+        self._last = p
+        return "updated" if state else "new"
+
+
+def process(inputs: Iterable[str], store: Store, *,
+            on_item: Callable[[Document | Reject, str], None] | None = None) -> Summary:
+    """Ingest, clean, de-duplicate and store every document of ``inputs``."""
+    proc = Processor(store)
+    s = Summary()
+    for item in read_inputs(inputs):
+        if isinstance(item, Reject):
+            store.save_reject(item)
+            s.rejects[item.reason] += 1
+            if on_item:
+                on_item(item, "rejected")
+            continue
+        s.documents += 1
+        try:
+            status = proc.process_document(item)
+        except Exception as e:  # one bad document never stops the batch
+            log.exception("failed on %s", item.id)
+            r = Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id)
+            store.save_reject(r)
+            s.rejects[r.reason] += 1
+            s.failed += 1
+            if on_item:
+                on_item(item, "rejected")
+            continue
+        setattr(s, status, getattr(s, status) + 1)
+        if status != "unchanged":
+            arts = proc._last.articles
+            s.articles += len(arts)
+            s.duplicates += sum(1 for a in arts if a.duplicate_of)
+        if on_item:
+            on_item(item, status)
+    return s

@@ -1,0 +1,258 @@
+"""Store: SQLite in WAL mode with a versioned schema and migrations.
+
+Each document and everything derived from it is written in one transaction, so a crash
+never leaves half a document. Documents keep their raw text and metadata; rejects are
+kept with their reason. Re-processing an unchanged document (same content hash, same
+pipeline version) writes nothing.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from . import PIPELINE_VERSION
+from .records import Article, Document, Reject, Span
+
+log = logging.getLogger(__name__)
+
+# Each migration takes the schema from version i to i+1. Never edit one that has been
+# released: add a new one.
+MIGRATIONS: list[str] = [
+    # 1: documents, articles, signatures, rejects
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        url TEXT, title TEXT, author TEXT, published TEXT, fetched TEXT,
+        encoding TEXT,
+        content_hash TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        pipeline_version TEXT NOT NULL,
+        processed_at TEXT NOT NULL
+    );
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        title TEXT,
+        title_start INTEGER, title_end INTEGER,
+        subtitle_start INTEGER, subtitle_end INTEGER,
+        paragraphs TEXT NOT NULL,
+        headings TEXT NOT NULL DEFAULT '[]',
+        author TEXT, published TEXT,
+        text_hash TEXT NOT NULL,
+        norm_text TEXT NOT NULL,
+        n_words INTEGER NOT NULL,
+        duplicate_of TEXT,
+        dedup_cluster TEXT,
+        story TEXT
+    );
+    CREATE INDEX articles_doc ON articles(doc);
+    CREATE INDEX articles_hash ON articles(text_hash);
+    CREATE INDEX articles_cluster ON articles(dedup_cluster);
+    CREATE TABLE signatures (
+        article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        minhash BLOB NOT NULL
+    );
+    CREATE TABLE rejects (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        doc TEXT,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL,
+        UNIQUE (source, reason, detail)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Store:
+    """One SQLite database file (``":memory:"`` for tests)."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        if readonly:
+            uri = f"file:{Path(self.path).resolve()}?mode=ro"
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{self.path} is not a rasd database: {e}") from None
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.migrate()
+        else:
+            v = self.version()
+            if v != SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: schema version {v}, this rasd reads {SCHEMA_VERSION}; "
+                                 "run 'rasd process' on it once to migrate")
+
+    # -------------------------------------------------------------- schema
+
+    def version(self) -> int:
+        try:
+            return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path} is not a rasd database: {e}") from None
+
+    def migrate(self) -> None:
+        v = self.version()
+        if v > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {v}; this rasd knows up to {SCHEMA_VERSION}")
+        if v and not self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name='documents'").fetchone():
+            raise StoreError(f"{self.path} is not a rasd database")
+        if v == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path} is an SQLite database that rasd did not create")
+        for i in range(v, SCHEMA_VERSION):
+            log.info("migrating %s to schema %d", self.path, i + 1)
+            with self.transaction():
+                for stmt in MIGRATIONS[i].split(";"):
+                    if stmt.strip():
+                        self.conn.execute(stmt)
+                self.conn.execute(f"PRAGMA user_version = {i + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -------------------------------------------------------------- documents
+
+    def document_state(self, doc_id: str) -> tuple[str, str] | None:
+        row = self.conn.execute("SELECT content_hash, pipeline_version FROM documents WHERE id=?",
+                                (doc_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_document(self, doc: Document, articles: list[Article], norm_texts: list[str],
+                      signatures: list[np.ndarray | None]) -> None:
+        """Write a document and its articles in one transaction (replacing an old version)."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM articles WHERE doc=?", (doc.id,))
+            c.execute(
+                """INSERT INTO documents (id, source, kind, url, title, author, published, fetched,
+                   encoding, content_hash, raw, meta, pipeline_version, processed_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET source=excluded.source, kind=excluded.kind,
+                   url=excluded.url, title=excluded.title, author=excluded.author,
+                   published=excluded.published, fetched=excluded.fetched,
+                   encoding=excluded.encoding, content_hash=excluded.content_hash, raw=excluded.raw,
+                   meta=excluded.meta, pipeline_version=excluded.pipeline_version,
+                   processed_at=excluded.processed_at""",
+                (doc.id, doc.source, doc.kind, doc.url, doc.title, doc.author, doc.published, doc.fetched,
+                 doc.encoding, doc.content_hash, doc.raw, json.dumps(doc.meta, ensure_ascii=False),
+                 PIPELINE_VERSION, _now()))
+            for a, nt, sig in zip(articles, norm_texts, signatures):
+                c.execute(
+                    """INSERT INTO articles (id, doc, idx, title, title_start, title_end, subtitle_start,
+                       subtitle_end, paragraphs, headings, author, published, text_hash, norm_text,
+                       n_words, duplicate_of, dedup_cluster, story)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    (a.id, a.doc, a.index, a.title,
+                     a.title_span.start if a.title_span else None, a.title_span.end if a.title_span else None,
+                     a.subtitle_span.start if a.subtitle_span else None,
+                     a.subtitle_span.end if a.subtitle_span else None,
+                     json.dumps([[p.start, p.end] for p in a.paragraphs]),
+                     json.dumps([[h.start, h.end] for h in a.headings]),
+                     a.author, a.published, a.text_hash, nt, a.n_words, a.duplicate_of,
+                     a.dedup_cluster, a.story))
+                if sig is not None:
+                    c.execute("INSERT INTO signatures (article, minhash) VALUES (?, ?)",
+                              (a.id, sig.astype("<u8").tobytes()))
+
+    def save_reject(self, r: Reject) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO rejects (source, doc, reason, detail, at) VALUES (?,?,?,?,?)",
+                      (r.source, r.doc, r.reason, r.detail, _now()))
+
+    def get_document(self, doc_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return Document(id=row["id"], raw=row["raw"], kind=row["kind"], source=row["source"],
+                        content_hash=row["content_hash"], encoding=row["encoding"], title=row["title"],
+                        url=row["url"], published=row["published"], fetched=row["fetched"],
+                        author=row["author"], meta=json.loads(row["meta"] or "{}"))
+
+    # -------------------------------------------------------------- articles
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        def span(a, b):
+            return Span(row[a], row[b]) if row[a] is not None else None
+        return Article(
+            id=row["id"], doc=row["doc"], index=row["idx"],
+            paragraphs=[Span(s, e) for s, e in json.loads(row["paragraphs"])],
+            title=row["title"], title_span=span("title_start", "title_end"),
+            subtitle_span=span("subtitle_start", "subtitle_end"),
+            headings=[Span(s, e) for s, e in json.loads(row["headings"])],
+            author=row["author"], published=row["published"], text_hash=row["text_hash"],
+            n_words=row["n_words"], duplicate_of=row["duplicate_of"],
+            dedup_cluster=row["dedup_cluster"], story=row["story"])
+
+    def articles(self) -> Iterator[Article]:
+        for row in self.conn.execute(
+                "SELECT a.* FROM articles a JOIN documents d ON d.id = a.doc ORDER BY d.rowid, a.idx"):
+            yield self._article(row)
+
+    def article_norm_text(self, art_id: str) -> str | None:
+        row = self.conn.execute("SELECT norm_text FROM articles WHERE id=?", (art_id,)).fetchone()
+        return row[0] if row else None
+
+    def signatures(self) -> Iterator[tuple[str, str, str, np.ndarray | None]]:
+        """(article id, cluster, text hash, minhash) in the order the articles were stored."""
+        for row in self.conn.execute(
+                """SELECT a.id, a.dedup_cluster, a.text_hash, s.minhash FROM articles a
+                   JOIN documents d ON d.id = a.doc LEFT JOIN signatures s ON s.article = a.id
+                   ORDER BY d.rowid, a.idx"""):
+            hv = np.frombuffer(row[3], dtype="<u8").astype(np.uint64) if row[3] else None
+            yield row[0], row[1] or row[0], row[2], hv
+
+    # -------------------------------------------------------------- summaries
+
+    def counts(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0],
+            "rejects": q("SELECT count(*) FROM rejects").fetchone()[0],
+        }
+
+    def rejects(self) -> list[Reject]:
+        return [Reject(source=r["source"], reason=r["reason"], detail=r["detail"], doc=r["doc"])
+                for r in self.conn.execute("SELECT * FROM rejects ORDER BY id")]
