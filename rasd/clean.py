@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -130,7 +129,8 @@ def classify(line: Line, *, arabic_page: bool) -> str:
     """The kind of one line; see the module doc."""
     t = line.text
     key = line.key = norm_key(t)
-    n = line.words = len(_WORD.findall(t))
+    ws = _WORD.findall(t)
+    n = line.words = len(ws)
     c = cues()
     if n <= 6 and _matches(key, c.get("related", frozenset())):
         return "related"
@@ -142,7 +142,10 @@ def classify(line: Line, *, arabic_page: bool) -> str:
         if _matches(key, widgets) or (toks and all(x in widgets or not _LETTER.search(x) for x in toks)
                                       and any(x in widgets for x in toks)):
             return "widget"
-    letters = letter_count(t)
+    if n > 8:      # long lines: only whether there are letters at all matters
+        letters = 1 if any(not w.isdigit() for w in ws) else 0
+    else:
+        letters = letter_count(t)
     if letters == 0:
         return "separator"
     if arabic_page and n <= 6 and arabic_ratio(t) < 0.2:
@@ -183,6 +186,7 @@ class Run:
     related: bool = False       # began inside a teaser block
     soft: bool = False          # began after a separator, not after a page head
     framed: bool = False        # its head carries page widgets (share, font size): a full article
+    soft_related: bool = False  # the text right after a teaser list, with no signature between
 
     @property
     def words(self) -> int:
@@ -193,9 +197,19 @@ MIN_FIRST_WORDS = 8
 MIN_PARAS, MIN_WORDS = 2, 60
 MIN_RELATED_PARAS, MIN_RELATED_WORDS = 3, 100
 COHESION = 0.3
-# a paragraph that opens with a connective continues the text before it
-_CONNECTIVE = re.compile(r"^(و|ف|كما |ثم |بدوره|بدورها|من جهته|من جهتها|من جانبه|من جانبها|في المقابل|في السياق|"
-                         r"الى ذلك|إلى ذلك|وفي|واضاف|وأضاف)")
+
+
+@lru_cache(maxsize=1)
+def connectives() -> frozenset[str]:
+    """Paragraph openings that continue the text before (``rasd/data/connectives.txt``)."""
+    text = resources.files("rasd").joinpath("data/connectives.txt").read_text("utf-8")
+    return frozenset(norm_key(w) for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def opens_with_connective(para: Line) -> bool:
+    ws = _WORD.findall(para.key[:60])
+    conn = connectives()
+    return any(" ".join(ws[:k]) in conn for k in (1, 2, 3))
 
 
 def _content(run: Run) -> set[str]:
@@ -224,7 +238,9 @@ def segment(lines: list[Line], *, arabic_page: bool = True) -> list[Run]:
     """Group classified lines into runs (candidate articles)."""
     for ln in lines:
         ln.kind = classify(ln, arabic_page=arabic_page)
-    rep = Counter(ln.key for ln in lines)
+    # Separators that recur divide sections of one text (a timeline: "- 2013 -", "- 2014 -");
+    # a lone one may end the article and start a brief.
+    splitting_separators = sum(1 for ln in lines if ln.kind == "separator") < 2
     runs: list[Run] = []
     cur = Run()
     mode = "head"            # head | body | related | footer
@@ -246,7 +262,7 @@ def segment(lines: list[Line], *, arabic_page: bool = True) -> list[Run]:
             continue                      # a line printed twice in a row: caption, widget
         prev_key = ln.key
         if kind == "related":
-            close(related=True)
+            close(related=True, soft_related=True)
             mode = "related"
             continue
         if kind == "footer":
@@ -256,7 +272,7 @@ def segment(lines: list[Line], *, arabic_page: bool = True) -> list[Run]:
         if kind in ("widget", "separator"):
             if kind == "widget" and cur.title is not None and not cur.paras:
                 cur.framed = True
-            if mode == "body" and kind == "separator":
+            if mode == "body" and kind == "separator" and splitting_separators:
                 close(soft=True)
                 mode = "head"
             continue
@@ -271,7 +287,7 @@ def segment(lines: list[Line], *, arabic_page: bool = True) -> list[Run]:
         if kind == "heading":
             if ln.key in zone_keys:
                 continue                  # the headline printed again in its page head
-            headline = rep[ln.key] > 1 or _widget_follows(lines, i)
+            headline = _repeated_in_head(lines, i) or _widget_follows(lines, i)
             if headline and cur.title is not None and not cur.paras and mode == "head":
                 headline = False          # a second head line before any text: the standfirst
             if headline or not runs and not cur.paras and cur.title is None:
@@ -303,6 +319,18 @@ def segment(lines: list[Line], *, arabic_page: bool = True) -> list[Run]:
     return runs
 
 
+def _repeated_in_head(lines: list[Line], i: int) -> bool:
+    """The line is printed again before any paragraph: a page head («title, caption, TT,
+    title»), not an inline «read also» link that recurs between paragraphs."""
+    key = lines[i].key
+    for ln in lines[i + 1:]:
+        if ln.key == key:
+            return True
+        if ln.kind == "para":
+            return False
+    return False
+
+
 def _widget_follows(lines: list[Line], i: int, window: int = 4) -> bool:
     for ln in lines[i + 1:i + 1 + window]:
         if ln.kind == "widget":
@@ -316,13 +344,20 @@ def accept(runs: list[Run]) -> list[Run]:
     """Runs that are articles: teasers and fragments go, separated runs that continue
     the text before them are merged back into it."""
     out: list[Run] = []
+
+    def continues(r: Run) -> bool:
+        return bool(out) and (opens_with_connective(r.paras[0]) or cohesion(out[-1], r) >= COHESION)
+
     for r in runs:
         if r.related and not r.framed:
-            if len(r.paras) >= MIN_RELATED_PARAS and r.words >= MIN_RELATED_WORDS:
+            if r.soft_related and continues(r):
+                # an inline «read also» box: the text after it goes on with the article
+                out[-1].paras.extend(r.paras)
+                out[-1].headings.extend(r.headings)
+            elif len(r.paras) >= MIN_RELATED_PARAS and r.words >= MIN_RELATED_WORDS:
                 out.append(r)
             continue
-        if r.soft and out and r.title is None and (
-                _CONNECTIVE.match(r.paras[0].text) or cohesion(out[-1], r) >= COHESION):
+        if r.soft and r.title is None and continues(r):
             out[-1].paras.extend(r.paras)
             out[-1].headings.extend(r.headings)
             continue

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -33,28 +32,46 @@ JACCARD = 0.6
 CONTAINMENT = 0.8
 MIN_SHINGLES = 20
 SHINGLE = 3
-# datasketch 2 permutation scheme; signatures in a store are only comparable within one scheme
+# datasketch 2 permutation scheme; signatures in a store are only comparable within one
+# scheme and one shingle hashing: change either and PIPELINE_VERSION must change too
 SCHEME = "affine32"
 
 _WORD = re.compile(r"[^\W_]+")
 
 
-def shingles(norm_text: str, k: int = SHINGLE) -> set[str]:
-    """Word k-grams of normalised text; short texts give their whole word sequence."""
+_EMPTY = np.zeros(0, dtype=np.uint64)
+_MASK = np.uint64(0xFFFFFFFF)
+_P1, _P2 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77)
+
+
+def shingles(norm_text: str, k: int = SHINGLE) -> np.ndarray:
+    """Hashes of the word k-grams (k = 3) of normalised text: a sorted array of unique
+    32-bit values. Each word is hashed once (CRC-32: fast, in C, and stable across
+    processes, unlike Python's ``hash()``); k-gram hashes combine the word hashes with
+    numpy. A text shorter than k words gives one hash of its whole word sequence."""
     ws = _WORD.findall(norm_text)
+    if not ws:
+        return _EMPTY
+    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in ws), dtype=np.uint64, count=len(ws))
     if len(ws) < k:
-        return {" ".join(ws)} if ws else set()
-    return {" ".join(ws[i:i + k]) for i in range(len(ws) - k + 1)}
+        acc = np.uint64(0)
+        for x in h:
+            acc = (acc * _P1 + x) & _MASK
+        return np.array([acc], dtype=np.uint64)
+    acc = h[: len(h) - k + 1].copy()
+    for i in range(1, k):
+        acc = (acc * (_P1 if i == 1 else _P2) + h[i: len(h) - k + 1 + i]) & _MASK
+    return np.unique(acc)
 
 
-# Shingles are hashed with CRC-32 (fast, in C, and stable across processes, unlike
-# Python's hash()); the permutations are made once per process, not once per article.
+# The permutations are made once per process, not once per article.
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
-def signature(sh: Iterable[str]) -> np.ndarray:
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_PERMUTATIONS)
-    m.update_batch([s.encode("utf-8") for s in sh])
+def signature(sh: np.ndarray) -> np.ndarray:
+    """MinHash signature (``NUM_PERM`` values) of a shingle-hash array."""
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int, permutations=_PERMUTATIONS)
+    m.update_batch(sh.tolist())
     return m.hashvalues
 
 
@@ -62,17 +79,17 @@ def to_minhash(hv: np.ndarray) -> MinHash:
     return MinHash(num_perm=NUM_PERM, hashvalues=hv, scheme=SCHEME, permutations=_PERMUTATIONS)
 
 
-def similar(a: set[str], b: set[str]) -> tuple[float, float]:
-    """(Jaccard, containment of the smaller in the larger)."""
-    if not a or not b:
+def similar(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger) of two shingle-hash arrays."""
+    if not len(a) or not len(b):
         return 0.0, 0.0
-    inter = len(a & b)
-    return inter / len(a | b), inter / min(len(a), len(b))
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
 
 
-def is_duplicate(a: set[str], b: set[str]) -> bool:
+def is_duplicate(a: np.ndarray, b: np.ndarray) -> bool:
     if min(len(a), len(b)) < MIN_SHINGLES:
-        return a == b and bool(a)
+        return len(a) > 0 and np.array_equal(a, b)
     j, c = similar(a, b)
     return j >= JACCARD or c >= CONTAINMENT
 
@@ -106,7 +123,7 @@ class DedupIndex:
             self.lsh.insert(art_id, to_minhash(hv))
 
     def find(self, text_hash: str, norm_text: str, hv: np.ndarray | None,
-             sh: set[str] | None = None) -> Known | None:
+             sh: np.ndarray | None = None) -> Known | None:
         """The first-seen article this one duplicates, if any."""
         if text_hash in self.by_hash:
             return self.by_hash[text_hash]

@@ -8,6 +8,7 @@ the rest goes on.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -37,6 +38,7 @@ class Summary:
     duplicates: int = 0       # of which duplicates of an earlier article
     rejects: Counter = field(default_factory=Counter)   # reason → count
     failed: int = 0           # documents that raised while being processed
+    seconds: float = 0.0      # time spent in process()
 
     @property
     def processed(self) -> int:
@@ -45,7 +47,8 @@ class Summary:
     def as_dict(self) -> dict:
         return {"documents": self.documents, "new": self.new, "updated": self.updated,
                 "unchanged": self.unchanged, "articles": self.articles, "duplicates": self.duplicates,
-                "rejects": sum(self.rejects.values()), "reject_reasons": dict(self.rejects)}
+                "rejects": sum(self.rejects.values()), "reject_reasons": dict(self.rejects),
+                "seconds": round(self.seconds, 3)}
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Prepared:
     articles: list[Article]
     norm_texts: list[str]
     signatures: list[np.ndarray | None]
-    shingles: list[set[str]]
+    shingles: list[np.ndarray]
 
 
 def prepare(doc: Document) -> Prepared:
@@ -68,7 +71,7 @@ def prepare(doc: Document) -> Prepared:
         sh = shingles(nt)
         norms.append(nt)
         shs.append(sh)
-        sigs.append(signature(sh) if sh else None)
+        sigs.append(signature(sh) if len(sh) else None)
     return Prepared(doc, arts, norms, sigs, shs)
 
 
@@ -96,17 +99,20 @@ class Processor:
         for a, hv in zip(p.articles, p.signatures):
             self.index.add(a.id, a.dedup_cluster or a.id, a.text_hash, hv)
 
-    def process_document(self, doc: Document) -> str:
-        """Store one document; returns ``new``, ``updated`` or ``unchanged``."""
+    def process_document(self, doc: Document) -> tuple[str, Prepared | None]:
+        """Store one document: (``new`` | ``updated`` | ``unchanged``, what was stored)."""
         state = self.store.document_state(doc.id)
         if state == (doc.content_hash, PIPELINE_VERSION):
-            return "unchanged"
+            return "unchanged", None
         p = prepare(doc)
         self.link(p)
         self.store.save_document(doc, p.articles, p.norm_texts, p.signatures)
         self.add(p)
-        self._last = p
-        return "updated" if state else "new"
+        return ("updated" if state else "new"), p
+
+
+COMMIT_EVERY = 200       # documents per commit (each document is its own savepoint)
+COMMIT_SECONDS = 2.0     # ... or this often, whichever comes first
 
 
 def process(inputs: Iterable[str], store: Store, *,
@@ -114,30 +120,38 @@ def process(inputs: Iterable[str], store: Store, *,
     """Ingest, clean, de-duplicate and store every document of ``inputs``."""
     proc = Processor(store)
     s = Summary()
-    for item in read_inputs(inputs):
-        if isinstance(item, Reject):
-            store.save_reject(item)
-            s.rejects[item.reason] += 1
-            if on_item:
-                on_item(item, "rejected")
-            continue
+    t0 = last = time.perf_counter()
+    with store.batch():
+        for n, item in enumerate(read_inputs(inputs), 1):
+            _process_item(item, proc, store, s, on_item)
+            now = time.perf_counter()
+            if n % COMMIT_EVERY == 0 or now - last > COMMIT_SECONDS:
+                store.flush()
+                last = now
+    s.seconds = time.perf_counter() - t0
+    return s
+
+
+def _process_item(item: Document | Reject, proc: Processor, store: Store, s: Summary,
+                  on_item: Callable[[Document | Reject, str], None] | None) -> None:
+    status = "rejected"
+    if isinstance(item, Reject):
+        store.save_reject(item)
+        s.rejects[item.reason] += 1
+    else:
         s.documents += 1
         try:
-            status = proc.process_document(item)
+            status, prepared = proc.process_document(item)
         except Exception as e:  # one bad document never stops the batch
             log.exception("failed on %s", item.id)
             r = Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id)
             store.save_reject(r)
             s.rejects[r.reason] += 1
             s.failed += 1
-            if on_item:
-                on_item(item, "rejected")
-            continue
-        setattr(s, status, getattr(s, status) + 1)
-        if status != "unchanged":
-            arts = proc._last.articles
-            s.articles += len(arts)
-            s.duplicates += sum(1 for a in arts if a.duplicate_of)
-        if on_item:
-            on_item(item, status)
-    return s
+        else:
+            setattr(s, status, getattr(s, status) + 1)
+            if prepared is not None:
+                s.articles += len(prepared.articles)
+                s.duplicates += sum(1 for a in prepared.articles if a.duplicate_of)
+    if on_item:
+        on_item(item, status)

@@ -92,11 +92,13 @@ class Store:
         self.path = str(path)
         if readonly:
             uri = f"file:{Path(self.path).resolve()}?mode=ro"
-            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         else:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            # isolation_level=None: transactions are ours (BEGIN/SAVEPOINT), never implicit
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._batch = False
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
@@ -139,6 +141,18 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a transaction of its own, or a savepoint inside a batch."""
+        if self._batch:
+            self.conn.execute("SAVEPOINT one_document")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO one_document")
+                self.conn.execute("RELEASE one_document")
+                raise
+            else:
+                self.conn.execute("RELEASE one_document")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -147,6 +161,27 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator["Store"]:
+        """Group many documents into one transaction (each still all or nothing, through
+        its own savepoint); ``flush()`` commits what is done so far. Whatever stops the
+        batch, every document written completely is committed."""
+        if self._batch:
+            yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._batch = True
+        try:
+            yield self
+        finally:
+            self._batch = False
+            self.conn.execute("COMMIT")
+
+    def flush(self) -> None:
+        if self._batch:
+            self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
 
     def close(self) -> None:
         self.conn.close()

@@ -131,3 +131,30 @@ def test_seed_004_author_and_footer():
     arts = split_articles(doc)
     assert len(arts) == 1 and arts[0].author == "علي قيس"
     assert not any("واتساب" in t for t in article_lines(doc, arts[0]))
+
+
+def test_inline_read_also_box_does_not_split_the_article():
+    page = "\n".join(["عنوان عن معارك الأنبار", BODY, BODY2, "اقرأ أيضاً:",
+                      "عنوان مقال آخر عن الموصل", "عنوان ثالث عن كركوك",
+                      BODY3, "وتابع المصدر أن القوات العراقية ستواصل عملياتها في المنطقة حتى تطهيرها بالكامل "
+                      "من عناصر التنظيم، داعياً السكان إلى الابتعاد عن مناطق الاشتباك والتعاون مع القوات.",
+                      "وأشار إلى أن التنظيم فقد معظم مواقعه في المحافظة خلال الأشهر الماضية بعد سلسلة من "
+                      "العمليات العسكرية التي شاركت فيها قوات الجيش والشرطة وأبناء العشائر بدعم جوي."])
+    arts = split_articles(doc_of(page))
+    assert len(arts) == 1 and len(arts[0].paragraphs) == 5
+    assert not any("عنوان مقال آخر" in t for t in article_lines(doc_of(page), arts[0]))
+
+
+def test_an_inline_link_repeated_between_paragraphs_is_not_a_page_head():
+    link = "مقاتلات تقصف موقعاً عسكرياً في ريف حمص"
+    page = "\n".join(["عنوان", BODY, link, BODY2, link, BODY3])
+    arts = split_articles(doc_of(page))
+    assert len(arts) == 1 and len(arts[0].paragraphs) == 3
+
+
+def test_recurring_section_separators_do_not_split_a_timeline():
+    items = [f"{d} كانون الثاني: غارات جوية على مواقع قرب دمشق استهدفت مستودعات أسلحة بحسب المرصد السوري."
+             for d in (3, 9, 17, 25)]
+    page = "\n".join(["أهم الغارات على سوريا", BODY, "- 2017 -", items[0], items[1], "- 2018 -", items[2], items[3]])
+    arts = split_articles(doc_of(page))
+    assert len(arts) == 1 and len(arts[0].paragraphs) == 5
