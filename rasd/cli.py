@@ -104,6 +104,28 @@ def _output(path: str | None):
     return open(path, "w", encoding="utf-8")
 
 
+@export.command("events")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to read.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", default=None, help="Output file (default: standard output).")
+def export_events(db: str, fmt: str, output: str | None) -> None:
+    """Event claims: JSONL (the contract), CSV (ACLED's columns plus rasd's), or GeoJSON
+    (movements as lines from origin to destination, other events as points)."""
+    from .export import write_csv, write_geojson, write_jsonl
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
+    store = _open_store(db, readonly=True)
+    out = _output(output)
+    writer = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}[fmt]
+    try:
+        n = writer(store.event_records(), out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    click.echo(f"{n} events" + (" with coordinates" if fmt == "geojson" else ""), err=True)
+
+
 @export.command("articles")
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to read.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)

@@ -20,7 +20,8 @@ from .clean import article_lines, split_articles
 from .dedup import DedupIndex, shingles, signature
 from .ingest import read_inputs
 from .lang.normalize import norm_key
-from .records import Article, Document, Reject
+from .events import assign_groups, extract_events
+from .records import Article, Document, Event, Reject
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class Prepared:
     norm_texts: list[str]
     signatures: list[np.ndarray | None]
     shingles: list[np.ndarray]
+    events: list[Event] = field(default_factory=list)
 
 
 def prepare(doc: Document) -> Prepared:
@@ -95,6 +97,15 @@ class Processor:
                 a.dedup_cluster = a.id
             a.story = a.dedup_cluster
 
+    def events_of(self, p: Prepared) -> list[Event]:
+        """Event claims of the articles that are not duplicates, in claim groups."""
+        evs: list[Event] = []
+        for a in p.articles:
+            if a.duplicate_of is None:
+                evs.extend(extract_events(p.doc, a))
+        assign_groups(evs, self.store.group_candidates)
+        return evs
+
     def add(self, p: Prepared) -> None:
         for a, hv in zip(p.articles, p.signatures):
             self.index.add(a.id, a.dedup_cluster or a.id, a.text_hash, hv)
@@ -106,7 +117,8 @@ class Processor:
             return "unchanged", None
         p = prepare(doc)
         self.link(p)
-        self.store.save_document(doc, p.articles, p.norm_texts, p.signatures)
+        p.events = self.events_of(p)
+        self.store.save_document(doc, p.articles, p.norm_texts, p.signatures, p.events)
         self.add(p)
         return ("updated" if state else "new"), p
 

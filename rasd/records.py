@@ -135,3 +135,65 @@ class DateRef:
 def as_dict(rec: Any) -> dict[str, Any]:
     """Plain dict of a record (spans as ``{start, end}``)."""
     return asdict(rec)
+
+
+# ---------------------------------------------------------------- events
+
+@dataclass(slots=True)
+class Claim:
+    """Who says an event happened (or denies it): one attribution of an Event."""
+
+    name: str                       # as shown: «الزبيدي», «مصدر أمني», «التحالف»
+    stance: str = "assert"          # assert | deny
+    start: int | None = None        # where the speaker is named (raw offsets), when it is
+    end: int | None = None
+    role: str | None = None         # spokesman, source, outlet, institution ...
+    actor: str | None = None        # canonical key of the body the speaker speaks for
+
+
+@dataclass(slots=True)
+class Event:
+    """One event claim: what one source says happened (export: one line of events.jsonl)."""
+
+    id: str
+    doc: str
+    article: str
+    type: str
+    sub_type: str | None
+    evidence: Span                  # the clause or sentence that states it (raw offsets)
+    evidence_text: str
+    trigger: Span | None = None
+    actor: str | None = None
+    actor2: str | None = None
+    places: list[Place] = field(default_factory=list)
+    count: Quantity | None = None
+    fatalities: int | None = None
+    date: str | None = None
+    date_precision: str = "unknown"
+    sources: list[Claim] = field(default_factory=list)
+    claim_group: str | None = None
+    stance: str = "assert"          # deny when the source denies it happened
+    sentence: Span | None = None    # the whole sentence the evidence is in
+
+    def as_export(self) -> dict[str, Any]:
+        """The export-contract dict (../shared/docs/export-format.md) plus extras."""
+        c = self.count
+        return {
+            "id": self.id, "doc": self.doc, "article": self.article,
+            "type": self.type, "sub_type": self.sub_type,
+            "actor": self.actor, "actor2": self.actor2,
+            "places": [{"role": p.role, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
+                        "precision": p.precision, "gazetteer_id": p.gazetteer_id,
+                        "start": p.start, "end": p.end, "text": p.text} for p in self.places],
+            "count": ({"value": c.value, "approx": c.approx, "unit": c.unit, "text": c.text,
+                       "unit_class": c.unit_class, "start": c.start, "end": c.end} if c else None),
+            "fatalities": self.fatalities,
+            "date": self.date, "date_precision": self.date_precision,
+            "sources": [{"name": s.name, "stance": s.stance, "role": s.role, "actor": s.actor,
+                         "start": s.start, "end": s.end} for s in self.sources],
+            "claim_group": self.claim_group,
+            "evidence": {"start": self.evidence.start, "end": self.evidence.end, "text": self.evidence_text},
+            "trigger": self.trigger.as_dict() if self.trigger else None,
+            "sentence": self.sentence.as_dict() if self.sentence else None,
+            "stance": self.stance,
+        }

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from . import PIPELINE_VERSION
-from .records import Article, Document, Reject, Span
+from .records import Article, Document, Event, Reject, Span
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,36 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL,
         UNIQUE (source, reason, detail)
     );
+    """,
+    # 2: events (one row per event claim)
+    """
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        sub_type TEXT,
+        actor TEXT, actor2 TEXT,
+        stance TEXT NOT NULL DEFAULT 'assert',
+        claim_group TEXT,
+        date TEXT, date_precision TEXT,
+        fatalities INTEGER,
+        count_value REAL,
+        lat REAL, lon REAL, country TEXT, location TEXT,
+        ev_start INTEGER NOT NULL, ev_end INTEGER NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article);
+    CREATE INDEX events_type ON events(type, sub_type);
+    CREATE INDEX events_group ON events(claim_group);
+    CREATE INDEX events_date ON events(date);
+    CREATE INDEX events_latlon ON events(lat, lon);
+    CREATE TABLE event_places (
+        event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        PRIMARY KEY (key, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_places_event ON event_places(event);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -194,9 +224,10 @@ class Store:
         return (row[0], row[1]) if row else None
 
     def save_document(self, doc: Document, articles: list[Article], norm_texts: list[str],
-                      signatures: list[np.ndarray | None]) -> None:
-        """Write a document and its articles in one transaction (replacing an old version)."""
+                      signatures: list[np.ndarray | None], events: list[Event] = ()) -> None:
+        """Write a document, its articles and events in one transaction (replacing an old version)."""
         with self.transaction() as c:
+            c.execute("DELETE FROM events WHERE doc=?", (doc.id,))
             c.execute("DELETE FROM articles WHERE doc=?", (doc.id,))
             c.execute(
                 """INSERT INTO documents (id, source, kind, url, title, author, published, fetched,
@@ -228,6 +259,20 @@ class Store:
                 if sig is not None:
                     c.execute("INSERT INTO signatures (article, minhash) VALUES (?, ?)",
                               (a.id, sig.astype("<u8").tobytes()))
+            for e in events:
+                d = e.as_export()
+                first = next((p for p in e.places if p.lat is not None), None)
+                c.execute(
+                    """INSERT INTO events (id, doc, article, type, sub_type, actor, actor2, stance, claim_group,
+                       date, date_precision, fatalities, count_value, lat, lon, country, location,
+                       ev_start, ev_end, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    (e.id, e.doc, e.article, e.type, e.sub_type, e.actor, e.actor2, e.stance, e.claim_group,
+                     e.date, e.date_precision, e.fatalities, e.count.value if e.count else None,
+                     first.lat if first else None, first.lon if first else None,
+                     first.country if first else None, first.name if first else None,
+                     e.evidence.start, e.evidence.end, json.dumps(d, ensure_ascii=False)))
+                c.executemany("INSERT OR IGNORE INTO event_places (event, key) VALUES (?, ?)",
+                              [(e.id, k) for k in {p.gazetteer_id or p.name for p in e.places}])
 
     def save_reject(self, r: Reject) -> None:
         with self.transaction() as c:
@@ -277,6 +322,29 @@ class Store:
             hv = np.frombuffer(row[3], dtype="<u8").astype(np.uint64) if row[3] else None
             yield row[0], row[1] or row[0], row[2], hv
 
+    # -------------------------------------------------------------- events
+
+    def event_records(self) -> Iterator[dict]:
+        """Exported event dicts in the order their documents were stored."""
+        for row in self.conn.execute(
+                """SELECT e.data FROM events e JOIN documents d ON d.id = e.doc
+                   ORDER BY d.rowid, e.ev_start, e.id"""):
+            yield json.loads(row[0])
+
+    def group_candidates(self, type_: str, actor: str | None, place_keys: set[str],
+                         exclude_doc: str) -> list[sqlite3.Row]:
+        """Stored events from other documents of one type and actor that share a place
+        (for claim groups across articles and outlets), oldest first."""
+        if not place_keys:
+            return []
+        marks = ",".join("?" * len(place_keys))
+        return self.conn.execute(
+            f"""SELECT DISTINCT e.id, e.claim_group, e.date, e.rowid FROM event_places p
+                JOIN events e ON e.id = p.event
+                WHERE p.key IN ({marks}) AND e.type = ? AND e.actor IS ? AND e.doc <> ?
+                ORDER BY e.rowid LIMIT 50""",
+            (*place_keys, type_, actor, exclude_doc)).fetchall()
+
     # -------------------------------------------------------------- summaries
 
     def counts(self) -> dict[str, int]:
@@ -286,6 +354,7 @@ class Store:
             "articles": q("SELECT count(*) FROM articles").fetchone()[0],
             "duplicates": q("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0],
             "rejects": q("SELECT count(*) FROM rejects").fetchone()[0],
+            "events": q("SELECT count(*) FROM events").fetchone()[0],
         }
 
     def rejects(self) -> list[Reject]:

@@ -20,6 +20,10 @@ from .normalize import NormText, norm_key
 from .tokenize import stems, words
 
 
+# pronoun suffixes, longest first (normalised: ة→ه, so «ها» and «هم» stand as written)
+_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+
+
 @dataclass(slots=True)
 class Match:
     start: int                 # raw offsets of the matched phrase (clitics excluded)
@@ -44,9 +48,10 @@ class _Node:
 class PhraseMatcher:
     """A word trie of normalised phrases; see the module doc."""
 
-    def __init__(self, *, clitics: bool = True) -> None:
+    def __init__(self, *, clitics: bool = True, suffixes: bool = False) -> None:
         self._root = _Node()
         self.clitics = clitics
+        self.suffixes = suffixes     # also match a word with a pronoun suffix («وصولهم», «اعتقاله»)
         self.size = 0
 
     def add(self, phrase: str, payload: Any = None) -> None:
@@ -82,29 +87,41 @@ class PhraseMatcher:
     def find(self, nt: NormText, *, overlapping: bool = False, start: int = 0,
              end: int | None = None) -> list[Match]:
         """All matches in ``nt.text[start:end]``, leftmost-longest unless ``overlapping``."""
-        text = nt.text if end is None else nt.text[:end]
-        ws = [w for w in words(text) if w.start >= start]
+        from bisect import bisect_left
+        text = nt.text
+        ws = words(nt)
+        lo = bisect_left(ws, start, key=lambda w: w.start) if start else 0
+        hi = bisect_left(ws, end, key=lambda w: w.end + 1) if end is not None else len(ws)
+        if end is not None:
+            while hi > lo and ws[hi - 1].end > end:
+                hi -= 1
+        children = self._root.children
+        index = _reading_index(nt, self.clitics, self.suffixes)
+        # the words of the window whose reading starts a phrase of this lexicon
+        starts: dict[int, list[tuple[int, str]]] = {}
+        for form in index:
+            if form in children:
+                for i, plen in index[form]:
+                    if lo <= i < hi:
+                        starts.setdefault(i, []).append((plen, form))
         out: list[Match] = []
-        root = self._root
-        i = 0
-        n = len(ws)
-        while i < n:
+        nxt_free = lo
+        for i in sorted(starts):
+            if i < nxt_free:
+                continue
             best: Match | None = None
             first = ws[i]
-            readings = stems(first.text) if self.clitics else [(0, first.text)]
-            for plen, form in readings:
-                node = root.children.get(form)
-                if node is None:
-                    continue
+            for plen, form in starts[i]:
+                node = children[form]
                 j = i
                 last = (j, node) if node.payloads else None
-                while j + 1 < n and node.children:
-                    nxt = ws[j + 1]
+                while j + 1 < hi and node.children:
+                    nw = ws[j + 1]
                     # words of one phrase are separated by blanks only (no punctuation)
-                    gap = text[ws[j].end:nxt.start]
+                    gap = text[ws[j].end:nw.start]
                     if gap.strip() or "\n" in gap:
                         break
-                    node = node.children.get(nxt.text)
+                    node = node.children.get(nw.text)
                     if node is None:
                         break
                     j += 1
@@ -121,7 +138,33 @@ class PhraseMatcher:
                                  first.text[:plen], i, j + 1, ns, ne)
             if best is not None:
                 out.append(best)
-                i = i + 1 if overlapping else best.word_end
-            else:
-                i += 1
+                nxt_free = i + 1 if overlapping else best.word_end
         return out
+
+
+def _reading_index(nt: NormText, clitics: bool, suffixes: bool) -> dict[str, list[tuple[int, int]]]:
+    """form → [(word index, clitic prefix length)] for every reading of every word of
+    ``nt``; built once per text and kind of reading, and kept on the text."""
+    cache = nt.indexes
+    if cache is None:
+        cache = nt.indexes = {}
+    key = (clitics, suffixes)
+    idx = cache.get(key)
+    if idx is not None:
+        return idx
+    idx = {}
+    raw = nt.raw
+    for i, w in enumerate(words(nt)):
+        readings = list(stems(w.text)) if clitics else [(0, w.text)]
+        if suffixes:
+            # a final ه may be a folded ة (not a pronoun): ask the raw text
+            ta_marbuta = w.text.endswith("ه") and raw[nt.raw_index(w.end - 1)] == "ة"
+            extra = [(plen, form[:-len(suf)]) for plen, form in readings for suf in _SUFFIXES
+                     if form.endswith(suf) and len(form) - len(suf) >= 3 and not (suf == "ه" and ta_marbuta)]
+            # a feminine noun shows its ة as ت before a suffix: «عودتهم» → «عوده»
+            extra += [(plen, f[:-1] + "ه") for plen, f in extra if f.endswith("ت")]
+            readings += extra
+        for plen, form in readings:
+            idx.setdefault(form, []).append((i, plen))
+    cache[key] = idx
+    return idx

@@ -71,6 +71,9 @@ class NormText:
     _bp: list[int]
     _shift: list[int]
     _full: list[int] | None = None  # per-character map, only when NFKC expanded something
+    _raw_bp: list[int] | None = None  # raw position of each breakpoint (for norm_index)
+    words: list | None = None       # word tokens, computed once by rasd.lang.tokenize.words
+    indexes: dict | None = None     # reading indexes of rasd.lang.lexicon, computed once
 
     def raw_index(self, i: int) -> int:
         """Raw index of the normalised character at ``i`` (``len(text)`` → ``len(raw)``)."""
@@ -80,6 +83,24 @@ class NormText:
             return self._full[i]
         k = bisect_right(self._bp, i) - 1
         return i + (self._shift[k] if k >= 0 else 0)
+
+    def norm_index(self, raw_pos: int) -> int:
+        """Index in ``text`` of the first normalised character read at or after ``raw_pos``."""
+        if raw_pos >= len(self.raw):
+            return len(self.text)
+        if self._full is not None:
+            from bisect import bisect_left
+            return bisect_left(self._full, raw_pos)
+        if not self._bp:
+            return raw_pos
+        if self._raw_bp is None:
+            self._raw_bp = [b + s for b, s in zip(self._bp, self._shift)]
+        rb = self._raw_bp
+        k = bisect_right(rb, raw_pos) - 1
+        s = self._shift[k] if k >= 0 else 0
+        if k + 1 < len(rb) and raw_pos >= rb[k + 1] - (self._shift[k + 1] - s):
+            return self._bp[k + 1]      # inside a deleted run: the character after it
+        return raw_pos - s
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span ``[start, end)`` to the raw span that it was read from.

@@ -989,11 +989,10 @@ def find_speakers(nt: NormText | str, actors: list[ActorMention] | None = None, 
 
 def _norm_spans(nt: NormText, actors: Iterable[ActorMention]) -> list[tuple[int, int, str]]:
     """Normalised spans of actor mentions given with raw offsets."""
-    idx = [nt.raw_index(i) for i in range(len(nt.text))]
     out = []
     for a in actors:
-        s = bisect_left(idx, a.start)
-        e = bisect_left(idx, a.end)
+        s = nt.norm_index(a.start)
+        e = nt.norm_index(a.end)
         if s < e:
             out.append((s, e, a.key))
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from .normalize import NormText
@@ -40,8 +41,12 @@ def tokens(nt: NormText | str) -> list[Token]:
 
 
 def words(nt: NormText | str) -> list[Token]:
-    text = nt.text if isinstance(nt, NormText) else nt
-    return [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    """Word tokens; for a NormText computed once and kept on it (treat as read-only)."""
+    if isinstance(nt, NormText):
+        if nt.words is None:
+            nt.words = [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(nt.text)]
+        return nt.words
+    return [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(nt)]
 
 
 # conjunctions, then prepositions; "لل" is ل + the article (its alef is dropped in writing)
@@ -50,7 +55,8 @@ _PREP = ("ب", "ل", "ك")
 MIN_STEM = 2
 
 
-def stems(word: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=200_000)
+def stems(word: str) -> tuple[tuple[int, str], ...]:
     """Readings of a normalised word without its proclitics: ``[(prefix_len, form)]``.
 
     The word itself comes first; then و/ف, then ب/ل/ك, each optional, and لل → ال.
@@ -76,9 +82,9 @@ def stems(word: str) -> list[tuple[int, str]]:
             continue
         if len(rest) > MIN_STEM and rest[0] in _PREP:
             add(s + 1, rest[1:])
-    return out
+    return tuple(out)
 
 
-def iter_word_stems(nt: NormText | str) -> Iterator[tuple[Token, list[tuple[int, str]]]]:
+def iter_word_stems(nt: NormText | str) -> Iterator[tuple[Token, tuple[tuple[int, str], ...]]]:
     for t in words(nt):
         yield t, stems(t.text)

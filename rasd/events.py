@@ -1,0 +1,762 @@
+"""Events: who did what to whom, where, when, how many, and who says so.
+
+For each article (duplicates excluded: their events are the original's):
+
+1. the language layer (:func:`rasd.lang.analyse.analyse`) finds places, actors,
+   speakers, quantities and dates, with raw offsets;
+2. trigger words and phrases (``data/triggers.tsv``) are found in each sentence; a
+   trigger is *not* an event when a cue of ``data/modality.tsv`` governs it (forecasts,
+   plans, calls, threats, negation, conditionals, questions, opinion, standing
+   situations, metaphors, history), when it serves as a purpose («لاقتحام»), when it
+   sits inside a name, or when the arguments its frame needs are missing (a movement
+   needs someone who moves, an arrest someone arrested ...);
+3. arguments are read from the trigger's clause and sentence: the actor and the one
+   acted on from the actor mentions around the trigger, places with their role from the
+   preposition before them (من → origin, إلى/باتجاه/نحو → destination, عبر → via,
+   otherwise location), the count from the nearest quantity of people or things,
+   fatalities from killing words, the date from the nearest date expression;
+4. attribution: the reporting verb governing the trigger and its speaker (before or
+   after it), «بحسب/وفق/نقلاً عن X», or — for «وأضاف»/«وأوضح» without a subject — the
+   speaker of the sentences before; denial verbs (نفى, كذّب) make the stance ``deny``,
+   and «نفى ذلك» denies the claim just made;
+5. claims about the same happening share a ``claim_group``: within an article a denial
+   joins the claim it denies and a restatement by the same source is dropped; across
+   articles and outlets claims of the same type, actor and place within a few days join.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+from .lang.analyse import Analysis, analyse
+from .lang.lexicon import Match, PhraseMatcher
+from .lang.sentences import clauses, sentences
+from .records import Article, Claim, Document, Event, Place, Quantity, Span, Speaker
+
+log = logging.getLogger(__name__)
+
+# actors that are states or fight for one: their taking territory is «government regains»
+STATE_FORCES = {"iraq_forces", "syria_gov", "coalition", "russia_forces", "turkey_forces", "israel_forces",
+                "lebanon_forces", "us_gov", "pmf", "peshmerga", "hashd_watani", "iran_forces", "jordan_forces",
+                "us_forces"}
+PEOPLE_UNITS = {"fighters", "families", "civilians", "people", "soldiers", "police", "children", "women",
+                "vehicles", "buses", "villages", "strikes", "dead", "killed", "members", "leaders", "persons",
+                "prisoners", "displaced", "militants", "troops", "convoys", "cars", "trucks"}
+AIR_CUES = ("طائرات", "طائره", "طيران", "جويه", "جوي", "الجو", "مقاتلات", "مروحيه", "مروحيات", "مسيره", "مسيرات",
+            "غاره", "غارات")
+# words naming people who can move, be arrested or killed, when no actor is named
+PERSON_NOUNS = ("عناصر", "عنصر", "مقاتل", "مسلح", "مدني", "عائل", "اسر", "نازح", "سكان", "اهالي", "قياد", "مسؤول",
+                "ارهابي", "متهم", "مطلوب", "خلي", "شخص", "اشخاص", "جنود", "جندي", "قوات", "قافل", "حافل", "عجلات",
+                "سيارات", "مواطن", "لاجئ", "اطفال", "نساء", "دواعش", "متشدد", "انتحاري", "خاطف", "معتقل", "اسير",
+                "الالاف", "المئات", "العشرات", "مئات", "عشرات")
+CIVILIAN_NOUNS = ("مدني", "مدنيين", "مواطن", "اطفال", "نساء", "سكان", "اهالي", "عائلات", "لاجئ", "نازح", "صحفي",
+                  "ناشط", "رهائن", "مختطف")
+CONTROL_OBJECTS = ("قري", "قريه", "مدين", "بلد", "منطق", "مناطق", "حي", "احياء", "كيلومتر", "كم", "مساح", "مواقع",
+                   "موقع", "جسر", "مطار", "تل", "سد", "معبر", "منفذ", "طريق", "مركز", "قضاء", "ناحيه", "الاراضي",
+                   "اراضي", "المربع", "معاقل", "معقل", "الساحل", "الضفه", "محافظ")
+ORIGIN_PREPS = {"من", "عن"}
+DEST_PREPS = {"الي", "باتجاه", "اتجاه", "نحو", "صوب", "حتي", "وصولا", "لجهه", "تجاه"}
+VIA_PREPS = {"عبر", "مرورا"}
+LOC_PREPS = {"في", "قرب", "داخل", "على", "علي", "بالقرب", "عند", "حول", "محيط", "اطراف", "مشارف"}
+# words that may stand between a preposition and the place it governs
+PLACE_HEADS = {"مدينه", "بلده", "قريه", "قري", "منطقه", "مناطق", "محافظه", "قضاء", "ناحيه", "الاراضي", "اراضي",
+               "داخل", "عمق", "حدود", "الحدود", "مخيم", "ريف", "اطراف", "شرق", "غرب", "شمال", "جنوب", "شرقي",
+               "غربي", "شمالي", "جنوبي", "مدن", "البلده", "العاصمه", "مشارف", "محيط", "وسط", "مركز", "مدينتي",
+               "القريتين", "بلدتي", "منازل", "مقرات", "صحراء", "الصحراء", "باديه", "الباديه", "عمق", "مداخل",
+               "مدخل", "ضواحي", "احياء", "حي", "قرب", "بالقرب", "اطراف", "محيط", "مشارف", "تخوم", "منطقتي"}
+# movement triggers that end somewhere: a place near them is where they arrive
+ARRIVAL = ("وصل", "وصو", "يصل", "تصل", "دخل", "دخو", "عاد", "عود", "تعود", "يعود", "أتو", "قدمو", "ظهرو")
+# place words that also locate on their own («في محيط القائم»: near it, «من محيط القائم»: from near it)
+NEAR_WORDS = {"قرب", "بالقرب", "اطراف", "محيط", "مشارف", "داخل", "عند", "حول", "تخوم", "مداخل"}
+# words of fighting: a state force's arrival in a sentence with one of these is a battle
+COMBAT_WORDS = ("دفاعات", "اشتباك", "معارك", "معركه", "مواجهات", "تحرير", "اقتحام", "عمليه عسكريه", "العمليات العسكريه",
+                "قصف", "هجوم", "الطوق", "محاور")
+KILL_SINGULAR = re.compile(r"^(قيادي|مسؤول|عنصر|جندي|مدني|شخص|ضابط|مقاتل|طفل|امراه|احد|ارهابي|انتحاري|امير|والي)")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    form: str
+    type: str
+    sub_type: str
+    frame: str
+    pos: str = "verb"           # verb | noun (a verbal noun)
+
+
+def _data(name: str) -> list[list[str]]:
+    text = resources.files("rasd").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def trigger_matcher() -> PhraseMatcher:
+    m = PhraseMatcher(suffixes=True)
+    for row in _data("triggers.tsv"):
+        form, typ, sub, frame = (c.strip() for c in row[:4])
+        pos = row[4].strip() if len(row) > 4 else "verb"
+        m.add(form, Trigger(form, typ, sub, frame, pos))
+    return m
+
+
+@lru_cache(maxsize=1)
+def modality_matcher() -> PhraseMatcher:
+    m = PhraseMatcher()
+    for row in _data("modality.tsv"):
+        cue, cls, scope = (c.strip() for c in row[:3])
+        m.add(cue, (cls, scope))
+    return m
+
+
+@lru_cache(maxsize=1)
+def reporting_matcher() -> PhraseMatcher:
+    m = PhraseMatcher()
+    for row in _data("reporting.tsv"):
+        form, stance, kind = (c.strip() for c in row[:3])
+        m.add(form, (stance, kind))
+    return m
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _words_between(nt_text: str, a: int, b: int) -> int:
+    return len(re.findall(r"[^\W_]+", nt_text[a:b]))
+
+
+@dataclass
+class _Ctx:
+    """One article being read: its analysis and what the discourse has established."""
+
+    doc: Document
+    art: Article
+    an: Analysis
+    raw: str
+    norm: str                      # normalised working copy (same offsets as raw only via nt)
+    last_speaker: Speaker | None = None
+    last_group: str | None = None  # the non-state group the article is about
+    events: list[Event] = field(default_factory=list)
+
+
+def _n(ctx: _Ctx, raw_pos: int) -> int:
+    """Normalised offset of a raw offset (first normalised char at or after it)."""
+    return ctx.an.nt.norm_index(raw_pos)
+
+
+def _inside(a: int, b: int, spans) -> bool:
+    return any(s.start <= a and b <= s.end for s in spans)
+
+
+# ------------------------------------------------------------------ filters
+
+
+# how many words may stand between a cue and the trigger it governs
+_REACH = {"negation": 1, "future": 3, "standing": 2, "forecast": 12, "plan": 10, "call": 12, "threat": 10,
+          "conditional": 10, "question": 14, "opinion": 10, "history": 8, "purpose": 4, "metaphor": 3,
+          "background": 2, "defused": 3, "habitual": 4, "operation": 1}
+# a cue of these classes also holds the triggers coordinated after it in its clause
+_SPREADS = {"future", "forecast", "plan", "call", "threat", "conditional", "purpose", "question", "opinion"}
+_FUTURE_WINDOW = re.compile(r"^(\W*[^\W\d_]+){0,3}?\W*خلال\s+(\d+\s+|ال)?(ساع|يوم|ايام|اليوم|اسبوع|الاسبوع|شهر|الشهر)"
+                            r"\w*(?!\s+(الماضي|الماضيه|المنصرم|الاخيره|السابق|السابقه))")
+_AUX = {"يتم", "تتم", "يكن", "تكن", "يعد", "تعد"}
+
+
+def _may(text: str, m: Match) -> bool:
+    """«قد» + imperfect is «may» («قد يكون», «قد تصل»); «قد» + perfect is «had/has»
+    («كانت الحافلات قد توجهت», «قد وصلت»)."""
+    nxt = text[m.norm_end:].split()[:1]
+    if not nxt:
+        return False
+    w = nxt[0]
+    if re.search(r"(كان|كانت|كانوا)\s+\S*\s*\S*\s*$", text[max(0, m.norm_start - 40):m.norm_start]):
+        return False
+    if w.startswith(("ي", "ن")):
+        return True
+    return w.startswith("ت") and not w.endswith("ت")
+
+
+def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match]) -> str | None:
+    """Why this trigger does not report an event (None when it does)."""
+    text = ctx.norm
+    t: Trigger = trig.payloads[0]
+    for m in modal:
+        cls, scope = m.payloads[0]
+        if scope in ("before", "noun", "ied", "control") and sent.start <= m.start and m.end <= trig.start:
+            if scope == "noun" and t.pos != "noun":
+                continue
+            if scope == "ied" and t.sub_type != "remote_explosive_landmine_ied":
+                continue
+            if scope == "control" and (t.frame != "control" or t.pos != "noun"):
+                continue
+            between = text[m.norm_end:trig.norm_start].split()
+            dist = len(between)
+            if cls == "negation" and dist <= 2 and (dist == 0 or between[0] in _AUX):
+                return cls
+            if cls == "negation":
+                continue
+            if m.key == "قد" and not _may(text, m):
+                continue
+            if dist <= _REACH.get(cls, 6):
+                return cls
+        elif scope == "after" and trig.end <= m.start < sent.end:
+            if _words_between(text, trig.norm_end, m.norm_start) <= _REACH.get(cls, 3):
+                return cls
+    if t.pos == "noun" and _FUTURE_WINDOW.match(text[trig.norm_end:trig.norm_end + 40]):
+        return "future"           # «اقتحام المركز خلال 48 ساعة»
+    if text[_n(ctx, sent.start):_n(ctx, sent.end)].rstrip().rstrip('"»').endswith(("?", "؟")):
+        return "question"
+    if trig.prefix.endswith("ل") and t.frame != "kill":
+        return "purpose"          # «لاقتحام مدينة القائم»: in order to storm
+    return None
+
+
+# ------------------------------------------------------------------ arguments
+
+
+def _prep_role(ctx: _Ctx, p: Place) -> str | None:
+    """The role the preposition governing this place gives it, if one is in reach."""
+    from .lang.normalize import norm_key
+    raw = ctx.raw
+    before = raw[max(0, p.start - 3):p.start]
+    glued = re.search(r"(\S+)$", before)
+    if glued and not before.endswith((" ", "\n")):
+        g = glued.group(1).replace("ـ", "")
+        if g.endswith("ل"):
+            return "destination"          # «لدمشق», «للموصل»
+        if g.endswith("ب"):
+            return "location"             # «بالموصل»
+    ws = [w.strip('"()«»،,.') for w in norm_key(raw[max(0, p.start - 80):p.start]).split()][-7:]
+    steps = 0
+    default = None
+    for i in range(len(ws) - 1, -1, -1):
+        w = ws[i]
+        core = w[1:] if w[:1] in "وف" and len(w) > 2 else w
+        if core in NEAR_WORDS or core.lstrip("ب") in NEAR_WORDS:
+            default = "location"          # «قرب/محيط/أطراف X»: look further for «من»/«إلى»
+            steps += 1
+            continue
+        if w in ORIGIN_PREPS or core in ORIGIN_PREPS:
+            return "origin"
+        if w in DEST_PREPS or core in DEST_PREPS:
+            return "destination"
+        if w in VIA_PREPS or core in VIA_PREPS:
+            return "via"
+        if w in LOC_PREPS or core in LOC_PREPS:
+            # «إلى مناطق في غرب الأنبار»: «في» inside the destination's own phrase
+            left = ws[i - 1] if i else ""
+            if left in PLACE_HEADS or left.lstrip("ال") in PLACE_HEADS or left.startswith("ال") and \
+                    left[2:] in PLACE_HEADS:
+                continue
+            return "location"
+        bare = w[2:] if w.startswith("ال") else w
+        if w in PLACE_HEADS or bare in PLACE_HEADS or w.endswith(("يه", "ين", "يتين", "يين")) or w in ("امنه",):
+            steps += 1                    # a place word or an adjective: keep looking left
+            if steps > 4:
+                return default
+            continue
+        return default
+    return default
+
+
+def _place_roles(ctx: _Ctx, places: list[Place], frame: str, trig: Match) -> None:
+    """Set each place's role in place: by its preposition, by coordination with the place
+    before it («إلى مدينة عانة وقرية رواة»), and for a movement by its side of the trigger."""
+    prev: Place | None = None
+    for p in sorted(places, key=lambda x: x.start):
+        role = _prep_role(ctx, p) if frame == "move" else "location"
+        if frame == "move" and role is None and prev is not None:
+            link = ctx.raw[prev.end:p.start]
+            if re.fullmatch(r"[\s»\"]*(و|أو|او)\s*(\S+\s+){0,2}", link + " ") and len(link) < 30:
+                role = prev.role
+        p.role = role or "location"
+        prev = p
+    if frame != "move":
+        return
+    has_dest = any(p.role == "destination" for p in places)
+    has_origin = any(p.role == "origin" for p in places)
+    t: Trigger = trig.payloads[0]
+    arrival = t.form.startswith(ARRIVAL)
+    leaving = t.sub_type in ("flight", "evacuation", "displacement")
+    for p in places:
+        if p.role != "location":
+            continue
+        if p.end <= trig.start:
+            if has_dest:
+                p.role = "origin"         # «حافلات متوقفة شرق السخنة عادت إلى تدمر»
+            elif arrival:
+                p.role = "destination"
+        elif arrival and not has_dest:
+            p.role = "destination"        # «وصول قواتها قرب مداخل القائم»
+            has_dest = True
+        elif leaving and not has_origin:
+            p.role = "origin"             # «إجلاء المدنيين في القائم»: where they left
+            has_origin = True
+
+
+def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) -> tuple[str | None, str | None]:
+    """(actor, actor2) from the actor mentions around the trigger."""
+    acts = [a for a in ctx.an.actors if sent.start <= a.start < sent.end
+            and not any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)
+            and not _OWNER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])]
+    after = [a for a in acts if a.start >= trig.end and a.start < clause.end + 80]
+    before = [a for a in acts if a.end <= trig.start and a.start >= clause.start]
+    before_sent = [a for a in acts if a.end <= trig.start]
+    text = ctx.norm
+    near_after = [a for a in after if _words_between(text, trig.norm_end, _n(ctx, a.start)) <= 5]
+
+    def key(a):
+        return a.key
+
+    if frame == "move" and trig.payloads[0].sub_type == "evacuation":
+        # the one who evacuates stands before («أجلى اللواء ...», «نجحت القوات في إجلاء»)
+        doers = [a for a in before_sent if a.key != "civilians"]
+        return (doers[-1].key if doers else None), None
+    if frame in ("move", "kill"):
+        cand = near_after or before[-1:] or before_sent[-1:]
+        actor = key(cand[0]) if cand else None
+        if frame == "move" and actor is None and ctx.last_group and _has_person(ctx, trig, clause):
+            actor = ctx.last_group
+        return actor, None
+    if frame == "arrest":
+        # the arrested come after the trigger; the one arresting before it, or the speaker's body
+        done_to = next((a.key for a in near_after + after if a.key not in STATE_FORCES), None)
+        doer = next((a.key for a in reversed(before_sent) if a.key in STATE_FORCES), None)
+        if doer is None and ctx.last_speaker is not None and ctx.last_speaker.actor in STATE_FORCES:
+            doer = ctx.last_speaker.actor
+        if done_to is None and doer and ctx.last_group and ctx.last_group != doer:
+            done_to = ctx.last_group
+        return doer, done_to
+    # attacks, strikes, clashes, control, arrests: the doer, then the one done to
+    ordered = before[-1:] + near_after + [a for a in after if a not in near_after]
+    if not ordered and before_sent:
+        ordered = before_sent[-1:]
+    keys: list[str] = []
+    for a in ordered:
+        if a.key not in keys:
+            keys.append(a.key)
+    actor = keys[0] if keys else None
+    actor2 = next((k for k in keys[1:] if k != actor), None)
+    # «طائرات التحالف» after the trigger is still the doer; «على مواقع داعش» the target
+    if frame in ("strike", "control", "arrest", "clash") and actor and actor not in STATE_FORCES:
+        state = next((k for k in keys if k in STATE_FORCES), None)
+        if state:
+            actor, actor2 = state, actor
+    if actor2 is None and actor in STATE_FORCES and frame in ("strike", "control", "arrest", "clash") \
+            and ctx.last_group and ctx.last_group != actor:
+        actor2 = ctx.last_group
+    if frame == "strike" and actor in ("us_gov", "us_forces"):
+        actor = "coalition"   # US air strikes in Iraq and Syria are the coalition's (ACLED's usage)
+    return actor, actor2
+
+
+def _has_person(ctx: _Ctx, trig: Match, clause: Span) -> bool:
+    seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
+    return any(w in seg for w in PERSON_NOUNS)
+
+
+def _nearest_quantity(ctx: _Ctx, trig: Match, sent: Span, frame: str) -> Quantity | None:
+    qs = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
+          and (q.unit_class in PEOPLE_UNITS or (q.unit_class is None and q.value is None))]
+    if frame == "control":
+        qs = [q for q in qs if q.unit_class in ("villages", None)] or qs
+    if not qs:
+        return None
+    return min(qs, key=lambda q: (abs(q.start - trig.start) + (0 if q.start >= trig.start else 10)))
+
+
+def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
+    total = None
+    for k in kills:
+        if not (sent.start <= k.start < sent.end):
+            continue
+        after = [q for q in ctx.an.quantities if k.end <= q.start <= k.end + 25 and q.value is not None
+                 and q.unit_class not in ("percent", "km", "km2")]
+        before = [q for q in ctx.an.quantities if k.start - 25 <= q.end <= k.start and q.value is not None
+                  and q.unit_class not in ("percent", "km", "km2")]
+        n = None
+        if after:
+            n = int(after[0].value)
+        elif before and k.payloads[0].form in ("قتلى", "قتيلا", "قتيل"):
+            n = int(before[-1].value)
+        else:
+            nxt = ctx.norm[k.norm_end:k.norm_end + 140].split()
+            if nxt and KILL_SINGULAR.match(nxt[0].lstrip("ال")):
+                n = 1
+                if any(w.startswith(("واخر", "وآخر")) for w in nxt[1:18]):
+                    n = 2
+            elif nxt and nxt[0] in ("احدهم", "احدهما", "احد"):
+                n = 1
+        if n is not None:
+            total = (total or 0) + n
+    return total
+
+
+def _date_of(ctx: _Ctx, trig: Match, sent: Span) -> tuple[str | None, str]:
+    ds = [d for d in ctx.an.dates if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
+    if not ds:
+        return None, "unknown"
+    d = min(ds, key=lambda d: abs(d.start - trig.start))
+    return d.date, d.precision
+
+
+# ------------------------------------------------------------------ attribution
+
+
+@dataclass
+class _Attribution:
+    speaker: Speaker | None
+    stance: str
+    verb_start: int
+
+
+def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attribution]:
+    """The reporting verbs of a sentence with their speakers, in order."""
+    out: list[_Attribution] = []
+    spk = [s for s in ctx.an.speakers if sent.start <= s.start < sent.end]
+    text = ctx.norm
+    for r in reporting:
+        if not (sent.start <= r.start < sent.end) or _inside(r.start, r.end, spk):
+            continue
+        stance, kind = r.payloads[0]
+        speaker = None
+        after = [s for s in spk if s.start >= r.end and _words_between(text, r.norm_end, _n(ctx, s.start)) <= 10]
+        before = [s for s in spk if s.end <= r.start and _words_between(text, _n(ctx, s.end), r.norm_start) <= 10]
+        if kind == "according":
+            speaker = after[0] if after else None
+        else:
+            speaker = (after or before[-1:] or [None])[0]
+            if speaker is None and _words_between(text, _n(ctx, sent.start), r.norm_start) <= 1:
+                speaker = ctx.last_speaker      # «وأضاف أن ...»: the speaker of before
+        if speaker is None and kind == "according":
+            continue
+        out.append(_Attribution(speaker, stance, r.start))
+    # a speaker named with «لـ«X»» or «مصدر ...» but no verb in reach: still the source
+    return out
+
+
+def _claim_of(att: _Attribution | None) -> list[Claim]:
+    if att is None or att.speaker is None:
+        return []
+    s = att.speaker
+    return [Claim(s.name, att.stance, s.start, s.end, s.role, s.actor)]
+
+
+# ------------------------------------------------------------------ extraction
+
+
+def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = None) -> list[Event]:
+    """Event claims of one article."""
+    if not art.paragraphs:
+        return []
+    an = analysis or analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html")
+    ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
+    triggers = trigger_matcher().find(an.nt)
+    modal = modality_matcher().find(an.nt, overlapping=True)
+    reporting = reporting_matcher().find(an.nt)
+    blockers = [*an.places, *an.actors, *an.speakers]
+    n = 0
+    for para in art.paragraphs:
+        for sent in sentences(doc.raw, para.start, para.end):
+            atts = _attributions(ctx, sent, reporting)
+            for a in atts:
+                if a.speaker is not None:
+                    ctx.last_speaker = a.speaker
+            groups = [a for a in an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
+                      and a.key not in ("civilians",)]
+            st = [t for t in triggers if sent.start <= t.start < sent.end
+                  and not _inside(t.start, t.end, blockers)]
+            kills = [t for t in st if t.payloads[0].frame == "kill"]
+            cands = _candidates(ctx, sent, st, modal, atts, kills)
+            for ev in cands:
+                n += 1
+                ev.id = f"{art.id}:e{n}"
+                ctx.events.append(ev)
+            _denial_of_previous(ctx, sent, atts)
+            if groups:
+                ctx.last_group = groups[-1].key
+    return _collapse_restatements(ctx.events)
+
+
+def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], atts: list[_Attribution],
+                kills: list[Match]) -> list[Event]:
+    cls = clauses(ctx.raw, sent)
+    out: list[Event] = []
+    by_clause: dict[tuple[int, str], Event] = {}
+    clause_of = {id(t): next((c for c in cls if c.start <= t.start < c.end), sent) for t in trigs}
+    held: set[int] = set()            # clauses under a cue that spreads to coordinated triggers
+    for t in trigs:
+        trig: Trigger = t.payloads[0]
+        clause = next((c for c in cls if c.start <= t.start < c.end), sent)
+        why = _blocked(ctx, t, clause, sent, modal) or ("coordinated" if clause.start in held else None)
+        if why:
+            if why in _SPREADS:
+                held.add(clause.start)
+            log.debug("not an event (%s): %s", why, t.text)
+            continue
+        if trig.frame == "kill":
+            continue
+        typ, sub = trig.type, trig.sub_type
+        actor, actor2 = _pick_actor(ctx, t, clause, sent, trig.frame)
+        seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
+        if trig.frame == "move":
+            if not (actor or _has_person(ctx, t, clause)):
+                continue
+            if sub == "flight" and any(w in seg for w in CIVILIAN_NOUNS) and actor in (None, "civilians"):
+                sub = "displacement"
+        elif trig.frame == "strike":
+            if sub in ("air_drone_strike", "shelling_artillery_missile_attack"):
+                ctx_seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+                sub = "air_drone_strike" if any(c in ctx_seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
+            if not (actor or actor2 or any(p for p in ctx.an.places if sent.start <= p.start < sent.end)):
+                continue
+        elif trig.frame == "control":
+            # the territory taken comes right after the trigger: a place, or a word for one
+            nxt = [w[2:] if w.startswith("ال") else w for w in ctx.norm[t.norm_end:].split()[:8]]
+            near_place = any(p for p in ctx.an.places if t.end <= p.start < clause.end
+                             and _words_between(ctx.norm, t.norm_end, _n(ctx, p.start)) <= 7)
+            if nxt and nxt[0].endswith(("يين", "ين")):
+                continue          # «تحرير اللبنانيين»: people freed, not territory taken
+            if not any(w.startswith(CONTROL_OBJECTS) for w in nxt) and not near_place:
+                continue
+            if actor and actor not in STATE_FORCES:
+                sub = "non_state_actor_overtakes_territory"
+        elif trig.frame == "arrest":
+            if not (actor2 or _has_person(ctx, t, clause) or actor):
+                continue
+        elif trig.frame in ("clash", "attack"):
+            if not (actor or actor2 or _has_person(ctx, t, clause)):
+                continue
+            if sub == "abduction_forced_disappearance" and actor2 is None:
+                actor2 = "civilians" if actor != "civilians" else None
+        elif trig.frame == "other":
+            continue   # agreements, destruction, seizures: too often talked about; not reported yet
+        key = (clause.start, typ)
+        later = [clause_of[id(o)].start for o in trigs if clause_of[id(o)].start > clause.start
+                 and o.payloads[0].frame != "kill"]
+        stop = min(later) if later else sent.end
+        places = _places_for(ctx, clause, stop, trig.frame, t)
+        if not places:
+            places = _fallback_place(ctx, sent, t.start)
+            if trig.frame == "move" and trig.sub_type in ("flight", "evacuation", "displacement"):
+                for p in places:
+                    p.role = "origin"
+        if key in by_clause:
+            ev = by_clause[key]
+            _merge_places(ev, places)
+            ev.actor = ev.actor or actor
+            ev.actor2 = ev.actor2 or actor2
+            continue
+        att = None
+        preceding = [a for a in atts if a.verb_start <= t.start]
+        if preceding:
+            att = preceding[-1]
+        elif atts:
+            att = atts[0]
+        date_, prec = _date_of(ctx, t, sent)
+        count = _nearest_quantity(ctx, t, sent, trig.frame)
+        ev_span = _evidence(ctx, t, clause, places, count)
+        ev = Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ, sub_type=sub,
+                   evidence=ev_span, evidence_text=ctx.raw[ev_span.start:ev_span.end],
+                   trigger=Span(t.start, t.end), actor=actor, actor2=actor2, places=places,
+                   count=count, date=date_, date_precision=prec,
+                   sources=_claim_of(att), stance=att.stance if att else "assert", sentence=sent)
+        by_clause[key] = ev
+        out.append(ev)
+    # forces reaching a place in fighting («وصول قواتها قرب مداخل القائم بعد تدمير دفاعات
+    # التنظيم»): a battle, and one with the battle of the same clause if there is one
+    seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+    fighting = any(e.type == "battles" for e in out) or any(w in seg for w in COMBAT_WORDS)
+    kept: list[Event] = []
+    for e in out:
+        if e.type == "movement" and e.actor in STATE_FORCES and e.sub_type == "relocation" and fighting:
+            same = next((b for b in out if b.type == "battles" and b.evidence.start <= e.evidence.start
+                         < b.evidence.end), None)
+            if same is not None:
+                _merge_places(same, e.places)
+                continue
+            e.type, e.sub_type = "battles", "armed_clash"
+            if e.actor2 is None:
+                opp = [a.key for a in ctx.an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
+                       and a.key != "civilians"]
+                e.actor2 = opp[0] if opp else ctx.last_group
+        kept.append(e)
+    out = kept
+    # killings: fatalities of the sentence's event; alone, an attack on civilians
+    if kills:
+        fat = _fatalities(ctx, kills, sent)
+        if out:
+            target = min(out, key=lambda e: abs(e.evidence.start - kills[0].start))
+            target.fatalities = fat
+            k = min(kills, key=lambda k: abs(k.start - target.evidence.start))
+            kc = next((c for c in cls if c.start <= k.start < c.end), sent)
+            if kc.start == next((c for c in cls if c.start <= target.evidence.start < c.end), sent).start or \
+                    k.start < target.evidence.start:
+                a, b = min(target.evidence.start, k.start), max(target.evidence.end, k.end)
+                target.evidence = Span(a, b)
+                target.evidence_text = ctx.raw[a:b]
+        else:
+            seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+            if any(w in seg for w in CIVILIAN_NOUNS) and not _blocked(ctx, kills[0], sent, sent, modal):
+                k = kills[0]
+                clause = next((c for c in cls if c.start <= k.start < c.end), sent)
+                att = atts[0] if atts else None
+                actor, _ = _pick_actor(ctx, k, clause, sent, "clash")
+                out.append(Event(id="", doc=ctx.doc.id, article=ctx.art.id, type="violence_against_civilians",
+                                 sub_type="attack", evidence=clause,
+                                 evidence_text=ctx.raw[clause.start:clause.end], trigger=Span(k.start, k.end),
+                                 actor=actor if actor != "civilians" else None, actor2="civilians",
+                                 places=_places_for(ctx, clause, sent.end, "attack", k), fatalities=fat,
+                                 sources=_claim_of(att), stance=att.stance if att else "assert",
+                                 sentence=sent))
+    return out
+
+
+def _evidence(ctx: _Ctx, t: Match, clause: Span, places: list[Place], count: Quantity | None) -> Span:
+    """The words that state the event: its subject (when just before), the trigger and the
+    arguments that follow it in its clause."""
+    start, end = t.start, t.end
+    before = [a for a in ctx.an.actors if clause.start <= a.start and a.end <= t.start
+              and _words_between(ctx.norm, _n(ctx, a.end), t.norm_start) <= 4]
+    if before:
+        start = before[-1].start
+    for x in [*places, *([count] if count else [])]:
+        if clause.start <= x.start and x.end <= clause.end:
+            start, end = min(start, x.start) if x.start < t.start and \
+                _words_between(ctx.norm, _n(ctx, x.start), t.norm_start) <= 6 else start, max(end, x.end)
+    if _words_between(ctx.norm, _n(ctx, end), _n(ctx, clause.end)) <= 4:
+        end = clause.end
+    if _words_between(ctx.norm, _n(ctx, start), _n(ctx, end)) < 3:
+        start, end = min(start, clause.start), max(end, clause.end)
+    while end > start and ctx.raw[end - 1] in " \n،,":
+        end -= 1
+    return Span(start, end)
+
+
+def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | None = None) -> list[Place]:
+    """Places of the trigger's clause and of the clauses after it, up to ``stop`` (the
+    clause of the next trigger). A country named as the one acting («إسرائيل التي نفذت»)
+    or a place inside a speaker's title («مصدر سوري في دير الزور») is no place of the event."""
+    out: list[Place] = []
+    skip = [*ctx.an.speakers, *ctx.an.actors]
+    for p in ctx.an.places:
+        if not (clause.start <= p.start < max(stop, clause.end)):
+            continue
+        if any(s.start <= p.start and p.end <= s.end for s in skip):
+            continue
+        out.append(Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
+                         "location", p.admin1, p.feature))
+    if trig is not None:
+        _place_roles(ctx, out, frame, trig)
+    return out
+
+
+def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
+    """No place in the event's clauses: the last place named before it in its paragraph."""
+    para = next((p for p in ctx.art.paragraphs if p.start <= sent.start < p.end), sent)
+    skip = [*ctx.an.speakers, *ctx.an.actors]
+    cands = [p for p in ctx.an.places if para.start <= p.start < before and p.lat is not None
+             and not any(s.start <= p.start and p.end <= s.end for s in skip)]
+    if not cands:
+        return []
+    p = cands[-1]
+    return [Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
+                  "location", p.admin1, p.feature)]
+
+
+def _merge_places(ev: Event, places: list[Place]) -> None:
+    have = {(p.start, p.role) for p in ev.places}
+    ev.places.extend(p for p in places if (p.start, p.role) not in have)
+
+
+# «مناطق سيطرة النظام», «الخاضعة لسيطرة داعش»: the actor owns the place, it does not act
+_OWNER = re.compile(r"(سيطره|لسيطره|نفوذ|قبضه)\s*\"?\s*$")
+_THEN = re.compile(r"(^|\s)(ثم|ومن ثم|من ثم|وصولا)\s*$")
+_THAT = re.compile(r"(نفي|نفت|نفوا|ينفي|تنفي|كذب|كذبت)\s+(ذلك|هذا|هذه|تلك|صحه|الانباء|الخبر|الامر|المعلومات|التقارير)")
+
+
+def _denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
+    """«نفى ذلك»: a denial of the claim just made, as a claim of its own."""
+    seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+    m = _THAT.search(seg)
+    if not m or not ctx.events:
+        return
+    prev = ctx.events[-1]
+    if prev.evidence.start >= sent.start:
+        return
+    deny = next((a for a in atts if a.stance == "deny"), None)
+    speaker = deny.speaker if deny else None
+    ev = Event(id=f"{prev.id}:denied", doc=prev.doc, article=prev.article, type=prev.type, sub_type=prev.sub_type,
+               evidence=sent, evidence_text=ctx.raw[sent.start:sent.end], trigger=None, actor=prev.actor,
+               actor2=prev.actor2,
+               places=[Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
+                             p.role, p.admin1, p.feature) for p in prev.places],
+               count=prev.count, date=prev.date, date_precision=prev.date_precision,
+               sources=[Claim(speaker.name, "deny", speaker.start, speaker.end, speaker.role, speaker.actor)]
+               if speaker else [Claim("?", "deny")], stance="deny", sentence=sent)
+    prev.claim_group = prev.claim_group or prev.id
+    ev.claim_group = prev.claim_group
+    # places named in the denial itself («ما زالت متوقفة في البادية») are where it says they are
+    for p in ctx.an.places:
+        if sent.start <= p.start < sent.end:
+            ev.places.append(Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision,
+                                   p.gazetteer_id, "location", p.admin1, p.feature))
+    ctx.events.append(ev)
+
+
+def _place_keys(e: Event) -> set[str]:
+    return {p.gazetteer_id or p.name for p in e.places}
+
+
+def _source_key(e: Event) -> str:
+    return "|".join(sorted(s.name for s in e.sources))
+
+
+def _collapse_restatements(events: list[Event]) -> list[Event]:
+    """A claim restated later in the same article by the same source is one claim."""
+    out: list[Event] = []
+    for e in events:
+        same = next((o for o in out if o.type == e.type and o.sub_type == e.sub_type and o.actor == e.actor
+                     and o.stance == e.stance and _source_key(e) and _source_key(o) == _source_key(e)
+                     and _place_keys(e) and _place_keys(e) <= _place_keys(o)
+                     and o.sentence != e.sentence), None)
+        if same is not None:
+            continue
+        out.append(e)
+    return out
+
+
+# ------------------------------------------------------------------ claim groups across documents
+
+
+def group_window_days() -> int:
+    return 3
+
+
+def assign_groups(events: list[Event], stored) -> None:
+    """Give each event a claim group: the group of an earlier claim about the same
+    happening (same type and actor, a shared place, dates within a few days) from another
+    document, else one of this document's own, else its own id.
+    ``stored(type, actor, place_keys, doc)`` gives candidate rows (id, claim_group, date)."""
+    window = timedelta(days=group_window_days())
+    for i, e in enumerate(events):
+        if e.claim_group:
+            continue
+        keys = _place_keys(e)
+        for row in stored(e.type, e.actor, keys, e.doc):
+            if e.date and row["date"] and abs(date.fromisoformat(e.date[:10])
+                                               - date.fromisoformat(row["date"][:10])) > window:
+                continue
+            e.claim_group = row["claim_group"] or row["id"]
+            break
+        if e.claim_group:
+            continue
+        # the same happening told again in this document (another source, another article)
+        for o in events[:i]:
+            if o.type == e.type and o.actor == e.actor and keys & _place_keys(o) and o.claim_group \
+                    and any(p.role == "destination" for p in e.places):
+                e.claim_group = o.claim_group
+                break
+        e.claim_group = e.claim_group or e.id

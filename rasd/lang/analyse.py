@@ -1,0 +1,95 @@
+"""The language layer in one call: places, actors, speakers, quantities and dates of a text.
+
+``analyse(raw, spans)`` looks only at the given spans of ``raw`` (an article's paragraphs):
+everything else is replaced by spaces in a same-length working copy, so one normalised
+text covers the whole article (speakers introduced in one paragraph are known in the
+next) and every offset found is an offset into ``raw`` itself. Markup inside HTML
+paragraphs is blanked the same way.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..records import ActorMention, DateRef, Place, Quantity, Span, Speaker
+from .normalize import NormText, normalize
+
+_TAG = re.compile(r"<[^>]*>|&[#\w]+;")
+GOVERNMENT_COUNTRIES = ("IQ", "SY", "LB")
+
+
+@dataclass
+class Analysis:
+    nt: NormText                        # normalised working copy (same length as raw)
+    places: list[Place] = field(default_factory=list)
+    actors: list[ActorMention] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    country: str | None = None          # the text's main country (ISO alpha-2)
+
+
+def masked(raw: str, spans: list[Span] | None, *, html: bool = False) -> str:
+    """``raw`` with everything outside ``spans`` (and markup, for HTML) blanked."""
+    if spans is None:
+        view = raw
+    else:
+        parts = []
+        pos = 0
+        for sp in sorted(spans, key=lambda s: s.start):
+            gap = raw[pos:sp.start]
+            parts.append(re.sub(r"[^\n]", " ", gap))
+            parts.append(raw[sp.start:sp.end])
+            pos = sp.end
+        parts.append(re.sub(r"[^\n]", " ", raw[pos:]))
+        view = "".join(parts)
+    if html:
+        view = _TAG.sub(lambda m: " " * len(m.group()), view)
+    return view
+
+
+def _as_date(published: str | date | None) -> date | None:
+    if published is None or isinstance(published, date):
+        return published
+    try:
+        return datetime.fromisoformat(published.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            from email.utils import parsedate_to_datetime
+            return parsedate_to_datetime(published).date()
+        except (TypeError, ValueError, IndexError):
+            return None
+
+
+def main_country(places: list[Place]) -> str | None:
+    """The country most places of the text are in (countries named count too)."""
+    c = Counter(p.country for p in places if p.country)
+    return c.most_common(1)[0][0] if c else None
+
+
+def analyse(raw: str, spans: list[Span] | None = None, *, published: str | date | None = None,
+            html: bool = False) -> Analysis:
+    """Everything the language layer finds in ``raw`` (restricted to ``spans``)."""
+    from ..places.recognize import find_places
+    from .actors import find_actors, resolve_references
+    from .dates import find_dates
+    from .quantities import find_quantities
+    from .speakers import find_speakers
+
+    view = masked(raw, spans, html=html)
+    nt = normalize(view)
+    a = Analysis(nt)
+    a.places = find_places(nt)
+    a.country = main_country(a.places)
+    hint = a.country if a.country in GOVERNMENT_COUNTRIES else None
+    actors = find_actors(nt, country_hint=hint)
+    a.actors = resolve_references(nt, actors)
+    a.speakers = find_speakers(nt, actors, country_hint=hint)
+    a.quantities = find_quantities(nt)
+    a.dates = find_dates(nt, _as_date(published))
+    # the working copy equals raw inside the spans: make every text a slice of raw itself
+    for rec in (*a.places, *a.actors, *a.speakers, *a.quantities, *a.dates):
+        rec.text = raw[rec.start:rec.end]
+    return a

