@@ -147,6 +147,48 @@ def export_articles(db: str, fmt: str, output: str | None, with_text: bool) -> N
     click.echo(f"{n} articles", err=True)
 
 
+@main.command()
+@click.argument("source", default="-")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="text: SOURCE is one text; jsonl: one {id, text[, published]} object per line.")
+@click.option("--published", default=None, help="Publication date (ISO) for relative dates such as «أمس».")
+@click.option("--pretty", is_flag=True, help="Indented JSON (one text only).")
+def tag(source: str, fmt: str, published: str | None, pretty: bool) -> None:
+    """Show what the language layer finds in a text: places (with coordinates and
+    precision), actors, speakers, quantities and dates, as raw offsets.
+
+    SOURCE is a file or - for standard input. Prints one JSON line per text."""
+    from .ingest import DecodeError, decode_bytes
+    from .lang.analyse import tag_record
+
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    try:
+        text, _ = decode_bytes(data)
+    except DecodeError as e:
+        raise click.ClickException(f"{source}: {e.detail}") from None
+    if fmt == "text":
+        rec = tag_record(Path(source).name if source != "-" else "-", text, published=published)
+        click.echo(json.dumps(rec, ensure_ascii=False, indent=1 if pretty else None))
+        return
+    bad = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            doc_id, raw = str(obj["id"]), obj["text"]
+            if not isinstance(raw, str):
+                raise TypeError("'text' is not a string")
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            click.echo(f"line {n}: skipped ({type(e).__name__}: {e})", err=True)
+            bad += 1
+            continue
+        rec = tag_record(doc_id, raw, published=obj.get("published") or published)
+        click.echo(json.dumps(rec, ensure_ascii=False))
+    if bad:
+        click.echo(f"{bad} lines skipped", err=True)
+
+
 @main.command("eval")
 @click.argument("what", type=click.Choice(["articles"]))
 @click.option("--db", default=None, help="Store to export and score (instead of --pred).")

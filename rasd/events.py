@@ -156,10 +156,10 @@ def _inside(a: int, b: int, spans) -> bool:
 # how many words may stand between a cue and the trigger it governs
 _REACH = {"negation": 1, "future": 3, "standing": 2, "forecast": 12, "plan": 10, "call": 12, "threat": 10,
           "conditional": 10, "question": 14, "opinion": 10, "history": 8, "purpose": 4, "metaphor": 3,
-          "background": 2, "defused": 3, "habitual": 4, "operation": 1}
+          "background": 2, "defused": 3, "habitual": 4, "operation": 1, "future_after": 8}
 # a cue of these classes also holds the triggers coordinated after it in its clause
 _SPREADS = {"future", "forecast", "plan", "call", "threat", "conditional", "purpose", "question", "opinion"}
-_FUTURE_WINDOW = re.compile(r"^(\W*[^\W\d_]+){0,3}?\W*خلال\s+(\d+\s+|ال)?(ساع|يوم|ايام|اليوم|اسبوع|الاسبوع|شهر|الشهر)"
+_FUTURE_WINDOW = re.compile(r"^(\W*[^\W\d_]+){0,8}?\W*خلال\s+(\d+\s+|ال)?(ساع|يوم|ايام|اليوم|اسبوع|الاسبوع|شهر|الشهر)"
                             r"\w*(?!\s+(الماضي|الماضيه|المنصرم|الاخيره|السابق|السابقه))")
 _AUX = {"يتم", "تتم", "يكن", "تكن", "يعد", "تعد"}
 
@@ -202,9 +202,10 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
             if dist <= _REACH.get(cls, 6):
                 return cls
         elif scope == "after" and trig.end <= m.start < sent.end:
-            if _words_between(text, trig.norm_end, m.norm_start) <= _REACH.get(cls, 3):
+            reach = _REACH["future_after"] if cls == "future" else _REACH.get(cls, 3)
+            if _words_between(text, trig.norm_end, m.norm_start) <= reach:
                 return cls
-    if t.pos == "noun" and _FUTURE_WINDOW.match(text[trig.norm_end:trig.norm_end + 40]):
+    if t.pos == "noun" and _FUTURE_WINDOW.match(text[trig.norm_end:trig.norm_end + 120]):
         return "future"           # «اقتحام المركز خلال 48 ساعة»
     if text[_n(ctx, sent.start):_n(ctx, sent.end)].rstrip().rstrip('"»').endswith(("?", "؟")):
         return "question"
@@ -486,14 +487,17 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
     out: list[Event] = []
     by_clause: dict[tuple[int, str], Event] = {}
     clause_of = {id(t): next((c for c in cls if c.start <= t.start < c.end), sent) for t in trigs}
-    held: set[int] = set()            # clauses under a cue that spreads to coordinated triggers
+    held: dict[int, str] = {}          # clauses under a cue that spreads to coordinated triggers
     for t in trigs:
         trig: Trigger = t.payloads[0]
         clause = next((c for c in cls if c.start <= t.start < c.end), sent)
-        why = _blocked(ctx, t, clause, sent, modal) or ("coordinated" if clause.start in held else None)
+        why = _blocked(ctx, t, clause, sent, modal)
+        h = held.get(clause.start)
+        if not why and h and (h in _SPREADS or trig.pos == "noun" and t.prefix.startswith("و")):
+            why = "coordinated"           # «بعد تحرير الموصل وعودة النازحين»: both background
         if why:
-            if why in _SPREADS:
-                held.add(clause.start)
+            if why in _SPREADS or why == "background":
+                held.setdefault(clause.start, why)
             log.debug("not an event (%s): %s", why, t.text)
             continue
         if trig.frame == "kill":

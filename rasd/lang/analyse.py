@@ -93,3 +93,23 @@ def analyse(raw: str, spans: list[Span] | None = None, *, published: str | date 
     for rec in (*a.places, *a.actors, *a.speakers, *a.quantities, *a.dates):
         rec.text = raw[rec.start:rec.end]
     return a
+
+
+def tag_record(doc_id: str, raw: str, *, published: str | date | None = None) -> dict:
+    """What ``rasd tag`` prints for one text (../shared/docs/export-format.md)."""
+    a = analyse(raw, published=published)
+
+    def base(x) -> dict:
+        return {"start": x.start, "end": x.end, "text": x.text}
+
+    return {
+        "id": doc_id,
+        "places": [{**base(p), "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
+                    "precision": p.precision, "gazetteer_id": p.gazetteer_id, "feature": p.feature}
+                   for p in a.places],
+        "actors": [{**base(x), "key": x.key} for x in a.actors],
+        "speakers": [{**base(x), "name": x.name, "role": x.role, "actor": x.actor} for x in a.speakers],
+        "quantities": [{**base(q), "value": q.value, "approx": q.approx, "unit": q.unit,
+                        "unit_class": q.unit_class} for q in a.quantities],
+        "dates": [{**base(d), "date": d.date, "precision": d.precision} for d in a.dates],
+    }

@@ -1,0 +1,236 @@
+"""Events: detection, non-events, arguments, attribution, claim groups, spans, exports."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rasd.clean import split_articles
+from rasd.evaluate import score_events
+from rasd.events import extract_events
+from rasd.export import article_records, event_rows, geojson_feature
+from rasd.ingest import make_document
+
+from conftest import GOLD, PAGES, ROOT, SEEDS, SHARED, load_jsonl
+
+FLOOR = json.loads((ROOT / "tests" / "quality_floor.json").read_text("utf-8"))["events"]
+
+
+def events_of(text: str, published: str | None = "2017-10-20"):
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published=published)
+    out = []
+    for a in split_articles(doc):
+        out.extend(extract_events(doc, a))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_events(seed_store):
+    store, _, _ = seed_store
+    return list(store.event_records())
+
+
+# ------------------------------------------------------------------ quality gate
+
+def test_seed_events_meet_the_floor(seed_events):
+    res = score_events(load_jsonl(GOLD / "seeds.events.jsonl"), seed_events)
+    assert res["f1"] >= FLOOR["f1"], res
+    assert res["recall"] >= FLOOR["recall"] and res["precision"] >= FLOOR["precision"]
+    assert res["contradictions"]["found"] >= FLOOR["contradictions"]
+    for name, floor in FLOOR["fields"].items():
+        assert res["fields"][name]["acc"] >= floor, (name, res["fields"][name])
+
+
+def test_our_event_scorer_agrees_with_the_shared_scorer(seed_events, tmp_path):
+    score_py = SHARED / "eval" / "score.py"
+    if not score_py.exists():
+        pytest.skip("../shared/eval/score.py is not beside this checkout")
+    pred = tmp_path / "events.jsonl"
+    pred.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in seed_events), "utf-8")
+    out = subprocess.run([sys.executable, str(score_py), "events", str(GOLD / "seeds.events.jsonl"), str(pred),
+                          "--json"], capture_output=True, text=True, check=True)
+    theirs = json.loads(out.stdout)
+    ours = score_events(load_jsonl(GOLD / "seeds.events.jsonl"), seed_events)
+    for k in ("tp", "fp", "fn", "precision", "recall", "f1", "contradictions"):
+        assert ours[k] == theirs[k], k
+    assert {k: v["correct"] for k, v in ours["fields"].items()} == \
+           {k: v["correct"] for k, v in theirs["fields"].items()}
+
+
+def test_event_scorer_can_fail(seed_events):
+    wrong = [dict(e, type="protests") for e in seed_events]
+    assert score_events(load_jsonl(GOLD / "seeds.events.jsonl"), wrong)["tp"] == 0
+
+
+def test_duplicate_articles_give_no_events_of_their_own(seed_store, seed_events):
+    store, _, _ = seed_store
+    dups = {a["id"] for a in article_records(store) if a["duplicate_of"]}
+    assert dups and not any(e["article"] in dups for e in seed_events)
+
+
+# ------------------------------------------------------------------ trigger words that are not events
+
+NON_EVENTS = {
+    "forecast": "يتوقع المتحدث باسم الجيش أن تنتهي عملية تحرير مدينة تلعفر من عناصر داعش خلال أسبوع واحد.",
+    "future_window": "وتحدثت مصادر عن اقتحام مركز مدينة القائم من قبل القوات العراقية خلال 48 ساعة المقبلة.",
+    "plan": "وتخطط القوات الحكومية لشن هجوم واسع على مواقع التنظيم في ريف دير الزور الشرقي الشهر المقبل.",
+    "call": "دعا المجلس المحلي في محافظة الأنبار إلى إجلاء العائلات المحاصرة من مدينة الرمادي فوراً.",
+    "threat": "وهدد قائد الفصيل المسلح بشن هجمات على القوات التركية في منطقة عفرين إذا استمر القصف.",
+    "negation": "وقال مسؤول محلي إن طائرات التحالف لم تقصف القافلة التي تقل المدنيين قرب مدينة البوكمال.",
+    "conditional": "وأضاف أنه إذا سيطر التنظيم على الطريق الدولي فإن آلاف المدنيين سيكونون في خطر كبير.",
+    "question": "هل تنجح القوات العراقية في استعادة السيطرة على مدينة القائم من تنظيم داعش قبل نهاية العام؟",
+    "standing": "ويسيطر تنظيم داعش على نحو 80 في المائة من مساحة محافظة دير الزور منذ عام 2014 بحسب التقديرات.",
+    "metaphor": "وانتقد الكاتب ما وصفه بالهجوم على الحريات الصحافية في البلاد خلال الأشهر الأخيرة من العام.",
+    "background": "وجاءت تصريحاته بعد تحرير مدينة الموصل بالكامل وعودة آلاف النازحين إلى منازلهم هناك أخيرا.",
+    "purpose": "وأرسلت القيادة تعزيزات عسكرية كبيرة لاقتحام مدينة القائم الحدودية مع سوريا في وقت قريب.",
+    "defused": "وتمكنت الفرق الهندسية من تفكيك عبوة ناسفة مزروعة على جانب الطريق الرئيسي جنوب كركوك صباح اليوم.",
+    "opinion": "ويرى محللون أن انسحاب المقاتلين من المدينة قد يفتح الطريق أمام تسوية سياسية في المنطقة.",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NON_EVENTS))
+def test_trigger_words_that_report_no_event(kind):
+    assert events_of(NON_EVENTS[kind]) == [], kind
+
+
+@pytest.mark.parametrize("text,type_,sub_type", [
+    ("أعلنت قيادة العمليات المشتركة أن القوات العراقية حررت مدينة تلعفر بالكامل من عناصر تنظيم داعش.",
+     "battles", "government_regains_territory"),
+    ("وقصفت طائرات التحالف الدولي مواقع لتنظيم داعش في مدينة البوكمال صباح أمس الأحد.",
+     "explosions_remote_violence", "air_drone_strike"),
+    ("وقال مصدر أمني إن قوة أمنية اعتقلت خمسة عناصر من تنظيم داعش في قضاء الحويجة جنوب كركوك.",
+     "strategic_developments", "arrests"),
+    ("وأفاد شهود بأن مسلحين مجهولين اختطفوا ثلاثة مدنيين من قرية قرب مدينة الرمادي مساء الجمعة.",
+     "violence_against_civilians", "abduction_forced_disappearance"),
+    ("ونزحت مئات العائلات المدنية من بلدة هجين باتجاه مخيمات شرق الفرات هرباً من المعارك الدائرة هناك.",
+     "movement", "displacement"),
+    ("وأكد المصدر أن القوات العراقية أجلت المدنيين من أحياء مدينة القائم إلى مخيمات في الرمادي.",
+     "movement", "evacuation"),
+])
+def test_events_are_found_and_typed(text, type_, sub_type):
+    evs = events_of(text)
+    assert any(e.type == type_ and e.sub_type == sub_type for e in evs), [(e.type, e.sub_type) for e in evs]
+
+
+# ------------------------------------------------------------------ arguments and attribution
+
+def test_movement_origin_destination_via_count_actor_date():
+    text = ("قال مصدر أمني عراقي أمس إن نحو 300 من مقاتلي تنظيم داعش هربوا من مدينة القائم باتجاه مدينة "
+            "البوكمال السورية عبر منفذ حصيبة الحدودي.")
+    [e] = [e for e in events_of(text) if e.type == "movement"]
+    roles = {p.role: p.name for p in e.places}
+    assert e.sub_type == "flight" and e.actor == "isis"
+    assert roles.get("origin") == "القائم" and roles.get("destination", "").startswith("البوكمال")
+    assert e.count.value == 300 and e.count.approx
+    assert e.date == "2017-10-19" and e.date_precision == "day"
+    assert e.sources and e.sources[0].name.startswith("مصدر أمني") and e.sources[0].stance == "assert"
+
+
+def test_speaker_introduced_in_one_sentence_is_the_source_of_the_next():
+    text = ("وقال المتحدث باسم قيادة العمليات المشتركة العميد يحيى رسول الزبيدي إن العمليات مستمرة. "
+            "وأضاف أن القوات العراقية حررت قرية البوسيف جنوب مدينة الموصل بعد معارك عنيفة مع داعش.")
+    evs = [e for e in events_of(text) if e.type == "battles"]
+    assert evs and evs[0].sources[0].name == "الزبيدي"
+
+
+def test_a_denial_is_a_claim_in_the_group_of_what_it_denies():
+    text = ("قال مصدر محلي إن مقاتلي تنظيم داعش وصلوا إلى مدينة البوكمال السورية قادمين من البادية. "
+            "لكن التحالف الدولي نفى ذلك، مؤكداً أن القافلة ما زالت متوقفة في البادية السورية.")
+    evs = events_of(text)
+    claim = next(e for e in evs if e.stance == "assert" and e.type == "movement")
+    denial = next(e for e in evs if e.stance == "deny")
+    assert denial.sources[0].name.startswith("التحالف") and denial.sources[0].stance == "deny"
+    assert denial.claim_group == claim.claim_group and denial.type == claim.type
+
+
+def test_explicit_denial_of_an_event_has_deny_stance():
+    text = "ونفى مراسلون في مدينة البوكمال وصول المقاتلين إلى المدينة السورية الحدودية مع العراق أمس."
+    evs = [e for e in events_of(text) if e.type == "movement"]
+    assert evs and evs[0].stance == "deny"
+
+
+def test_fatalities_attach_to_the_event_of_their_sentence():
+    text = ("وحررت قوات اللواء 44 التابع للحشد الشعبي قرية البريت جنوب الحضر، وقتلت خمسة دواعش بينهم قياديان "
+            "في التنظيم.")
+    evs = [e for e in events_of(text) if e.type == "battles"]
+    assert evs and evs[0].fatalities == 5
+
+
+# ------------------------------------------------------------------ spans and exports
+
+def test_every_event_span_round_trips(tmp_path):
+    from rasd.pipeline import process
+    from rasd.store import Store
+    s = Store(tmp_path / "all.db")
+    process([str(SEEDS), str(PAGES)], s)
+    raws = {d: s.get_document(d).raw for d in {e["doc"] for e in s.event_records()}}
+    n = 0
+    for e in s.event_records():
+        raw = raws[e["doc"]]
+        ev = e["evidence"]
+        assert raw[ev["start"]:ev["end"]] == ev["text"]
+        for p in e["places"]:
+            assert raw[p["start"]:p["end"]] == p["text"]
+        if e["count"]:
+            assert raw[e["count"]["start"]:e["count"]["end"]] == e["count"]["text"]
+        for src in e["sources"]:
+            if src["start"] is not None:
+                assert src["end"] > src["start"] and raw[src["start"]:src["end"]].strip()
+        if e["trigger"]:
+            assert ev["start"] <= e["trigger"]["start"] and e["trigger"]["end"] <= ev["end"] or \
+                e["sentence"]["start"] <= e["trigger"]["start"]
+        n += 1
+    assert n > 40
+
+
+def test_csv_has_acled_columns_and_geojson_draws_movements(seed_events):
+    rows = list(event_rows(seed_events))
+    assert {"event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1",
+            "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
+            "origin", "destination", "claim_group", "evidence"} <= set(rows[0])
+    assert any(r["event_type"] == "Movement" and r["destination"] for r in rows)
+    feats = [f for f in map(geojson_feature, seed_events) if f]
+    lines = [f for f in feats if f["geometry"]["type"] == "LineString"]
+    assert lines and all(f["properties"]["type"] == "movement" for f in lines)
+    lon, lat = lines[0]["geometry"]["coordinates"][0]
+    assert 25 < lon < 50 and 25 < lat < 40        # [lon, lat] order, in the Middle East
+
+
+def test_export_events_cli_formats(seed_store, tmp_path):
+    from click.testing import CliRunner
+    from rasd.cli import main
+    _, _, db = seed_store
+    for fmt in ("jsonl", "csv", "geojson"):
+        out = tmp_path / f"e.{fmt}"
+        r = CliRunner().invoke(main, ["export", "events", "--db", str(db), "--format", fmt, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        text = out.read_text("utf-8")
+        if fmt == "jsonl":
+            assert all(json.loads(x)["evidence"]["text"] for x in text.splitlines())
+        elif fmt == "csv":
+            assert next(csv.reader(io.StringIO(text)))[0] == "event_id_cnty"
+        else:
+            assert json.loads(text)["type"] == "FeatureCollection"
+
+
+def test_tag_command_jsonl(tmp_path):
+    from click.testing import CliRunner
+    from rasd.cli import main
+    lines = [{"id": "a", "text": "وصل نحو 700 مقاتل من داعش إلى مدينة عانة أمس بحسب مصدر أمني.",
+              "published": "2017-10-20"}, {"id": "b", "text": "لا شيء هنا"}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n{broken\n", "utf-8")
+    r = CliRunner().invoke(main, ["tag", str(src), "--format", "jsonl"])
+    out = [json.loads(x) for x in r.output.splitlines() if x.startswith("{")]
+    assert [o["id"] for o in out] == ["a", "b"]
+    a = out[0]
+    text = lines[0]["text"]
+    for kind in ("places", "actors", "speakers", "quantities", "dates"):
+        assert a[kind], kind
+        for x in a[kind]:
+            assert text[x["start"]:x["end"]] == x["text"]
+    assert a["places"][0]["lat"] and a["quantities"][0]["value"] == 700 and a["dates"][0]["date"] == "2017-10-19"
