@@ -218,5 +218,45 @@ def eval_cmd(what: str, db: str | None, pred: str | None, gold: str, raw_dir: st
             click.echo(f"{k}: {v}")
 
 
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to serve (read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(db: str, host: str, port: int) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) and the web map at / over a store."""
+    from .api import serve as run_server
+
+    if not Path(db).exists():
+        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
+    run_server(db, host=host, port=port)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, help="Folder for the Parquet partitions.")
+@click.option("--scheduler", default="local", show_default=True,
+              help="'local' starts a LocalCluster in-process; tcp://HOST:PORT uses a running Dask cluster.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes of a local cluster.")
+@click.option("--partition-size", default=200, show_default=True, type=int, help="Documents per partition.")
+def batch(inputs: tuple[str, ...], out_dir: str, scheduler: str, workers: int, partition_size: int) -> None:
+    """Run the pipeline on Dask over INPUTS and write articles and events as Parquet."""
+    from .batch import run_batch
+
+    summary = run_batch(list(inputs), out_dir, scheduler=scheduler, workers=workers,
+                        partition_size=partition_size)
+    click.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("batch_dir")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to load into.")
+def load(batch_dir: str, db: str) -> None:
+    """Load the output of 'rasd batch' into a SQLite store (for the API and map)."""
+    from .batch import load_batch
+
+    summary = load_batch(batch_dir, _open_store(db))
+    click.echo(json.dumps(summary, ensure_ascii=False))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
