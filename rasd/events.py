@@ -33,6 +33,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .lang.analyse import Analysis, analyse
+from .lang.normalize import norm_key
 from .lang.lexicon import Match, PhraseMatcher
 from .lang.sentences import clauses, sentences
 from .records import Article, Claim, Document, Event, Place, Quantity, Span, Speaker
@@ -53,8 +54,9 @@ PERSON_NOUNS = ("عناصر", "عنصر", "مقاتل", "مسلح", "مدني", 
                 "ارهابي", "متهم", "مطلوب", "خلي", "شخص", "اشخاص", "جنود", "جندي", "قوات", "قافل", "حافل", "عجلات",
                 "سيارات", "مواطن", "لاجئ", "اطفال", "نساء", "دواعش", "متشدد", "انتحاري", "خاطف", "معتقل", "اسير",
                 "الالاف", "المئات", "العشرات", "مئات", "عشرات")
+ARMED_NOUNS = ("مسلح", "عناصر", "عنصر", "جنود", "جندي", "مقاتل", "دواعش", "عسكري", "ضابط", "متشدد", "ارهابي", "افراد")
 CIVILIAN_NOUNS = ("مدني", "مدنيين", "مواطن", "اطفال", "نساء", "سكان", "اهالي", "عائلات", "لاجئ", "نازح", "صحفي",
-                  "ناشط", "رهائن", "مختطف")
+                  "ناشط", "رهائن", "مختطف", "متظاهر", "محتج", "طفل", "امراه", "طلاب")
 CONTROL_OBJECTS = ("قري", "قريه", "مدين", "بلد", "منطق", "مناطق", "حي", "احياء", "كيلومتر", "كم", "مساح", "مواقع",
                    "موقع", "جسر", "مطار", "تل", "سد", "معبر", "منفذ", "طريق", "مركز", "قضاء", "ناحيه", "الاراضي",
                    "اراضي", "المربع", "معاقل", "معقل", "الساحل", "الضفه", "محافظ")
@@ -99,12 +101,16 @@ def trigger_matcher() -> PhraseMatcher:
         form, typ, sub, frame = (c.strip() for c in row[:4])
         pos = row[4].strip() if len(row) > 4 else "verb"
         m.add(form, Trigger(form, typ, sub, frame, pos))
+        if pos == "noun":          # «غارة» also as «الغارة», «الغارات» also as «غارات»
+            other = form[2:] if form.startswith("ال") else "ال" + form
+            if len(other) >= 3 and not m.get(other):
+                m.add(other, Trigger(form, typ, sub, frame, pos))
     return m
 
 
 @lru_cache(maxsize=1)
 def modality_matcher() -> PhraseMatcher:
-    m = PhraseMatcher()
+    m = PhraseMatcher(suffixes=True)
     for row in _data("modality.tsv"):
         cue, cls, scope = (c.strip() for c in row[:3])
         m.add(cue, (cls, scope))
@@ -139,6 +145,7 @@ class _Ctx:
     last_speaker: Speaker | None = None
     last_group: str | None = None  # the non-state group the article is about
     events: list[Event] = field(default_factory=list)
+    name_spans: list[tuple[int, int]] = field(default_factory=list)  # actors and places (raw)
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
@@ -156,12 +163,19 @@ def _inside(a: int, b: int, spans) -> bool:
 # how many words may stand between a cue and the trigger it governs
 _REACH = {"negation": 1, "future": 3, "standing": 2, "forecast": 12, "plan": 10, "call": 12, "threat": 10,
           "conditional": 10, "question": 14, "opinion": 10, "history": 8, "purpose": 4, "metaphor": 3,
-          "background": 2, "defused": 3, "habitual": 4, "operation": 1, "future_after": 8}
+          "background": 2, "defused": 3, "habitual": 4, "operation": 1, "future_after": 8, "cessation": 2,
+          "visit": 3, "humanitarian": 6}
 # a cue of these classes also holds the triggers coordinated after it in its clause
 _SPREADS = {"future", "forecast", "plan", "call", "threat", "conditional", "purpose", "question", "opinion"}
 _FUTURE_WINDOW = re.compile(r"^(\W*[^\W\d_]+){0,8}?\W*خلال\s+(\d+\s+|ال)?(ساع|يوم|ايام|اليوم|اسبوع|الاسبوع|شهر|الشهر)"
                             r"\w*(?!\s+(الماضي|الماضيه|المنصرم|الاخيره|السابق|السابقه))")
-_AUX = {"يتم", "تتم", "يكن", "تكن", "يعد", "تعد"}
+_AUX = {"يتم", "تتم", "يكن", "تكن", "يعد", "تعد", "يستطيع", "يستطيعون", "تستطيع", "يمكن", "يمكنهم", "يمكنها",
+        "نستطيع", "يتمكن", "يتمكنون", "تتمكن"}
+# «دفعت 45 ألف شخص للنزوح»: a caused event, not a purpose
+_CAUSATIVE = re.compile(r"(دفع|دفعت|يدفع|تدفع|اجبر|اجبرت|يجبر|اضطر|اضطرت|ارغم|ارغمت)\S*(\s+\S+){0,10}\s*$")
+# a weapon is an event when something is done with it
+_WEAPON_ACTION = re.compile(r"(اطلق|اطلاق|سقط|سقوط|سقطت|استهدف|استهداف|اعتراض|اعترض|انفجر|انفجار|اصاب|طالت|"
+                            r"قصف|ضرب|تعرض|اسقط|امطر|دك|يستهدف|تستهدف)")
 
 
 def _may(text: str, m: Match) -> bool:
@@ -173,7 +187,7 @@ def _may(text: str, m: Match) -> bool:
     w = nxt[0]
     if re.search(r"(كان|كانت|كانوا)\s+\S*\s*\S*\s*$", text[max(0, m.norm_start - 40):m.norm_start]):
         return False
-    if w.startswith(("ي", "ن")):
+    if w.startswith("ي"):
         return True
     return w.startswith("ت") and not w.endswith("ت")
 
@@ -182,8 +196,13 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
     """Why this trigger does not report an event (None when it does)."""
     text = ctx.norm
     t: Trigger = trig.payloads[0]
+    names = ctx.name_spans
     for m in modal:
         cls, scope = m.payloads[0]
+        if any(a <= m.start and m.end <= b for a, b in names):
+            continue                      # «قوات سوريا الديمقراطية»: a cue word inside a name
+        if scope == "noun" and not norm_key(m.text).endswith(m.key):
+            continue                      # «خلالها»: with a pronoun it governs nothing after it
         if scope in ("before", "noun", "ied", "control") and sent.start <= m.start and m.end <= trig.start:
             if scope == "noun" and t.pos != "noun":
                 continue
@@ -202,15 +221,21 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
             if dist <= _REACH.get(cls, 6):
                 return cls
         elif scope == "after" and trig.end <= m.start < sent.end:
-            reach = _REACH["future_after"] if cls == "future" else _REACH.get(cls, 3)
+            reach = {"future": _REACH["future_after"], "history": 2}.get(cls, _REACH.get(cls, 3))
             if _words_between(text, trig.norm_end, m.norm_start) <= reach:
+                return cls
+            # «... هو ما ذبح العراق سابقا»: at the very end, the cue dates the whole sentence
+            if cls == "history" and not re.search(r"[^\W_]", text[m.norm_end:_n(ctx, sent.end)]):
                 return cls
     if t.pos == "noun" and _FUTURE_WINDOW.match(text[trig.norm_end:trig.norm_end + 120]):
         return "future"           # «اقتحام المركز خلال 48 ساعة»
     if text[_n(ctx, sent.start):_n(ctx, sent.end)].rstrip().rstrip('"»').endswith(("?", "؟")):
         return "question"
-    if trig.prefix.endswith("ل") and t.frame != "kill":
+    if trig.prefix.endswith("ل") and t.frame != "kill" and not _CAUSATIVE.search(
+            text[max(0, trig.norm_start - 50):trig.norm_start]):
         return "purpose"          # «لاقتحام مدينة القائم»: in order to storm
+    if t.frame == "weapon" and not _WEAPON_ACTION.search(text[_n(ctx, clause.start):_n(ctx, clause.end)]):
+        return "weapons"          # «صواريخ مضادة للطيران»: weapons talked about
     return None
 
 
@@ -314,9 +339,17 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
     if frame == "move" and trig.payloads[0].sub_type == "evacuation":
         # the one who evacuates stands before («أجلى اللواء ...», «نجحت القوات في إجلاء»)
         doers = [a for a in before_sent if a.key != "civilians"]
-        return (doers[-1].key if doers else None), None
+        if doers:
+            return doers[-1].key, None
+        spk = ctx.last_speaker
+        return (spk.actor if spk is not None and spk.actor in STATE_FORCES else None), None
     if frame in ("move", "kill"):
-        cand = near_after or before[-1:] or before_sent[-1:]
+        near_before = [a for a in before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 8]
+        close_before = [a for a in near_before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 3]
+        if trig.payloads[0].pos == "noun":      # «تحركات لتنظيم داعش»: the mover follows the noun
+            cand = near_after or close_before[-1:] or near_before[-1:]
+        else:                                   # «مقاتلو داعش وصلوا», «وصل مقاتلو داعش»
+            cand = close_before[-1:] or near_after or near_before[-1:] or before_sent[-1:]
         actor = key(cand[0]) if cand else None
         if frame == "move" and actor is None and ctx.last_group and _has_person(ctx, trig, clause):
             actor = ctx.last_group
@@ -330,27 +363,102 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         if done_to is None and doer and ctx.last_group and ctx.last_group != doer:
             done_to = ctx.last_group
         return doer, done_to
-    # attacks, strikes, clashes, control, arrests: the doer, then the one done to
-    ordered = before[-1:] + near_after + [a for a in after if a not in near_after]
-    if not ordered and before_sent:
-        ordered = before_sent[-1:]
-    keys: list[str] = []
-    for a in ordered:
-        if a.key not in keys:
-            keys.append(a.key)
-    actor = keys[0] if keys else None
-    actor2 = next((k for k in keys[1:] if k != actor), None)
-    # «طائرات التحالف» after the trigger is still the doer; «على مواقع داعش» the target
-    if frame in ("strike", "control", "arrest", "clash") and actor and actor not in STATE_FORCES:
-        state = next((k for k in keys if k in STATE_FORCES), None)
-        if state:
-            actor, actor2 = state, actor
+    # attacks, strikes, clashes, control: the doer, then the one done to
+    actor = actor2 = None
+    between = _between_pair(ctx, trig, after)
+    if between:
+        actor, actor2 = between                     # «اشتباكات بين قوات النظام وتنظيم داعش»
+    else:
+        subj = [a for a in before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 8]
+        if not subj and trig.payloads[0].pos == "noun":
+            # «قبل أن يعرقل التحالف طريقهم، بتنفيذ غارات»: the doer of the verb the noun serves
+            subj = [a for a in before_sent if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 14
+                    and a.key != "civilians"]
+        agents = [a for a in after if not _is_target(ctx, a)]
+        targets = [a for a in after if _is_target(ctx, a)]
+        nisba = _nisba_actor(ctx, trig)
+        if subj:
+            actor = subj[-1].key                    # «تنظيم داعش استهدف تجمعا لقوات النظام»
+        elif nisba:
+            actor = nisba                           # «غارة تركية»
+        elif agents:
+            actor = agents[0].key                   # «قصفت طائرات التحالف»
+        elif before_sent and trig.payloads[0].pos == "verb":
+            actor = before_sent[-1].key
+        rest = [a.key for a in targets if a.key != actor]
+        actor2 = rest[0] if rest else None
+        if actor is None and targets and not agents and frame == "control":
+            actor = targets[0].key                  # «سيطرة داعش على ...»: the genitive is the doer
+            actor2 = None
     if actor2 is None and actor in STATE_FORCES and frame in ("strike", "control", "arrest", "clash") \
             and ctx.last_group and ctx.last_group != actor:
         actor2 = ctx.last_group
+    if actor2 is None and frame in ("strike", "clash", "attack"):
+        seg_after = " ".join(ctx.norm[trig.norm_end:_n(ctx, sent.end)].split()[:6])
+        victims = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
+                   and q.unit_class in ("civilians", "children", "women")]
+        if victims or any(w in seg_after for w in CIVILIAN_NOUNS):
+            actor2 = "civilians"
     if frame == "strike" and actor in ("us_gov", "us_forces"):
         actor = "coalition"   # US air strikes in Iraq and Syria are the coalition's (ACLED's usage)
     return actor, actor2
+
+
+_TARGET_BEFORE = re.compile(r"(علي|ضد|مواقع|موقع|تجمع|تجمعا|تجمعات|مقر|مقرات|معاقل|معقل|عناصر|مسلحي|مقاتلي|"
+                            r"دوريه|رتل|ارتال|مخازن|مستودعات|قاعده|اهداف|هدف|لقوات|قوات|جنود|نقاط)\s*\"?\s*$")
+_AGENT_BEFORE = re.compile(r"(طائرات|طائره|طيران|مقاتلات|مقاتله|مدفعيه|قوات|من قبل|بواسطه|نفذتها|شنتها|"
+                           r"وحدات|سلاح|قصف|التابع ل|التابعه ل|التابعين ل|التابعه|التابع)\s*\"?\s*$")
+
+
+def _is_target(ctx: _Ctx, a) -> bool:
+    """An actor named after the trigger is its target when a target word leads to it
+    («على مواقع داعش», «تجمعا لقوات النظام»), its doer when an agent word does
+    («طائرات التحالف», «من قبل القوات التركية»)."""
+    left = ctx.norm[max(0, _n(ctx, a.start) - 30):_n(ctx, a.start)]
+    if re.search(r"(\s|^)و\s*$", left):
+        return False      # «القوة الجوية العراقية والتحالف»: coordinated with the doer
+    if re.search(r"التابع\S*\s+\S{0,2}$", left):
+        return False      # «قوات اللواء 44 (التابع للحشد)»: whose forces they are
+    if _AGENT_BEFORE.search(left) and not re.search(r"(علي|ضد|لقوات)\s*\S*\s*$", left):
+        return False
+    return bool(_TARGET_BEFORE.search(left)) or left.rstrip().endswith(("ل", "لل"))
+
+
+def _between_pair(ctx: _Ctx, trig: Match, after) -> tuple[str, str] | None:
+    """«بين X و Y» right after a clash word: the two sides."""
+    seg = ctx.norm[trig.norm_end:trig.norm_end + 30]
+    if not re.match(r"^\s*(\S+\s+){0,3}?بين\s", seg):
+        return None
+    keys = []
+    for a in after:
+        if a.key not in keys:
+            keys.append(a.key)
+    return (keys[0], keys[1]) if len(keys) >= 2 else None
+
+
+_NISBA_ACTORS = {"TR": "turkey_forces", "RU": "russia_forces", "IL": "israel_forces", "US": "us_forces",
+                 "IQ": "iraq_forces", "SY": "syria_gov", "IR": "iran_forces", "LB": "lebanon_forces",
+                 "JO": "jordan_forces", "FR": "france_forces", "GB": "uk_forces", "SA": "saudi_forces"}
+
+
+_AGENT_WORDS = ("طيران", "الطيران", "للطيران", "طائرات", "الطائرات", "مقاتلات", "المقاتلات", "قوات", "القوات",
+                "الجيش", "للجيش", "البحريه", "مدفعيه", "المدفعيه", "سلاح", "بوارج", "مروحيات", "طائره")
+
+
+def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
+    """«غارة تركية», «غارات جوية للطيران الروسي», «مقاتلات بريطانية»: a nationality
+    adjective right after the trigger, or after a word for armed forces that follows it."""
+    from .places.gazetteer import load_gazetteer
+    ws = ctx.norm[trig.norm_end:trig.norm_end + 80].split()[:7]
+    before = ctx.norm[max(0, trig.norm_start - 30):trig.norm_start].split()[-2:]
+    gz = load_gazetteer()
+    for i, w in enumerate(ws):
+        cc = gz.nisba(w)
+        if cc and (i == 0 or ws[i - 1] in _AGENT_WORDS or ws[i - 1] in ("جويه", "جوي", "صاروخيه")):
+            return _NISBA_ACTORS.get(cc)
+    if before and before[-1] in _AGENT_WORDS[:10]:
+        return None
+    return None
 
 
 def _has_person(ctx: _Ctx, trig: Match, clause: Span) -> bool:
@@ -378,8 +486,18 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
         before = [q for q in ctx.an.quantities if k.start - 25 <= q.end <= k.start and q.value is not None
                   and q.unit_class not in ("percent", "km", "km2")]
         n = None
+        lead = [q for q in ctx.an.quantities if k.start - 30 <= q.end <= k.start and q.value is not None
+                and q.unit_class in PEOPLE_UNITS]
         if after:
             n = int(after[0].value)
+            # «قتل 15 طفلا وامرأتان»: coordinated counts add up
+            for q in ctx.an.quantities:
+                if q.start > after[0].end and q.value is not None and \
+                        re.fullmatch(r"\s*و\s*", ctx.raw[after[-1].end:q.start]) and q.unit_class in PEOPLE_UNITS:
+                    n += int(q.value)
+                    after.append(q)
+        elif lead and k.payloads[0].pos == "verb":
+            n = int(lead[-1].value)       # «16 مدنيا قتلوا»
         elif before and k.payloads[0].form in ("قتلى", "قتيلا", "قتيل"):
             n = int(before[-1].value)
         else:
@@ -411,6 +529,18 @@ class _Attribution:
     speaker: Speaker | None
     stance: str
     verb_start: int
+
+
+def _reports(ctx: _Ctx, t: Match, reporting: list[Match]) -> bool:
+    """«ونقلت الوكالة عن ...», «وفقاً لما نقلته»: the word reports, it moves nothing."""
+    if not any(r.start <= t.start < r.end for r in reporting):
+        return False
+    nxt = ctx.norm[t.norm_end:t.norm_end + 40].split()[:2]
+    if nxt and (nxt[0] in ("عن", "عنه", "عنها") or nxt[0].lstrip("ال").startswith(
+            ("وكال", "صحيف", "مصدر", "مصادر", "قناه", "موقع", "شبكه", "تلفزيون", "اذاع"))):
+        return True
+    return t.payloads[0].form.startswith("نقل") and bool(re.search(r"(لما|ما|كما)\s*$", ctx.norm[
+        max(0, t.norm_start - 8):t.norm_start]))
 
 
 def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attribution]:
@@ -454,6 +584,7 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
         return []
     an = analysis or analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html")
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
+    ctx.name_spans = [(x.start, x.end) for x in (*an.actors, *an.places) if x.end - x.start > 0]
     triggers = trigger_matcher().find(an.nt)
     modal = modality_matcher().find(an.nt, overlapping=True)
     reporting = reporting_matcher().find(an.nt)
@@ -468,7 +599,7 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
             groups = [a for a in an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
                       and a.key not in ("civilians",)]
             st = [t for t in triggers if sent.start <= t.start < sent.end
-                  and not _inside(t.start, t.end, blockers)]
+                  and not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
             kills = [t for t in st if t.payloads[0].frame == "kill"]
             cands = _candidates(ctx, sent, st, modal, atts, kills)
             for ev in cands:
@@ -502,49 +633,56 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
             continue
         if trig.frame == "kill":
             continue
+        frame = "strike" if trig.frame == "weapon" else trig.frame   # a weapon used is a strike
         typ, sub = trig.type, trig.sub_type
-        actor, actor2 = _pick_actor(ctx, t, clause, sent, trig.frame)
+        actor, actor2 = _pick_actor(ctx, t, clause, sent, frame)
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
-        if trig.frame == "move":
+        if frame == "move":
             if not (actor or _has_person(ctx, t, clause)):
                 continue
             if sub == "flight" and any(w in seg for w in CIVILIAN_NOUNS) and actor in (None, "civilians"):
                 sub = "displacement"
-        elif trig.frame == "strike":
+        elif frame == "strike":
             if sub in ("air_drone_strike", "shelling_artillery_missile_attack"):
                 ctx_seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
                 sub = "air_drone_strike" if any(c in ctx_seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
-            if not (actor or actor2 or any(p for p in ctx.an.places if sent.start <= p.start < sent.end)):
+            seg_s = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+            if not (actor or actor2 or any(p for p in ctx.an.places if sent.start <= p.start < sent.end)
+                    or any(w in seg_s for w in ("قاعده", "مطار", "مواقع", "موقع", "مقر", "مستودع"))):
                 continue
-        elif trig.frame == "control":
+        elif frame == "control":
             # the territory taken comes right after the trigger: a place, or a word for one
             nxt = [w[2:] if w.startswith("ال") else w for w in ctx.norm[t.norm_end:].split()[:8]]
             near_place = any(p for p in ctx.an.places if t.end <= p.start < clause.end
                              and _words_between(ctx.norm, t.norm_end, _n(ctx, p.start)) <= 7)
             if nxt and nxt[0].endswith(("يين", "ين")):
                 continue          # «تحرير اللبنانيين»: people freed, not territory taken
+            if nxt and nxt[0] in ("عليها", "عليه", "عليهما") and any(
+                    p for p in ctx.an.places if sent.start <= p.start < t.start):
+                near_place = True     # «... الباغوز، وسيطرت عليها»: the place named before
             if not any(w.startswith(CONTROL_OBJECTS) for w in nxt) and not near_place:
                 continue
             if actor and actor not in STATE_FORCES:
                 sub = "non_state_actor_overtakes_territory"
-        elif trig.frame == "arrest":
+        elif frame == "arrest":
             if not (actor2 or _has_person(ctx, t, clause) or actor):
                 continue
-        elif trig.frame in ("clash", "attack"):
-            if not (actor or actor2 or _has_person(ctx, t, clause)):
+        elif frame in ("clash", "attack", "loot"):
+            if not (actor or actor2 or _has_person(ctx, t, clause) or
+                    (frame == "clash" and any(p for p in ctx.an.places if sent.start <= p.start < sent.end))):
                 continue
             if sub == "abduction_forced_disappearance" and actor2 is None:
                 actor2 = "civilians" if actor != "civilians" else None
-        elif trig.frame == "other":
-            continue   # agreements, destruction, seizures: too often talked about; not reported yet
+        elif frame == "other":
+            continue   # bare «اتفاق», destruction, seizures: too often talked about; not reported
         key = (clause.start, typ)
         later = [clause_of[id(o)].start for o in trigs if clause_of[id(o)].start > clause.start
                  and o.payloads[0].frame != "kill"]
         stop = min(later) if later else sent.end
-        places = _places_for(ctx, clause, stop, trig.frame, t)
+        places = _places_for(ctx, clause, stop, frame, t)
         if not places:
             places = _fallback_place(ctx, sent, t.start)
-            if trig.frame == "move" and trig.sub_type in ("flight", "evacuation", "displacement"):
+            if frame == "move" and trig.sub_type in ("flight", "evacuation", "displacement"):
                 for p in places:
                     p.role = "origin"
         if key in by_clause:
@@ -560,7 +698,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         elif atts:
             att = atts[0]
         date_, prec = _date_of(ctx, t, sent)
-        count = _nearest_quantity(ctx, t, sent, trig.frame)
+        count = _nearest_quantity(ctx, t, sent, frame)
         ev_span = _evidence(ctx, t, clause, places, count)
         ev = Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ, sub_type=sub,
                    evidence=ev_span, evidence_text=ctx.raw[ev_span.start:ev_span.end],
@@ -569,10 +707,16 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                    sources=_claim_of(att), stance=att.stance if att else "assert", sentence=sent)
         by_clause[key] = ev
         out.append(ev)
+    # «هجمات تفجيرية», «هجومه بتفجير أربعة انتحاريين»: an attack made by a strike is that strike
+    strikes = [e for e in out if e.type == "explosions_remote_violence"]
+    if strikes:
+        out = [e for e in out if not (e.type == "battles" and e.sub_type == "armed_clash" and any(
+            _same_clause(cls, e, s_) for s_ in strikes))]
     # forces reaching a place in fighting («وصول قواتها قرب مداخل القائم بعد تدمير دفاعات
     # التنظيم»): a battle, and one with the battle of the same clause if there is one
     seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-    fighting = any(e.type == "battles" for e in out) or any(w in seg for w in COMBAT_WORDS)
+    fighting = any(e.type == "battles" for e in out) or (
+        any(w in seg for w in COMBAT_WORDS) and any(w in seg for w in NEAR_WORDS | {"مداخل", "بعد"}))
     kept: list[Event] = []
     for e in out:
         if e.type == "movement" and e.actor in STATE_FORCES and e.sub_type == "relocation" and fighting:
@@ -603,15 +747,19 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                 target.evidence_text = ctx.raw[a:b]
         else:
             seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-            if any(w in seg for w in CIVILIAN_NOUNS) and not _blocked(ctx, kills[0], sent, sent, modal):
+            civilian = any(w in seg for w in CIVILIAN_NOUNS)
+            armed = any(w in seg for w in ARMED_NOUNS)
+            if (civilian or armed) and not _blocked(ctx, kills[0], sent, sent, modal):
                 k = kills[0]
                 clause = next((c for c in cls if c.start <= k.start < c.end), sent)
                 att = atts[0] if atts else None
                 actor, _ = _pick_actor(ctx, k, clause, sent, "clash")
-                out.append(Event(id="", doc=ctx.doc.id, article=ctx.art.id, type="violence_against_civilians",
-                                 sub_type="attack", evidence=clause,
+                typ, sub = ("violence_against_civilians", "attack") if civilian else ("battles", "armed_clash")
+                out.append(Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ,
+                                 sub_type=sub, evidence=clause,
                                  evidence_text=ctx.raw[clause.start:clause.end], trigger=Span(k.start, k.end),
-                                 actor=actor if actor != "civilians" else None, actor2="civilians",
+                                 actor=actor if actor != "civilians" else None,
+                                 actor2="civilians" if civilian else None,
                                  places=_places_for(ctx, clause, sent.end, "attack", k), fatalities=fat,
                                  sources=_claim_of(att), stance=att.stance if att else "assert",
                                  sentence=sent))
@@ -637,6 +785,12 @@ def _evidence(ctx: _Ctx, t: Match, clause: Span, places: list[Place], count: Qua
     while end > start and ctx.raw[end - 1] in " \n،,":
         end -= 1
     return Span(start, end)
+
+
+def _same_clause(cls: list[Span], a: Event, b: Event) -> bool:
+    ca = next((c for c in cls if c.start <= a.trigger.start < c.end), None) if a.trigger else None
+    cb = next((c for c in cls if c.start <= b.trigger.start < c.end), None) if b.trigger else None
+    return ca is not None and ca == cb
 
 
 def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | None = None) -> list[Place]:
