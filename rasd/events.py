@@ -206,6 +206,9 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
         if scope in ("before", "noun", "ied", "control") and sent.start <= m.start and m.end <= trig.start:
             if scope == "noun" and t.pos != "noun":
                 continue
+            if scope == "noun" and trig.prefix.startswith("و") and \
+                    _words_between(text, m.norm_end, trig.norm_start) <= 5:
+                return cls                # «بعد الحملات العسكرية المحلية والغارات»: coordinated
             if scope == "ied" and t.sub_type != "remote_explosive_landmine_ied":
                 continue
             if scope == "control" and (t.frame != "control" or t.pos != "noun"):
@@ -221,12 +224,20 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
             if dist <= _REACH.get(cls, 6):
                 return cls
         elif scope == "after" and trig.end <= m.start < sent.end:
-            reach = {"future": _REACH["future_after"], "history": 2}.get(cls, _REACH.get(cls, 3))
+            reach = {"future": _REACH["future_after"], "history": 4}.get(cls, _REACH.get(cls, 3))
             if _words_between(text, trig.norm_end, m.norm_start) <= reach:
                 return cls
             # «... هو ما ذبح العراق سابقا»: at the very end, the cue dates the whole sentence
             if cls == "history" and not re.search(r"[^\W_]", text[m.norm_end:_n(ctx, sent.end)]):
                 return cls
+    if t.pos == "noun" and re.search(r"(^|\s)(هذا|هذه|ذلك|تلك|هذين|هاتين)\s*$",
+                                     text[max(0, trig.norm_start - 12):trig.norm_start]):
+        return "anaphor"          # «هذا الهجوم»: an event already told, not a new claim
+    if t.frame == "weapon":
+        for m in modal:
+            if clause.start <= m.start < clause.end and m.payloads[0][0] in ("call", "forecast", "plan",
+                                                                               "threat", "negation"):
+                return m.payloads[0][0]   # «صواريخ ترامب يجب أن تستهدف ...»
     if t.pos == "noun" and _FUTURE_WINDOW.match(text[trig.norm_end:trig.norm_end + 120]):
         return "future"           # «اقتحام المركز خلال 48 ساعة»
     if text[_n(ctx, sent.start):_n(ctx, sent.end)].rstrip().rstrip('"»').endswith(("?", "؟")):
@@ -624,7 +635,8 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         clause = next((c for c in cls if c.start <= t.start < c.end), sent)
         why = _blocked(ctx, t, clause, sent, modal)
         h = held.get(clause.start)
-        if not why and h and (h in _SPREADS or trig.pos == "noun" and t.prefix.startswith("و")):
+        if not why and h and (h in _SPREADS or trig.pos == "noun" and (t.prefix.startswith("و") or re.search(
+                r"(^|\s)و\S*\s*$", ctx.norm[max(0, t.norm_start - 12):t.norm_start]))):
             why = "coordinated"           # «بعد تحرير الموصل وعودة النازحين»: both background
         if why:
             if why in _SPREADS or why == "background":

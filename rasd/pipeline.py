@@ -7,9 +7,10 @@ the rest goes on.
 """
 from __future__ import annotations
 
+import heapq
 import logging
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -62,6 +63,10 @@ class Prepared:
     signatures: list[np.ndarray | None]
     shingles: list[np.ndarray]
     events: list[Event] = field(default_factory=list)
+    # filled by analyse_document(): the event claims of every article (duplicates
+    # included), or None where extraction raised, with the error in article_errors
+    article_events: list[list[Event] | None] | None = None
+    article_errors: list[str | None] | None = None
 
 
 def prepare(doc: Document) -> Prepared:
@@ -77,6 +82,117 @@ def prepare(doc: Document) -> Prepared:
     return Prepared(doc, arts, norms, sigs, shs)
 
 
+def analyse_document(doc: Document) -> Prepared:
+    """:func:`prepare` plus the event claims of every article (pure, parallel-safe: what
+    batch mode runs on its workers). Duplicates are only known once the document is
+    linked, so every article is extracted here and the events of duplicates are dropped
+    by :func:`document_events`; an article whose extraction raised keeps the error, which
+    fails the document only if the article turns out not to be a duplicate (as in
+    :class:`Processor`, which extracts non-duplicates only)."""
+    p = prepare(doc)
+    p.article_events, p.article_errors = [], []
+    for a in p.articles:
+        try:
+            evs, err = extract_events(doc, a), None
+        except Exception as e:  # noqa: BLE001 - kept, raised later if the article counts
+            evs, err = None, f"{type(e).__name__}: {e}"
+        p.article_events.append(evs)
+        p.article_errors.append(err)
+    return p
+
+
+class ExtractionFailed(Exception):
+    """An article's event extraction raised in :func:`analyse_document`; ``str()`` is the
+    original ``"Type: message"``."""
+
+
+def link_articles(p: Prepared, index: DedupIndex) -> None:
+    """Set duplicate_of / dedup_cluster / story of each article of ``p`` against ``index``
+    (the articles seen before this document; those of ``p`` itself are not in it)."""
+    for a, nt, hv, sh in zip(p.articles, p.norm_texts, p.signatures, p.shingles):
+        hit = index.find(a.text_hash, nt, hv, sh)
+        if hit is not None and hit.id != a.id and not hit.id.startswith(a.doc + "#"):
+            a.duplicate_of = hit.cluster
+            a.dedup_cluster = hit.cluster
+        else:
+            a.dedup_cluster = a.id
+        a.story = a.dedup_cluster
+
+
+def index_articles(p: Prepared, index: DedupIndex) -> None:
+    """Add the (linked) articles of ``p`` to ``index``, after the document is kept."""
+    for a, hv in zip(p.articles, p.signatures):
+        index.add(a.id, a.dedup_cluster or a.id, a.text_hash, hv)
+
+
+def document_events(p: Prepared, candidates) -> list[Event]:
+    """Event claims of the articles of ``p`` that are not duplicates, in claim groups.
+
+    ``candidates(type, actor, place_keys, exclude_doc)`` gives the earlier claims a new
+    one may join (:meth:`Store.group_candidates`, or :meth:`EventIndex.candidates`).
+    Uses the events of :func:`analyse_document` when ``p`` has them, else extracts."""
+    evs: list[Event] = []
+    for i, a in enumerate(p.articles):
+        if a.duplicate_of is not None:
+            continue
+        if p.article_events is None:
+            evs.extend(extract_events(p.doc, a))
+        elif p.article_events[i] is None:
+            raise ExtractionFailed(p.article_errors[i] if p.article_errors else "extraction failed")
+        else:
+            evs.extend(p.article_events[i])
+    assign_groups(evs, candidates)
+    return evs
+
+
+def event_place_keys(e: Event) -> set[str]:
+    """The keys under which the store indexes an event's places (table event_places)."""
+    return {p.gazetteer_id or p.name for p in e.places}
+
+
+class EventIndex:
+    """In-memory equivalent of :meth:`Store.group_candidates` over the events kept so far
+    (batch mode keeps no store while it runs): events by (type, actor, place key) in the
+    order they were kept, the same rows, order and limit as the SQL query."""
+
+    LIMIT = 50   # as in Store.group_candidates
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple, list[dict]] = defaultdict(list)
+        self._by_doc: dict[str, list[dict]] = defaultdict(list)
+        self._n = 0
+
+    def add(self, events: Iterable[Event]) -> None:
+        for e in events:
+            self._n += 1
+            row = {"id": e.id, "claim_group": e.claim_group, "date": e.date, "rowid": self._n,
+                   "doc": e.doc, "live": True}
+            self._by_doc[e.doc].append(row)
+            for k in event_place_keys(e):
+                self._by_key[(e.type, e.actor, k)].append(row)
+
+    def drop_document(self, doc_id: str) -> None:
+        """Forget the events of a document (it is being replaced by a new version)."""
+        for row in self._by_doc.pop(doc_id, ()):
+            row["live"] = False
+
+    def candidates(self, type_: str, actor: str | None, place_keys: set[str],
+                   exclude_doc: str) -> list[dict]:
+        if not place_keys:
+            return []
+        lists = [self._by_key[k] for k in ((type_, actor, pk) for pk in place_keys) if k in self._by_key]
+        out: list[dict] = []
+        seen: set[str] = set()
+        for row in heapq.merge(*lists, key=lambda r: r["rowid"]):
+            if not row["live"] or row["doc"] == exclude_doc or row["id"] in seen:
+                continue
+            seen.add(row["id"])
+            out.append(row)
+            if len(out) >= self.LIMIT:
+                break
+        return out
+
+
 class Processor:
     """Processes documents into one store, keeping the dedup index warm between calls."""
 
@@ -88,27 +204,14 @@ class Processor:
 
     def link(self, p: Prepared) -> None:
         """Set duplicate_of / dedup_cluster / story of each article against the index."""
-        for a, nt, hv, sh in zip(p.articles, p.norm_texts, p.signatures, p.shingles):
-            hit = self.index.find(a.text_hash, nt, hv, sh)
-            if hit is not None and hit.id != a.id and not hit.id.startswith(a.doc + "#"):
-                a.duplicate_of = hit.cluster
-                a.dedup_cluster = hit.cluster
-            else:
-                a.dedup_cluster = a.id
-            a.story = a.dedup_cluster
+        link_articles(p, self.index)
 
     def events_of(self, p: Prepared) -> list[Event]:
         """Event claims of the articles that are not duplicates, in claim groups."""
-        evs: list[Event] = []
-        for a in p.articles:
-            if a.duplicate_of is None:
-                evs.extend(extract_events(p.doc, a))
-        assign_groups(evs, self.store.group_candidates)
-        return evs
+        return document_events(p, self.store.group_candidates)
 
     def add(self, p: Prepared) -> None:
-        for a, hv in zip(p.articles, p.signatures):
-            self.index.add(a.id, a.dedup_cluster or a.id, a.text_hash, hv)
+        index_articles(p, self.index)
 
     def process_document(self, doc: Document) -> tuple[str, Prepared | None]:
         """Store one document: (``new`` | ``updated`` | ``unchanged``, what was stored)."""
