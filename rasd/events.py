@@ -145,12 +145,25 @@ class _Ctx:
     last_speaker: Speaker | None = None
     last_group: str | None = None  # the non-state group the article is about
     events: list[Event] = field(default_factory=list)
-    name_spans: list[tuple[int, int]] = field(default_factory=list)  # actors and places (raw)
+    cues_in_names: set[int] = field(default_factory=set)  # starts of modality cues inside names
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
     """Normalised offset of a raw offset (first normalised char at or after it)."""
     return ctx.an.nt.norm_index(raw_pos)
+
+
+def _within(a: int, b: int, sorted_spans: list[tuple[int, int]]) -> bool:
+    """[a, b) lies inside one of the (start-sorted) spans."""
+    from bisect import bisect_right
+    i = bisect_right(sorted_spans, (a, float("inf"))) - 1
+    while i >= 0 and sorted_spans[i][0] <= a:
+        if b <= sorted_spans[i][1]:
+            return True
+        if a - sorted_spans[i][0] > 200:
+            break
+        i -= 1
+    return False
 
 
 def _inside(a: int, b: int, spans) -> bool:
@@ -167,8 +180,25 @@ _REACH = {"negation": 1, "future": 3, "standing": 2, "forecast": 12, "plan": 10,
           "visit": 3, "humanitarian": 6}
 # a cue of these classes also holds the triggers coordinated after it in its clause
 _SPREADS = {"future", "forecast", "plan", "call", "threat", "conditional", "purpose", "question", "opinion"}
-_FUTURE_WINDOW = re.compile(r"^(\W*[^\W\d_]+){0,8}?\W*خلال\s+(\d+\s+|ال)?(ساع|يوم|ايام|اليوم|اسبوع|الاسبوع|شهر|الشهر)"
-                            r"\w*(?!\s+(الماضي|الماضيه|المنصرم|الاخيره|السابق|السابقه))")
+_DURATION = ("ساع", "يوم", "ايام", "اليوم", "اسبوع", "الاسبوع", "شهر", "الشهر", "الساع", "الايام", "الاسابيع",
+             "الاشهر", "اشهر", "اسابيع")
+_PAST_WORDS = {"الماضي", "الماضيه", "المنصرم", "الاخيره", "السابق", "السابقه", "الفائت", "الفائته"}
+
+
+def _future_window(after: str) -> bool:
+    """«... خلال 48 ساعة», «خلال الأيام المقبلة» within a few words after a verbal noun
+    (but not «خلال الأيام الماضية»)."""
+    ws = after.split()[:12]
+    for i, w in enumerate(ws[:9]):
+        if w.strip('"«»()،,.') != "خلال":
+            continue
+        rest = [x.strip('"«»()،,.') for x in ws[i + 1:i + 4]]
+        if rest and rest[0].isdigit():
+            rest = rest[1:]
+        if rest and rest[0].startswith(_DURATION):
+            return not (len(rest) > 1 and rest[1] in _PAST_WORDS)
+        return False
+    return False
 _AUX = {"يتم", "تتم", "يكن", "تكن", "يعد", "تعد", "يستطيع", "يستطيعون", "تستطيع", "يمكن", "يمكنهم", "يمكنها",
         "نستطيع", "يتمكن", "يتمكنون", "تتمكن"}
 # «دفعت 45 ألف شخص للنزوح»: a caused event, not a purpose
@@ -196,10 +226,9 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
     """Why this trigger does not report an event (None when it does)."""
     text = ctx.norm
     t: Trigger = trig.payloads[0]
-    names = ctx.name_spans
     for m in modal:
         cls, scope = m.payloads[0]
-        if any(a <= m.start and m.end <= b for a, b in names):
+        if m.start in ctx.cues_in_names:
             continue                      # «قوات سوريا الديمقراطية»: a cue word inside a name
         if scope == "noun" and not norm_key(m.text).endswith(m.key):
             continue                      # «خلالها»: with a pronoun it governs nothing after it
@@ -238,7 +267,7 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
             if clause.start <= m.start < clause.end and m.payloads[0][0] in ("call", "forecast", "plan",
                                                                                "threat", "negation"):
                 return m.payloads[0][0]   # «صواريخ ترامب يجب أن تستهدف ...»
-    if t.pos == "noun" and _FUTURE_WINDOW.match(text[trig.norm_end:trig.norm_end + 120]):
+    if t.pos == "noun" and _future_window(text[trig.norm_end:trig.norm_end + 160]):
         return "future"           # «اقتحام المركز خلال 48 ساعة»
     if text[_n(ctx, sent.start):_n(ctx, sent.end)].rstrip().rstrip('"»').endswith(("?", "؟")):
         return "question"
@@ -595,9 +624,10 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
         return []
     an = analysis or analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html")
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
-    ctx.name_spans = [(x.start, x.end) for x in (*an.actors, *an.places) if x.end - x.start > 0]
     triggers = trigger_matcher().find(an.nt)
     modal = modality_matcher().find(an.nt, overlapping=True)
+    names = sorted((x.start, x.end) for x in (*an.actors, *an.places) if x.end > x.start)
+    ctx.cues_in_names = {m.start for m in modal if _within(m.start, m.end, names)}
     reporting = reporting_matcher().find(an.nt)
     blockers = [*an.places, *an.actors, *an.speakers]
     n = 0

@@ -159,7 +159,8 @@ def _reading_index(nt: NormText, clitics: bool, suffixes: bool) -> dict[str, lis
         if suffixes:
             # a final ه may be a folded ة (not a pronoun): ask the raw text
             ta_marbuta = w.text.endswith("ه") and raw[nt.raw_index(w.end - 1)] == "ة"
-            extra = [(plen, form[:-len(suf)]) for plen, form in readings for suf in _SUFFIXES
+            extra = [(plen, form[:-len(suf)]) for plen, form in readings if form[-1] in "همنا"
+                     for suf in _SUFFIXES
                      if form.endswith(suf) and len(form) - len(suf) >= 3 and not (suf == "ه" and ta_marbuta)]
             # a feminine noun shows its ة as ت before a suffix: «عودتهم» → «عوده»
             extra += [(plen, f[:-1] + "ه") for plen, f in extra if f.endswith("ت")]

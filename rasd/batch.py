@@ -1,0 +1,744 @@
+"""Batch mode: the pipeline on Dask, Parquet out; ``load_batch`` brings a result into a store.
+
+``run_batch(inputs, out_dir)`` runs in two stages:
+
+1. **Partitions, in parallel** (a ``dask.bag`` made from one delayed reader per
+   partition). The inputs are planned into partitions of about ``partition_size``
+   documents without reading them: folders are walked (files in the same sorted order
+   as ``rasd process``), JSONL files are cut into byte ranges of whole lines, Parquet
+   files (``id``, ``text`` or ``html``, optional ``title``, ``url``, ``published``; other
+   scalar columns go to ``meta`` as for JSONL) into row ranges. Each worker reads its
+   partition with the functions of :mod:`rasd.ingest` (``read_file``, ``read_jsonl``,
+   ``decode_bytes``, ``make_document``) and runs :func:`rasd.pipeline.analyse_document` on
+   every document: cleaning, articles, normalised bodies, shingles, MinHash signatures and
+   the event claims of every article, exactly what ``rasd process`` computes. A bad input
+   (an undecodable, empty, broken or oversized line, an unreadable file, a document that
+   raises) becomes a reject with its reason; the rest of the partition goes on.
+2. **One global pass on the driver, in input order**, partition after partition as they
+   complete (the workers go on with later partitions meanwhile): every article is linked
+   with :func:`rasd.pipeline.link_articles` against one :class:`rasd.dedup.DedupIndex` (one
+   MinHash LSH over the signatures the workers computed), so duplicates are found across
+   partitions; the events of duplicate articles are dropped and claim groups are assigned
+   by :func:`rasd.pipeline.document_events` against an in-memory
+   :class:`rasd.pipeline.EventIndex` of earlier events, the same rule as against the store.
+   A document id seen again is skipped when its content is unchanged and replaces the
+   earlier version otherwise, as in the store. The partition is then written.
+
+Output (``out_dir``), one file per partition ``part-NNNNN.parquet`` in each of:
+
+* ``documents/``: ``seq`` (input position; the order a store keeps), ``id``, ``source``,
+  ``kind``, ``url``, ``title``, ``author``, ``published``, ``fetched``, ``encoding``,
+  ``content_hash``, ``raw``, ``meta`` (JSON string).
+* ``articles/``: the export contract's fields ``id``, ``doc``, ``title``, ``paragraphs``,
+  ``duplicate_of``, ``dedup_cluster``, ``story`` and ``index``, ``headings``, ``author``,
+  ``published``, ``n_words``, ``title_span``, plus ``seq`` (of the document),
+  ``subtitle_span``, ``text_hash``, ``norm_text`` and ``minhash`` (128 little-endian
+  uint64, as the store keeps them). Spans are Arrow structs ``{start: int64, end: int64}``
+  (``paragraphs``, ``headings``: lists of them).
+* ``events/``: ``seq``, ``id``, ``doc``, ``article``, ``type``, ``sub_type``, ``actor``,
+  ``actor2``, ``fatalities``, ``date``, ``date_precision``, ``claim_group``, ``stance``;
+  ``evidence`` as a struct ``{start, end, text}``; ``trigger`` and ``sentence`` as span
+  structs; ``places``, ``count`` and ``sources`` as JSON strings, exactly the objects of
+  the JSONL export (a count's value is an int or a float, which JSON keeps apart); and,
+  for convenience, ``lat``, ``lon``, ``country``, ``location`` of the first located place.
+* ``rejects/``: ``seq``, ``source``, ``reason``, ``detail``, ``doc``.
+* ``_batch.json``: pipeline version, summary, and ``complete`` once everything is written.
+
+Where batch mode differs from ``rasd process``, on purpose: JSONL files are not subject
+to the 20 MB per-file limit (each line is, and an undecodable or oversized line is a
+reject of its own instead of failing its whole file), and Parquet files are read. De-
+duplication and claim groups cover the documents of the batch; ``load_batch`` writes
+them as they are (it does not re-link against what a store already holds).
+
+``--scheduler local`` starts a ``LocalCluster`` (``workers`` processes, one thread each,
+no dashboard) in-process and closes it afterwards; ``tcp://HOST:PORT`` (any Dask
+address) uses a running cluster, whose workers must have rasd installed and see the
+input files and ``out_dir`` at the same paths.
+"""
+from __future__ import annotations
+
+import codecs
+import heapq
+import json
+import logging
+import re
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from . import PIPELINE_VERSION, __version__
+from .dedup import DedupIndex
+from .ingest import (JSONL_SUFFIXES, MAX_BYTES, DecodeError, decode_bytes, expand, read_file, read_jsonl,
+                     read_url, sniff)
+from .pipeline import (EventIndex, ExtractionFailed, Prepared, analyse_document, document_events,
+                       index_articles, link_articles)
+from .records import Article, Claim, Document, Event, Place, Quantity, Reject, Span
+
+log = logging.getLogger(__name__)
+
+TABLES = ("documents", "articles", "events", "rejects")
+MARKER = "_batch.json"
+
+# ------------------------------------------------------------------ planning (driver)
+
+# A unit is a small picklable tuple naming what a worker reads:
+#   ("file", path, doc_id)                          a file, read as `rasd process` reads it
+#   ("jsonl", path, start, end, line0, encoding)    whole lines [start, end) of a JSONL file
+#   ("parquet", path, row_start, row_end)           rows of a Parquet file
+#   ("url", url)                                    an http(s) page or feed
+#   ("reject", source, reason, detail, doc)         an input that does not exist
+Unit = tuple
+
+# line terminators of str.splitlines() as UTF-8 bytes: read_jsonl numbers lines with it
+_TERMINATORS = re.compile(rb"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]")
+_PARQUET_MAGIC = b"PAR1"
+
+
+def plan(inputs: Iterable[str], partition_size: int) -> list[list[Unit]]:
+    """Partitions of about ``partition_size`` documents each, in input order."""
+    size = max(1, int(partition_size))
+    parts: list[list[Unit]] = []
+    cur: list[Unit] = []
+    n = 0
+
+    def push(unit: Unit, k: int) -> None:
+        nonlocal cur, n
+        cur.append(unit)
+        n += k
+        if n >= size:
+            parts.append(cur)
+            cur, n = [], 0
+
+    def room() -> int:
+        return size - n
+
+    for arg in inputs:
+        if re.match(r"^https?://", arg, re.I):
+            push(("url", arg), 1)
+            continue
+        for x in expand([arg]):
+            if isinstance(x, Reject):
+                log.warning("%s: %s", x.source, x.detail)
+                push(("reject", x.source, x.reason, x.detail, x.doc), 1)
+                continue
+            path, doc_id = x
+            kind = _file_kind(path)
+            if kind == "jsonl":
+                for unit, k in _jsonl_units(path, room):
+                    push(unit, k)
+            elif kind == "parquet":
+                for unit, k in _parquet_units(path, room):
+                    push(unit, k)
+            else:
+                push(("file", str(path), doc_id), 1)
+    if cur:
+        parts.append(cur)
+    return parts
+
+
+def _file_kind(path: Path) -> str:
+    """``jsonl`` (cut into line ranges), ``parquet`` (row ranges) or ``file`` (read whole,
+    as ``rasd process`` does: also JSONL in UTF-16/32 and files that cannot be read)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return "file"
+    suffix = path.suffix.lower()
+    if head.startswith(_PARQUET_MAGIC) and suffix == ".parquet":
+        return "parquet"
+    if suffix not in JSONL_SUFFIXES or sniff(head, suffix) != "jsonl":
+        return "file"
+    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not head.strip():
+        return "file"
+    return "jsonl"
+
+
+def _jsonl_units(path: Path, room) -> Iterator[tuple[Unit, int]]:
+    """Byte ranges of whole lines holding ``room()`` non-blank lines each."""
+    enc = None
+    with open(path, "rb") as f:
+        start = 0
+        if f.read(3) == codecs.BOM_UTF8:
+            start, enc = 3, "utf-8-sig"
+        f.seek(start)
+        pos = chunk_start = start
+        line0 = terms = docs = 0
+        want = room()
+        for line in f:
+            pos += len(line)
+            terms += len(_TERMINATORS.findall(line))
+            if line.strip():
+                docs += 1
+            if docs >= want:
+                yield ("jsonl", str(path), chunk_start, pos, line0, enc), docs
+                chunk_start, line0, docs = pos, line0 + terms, 0
+                terms = 0
+                want = room()
+        if pos > chunk_start:
+            yield ("jsonl", str(path), chunk_start, pos, line0, enc), docs
+
+
+def _parquet_units(path: Path, room) -> Iterator[tuple[Unit, int]]:
+    import pyarrow.parquet as pq
+    total = pq.ParquetFile(path).metadata.num_rows
+    r = 0
+    while r < total:
+        k = min(room(), total - r)
+        yield ("parquet", str(path), r, r + k), k
+        r += k
+
+
+# ------------------------------------------------------------------ reading (workers)
+
+def read_unit(unit: Unit) -> Iterator[Document | Reject]:
+    """The documents and rejects of one unit, with the functions of ``rasd.ingest``."""
+    kind = unit[0]
+    if kind == "file":
+        yield from read_file(Path(unit[1]), unit[2])
+    elif kind == "jsonl":
+        yield from _read_jsonl_range(*unit[1:])
+    elif kind == "parquet":
+        yield from _read_parquet_rows(*unit[1:])
+    elif kind == "url":
+        yield from read_url(unit[1])
+    elif kind == "reject":
+        yield Reject(source=unit[1], reason=unit[2], detail=unit[3], doc=unit[4])
+    else:  # pragma: no cover
+        raise ValueError(f"unknown unit {unit!r}")
+
+
+def _shift(item: Document | Reject, source: str, offset: int) -> Document | Reject:
+    """Line numbers of ``read_jsonl`` over a slice → line numbers in the whole file."""
+    if not offset:
+        return item
+    prefix = source + ":"
+    if item.source.startswith(prefix) and item.source[len(prefix):].isdigit():
+        n = int(item.source[len(prefix):])
+        item.source = f"{source}:{n + offset}"
+        if isinstance(item, Reject) and item.detail.startswith(f"line {n}:"):
+            item.detail = f"line {n + offset}:" + item.detail[len(f'line {n}:'):]
+    return item
+
+
+def _read_jsonl_range(path: str, start: int, end: int, line0: int,
+                      encoding: str | None) -> Iterator[Document | Reject]:
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    if not data.strip():
+        return
+    lines = data.split(b"\n")
+    if max(map(len, lines)) <= MAX_BYTES:
+        try:
+            text, enc = decode_bytes(data)
+        except DecodeError:
+            text, enc = None, None
+        if enc == "utf-8":   # the whole range reads as the whole file would: same functions, same result
+            for item in read_jsonl(text, source=path, encoding=encoding or enc):
+                yield _shift(item, path, line0)
+            return
+    # something in the range is not UTF-8 text: line by line, a bad line is a reject of its own
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        n = line0 + i + 1
+        where = f"{path}:{n}"
+        if len(line) > MAX_BYTES:
+            yield Reject(where, "too_large", f"line {n}: {len(line)} bytes (limit {MAX_BYTES})")
+            continue
+        try:
+            text, enc = decode_bytes(line)
+        except DecodeError as e:
+            log.warning("rejected %s: %s (%s)", where, e.reason, e.detail)
+            yield Reject(where, e.reason, f"line {n}: {e.detail}")
+            continue
+        for item in read_jsonl(text, source=path, encoding=enc):
+            yield _shift(item, path, n - 1)
+
+
+def _jsonable(v):
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    return str(v)
+
+
+def _read_parquet_rows(path: str, r0: int, r1: int) -> Iterator[Document | Reject]:
+    """Rows [r0, r1) as JSONL lines through ``read_jsonl`` (row n is line n)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    pf = pq.ParquetFile(path)
+    tables, first, acc = [], None, 0
+    for g in range(pf.num_row_groups):
+        m = pf.metadata.row_group(g).num_rows
+        if acc + m > r0 and acc < r1:
+            first = acc if first is None else first
+            tables.append(pf.read_row_group(g))
+        acc += m
+    if not tables:
+        return
+    rows = pa.concat_tables(tables).slice(r0 - first, r1 - r0).to_pylist()
+    text = "\n".join(json.dumps({k: _jsonable(v) for k, v in row.items()}) for row in rows)
+    for item in read_jsonl(text, source=path, encoding="utf-8"):
+        yield _shift(item, path, r0)
+
+
+def read_partition(units: list[Unit]) -> list[Document | Reject]:
+    """Every document and reject of a partition; a unit that fails becomes a reject."""
+    out: list[Document | Reject] = []
+    for unit in units:
+        try:
+            for item in read_unit(unit):
+                out.append(item)
+        except Exception as e:  # one unreadable input never stops the partition
+            log.exception("failed reading %s", unit[1])
+            out.append(Reject(str(unit[1]), "unreadable", f"{type(e).__name__}: {e}"))
+    return out
+
+
+def analyse_items(items: list[Document | Reject]) -> list[Prepared | Reject]:
+    """:func:`rasd.pipeline.analyse_document` on every document of a partition."""
+    out: list[Prepared | Reject] = []
+    for item in items:
+        if isinstance(item, Reject):
+            out.append(item)
+            continue
+        try:
+            out.append(analyse_document(item))
+        except Exception as e:  # one bad document never kills a partition
+            log.exception("failed on %s", item.id)
+            out.append(Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id))
+    return out
+
+
+def warm() -> float:
+    """Load what the pipeline loads once per process (lexicons, gazetteer); seconds taken."""
+    t0 = time.perf_counter()
+    doc = Document(id="warm", raw="قصفت طائرات التحالف مواقع لتنظيم داعش في مدينة الرقة أمس.\n",
+                   kind="text", source="warm")
+    analyse_document(doc)
+    return time.perf_counter() - t0
+
+
+# ------------------------------------------------------------------ Parquet schemas
+
+def _schemas():
+    import pyarrow as pa
+    span = pa.struct([("start", pa.int64()), ("end", pa.int64())])
+    s = pa.string()
+    return {
+        "documents": pa.schema([
+            ("seq", pa.int64()), ("id", s), ("source", s), ("kind", s), ("url", s), ("title", s),
+            ("author", s), ("published", s), ("fetched", s), ("encoding", s), ("content_hash", s),
+            ("raw", pa.large_string()), ("meta", s)]),
+        "articles": pa.schema([
+            ("seq", pa.int64()), ("id", s), ("doc", s), ("index", pa.int32()), ("title", s),
+            ("title_span", span), ("subtitle_span", span), ("paragraphs", pa.list_(span)),
+            ("headings", pa.list_(span)), ("author", s), ("published", s), ("n_words", pa.int64()),
+            ("duplicate_of", s), ("dedup_cluster", s), ("story", s), ("text_hash", s),
+            ("norm_text", pa.large_string()), ("minhash", pa.binary())]),
+        "events": pa.schema([
+            ("seq", pa.int64()), ("id", s), ("doc", s), ("article", s), ("type", s), ("sub_type", s),
+            ("actor", s), ("actor2", s), ("places", s), ("count", s), ("fatalities", pa.int64()),
+            ("date", s), ("date_precision", s), ("sources", s), ("claim_group", s),
+            ("evidence", pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", s)])),
+            ("trigger", span), ("sentence", span), ("stance", s),
+            ("lat", pa.float64()), ("lon", pa.float64()), ("country", s), ("location", s)]),
+        "rejects": pa.schema([
+            ("seq", pa.int64()), ("source", s), ("reason", s), ("detail", s), ("doc", s)]),
+    }
+
+
+def _span(sp: Span | None) -> dict | None:
+    return {"start": sp.start, "end": sp.end} if sp is not None else None
+
+
+def _doc_row(seq: int, d: Document) -> dict:
+    return {"seq": seq, "id": d.id, "source": d.source, "kind": d.kind, "url": d.url, "title": d.title,
+            "author": d.author, "published": d.published, "fetched": d.fetched, "encoding": d.encoding,
+            "content_hash": d.content_hash, "raw": d.raw, "meta": json.dumps(d.meta, ensure_ascii=False)}
+
+
+def _article_row(seq: int, a: Article, nt: str, sig: np.ndarray | None) -> dict:
+    return {"seq": seq, "id": a.id, "doc": a.doc, "index": a.index, "title": a.title,
+            "title_span": _span(a.title_span), "subtitle_span": _span(a.subtitle_span),
+            "paragraphs": [_span(p) for p in a.paragraphs], "headings": [_span(h) for h in a.headings],
+            "author": a.author, "published": a.published, "n_words": a.n_words,
+            "duplicate_of": a.duplicate_of, "dedup_cluster": a.dedup_cluster, "story": a.story,
+            "text_hash": a.text_hash, "norm_text": nt,
+            "minhash": sig.astype("<u8").tobytes() if sig is not None else None}
+
+
+def _event_row(seq: int, e: Event) -> dict:
+    d = e.as_export()
+    first = next((p for p in e.places if p.lat is not None), None)
+    return {"seq": seq, "id": e.id, "doc": e.doc, "article": e.article, "type": e.type,
+            "sub_type": e.sub_type, "actor": e.actor, "actor2": e.actor2,
+            "places": json.dumps(d["places"], ensure_ascii=False),
+            "count": json.dumps(d["count"], ensure_ascii=False) if d["count"] is not None else None,
+            "fatalities": e.fatalities, "date": e.date, "date_precision": e.date_precision,
+            "sources": json.dumps(d["sources"], ensure_ascii=False), "claim_group": e.claim_group,
+            "evidence": dict(d["evidence"]), "trigger": _span(e.trigger), "sentence": _span(e.sentence),
+            "stance": e.stance, "lat": first.lat if first else None, "lon": first.lon if first else None,
+            "country": first.country if first else None, "location": first.name if first else None}
+
+
+def _reject_row(seq: int, r: Reject) -> dict:
+    return {"seq": seq, "source": r.source, "reason": r.reason, "detail": r.detail, "doc": r.doc}
+
+
+# ------------------------------------------------------------------ the global pass (driver)
+
+@dataclass
+class _Kept:
+    """A document kept in the output: where it is, and what it counts for."""
+
+    content_hash: str
+    seq: int                 # position of its first kept version (the store keeps its row)
+    part: int                # partition whose files hold it
+    article_ids: list[str]
+    n_articles: int
+    n_duplicates: int
+    n_events: int
+
+
+@dataclass
+class _Output:
+    """Rows of one partition, by document (a replaced document is taken out)."""
+
+    docs: dict[str, tuple[dict, list[dict], list[dict]]] = field(default_factory=dict)
+    rejects: list[dict] = field(default_factory=list)
+
+
+class Linker:
+    """The driver's pass over analysed documents in input order: what ``Processor``
+    does against a store, against in-memory indexes instead."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.index = DedupIndex(self.texts.get)
+        self.events = EventIndex()
+        self.kept: dict[str, _Kept] = {}
+        self.seq = 0
+        self.documents = self.articles = self.duplicates = self.n_events = 0
+        self.unchanged = self.updated = 0
+        self.rejects: Counter = Counter()
+        self.removed: dict[int, set[str]] = {}   # partition → doc ids replaced later
+
+    def take(self, part: int, results: list[Prepared | Reject], out: _Output) -> None:
+        for r in results:
+            self.seq += 1
+            if isinstance(r, Reject):
+                self._reject(r, out)
+                continue
+            self.documents += 1
+            try:
+                self._document(part, r, out)
+            except Exception as e:  # as in pipeline._process_item: the document is a reject
+                detail = str(e) if isinstance(e, ExtractionFailed) else f"{type(e).__name__}: {e}"
+                log.warning("failed on %s: %s", r.doc.id, detail)
+                self._reject(Reject(r.doc.source, "error", detail, r.doc.id), out)
+
+    def _reject(self, r: Reject, out: _Output) -> None:
+        self.rejects[r.reason] += 1
+        out.rejects.append(_reject_row(self.seq, r))
+
+    def _document(self, part: int, p: Prepared, out: _Output) -> None:
+        doc = p.doc
+        old = self.kept.get(doc.id)
+        if old is not None and old.content_hash == doc.content_hash:
+            self.unchanged += 1          # stored already, same content: skipped
+            return
+        link_articles(p, self.index)
+        evs = document_events(p, self.events.candidates)
+        ids = [e.id for e in evs]
+        if len(set(ids)) != len(ids):    # what the store's primary key would refuse
+            raise IntegrityError("UNIQUE constraint failed: events.id")
+        # "save": replace the earlier version, keep its place in the order
+        seq = self.seq
+        if old is not None:
+            self.updated += 1
+            seq = old.seq
+            for aid in old.article_ids:
+                self.texts.pop(aid, None)
+            self.events.drop_document(doc.id)
+            self.articles -= old.n_articles
+            self.duplicates -= old.n_duplicates
+            self.n_events -= old.n_events
+            if old.part == part:
+                out.docs.pop(doc.id, None)
+            else:
+                self.removed.setdefault(old.part, set()).add(doc.id)
+        for a, nt in zip(p.articles, p.norm_texts):
+            self.texts[a.id] = nt
+        self.events.add(evs)
+        index_articles(p, self.index)
+        n_dup = sum(1 for a in p.articles if a.duplicate_of)
+        self.kept[doc.id] = _Kept(doc.content_hash, seq, part, [a.id for a in p.articles],
+                                  len(p.articles), n_dup, len(evs))
+        self.articles += len(p.articles)
+        self.duplicates += n_dup
+        self.n_events += len(evs)
+        out.docs[doc.id] = (
+            _doc_row(seq, doc),
+            [_article_row(seq, a, nt, sig) for a, nt, sig in zip(p.articles, p.norm_texts, p.signatures)],
+            [_event_row(seq, e) for e in evs])
+
+
+class IntegrityError(Exception):
+    """What saving the document would have raised in the store (sqlite3.IntegrityError)."""
+
+
+def _part_name(i: int) -> str:
+    return f"part-{i:05d}.parquet"
+
+
+def _write_part(out_dir: Path, i: int, out: _Output, schemas: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    rows = {"documents": [], "articles": [], "events": [], "rejects": out.rejects}
+    for d, arts, evs in out.docs.values():
+        rows["documents"].append(d)
+        rows["articles"].extend(arts)
+        rows["events"].extend(evs)
+    for t in TABLES:
+        table = pa.Table.from_pylist(rows[t], schema=schemas[t])
+        pq.write_table(table, out_dir / t / _part_name(i))
+
+
+def _drop_replaced(out_dir: Path, removed: dict[int, set[str]]) -> None:
+    """Take documents replaced by a later version out of the partitions that held them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    for i, ids in removed.items():
+        for t, col in (("documents", "id"), ("articles", "doc"), ("events", "doc")):
+            path = out_dir / t / _part_name(i)
+            table = pq.read_table(path)
+            keep = pc.invert(pc.is_in(table[col], value_set=pa.array(sorted(ids))))
+            pq.write_table(table.filter(keep), path)
+
+
+def _prepare_out(out_dir: Path) -> None:
+    if out_dir.exists():
+        entries = [p for p in out_dir.iterdir()]
+        if entries and not (out_dir / MARKER).exists():
+            raise FileExistsError(f"{out_dir} is not empty and holds no rasd batch: give an empty or new folder")
+        for t in TABLES:
+            shutil.rmtree(out_dir / t, ignore_errors=True)
+        (out_dir / MARKER).unlink(missing_ok=True)
+    for t in TABLES:
+        (out_dir / t).mkdir(parents=True, exist_ok=True)
+
+
+def _write_marker(out_dir: Path, info: dict) -> None:
+    tmp = out_dir / (MARKER + ".tmp")
+    tmp.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(out_dir / MARKER)
+
+
+# ------------------------------------------------------------------ run_batch
+
+def _client(scheduler: str, workers: int):
+    """(client, cluster or None): a LocalCluster for ``local``, else a running cluster."""
+    from dask.distributed import Client, LocalCluster
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:   # Dask's INFO lines only with rasd -v
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    if "://" in scheduler:
+        return Client(scheduler), None
+    raise ValueError(f"scheduler must be 'local' or a Dask address such as tcp://host:8786, not {scheduler!r}")
+
+
+def run_batch(inputs: Iterable[str], out_dir: str | Path, *, scheduler: str = "local", workers: int = 2,
+              partition_size: int = 200) -> dict:
+    """Run the pipeline over ``inputs`` on Dask and write Parquet partitions to ``out_dir``."""
+    import dask
+    import dask.bag as db
+
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    _prepare_out(out)
+    _write_marker(out, {"rasd": __version__, "pipeline_version": PIPELINE_VERSION, "complete": False})
+    parts = plan(list(inputs), partition_size)
+    client, cluster = _client(scheduler, workers)
+    try:
+        n_workers = len(client.scheduler_info().get("workers", {})) or 1
+        client.run(warm)                       # lexicons and gazetteer: once per worker process
+        t_ready = time.perf_counter()
+        readers = [dask.delayed(read_partition, pure=False)(units) for units in parts]
+        bag = db.from_delayed(readers).map_partitions(analyse_items)
+        tasks = bag.to_delayed() if parts else []
+        linker = Linker()
+        schemas = _schemas()
+        window = 2 * n_workers + 2             # partitions in flight: workers never wait on the driver
+        futures: dict[int, object] = {}
+        submitted = 0
+        for i in range(len(tasks)):
+            while submitted < len(tasks) and submitted - i < window:
+                futures[submitted] = client.compute(tasks[submitted])
+                submitted += 1
+            fut = futures.pop(i)
+            try:
+                results = fut.result()
+            except Exception as e:  # a lost partition (worker died every retry) is a reject, not a crash
+                log.error("partition %d failed: %s", i, e)
+                results = [Reject(f"partition {i}: " + ", ".join(str(u[1]) for u in parts[i][:3]),
+                                  "error", f"{type(e).__name__}: {e}")]
+            fut.release()
+            part_out = _Output()
+            linker.take(i, results, part_out)
+            _write_part(out, i, part_out, schemas)
+        _drop_replaced(out, linker.removed)
+        t_done = time.perf_counter()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    summary = {
+        "documents": linker.documents, "articles": linker.articles, "duplicates": linker.duplicates,
+        "events": linker.n_events, "rejects": sum(linker.rejects.values()),
+        "reject_reasons": dict(linker.rejects), "unchanged": linker.unchanged, "updated": linker.updated,
+        "partitions": len(parts), "workers": n_workers, "scheduler": scheduler, "out": str(out),
+        "startup_seconds": round(t_ready - t0, 3), "pipeline_seconds": round(t_done - t_ready, 3),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    _write_marker(out, {"rasd": __version__, "pipeline_version": PIPELINE_VERSION, "complete": True,
+                        "summary": summary})
+    return summary
+
+
+# ------------------------------------------------------------------ load_batch
+
+def _to_span(d: dict | None) -> Span | None:
+    return Span(d["start"], d["end"]) if d is not None else None
+
+
+def _only(cls, d: dict) -> dict:
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in d.items() if k in names}
+
+
+def document_of(row: dict) -> Document:
+    return Document(id=row["id"], raw=row["raw"], kind=row["kind"], source=row["source"],
+                    content_hash=row["content_hash"], encoding=row["encoding"], title=row["title"],
+                    url=row["url"], published=row["published"], fetched=row["fetched"], author=row["author"],
+                    meta=json.loads(row["meta"] or "{}"))
+
+
+def article_of(row: dict) -> tuple[Article, str, np.ndarray | None]:
+    a = Article(id=row["id"], doc=row["doc"], index=row["index"],
+                paragraphs=[_to_span(p) for p in row["paragraphs"]], title=row["title"],
+                title_span=_to_span(row["title_span"]), subtitle_span=_to_span(row["subtitle_span"]),
+                headings=[_to_span(h) for h in row["headings"]], author=row["author"],
+                published=row["published"], text_hash=row["text_hash"], n_words=row["n_words"],
+                duplicate_of=row["duplicate_of"], dedup_cluster=row["dedup_cluster"], story=row["story"],
+                norm_text=row["norm_text"])
+    sig = np.frombuffer(row["minhash"], dtype="<u8").astype(np.uint64) if row["minhash"] else None
+    return a, row["norm_text"], sig
+
+
+def event_of(row: dict) -> Event:
+    count = json.loads(row["count"]) if row["count"] else None
+    ev = row["evidence"]
+    return Event(
+        id=row["id"], doc=row["doc"], article=row["article"], type=row["type"], sub_type=row["sub_type"],
+        evidence=Span(ev["start"], ev["end"]), evidence_text=ev["text"], trigger=_to_span(row["trigger"]),
+        actor=row["actor"], actor2=row["actor2"],
+        places=[Place(**_only(Place, p)) for p in json.loads(row["places"] or "[]")],
+        count=Quantity(**_only(Quantity, count)) if count is not None else None,
+        fatalities=row["fatalities"], date=row["date"], date_precision=row["date_precision"],
+        sources=[Claim(**_only(Claim, s)) for s in json.loads(row["sources"] or "[]")],
+        claim_group=row["claim_group"], stance=row["stance"], sentence=_to_span(row["sentence"]))
+
+
+class _Parts:
+    """Rows of a batch partition by document, a few partitions cached at a time."""
+
+    def __init__(self, root: Path, names: list[str]) -> None:
+        self.root, self.names = root, names
+        self.cache: dict[int, tuple[dict, dict, dict]] = {}
+
+    def get(self, i: int) -> tuple[dict, dict, dict]:
+        import pyarrow.parquet as pq
+        if i not in self.cache:
+            if len(self.cache) >= 4:
+                self.cache.pop(next(iter(self.cache)))
+            docs = {r["id"]: r for r in pq.read_table(self.root / "documents" / self.names[i]).to_pylist()}
+            arts: dict[str, list] = {}
+            for r in pq.read_table(self.root / "articles" / self.names[i]).to_pylist():
+                arts.setdefault(r["doc"], []).append(r)
+            evs: dict[str, list] = {}
+            for r in pq.read_table(self.root / "events" / self.names[i]).to_pylist():
+                evs.setdefault(r["doc"], []).append(r)
+            self.cache[i] = (docs, arts, evs)
+        return self.cache[i]
+
+
+def load_batch(batch_dir: str | Path, store) -> dict:
+    """Write a batch result into ``store`` through ``Store.save_document``, in input order.
+
+    Idempotent: a document already stored with the same content (and pipeline version)
+    is skipped, a changed one replaced; rejects are stored once."""
+    import pyarrow.parquet as pq
+
+    from .store import Store  # noqa: F401  (the type of ``store``)
+
+    t0 = time.perf_counter()
+    root = Path(batch_dir)
+    marker = root / MARKER
+    if not marker.exists():
+        raise FileNotFoundError(f"{root} holds no rasd batch result ({MARKER} missing)")
+    info = json.loads(marker.read_text(encoding="utf-8"))
+    if not info.get("complete"):
+        raise ValueError(f"{root}: the batch did not finish; run 'rasd batch' again")
+    if info.get("pipeline_version") != PIPELINE_VERSION:
+        raise ValueError(f"{root} was made by pipeline version {info.get('pipeline_version')}, "
+                         f"this rasd is {PIPELINE_VERSION}: run 'rasd batch' again")
+    names = sorted(p.name for p in (root / "documents").glob("part-*.parquet"))
+    parts = _Parts(root, names)
+    order = []   # (seq, 0 = document | 1 = reject, partition, key)
+    for i, name in enumerate(names):
+        t = pq.read_table(root / "documents" / name, columns=["seq", "id"])
+        order.extend((s, 0, i, d) for s, d in zip(t["seq"].to_pylist(), t["id"].to_pylist()))
+        rj = root / "rejects" / name
+        if rj.exists():
+            order.extend((r["seq"], 1, i, r) for r in pq.read_table(rj).to_pylist())
+    order.sort(key=lambda x: (x[0], x[1]))
+    s = Counter()
+    with store.batch():
+        for n, (_, what, i, key) in enumerate(order, 1):
+            if what == 1:
+                store.save_reject(Reject(key["source"], key["reason"], key["detail"] or "", key["doc"]))
+                s["rejects"] += 1
+                continue
+            docs, arts, evs = parts.get(i)
+            doc = document_of(docs[key])
+            s["documents"] += 1
+            state = store.document_state(doc.id)
+            if state == (doc.content_hash, PIPELINE_VERSION):
+                s["unchanged"] += 1
+                continue
+            triples = [article_of(r) for r in sorted(arts.get(doc.id, []), key=lambda r: r["index"])]
+            events = [event_of(r) for r in evs.get(doc.id, [])]
+            store.save_document(doc, [a for a, _, _ in triples], [nt for _, nt, _ in triples],
+                                [sig for _, _, sig in triples], events)
+            s["updated" if state else "new"] += 1
+            s["articles"] += len(triples)
+            s["events"] += len(events)
+            if n % 200 == 0:
+                store.flush()
+    keys = ("documents", "new", "updated", "unchanged", "articles", "events", "rejects")
+    return {**{k: s[k] for k in keys}, "seconds": round(time.perf_counter() - t0, 3)}
