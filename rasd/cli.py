@@ -190,31 +190,44 @@ def tag(source: str, fmt: str, published: str | None, pretty: bool) -> None:
 
 
 @main.command("eval")
-@click.argument("what", type=click.Choice(["articles"]))
+@click.argument("what", type=click.Choice(["articles", "events"]))
 @click.option("--db", default=None, help="Store to export and score (instead of --pred).")
 @click.option("--pred", default=None, help="An exported JSONL file to score.")
-@click.option("--gold", required=True, help="Gold JSONL (e.g. tests/gold/seeds.articles.jsonl).")
-@click.option("--raw", "raw_dir", default=None, help="Folder of the raw pages (articles).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--gold", required=True, help="Gold JSONL (tests/gold/seeds.articles.jsonl or seeds.events.jsonl).")
+@click.option("--raw", "raw_dir", default=None, help="Folder of the raw pages (articles only).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 def eval_cmd(what: str, db: str | None, pred: str | None, gold: str, raw_dir: str | None,
              as_json: bool) -> None:
     """Score an export (or a store) against gold annotations."""
-    from .evaluate import load_jsonl, score_articles
+    from .evaluate import load_jsonl, score_articles, score_events
 
     if (db is None) == (pred is None):
         raise click.UsageError("give exactly one of --db and --pred")
     if pred:
         preds = load_jsonl(pred)
-    else:
+    elif what == "articles":
         from .export import article_records
         preds = list(article_records(_open_store(db, readonly=True)))
-    if raw_dir is None:
-        raise click.UsageError("articles need --raw (the folder of raw pages)")
-    res = score_articles(load_jsonl(gold), preds, raw_dir)
+    else:
+        preds = list(_open_store(db, readonly=True).event_records())
+    if what == "articles":
+        if raw_dir is None:
+            raise click.UsageError("articles need --raw (the folder of raw pages)")
+        res = score_articles(load_jsonl(gold), preds, raw_dir)
+    else:
+        res = score_events(load_jsonl(gold), preds)
     if as_json:
         click.echo(json.dumps(res, ensure_ascii=False, indent=1))
-    else:
-        for k, v in res.items():
+        return
+    for k, v in res.items():
+        if k == "fields":
+            for name, d in v.items():
+                click.echo(f"  {name:28s} {d['correct']}/{d['total']}  acc={d['acc']}")
+        elif k in ("missed", "false_positives"):
+            click.echo(f"{k}: {len(v)}")
+            for x in v:
+                click.echo("    " + json.dumps(x, ensure_ascii=False))
+        else:
             click.echo(f"{k}: {v}")
 
 

@@ -25,7 +25,8 @@ def test_version_from_the_installed_console_script():
     assert __version__ in out.stdout
 
 
-@pytest.mark.parametrize("cmd", [[], ["process"], ["export"], ["export", "articles"], ["eval"]])
+@pytest.mark.parametrize("cmd", [[], ["process"], ["export"], ["export", "articles"], ["export", "events"],
+                                 ["eval"], ["tag"], ["serve"], ["batch"], ["load"]])
 def test_help_on_every_command(cmd):
     r = invoke(*cmd, "--help")
     assert r.exit_code == 0 and "Usage:" in r.output
@@ -74,5 +75,8 @@ def test_eval_command_scores_a_store(tmp_path):
 
 def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text("utf-8")
-    for cmd in ["rasd process", "rasd export articles", "rasd eval"]:
-        assert cmd in readme, cmd
+    from rasd.cli import main as group
+    for name, cmd in group.commands.items():
+        assert f"rasd {name}" in readme, name
+        for sub in getattr(cmd, "commands", {}):
+            assert f"rasd {name} {sub}" in readme, (name, sub)
