@@ -587,25 +587,43 @@ def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attrib
     """The reporting verbs of a sentence with their speakers, in order."""
     out: list[_Attribution] = []
     spk = [s for s in ctx.an.speakers if sent.start <= s.start < sent.end]
+    # «قال مسؤولان لصحيفة واشنطن بوست»: the outlet spoken to is not who speaks
+    told = [s for s in spk if s.role == "outlet" and _glued_lam(ctx.raw, s.start)]
+    sources = [s for s in spk if s not in told]
     text = ctx.norm
     for r in reporting:
         if not (sent.start <= r.start < sent.end) or _inside(r.start, r.end, spk):
             continue
         stance, kind = r.payloads[0]
         speaker = None
-        after = [s for s in spk if s.start >= r.end and _words_between(text, r.norm_end, _n(ctx, s.start)) <= 10]
-        before = [s for s in spk if s.end <= r.start and _words_between(text, _n(ctx, s.end), r.norm_start) <= 10]
+        after = [s for s in sources if s.start >= r.end and _words_between(text, r.norm_end, _n(ctx, s.start)) <= 10]
+        before = [s for s in sources if s.end <= r.start and _words_between(text, _n(ctx, s.end), r.norm_start) <= 10]
         if kind == "according":
             speaker = after[0] if after else None
+            if speaker is None:
+                continue
         else:
             speaker = (after or before[-1:] or [None])[0]
-            if speaker is None and _words_between(text, _n(ctx, sent.start), r.norm_start) <= 1:
-                speaker = ctx.last_speaker      # «وأضاف أن ...»: the speaker of before
-        if speaker is None and kind == "according":
-            continue
+            if speaker is None:
+                # «وأضاف أن ...», «... موضحاً أن»: the speaker of the sentence, or of before
+                earlier = [a.speaker for a in out if a.speaker is not None]
+                speaker = earlier[-1] if earlier else ctx.last_speaker
         out.append(_Attribution(speaker, stance, r.start))
-    # a speaker named with «لـ«X»» or «مصدر ...» but no verb in reach: still the source
     return out
+
+
+def _glued_lam(raw: str, i: int) -> bool:
+    """A «لـ» glued to the word at ``i`` («لصحيفة», «لـ«الشرق الأوسط»»)."""
+    j = i - 1
+    while j >= 0 and raw[j] in "«\"“":
+        j -= 1
+    while j >= 0 and raw[j] == "ـ":
+        j -= 1
+    if j >= 0 and raw[j] == "ل" and (j == 0 or not raw[j - 1].isalpha() or raw[j - 1] in "وف"):
+        return True
+    # «لصحيفة «واشنطن بوست»»: the outlet's name after a word for outlets with «ل»
+    return bool(re.search(r"(^|\s)[وف]?ل(صحيفه|صحيفة|وكاله|وكالة|قناه|قناة|موقع|شبكه|شبكة|تلفزيون|اذاعه|إذاعة)\W*$",
+                          raw[max(0, i - 14):i]))
 
 
 def _claim_of(att: _Attribution | None) -> list[Claim]:
@@ -848,16 +866,73 @@ def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | No
             continue
         out.append(Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
                          "location", p.admin1, p.feature))
+    out.extend(_anaphoric_places(ctx, clause.start, max(stop, clause.end), out))
+    out.sort(key=lambda p: p.start)
     if trig is not None:
         _place_roles(ctx, out, frame, trig)
     return out
 
 
+_PLACE_ANAPHOR = re.compile(r"(?:^|\s)[وفبلك]{0,2}(ال(مدينه|بلده|قريه|قريتين|منطقه|بلد|محافظه|قضاء|ناحيه|مخيم|عاصمه))"
+                            r"(?=\s|$|[\W])((?:\s+ال[^\s\d\W]+){0,3})")
+_TOWNISH = ("city", "town", "village", "admin3", "camp", "crossing", "point", "locality", "district")
+
+
+def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> list[Place]:
+    """«في البلدة», «إلى المدينة السورية الحدودية», «البلد المجاور»: a definite place noun
+    with no name after it stands for the latest compatible place named before it."""
+    nt = ctx.an.nt
+    a, b = _n(ctx, start), _n(ctx, stop)
+    out: list[Place] = []
+    for m in _PLACE_ANAPHOR.finditer(nt.text, a, b):
+        head = m.group(2)
+        hs, he = m.start(1), m.end(1)
+        rs, re_ = nt.raw_span(hs, he)
+        if any(p.start <= rs < p.end or rs <= p.start < re_ + 2 for p in ctx.an.places):
+            continue                      # «مدينة القائم»: a named place, not a reference
+        adjs = m.group(3).split()
+        cc = None
+        from .places.gazetteer import load_gazetteer
+        gz = load_gazetteer()
+        for w in adjs:
+            cc = cc or gz.nisba(w)
+        actor_spans = [(x.start, x.end) for x in ctx.an.actors]
+        cands = [p for p in ctx.an.places if p.end <= rs and p.lat is not None
+                 and not any(x <= p.start < y for x, y in actor_spans)
+                 and (cc is None or p.country == cc)]
+        if head == "بلد":
+            if "المجاور" in adjs or "المجاوره" in adjs:
+                main = ctx.an.country
+                cands = [p for p in cands if p.precision == "country" and p.country == main] or \
+                    [p for p in ctx.an.places if p.precision == "country" and p.country == main and p.lat is not None]
+            else:
+                cands = [p for p in cands if p.precision == "country"]
+        elif head in ("محافظه", "منطقه"):
+            cands = [p for p in cands if p.precision != "country"]
+        else:
+            cands = [p for p in cands if p.precision in ("town", "near") or (p.feature or "") in _TOWNISH]
+        if not cands:
+            continue
+        p = cands[-1]
+        ea, eb = nt.raw_span(hs, m.end(3) if adjs else he)
+        out.append(Place(ea, eb, ctx.raw[ea:eb], p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
+                         "location", p.admin1, p.feature))
+    return out
+
+
 def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
     """No place in the event's clauses: the last place named before it in its paragraph."""
-    para = next((p for p in ctx.art.paragraphs if p.start <= sent.start < p.end), sent)
+    paras = ctx.art.paragraphs
+    k = next((i for i, p in enumerate(paras) if p.start <= sent.start < p.end), None)
+    if k is None:
+        return []
+    lo = paras[k].start
+    # a paragraph that goes on from the one before («وأضاف أبو ليلى: ...») shares its places
+    if k > 0 and re.match(r"^\W*(و|ف)?(اضاف|اوضح|تابع|قال|اكد|اشار|ذكر|بين|لفت)", ctx.norm[_n(ctx, paras[k].start):
+                                                                                        _n(ctx, paras[k].start) + 30]):
+        lo = paras[k - 1].start
     skip = [*ctx.an.speakers, *ctx.an.actors]
-    cands = [p for p in ctx.an.places if para.start <= p.start < before and p.lat is not None
+    cands = [p for p in ctx.an.places if lo <= p.start < before and p.lat is not None
              and not any(s.start <= p.start and p.end <= s.end for s in skip)]
     if not cands:
         return []

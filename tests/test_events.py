@@ -236,3 +236,25 @@ def test_tag_command_jsonl(tmp_path):
         for x in a[kind]:
             assert text[x["start"]:x["end"]] == x["text"]
     assert a["places"][0]["lat"] and a["quantities"][0]["value"] == 700 and a["dates"][0]["date"] == "2017-10-19"
+
+
+def test_a_definite_place_noun_refers_to_the_place_named_before():
+    text = ("قالت عضو المجلس المحلي إن سكان مدينة راوة أبلغوها بأن نحو 700 من مقاتلي داعش وأسرهم وصلوا "
+            "إلى منازل فارغة في البلدة قادمين من سوريا.")
+    [e] = [e for e in events_of(text) if e.type == "movement"]
+    ref = [p for p in e.places if text[p.start:p.end].startswith("البلدة")]
+    assert ref and ref[0].name.startswith("راو") and ref[0].lat is not None and ref[0].role == "destination"
+
+
+def test_listed_deaths_are_counted():
+    text = ("أعلنت خلية الإعلام الحربي مقتل قيادي بارز في تنظيم داعش مسؤول عن نقل الانتحاريين، وآخر مسؤول عن "
+            "شؤون العشائر، بضربة جوية للقوة الجوية العراقية في مدينة القائم.")
+    evs = [e for e in events_of(text) if e.type == "explosions_remote_violence"]
+    assert evs and evs[0].fatalities == 2
+
+
+def test_the_outlet_spoken_to_is_not_the_source():
+    text = ("وأكد مسؤولان عراقيان لصحيفة «واشنطن بوست» الأميركية أن مقاتلي داعش وأسرهم وصلوا إلى مدينة راوة "
+            "في الأيام الأخيرة.")
+    [e] = [e for e in events_of(text) if e.type == "movement"]
+    assert [s.name for s in e.sources] and "واشنطن" not in e.sources[0].name
