@@ -96,11 +96,15 @@ class PhraseMatcher:
             while hi > lo and ws[hi - 1].end > end:
                 hi -= 1
         children = self._root.children
-        index = _reading_index(nt, self.clitics, self.suffixes)
+        # every first word of the lexicon, as a set (a lazily grown trie gives its own)
+        firsts = children.all_keys() if hasattr(children, "all_keys") else children.keys()
+        indexes = [_reading_index(nt, self.clitics)]
+        if self.suffixes and self.clitics:
+            indexes.append(_suffix_index(nt))
         # the words of the window whose reading starts a phrase of this lexicon
         starts: dict[int, list[tuple[int, str]]] = {}
-        for form in index:
-            if form in children:
+        for index in indexes:
+            for form in index.keys() & firsts:
                 for i, plen in index[form]:
                     if lo <= i < hi:
                         starts.setdefault(i, []).append((plen, form))
@@ -142,30 +146,48 @@ class PhraseMatcher:
         return out
 
 
-def _reading_index(nt: NormText, clitics: bool, suffixes: bool) -> dict[str, list[tuple[int, int]]]:
+def _reading_index(nt: NormText, clitics: bool) -> dict[str, list[tuple[int, int]]]:
     """form → [(word index, clitic prefix length)] for every reading of every word of
-    ``nt``; built once per text and kind of reading, and kept on the text."""
+    ``nt`` (with proclitics taken off, or as written); built once per text, kept on it."""
     cache = nt.indexes
     if cache is None:
         cache = nt.indexes = {}
-    key = (clitics, suffixes)
-    idx = cache.get(key)
+    idx = cache.get(clitics)
+    if idx is not None:
+        return idx
+    idx = {}
+    for i, w in enumerate(words(nt)):
+        for plen, form in (stems(w.text) if clitics else ((0, w.text),)):
+            lst = idx.get(form)
+            if lst is None:
+                idx[form] = [(i, plen)]
+            else:
+                lst.append((i, plen))
+    cache[clitics] = idx
+    return idx
+
+
+def _suffix_index(nt: NormText) -> dict[str, list[tuple[int, int]]]:
+    """The extra readings of words that carry a pronoun suffix («وصولهم» → «وصول»)."""
+    cache = nt.indexes
+    if cache is None:
+        cache = nt.indexes = {}
+    idx = cache.get("suffix")
     if idx is not None:
         return idx
     idx = {}
     raw = nt.raw
     for i, w in enumerate(words(nt)):
-        readings = list(stems(w.text)) if clitics else [(0, w.text)]
-        if suffixes:
-            # a final ه may be a folded ة (not a pronoun): ask the raw text
-            ta_marbuta = w.text.endswith("ه") and raw[nt.raw_index(w.end - 1)] == "ة"
-            extra = [(plen, form[:-len(suf)]) for plen, form in readings if form[-1] in "همنا"
-                     for suf in _SUFFIXES
-                     if form.endswith(suf) and len(form) - len(suf) >= 3 and not (suf == "ه" and ta_marbuta)]
-            # a feminine noun shows its ة as ت before a suffix: «عودتهم» → «عوده»
-            extra += [(plen, f[:-1] + "ه") for plen, f in extra if f.endswith("ت")]
-            readings += extra
-        for plen, form in readings:
-            idx.setdefault(form, []).append((i, plen))
-    cache[key] = idx
+        if w.text[-1] not in "همنا" or len(w.text) < 4:
+            continue
+        # a final ه may be a folded ة (not a pronoun): ask the raw text
+        ta_marbuta = w.text[-1] == "ه" and raw[nt.raw_index(w.end - 1)] == "ة"
+        for plen, form in stems(w.text):
+            for suf in _SUFFIXES:
+                if form.endswith(suf) and len(form) - len(suf) >= 3 and not (suf == "ه" and ta_marbuta):
+                    stem = form[:-len(suf)]
+                    idx.setdefault(stem, []).append((i, plen))
+                    if stem.endswith("ت"):  # a feminine noun's ة shows as ت: «عودتهم» → «عوده»
+                        idx.setdefault(stem[:-1] + "ه", []).append((i, plen))
+    cache["suffix"] = idx
     return idx

@@ -13,9 +13,8 @@ form is ``الموصل``: ``لل`` is ``ل`` + ``ال``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .normalize import NormText
 
@@ -24,8 +23,7 @@ _TOKEN_RE = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-@dataclass(slots=True, frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str   # normalised form
     start: int  # offsets into the normalised text
     end: int
@@ -44,7 +42,7 @@ def words(nt: NormText | str) -> list[Token]:
     """Word tokens; for a NormText computed once and kept on it (treat as read-only)."""
     if isinstance(nt, NormText):
         if nt.words is None:
-            nt.words = [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(nt.text)]
+            nt.words = [Token(m.group(), *m.span()) for m in _WORD_RE.finditer(nt.text)]
         return nt.words
     return [Token(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(nt)]
 

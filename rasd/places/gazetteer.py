@@ -503,11 +503,20 @@ class _LazyChildren(dict):
     matcher's own nodes) the first time a text asks for that word, so loading the index
     does not have to rebuild ~30k trie nodes."""
 
-    __slots__ = ("_pending",)
+    __slots__ = ("_pending", "_all")
 
     def __init__(self, pending: dict[str, tuple[str, ...]]) -> None:
         super().__init__()
         self._pending = dict(pending)
+        self._all = set(pending)
+
+    def all_keys(self) -> set[str]:
+        """Every first word, grown or not (the matcher intersects its readings with it)."""
+        return self._all
+
+    def __setitem__(self, w, node) -> None:
+        self._all.add(w)
+        dict.__setitem__(self, w, node)
 
     def _grow(self, w: str) -> None:
         keys = self._pending.pop(w, None)
@@ -536,6 +545,7 @@ class _LazyChildren(dict):
     def setdefault(self, w, default=None):
         if w in self._pending:
             self._grow(w)
+        self._all.add(w)
         return dict.setdefault(self, w, default)
 
     def __getitem__(self, w):
