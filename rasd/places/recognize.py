@@ -260,7 +260,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
         nt = normalize(nt)
     gz = gazetteer or load_gazetteer()
     text = nt.text
-    ws = words(text)
+    ws = words(nt)
     if not ws:
         return []
     hint = country_hint.upper() if country_hint else None
