@@ -605,11 +605,26 @@ def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attrib
         else:
             speaker = (after or before[-1:] or [None])[0]
             if speaker is None:
+                speaker = _actor_speaker(ctx, r, sent)   # «ونفت سوريا», «وكانت إسرائيل قد قالت»
+            if speaker is None:
                 # «وأضاف أن ...», «... موضحاً أن»: the speaker of the sentence, or of before
                 earlier = [a.speaker for a in out if a.speaker is not None]
                 speaker = earlier[-1] if earlier else ctx.last_speaker
         out.append(_Attribution(speaker, stance, r.start))
     return out
+
+
+def _actor_speaker(ctx: _Ctx, r: Match, sent: Span) -> Speaker | None:
+    """A state or group named as the subject of a reporting verb speaks for itself."""
+    text = ctx.norm
+    for a in ctx.an.actors:
+        if not (sent.start <= a.start < sent.end):
+            continue
+        if a.start >= r.end and _words_between(text, r.norm_end, _n(ctx, a.start)) == 0:
+            return Speaker(a.start, a.end, a.text, a.text, "actor", a.key)
+        if a.end <= r.start and _words_between(text, _n(ctx, a.end), r.norm_start) <= 1:
+            return Speaker(a.start, a.end, a.text, a.text, "actor", a.key)
+    return None
 
 
 def _glued_lam(raw: str, i: int) -> bool:
