@@ -146,6 +146,7 @@ class _Ctx:
     last_group: str | None = None  # the non-state group the article is about
     events: list[Event] = field(default_factory=list)
     cues_in_names: set[int] = field(default_factory=set)  # starts of modality cues inside names
+    sides: "Counter | None" = None  # how often each actor is named in the article
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
@@ -430,9 +431,8 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         if actor is None and targets and not agents and frame == "control":
             actor = targets[0].key                  # «سيطرة داعش على ...»: the genitive is the doer
             actor2 = None
-    if actor2 is None and actor in STATE_FORCES and frame in ("strike", "control", "arrest", "clash") \
-            and ctx.last_group and ctx.last_group != actor:
-        actor2 = ctx.last_group
+    if actor2 is None and actor and frame in ("strike", "control", "arrest", "clash"):
+        actor2 = _opponent(ctx, actor)
     if actor2 is None and frame in ("strike", "clash", "attack"):
         seg_after = " ".join(ctx.norm[trig.norm_end:_n(ctx, sent.end)].split()[:6])
         victims = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
@@ -499,6 +499,32 @@ def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
     if before and before[-1] in _AGENT_WORDS[:10]:
         return None
     return None
+
+
+@lru_cache(maxsize=1)
+def alliances() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for row in _data("alliances.tsv"):
+        keys = " ".join(row).split()
+        for k in keys:
+            out.setdefault(k, set()).update(keys)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_NOT_SIDES = {"civilians", "us_gov", "unidentified_armed_group"}
+
+
+def _opponent(ctx: _Ctx, actor: str) -> str | None:
+    """The actor the article talks about most that is neither the doer nor its ally;
+    else the group named last."""
+    if ctx.sides is None:
+        from collections import Counter
+        ctx.sides = Counter(a.key for a in ctx.an.actors if a.key not in _NOT_SIDES)
+    friends = alliances().get(actor, frozenset()) | {actor}
+    for key, _ in ctx.sides.most_common():
+        if key not in friends:
+            return key
+    return ctx.last_group if ctx.last_group not in friends else None
 
 
 def _has_person(ctx: _Ctx, trig: Match, clause: Span) -> bool:
