@@ -377,9 +377,13 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
     def key(a):
         return a.key
 
+    # an institution announcing its own arrest or evacuation is its doer
+    # («أعلن جهاز مكافحة الإرهاب اعتقال ...»), although it is named as the speaker
+    announcers = [a for a in ctx.an.actors if sent.start <= a.start < trig.start and a.key in STATE_FORCES
+                  and any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)]
     if frame == "move" and trig.payloads[0].sub_type == "evacuation":
         # the one who evacuates stands before («أجلى اللواء ...», «نجحت القوات في إجلاء»)
-        doers = [a for a in before_sent if a.key != "civilians"]
+        doers = [a for a in before_sent if a.key != "civilians"] or announcers
         if doers:
             return doers[-1].key, None
         spk = ctx.last_speaker
@@ -392,13 +396,19 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         else:                                   # «مقاتلو داعش وصلوا», «وصل مقاتلو داعش»
             cand = close_before[-1:] or near_after or near_before[-1:] or before_sent[-1:]
         actor = key(cand[0]) if cand else None
-        if frame == "move" and actor is None and ctx.last_group and _has_person(ctx, trig, clause):
-            actor = ctx.last_group
+        if frame == "move" and actor is None:
+            seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
+            movers = [q for q in ctx.an.quantities if clause.start <= q.start < clause.end]
+            if trig.payloads[0].sub_type == "displacement" or any(w in seg for w in CIVILIAN_NOUNS) or any(
+                    q.unit_class in ("civilians", "families", "people", "children", "women") for q in movers):
+                actor = "civilians"       # «نزح 12 ألف شخص»: the people who move
+            elif ctx.last_group and _has_person(ctx, trig, clause):
+                actor = ctx.last_group
         return actor, None
     if frame == "arrest":
         # the arrested come after the trigger; the one arresting before it, or the speaker's body
         done_to = next((a.key for a in near_after + after if a.key not in STATE_FORCES), None)
-        doer = next((a.key for a in reversed(before_sent) if a.key in STATE_FORCES), None)
+        doer = next((a.key for a in reversed(before_sent + announcers) if a.key in STATE_FORCES), None)
         if doer is None and ctx.last_speaker is not None and ctx.last_speaker.actor in STATE_FORCES:
             doer = ctx.last_speaker.actor
         if done_to is None and doer and ctx.last_group and ctx.last_group != doer:
