@@ -103,6 +103,22 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX event_places_event ON event_places(event);
     """,
+    # 3: for the API (rasd.api). A full-text index over the articles' normalised bodies
+    # (external content: the text stays in articles.norm_text, the index holds only terms;
+    # save_document keeps it in step, as migrations are split on semicolons and cannot hold
+    # triggers) and a view of its terms; covering indexes for the usual event queries (a type
+    # with a map box; a type, newest first; a map box alone) and for leaving copies out of
+    # searches.
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        norm_text, content='articles', content_rowid='rowid', tokenize='unicode61');
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    CREATE VIRTUAL TABLE articles_fts_vocab USING fts5vocab(articles_fts, 'row');
+    CREATE INDEX articles_duplicate ON articles(duplicate_of);
+    CREATE INDEX events_type_geo ON events(type, lat, lon, date);
+    CREATE INDEX events_type_date ON events(type, date);
+    CREATE INDEX events_geo_date ON events(lat, lon, date);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -228,6 +244,8 @@ class Store:
         """Write a document, its articles and events in one transaction (replacing an old version)."""
         with self.transaction() as c:
             c.execute("DELETE FROM events WHERE doc=?", (doc.id,))
+            c.execute("""INSERT INTO articles_fts (articles_fts, rowid, norm_text)
+                         SELECT 'delete', rowid, norm_text FROM articles WHERE doc=?""", (doc.id,))
             c.execute("DELETE FROM articles WHERE doc=?", (doc.id,))
             c.execute(
                 """INSERT INTO documents (id, source, kind, url, title, author, published, fetched,
@@ -243,7 +261,7 @@ class Store:
                  doc.encoding, doc.content_hash, doc.raw, json.dumps(doc.meta, ensure_ascii=False),
                  PIPELINE_VERSION, _now()))
             for a, nt, sig in zip(articles, norm_texts, signatures):
-                c.execute(
+                cur = c.execute(
                     """INSERT INTO articles (id, doc, idx, title, title_start, title_end, subtitle_start,
                        subtitle_end, paragraphs, headings, author, published, text_hash, norm_text,
                        n_words, duplicate_of, dedup_cluster, story)
@@ -256,6 +274,7 @@ class Store:
                      json.dumps([[h.start, h.end] for h in a.headings]),
                      a.author, a.published, a.text_hash, nt, a.n_words, a.duplicate_of,
                      a.dedup_cluster, a.story))
+                c.execute("INSERT INTO articles_fts (rowid, norm_text) VALUES (?, ?)", (cur.lastrowid, nt))
                 if sig is not None:
                     c.execute("INSERT INTO signatures (article, minhash) VALUES (?, ?)",
                               (a.id, sig.astype("<u8").tobytes()))

@@ -1,0 +1,400 @@
+"""The FastAPI app: read-only JSON over a store, CSV/GeoJSON exports, and the map page.
+
+``create_app(db)`` builds it (usable in-process: ``httpx``/``TestClient``); ``serve``
+runs it with uvicorn. Every error has one JSON shape (``rasd.api.errors``).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import threading
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..export import CSV_COLUMNS, event_rows, geojson_feature
+from . import articles as arts
+from . import events as ev
+from .db import Database
+from .errors import ERROR_SCHEMA, bad, install, not_found
+from .search import in_index, parse_query
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+ERRORS = {400: ERROR_SCHEMA, 404: ERROR_SCHEMA}
+RANK_WINDOW = 2000
+SNIPPETS = 3        # paragraphs shown (and marked) per search hit
+# the page loads nothing from anywhere but this server, and runs no inline script
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+class _SecurityHeaders:
+    """ASGI middleware: nosniff everywhere, a strict CSP on everything but /docs."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        csp = not scope["path"].startswith("/docs")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if csp:
+                    headers.append((b"content-security-policy", PAGE_CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _query_names(dependant) -> set[str]:
+    names = {f.alias for f in dependant.query_params}
+    for d in dependant.dependencies:
+        names |= _query_names(d)
+    return names
+
+
+def reject_unknown_params(request: Request) -> None:
+    """A misspelt parameter is an error, not a silently ignored filter."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = _query_names(dependant)
+    for name in request.query_params.keys():
+        if name not in known and not name.startswith("_"):
+            raise bad(name, f"unknown parameter; this endpoint takes {', '.join(sorted(known)) or 'none'}")
+
+
+def event_filter(
+    type: Annotated[list[str] | None, Query(description="Event type(s) (taxonomy keys); repeat or comma-separate.")] = None,
+    sub_type: Annotated[list[str] | None, Query(description="Sub-type(s); repeat or comma-separate.")] = None,
+    actor: Annotated[list[str] | None, Query(description="Actor key(s), matched against actor or actor2.")] = None,
+    place: Annotated[str | None, Query(description="A place name (Arabic-normalised, with or without ال) or gazetteer id; any role.")] = None,
+    bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat around the event's point.")] = None,
+    date_from: Annotated[str | None, Query(description="Earliest date, YYYY-MM-DD (or YYYY-MM, YYYY).")] = None,
+    date_to: Annotated[str | None, Query(description="Latest date, YYYY-MM-DD (or YYYY-MM, YYYY), inclusive.")] = None,
+    undated: Annotated[bool, Query(description="With a date range: keep events with no date as well.")] = False,
+    source: Annotated[str | None, Query(description="Part of a source's name (Arabic-normalised).")] = None,
+    stance: Annotated[list[str] | None, Query(description="assert or deny.")] = None,
+    claim_group: Annotated[str | None, Query(description="Claims about the same happening.")] = None,
+    q: Annotated[str | None, Query(description="Words of the evidence (Arabic-normalised, proclitics allowed, \"phrases\", prefix*).")] = None,
+) -> ev.EventFilter:
+    return ev.EventFilter.parse(type=type, sub_type=sub_type, actor=actor, place=place, bbox=bbox,
+                                date_from=date_from, date_to=date_to, undated=undated, source=source,
+                                stance=stance, claim_group=claim_group, q=q)
+
+
+Filter = Annotated[ev.EventFilter, Depends(event_filter)]
+Sort = Annotated[str, Query(description="date, type or id; a leading - reverses (-date).")]
+Order = Annotated[str | None, Query(description="asc or desc (overrides a leading -).")]
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    """The API and map page over the store at ``db_path``, opened read-only."""
+    db = Database(db_path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="rasd API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+        description="Read-only access to a rasd store: event claims (filters, exports), claim groups, "
+                    "articles and full-text search with Arabic normalisation. Every error is "
+                    '`{"error": {"status", "message", "param"?}}`.',
+        dependencies=[Depends(reject_unknown_params)])
+    app.state.db = db
+    # the place index (names → places) reads every event once: build it before anyone asks
+    threading.Thread(target=ev.places, args=(db,), name="rasd-places", daemon=True).start()
+    install(app)
+    app.add_middleware(_SecurityHeaders)
+
+    def json_response(obj, status: int = 200) -> JSONResponse:
+        return JSONResponse(obj, status_code=status)
+
+    # ------------------------------------------------------------------ events
+
+    @app.get("/api/events", tags=["events"], responses=ERRORS,
+             summary="Event claims, filtered, sorted and paged")
+    def list_events(f: Filter, sort: Sort = "-date", order: Order = None,
+                    limit: Annotated[int, Query(description="Page size, 1 to 500.")] = 50,
+                    offset: Annotated[int, Query(description="Events to skip.")] = 0) -> Response:
+        """`{total, limit, offset, items}`; items are the exported event dicts
+        (docs/export-format.md)."""
+        ev.check_page(limit, offset)
+        order_sql = ev.order_by(sort, order)
+        with db.connection() as conn:
+            where, args = f.where(db)
+            total = ev.count(conn, where, args)
+            items = ev.page_json(conn, where, args, order_sql, limit, offset) if offset < total else []
+        body = f'{{"total":{total},"limit":{limit},"offset":{offset},"items":[{",".join(items)}]}}'
+        return Response(body, media_type="application/json")
+
+    def _export_query(f: ev.EventFilter, sort: str, order: str | None, limit: int | None, offset: int):
+        if limit is not None and limit < 1:
+            raise bad("limit", f"must be 1 or more (got {limit})")
+        if offset < 0:
+            raise bad("offset", f"must be 0 or more (got {offset})")
+        order_sql = ev.order_by(sort, order)
+        where, args = f.where(db)       # now, so that bad parameters fail before streaming starts
+        return where, args, order_sql
+
+    @app.get("/api/events.csv", tags=["events"], responses=ERRORS, response_class=StreamingResponse,
+             summary="Event claims as CSV (ACLED's columns, then rasd's)")
+    def events_csv(f: Filter, sort: Sort = "id", order: Order = None,
+                   limit: Annotated[int | None, Query(description="At most this many rows.")] = None,
+                   offset: int = 0) -> StreamingResponse:
+        where, args, order_sql = _export_query(f, sort, order, limit, offset)
+
+        def rows():
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+            w.writeheader()
+            with db.connection() as conn:
+                for i, row in enumerate(event_rows(ev.iter_records(conn, where, args, order_sql, limit, offset))):
+                    w.writerow(row)
+                    if i % 200 == 199:
+                        yield buf.getvalue()
+                        buf.seek(0)
+                        buf.truncate()
+            yield buf.getvalue()
+
+        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="events.csv"'})
+
+    @app.get("/api/events.geojson", tags=["events"], responses=ERRORS, response_class=StreamingResponse,
+             summary="Event claims as a GeoJSON FeatureCollection")
+    def events_geojson(f: Filter, sort: Sort = "id", order: Order = None,
+                       limit: Annotated[int | None, Query(description="At most this many events.")] = None,
+                       offset: int = 0) -> StreamingResponse:
+        """Movements with an origin and a destination are LineStrings from one to the other;
+        other located events are Points; events without coordinates are left out."""
+        where, args, order_sql = _export_query(f, sort, order, limit, offset)
+
+        def features():
+            chunk = ['{"type":"FeatureCollection","features":[']
+            sep = ""
+            with db.connection() as conn:
+                for e in ev.iter_records(conn, where, args, order_sql, limit, offset):
+                    feat = geojson_feature(e)
+                    if feat is None:
+                        continue
+                    feat["properties"]["stance"] = e.get("stance", "assert")
+                    chunk.append(sep + json.dumps(feat, ensure_ascii=False))
+                    sep = ","
+                    if len(chunk) >= 200:
+                        yield "".join(chunk)
+                        chunk = []
+            chunk.append("]}")
+            yield "".join(chunk)
+
+        return StreamingResponse(features(), media_type="application/geo+json")
+
+    @app.get("/api/events/{event_id:path}", tags=["events"], responses=ERRORS,
+             summary="One event claim with its article and evidence")
+    def get_event(event_id: str) -> JSONResponse:
+        """The event, its article (paragraphs with text) and `highlights`: where its evidence
+        (and the naming of its sources) stands, as offsets into a block's text (`block`:
+        `title` or a paragraph index) and as raw offsets into the document."""
+        with db.connection() as conn:
+            e = ev.get_event(conn, event_id)
+            if e is None:
+                raise not_found(f"no event with id {event_id!r}")
+            view = arts.ArticleView(conn, e["article"])
+            group_size = conn.execute("SELECT count(*) FROM events WHERE claim_group = ?",
+                                      (e["claim_group"],)).fetchone()[0] if e.get("claim_group") else 1
+        out = {"event": e, "article": None, "highlights": [], "evidence": dict(e["evidence"]),
+               "claim_group_size": group_size}
+        if view.found:
+            out["article"] = view.payload()
+            out["highlights"] = view.evidence(e)
+            first = next((h for h in out["highlights"] if h["kind"] == "evidence"), None)
+            if first:
+                out["evidence"].update(block=first["block"], block_start=first["start"], block_end=first["end"])
+        return json_response(out)
+
+    @app.get("/api/timeline", tags=["events"], responses=ERRORS, summary="Events per day, month or year")
+    def timeline(f: Filter,
+                 interval: Annotated[str, Query(description="day, month, year, or auto (days up to about a "
+                                                            "year, months up to 15 years, then years).")] = "auto",
+                 ) -> JSONResponse:
+        """`{interval, bins: [{date, count, types}], dated, undated, min, max}` over the
+        filtered events; a bin's `date` is YYYY-MM-DD, YYYY-MM or YYYY (which date_from and
+        date_to take as they are)."""
+        if interval not in ("auto", "day", "month", "year"):
+            raise bad("interval", f"must be day, month, year or auto (got {interval!r})")
+        with db.connection() as conn:
+            where, args = f.where(db)
+            lo, hi, dated = conn.execute(f"SELECT min(e.date), max(e.date), count(e.date) FROM events e WHERE {where}",
+                                         args).fetchone()
+            undated = ev.count(conn, where + " AND e.date IS NULL", args)
+            if interval == "auto":
+                interval = "day"
+                try:
+                    span = (date.fromisoformat(hi[:10]) - date.fromisoformat(lo[:10])).days if lo and hi else 0
+                except ValueError:          # not a full date: months, to be safe
+                    span = 401
+                interval = "day" if span <= 400 else "month" if span <= 15 * 366 else "year"
+            width = {"day": 10, "month": 7, "year": 4}[interval]
+            bins: dict[str, dict] = {}
+            for d, t, n in conn.execute(
+                    f"SELECT substr(e.date, 1, {width}), e.type, count(*) FROM events e "
+                    f"WHERE ({where}) AND e.date IS NOT NULL GROUP BY 1, 2 ORDER BY 1", args):
+                b = bins.setdefault(d, {"date": d, "count": 0, "types": {}})
+                b["count"] += n
+                b["types"][t] = n
+        return json_response({"interval": interval, "bins": list(bins.values()), "dated": dated,
+                              "undated": undated, "min": lo, "max": hi})
+
+    @app.get("/api/claims/{group:path}", tags=["events"], responses=ERRORS,
+             summary="All claims of a claim group, side by side")
+    def get_claims(group: str) -> JSONResponse:
+        """`{claim_group, total, asserts, denials, sources}`: every claim about the same
+        happening (each with its article's title), assertions and denials apart, and
+        who says what."""
+        with db.connection() as conn:
+            out = arts.claims(conn, group)
+        if out is None:
+            raise not_found(f"no claim group {group!r}")
+        return json_response(out)
+
+    # ------------------------------------------------------------------ articles
+
+    @app.get("/api/articles", tags=["articles"], responses=ERRORS, summary="Articles, paged")
+    def list_articles(limit: Annotated[int, Query(description="Page size, 1 to 500.")] = 50,
+                      offset: int = 0,
+                      duplicates: Annotated[bool, Query(description="Include articles that copy another.")] = True,
+                      doc: Annotated[str | None, Query(description="Only the articles of this document.")] = None,
+                      story: Annotated[str | None, Query(description="Only the articles of this story.")] = None,
+                      ) -> JSONResponse:
+        ev.check_page(limit, offset)
+        with db.connection() as conn:
+            total, items = arts.list_articles(conn, limit, offset, duplicates=duplicates, doc=doc, story=story)
+        return json_response({"total": total, "limit": limit, "offset": offset, "items": items})
+
+    @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS,
+             summary="One article: clean paragraphs with text, its copies, its story, its events")
+    def get_article(article_id: str,
+                    q: Annotated[str | None, Query(description="Also mark these words (as /api/search does).")] = None,
+                    ) -> JSONResponse:
+        query = parse_query(q) if q is not None else None
+        with db.connection() as conn:
+            view = arts.ArticleView(conn, article_id)
+            if not view.found:
+                raise not_found(f"no article with id {article_id!r}")
+            out = view.payload()
+            out.update(arts.related(conn, view.row))
+            out["events"] = arts.article_events(conn, article_id)
+        if query is not None:
+            out["highlights"] = view.hits(query)
+        return json_response(out)
+
+    @app.get("/api/places", tags=["places"], responses=ERRORS, summary="Places events name, with counts")
+    def list_places(limit: Annotated[int | None, Query(description="At most this many (most named first).")] = None,
+                    ) -> JSONResponse:
+        """`{total, items: [{key, name, names, lat, lon, country, precision, count}]}`:
+        `count` is the number of events that name the place (in any role)."""
+        if limit is not None and limit < 1:
+            raise bad("limit", f"must be 1 or more (got {limit})")
+        items = ev.places(db)
+        return json_response({"total": len(items), "items": items[:limit] if limit else items})
+
+    @app.get("/api/search", tags=["articles"], responses=ERRORS,
+             summary="Full-text search over articles (Arabic-normalised)")
+    def search(q: Annotated[str, Query(description="Words (all must occur; proclitics allowed), \"phrases\", prefix*.")],
+               limit: Annotated[int, Query(description="Page size, 1 to 100.")] = 20,
+               offset: int = 0,
+               duplicates: Annotated[bool, Query(description="Include articles that copy another.")] = False,
+               ) -> JSONResponse:
+        """`{q, terms, total, limit, offset, ranked, items}`, best first (bm25; when more than
+        2000 articles match, among the `ranked` newest of them). Each item has the article's
+        summary, `n_hits`, the text of the first three paragraphs that match and
+        `highlights` in them and in the title (offsets into a block's text, and raw offsets:
+        raw[raw_start:raw_end] is the word as written). `/api/articles/{id}?q=` marks the
+        whole article."""
+        ev.check_page(limit, offset, 100)
+        query = parse_query(q)
+        cond = "" if duplicates else \
+            " AND articles_fts.rowid NOT IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL)"
+        with db.connection() as conn:
+            fts = in_index(conn, query).fts()
+            total = conn.execute(f"SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?{cond}",
+                                 (fts,)).fetchone()[0]
+            # bm25 over the newest RANK_WINDOW matches (all of them, mostly): ranking every
+            # article that holds a very common word costs more than it tells
+            window = max(RANK_WINDOW, offset + limit)
+            rows = conn.execute(
+                f"""SELECT a.id, page.score FROM (
+                        SELECT rid, score FROM (
+                            SELECT articles_fts.rowid AS rid, bm25(articles_fts) AS score FROM articles_fts
+                            WHERE articles_fts MATCH ?{cond} ORDER BY articles_fts.rowid DESC LIMIT ?)
+                        ORDER BY score, rid DESC LIMIT ? OFFSET ?) AS page
+                    JOIN articles a ON a.rowid = page.rid ORDER BY page.score, page.rid DESC""",
+                (fts, window, limit, offset)).fetchall() if offset < total else []
+            items = []
+            for r in rows:
+                view = arts.ArticleView(conn, r["id"])
+                hl = view.hits(query, max_blocks=SNIPPETS)
+                hit_blocks = {h["block"] for h in hl}
+                summ = arts.summary(view.row)
+                summ["n_copies"] = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of = ?",
+                                                (r["id"],)).fetchone()[0]
+                items.append({"article": summ, "score": r["score"], "n_hits": view.count_hits(query),
+                              "highlights": hl,
+                              "paragraphs": [b.as_dict() for b in view.paragraphs if b.index in hit_blocks]})
+        return json_response({**query.as_dict(), "total": total, "limit": limit, "offset": offset,
+                              "ranked": min(total, window), "items": items})
+
+    # ------------------------------------------------------------------ about
+
+    @app.get("/api", tags=["about"], summary="What the store holds, and the endpoints")
+    def about() -> JSONResponse:
+        with db.connection() as conn:
+            q = conn.execute
+            counts = {
+                "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+                "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+                "events": q("SELECT count(*) FROM events").fetchone()[0],
+                "claim_groups": q("SELECT count(DISTINCT claim_group) FROM events").fetchone()[0],
+                "types": {t: n for t, n in q("SELECT type, count(*) FROM events GROUP BY type")},
+            }
+        paths = sorted({r.path for r in app.routes if r.path.startswith("/api")})
+        return json_response({"rasd": __version__, "store": str(db.path), "counts": counts,
+                              "endpoints": paths, "docs": "/docs"})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="rasd API",
+                                   swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
+                                   swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
+                                   swagger_favicon_url="/vendor/swagger-ui/favicon-32x32.png")
+
+    app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    return app
+
+
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn (blocks until interrupted)."""
+    import uvicorn
+
+    app = create_app(db)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"rasd: serving {db} on http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
