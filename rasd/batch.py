@@ -15,14 +15,19 @@
    (an undecodable, empty, broken or oversized line, an unreadable file, a document that
    raises) becomes a reject with its reason; the rest of the partition goes on.
 2. **One global pass on the driver, in input order**, partition after partition as they
-   complete (the workers go on with later partitions meanwhile): every article is linked
-   with :func:`rasd.pipeline.link_articles` against one :class:`rasd.dedup.DedupIndex` (one
-   MinHash LSH over the signatures the workers computed), so duplicates are found across
-   partitions; the events of duplicate articles are dropped and claim groups are assigned
-   by :func:`rasd.pipeline.document_events` against an in-memory
-   :class:`rasd.pipeline.EventIndex` of earlier events, the same rule as against the store.
-   A document id seen again is skipped when its content is unchanged and replaces the
-   earlier version otherwise, as in the store. The partition is then written.
+   complete (the workers go on with later partitions meanwhile). The driver receives what
+   linking needs (no raw text; the analysed partition stays on its worker) and links every
+   article with :func:`rasd.pipeline.link_articles` against one
+   :class:`rasd.dedup.DedupIndex` (one MinHash LSH over the signatures the workers
+   computed), so duplicates are found across partitions; the events of duplicate articles
+   are dropped and claim groups assigned by :func:`rasd.pipeline.document_events` against an
+   in-memory :class:`rasd.pipeline.EventIndex` of earlier events, the same rule as against
+   the store. A document id seen again is skipped when its content is unchanged and
+   replaces the earlier version otherwise, as in the store (keeping its place in the
+   order; an earlier version already written is taken out of its partition's files at the
+   end). The decisions (links, claim
+   groups, rejects) go back to the worker holding the partition, which writes its Parquet
+   files.
 
 Output (``out_dir``), one file per partition ``part-NNNNN.parquet`` in each of:
 
@@ -58,16 +63,15 @@ input files and ``out_dir`` at the same paths.
 from __future__ import annotations
 
 import codecs
-import heapq
 import json
 import logging
 import re
 import shutil
 import time
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
@@ -78,6 +82,9 @@ from .ingest import (JSONL_SUFFIXES, MAX_BYTES, DecodeError, decode_bytes, expan
 from .pipeline import (EventIndex, ExtractionFailed, Prepared, analyse_document, document_events,
                        index_articles, link_articles)
 from .records import Article, Claim, Document, Event, Place, Quantity, Reject, Span
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +101,8 @@ MARKER = "_batch.json"
 #   ("reject", source, reason, detail, doc)         an input that does not exist
 Unit = tuple
 
-# line terminators of str.splitlines() as UTF-8 bytes: read_jsonl numbers lines with it
-_TERMINATORS = re.compile(rb"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]")
+# read_jsonl numbers lines by "\n" alone (JSON strings may hold U+2028 and friends)
+_TERMINATORS = re.compile(rb"\n")
 _PARQUET_MAGIC = b"PAR1"
 
 
@@ -405,18 +412,59 @@ class _Kept:
     content_hash: str
     seq: int                 # position of its first kept version (the store keeps its row)
     part: int                # partition whose files hold it
+    pos: int                 # its position in that partition's results
     article_ids: list[str]
     n_articles: int
     n_duplicates: int
     n_events: int
 
 
-@dataclass
-class _Output:
-    """Rows of one partition, by document (a replaced document is taken out)."""
+# What the driver decides about each item of a partition (items not listed are skipped:
+# a document stored already with the same content, or replaced later in the partition):
+#   ("r", pos, seq, None)             the item is a reject (read or analysis failed)
+#   ("r", pos, seq, Reject)           the document failed on the driver: this reject instead
+#   ("d", pos, seq, links, groups)    keep the document: links are (duplicate_of,
+#                                     dedup_cluster, story) of each article, groups the
+#                                     (event id, claim group) of each event kept, in order
+#                                     (the events of duplicate articles are not kept)
+Decision = tuple
 
-    docs: dict[str, tuple[dict, list[dict], list[dict]]] = field(default_factory=dict)
-    rejects: list[dict] = field(default_factory=list)
+
+def light_view(results: list[Prepared | Reject]) -> list[Prepared | Reject]:
+    """What the driver needs of an analysed partition: no raw text, articles without their
+    spans (linking reads ids and hashes only); signatures, shingles, normalised bodies
+    and the events in full."""
+    from dataclasses import replace
+    out: list[Prepared | Reject] = []
+    for r in results:
+        if isinstance(r, Reject):
+            out.append(r)
+            continue
+        arts = [replace(a, paragraphs=[], headings=[], title_span=None, subtitle_span=None, norm_text="")
+                for a in r.articles]
+        out.append(replace(r, doc=replace(r.doc, raw="", meta={}), articles=arts))
+    return out
+
+
+def _fast_pickling() -> None:
+    """Pickle the record dataclasses as (class, field values): the default for slotted
+    dataclasses looks their fields up for every object, and partitions hold many."""
+    import copyreg
+    import dataclasses
+
+    from . import records
+
+    def reducer(names):
+        return lambda o: (type(o), tuple(getattr(o, n) for n in names))
+
+    for obj in vars(records).values():
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == records.__name__:
+            fs = dataclasses.fields(obj)
+            if all(f.init for f in fs):
+                copyreg.pickle(obj, reducer(tuple(f.name for f in fs)))
+
+
+_fast_pickling()
 
 
 class Linker:
@@ -434,25 +482,25 @@ class Linker:
         self.rejects: Counter = Counter()
         self.removed: dict[int, set[str]] = {}   # partition → doc ids replaced later
 
-    def take(self, part: int, results: list[Prepared | Reject], out: _Output) -> None:
-        for r in results:
+    def take(self, part: int, results: list[Prepared | Reject]) -> list[Decision]:
+        out: dict[int, Decision] = {}
+        for pos, r in enumerate(results):
             self.seq += 1
             if isinstance(r, Reject):
-                self._reject(r, out)
+                self.rejects[r.reason] += 1
+                out[pos] = ("r", pos, self.seq, None)
                 continue
             self.documents += 1
             try:
-                self._document(part, r, out)
+                self._document(part, pos, r, out)
             except Exception as e:  # as in pipeline._process_item: the document is a reject
                 detail = str(e) if isinstance(e, ExtractionFailed) else f"{type(e).__name__}: {e}"
                 log.warning("failed on %s: %s", r.doc.id, detail)
-                self._reject(Reject(r.doc.source, "error", detail, r.doc.id), out)
+                self.rejects["error"] += 1
+                out[pos] = ("r", pos, self.seq, Reject(r.doc.source, "error", detail, r.doc.id))
+        return list(out.values())
 
-    def _reject(self, r: Reject, out: _Output) -> None:
-        self.rejects[r.reason] += 1
-        out.rejects.append(_reject_row(self.seq, r))
-
-    def _document(self, part: int, p: Prepared, out: _Output) -> None:
+    def _document(self, part: int, pos: int, p: Prepared, out: dict[int, Decision]) -> None:
         doc = p.doc
         old = self.kept.get(doc.id)
         if old is not None and old.content_hash == doc.content_hash:
@@ -475,7 +523,7 @@ class Linker:
             self.duplicates -= old.n_duplicates
             self.n_events -= old.n_events
             if old.part == part:
-                out.docs.pop(doc.id, None)
+                out.pop(old.pos, None)
             else:
                 self.removed.setdefault(old.part, set()).add(doc.id)
         for a, nt in zip(p.articles, p.norm_texts):
@@ -483,15 +531,13 @@ class Linker:
         self.events.add(evs)
         index_articles(p, self.index)
         n_dup = sum(1 for a in p.articles if a.duplicate_of)
-        self.kept[doc.id] = _Kept(doc.content_hash, seq, part, [a.id for a in p.articles],
+        self.kept[doc.id] = _Kept(doc.content_hash, seq, part, pos, [a.id for a in p.articles],
                                   len(p.articles), n_dup, len(evs))
         self.articles += len(p.articles)
         self.duplicates += n_dup
         self.n_events += len(evs)
-        out.docs[doc.id] = (
-            _doc_row(seq, doc),
-            [_article_row(seq, a, nt, sig) for a, nt, sig in zip(p.articles, p.norm_texts, p.signatures)],
-            [_event_row(seq, e) for e in evs])
+        out[pos] = ("d", pos, seq, [(a.duplicate_of, a.dedup_cluster, a.story) for a in p.articles],
+                    [(e.id, e.claim_group) for e in evs])
 
 
 class IntegrityError(Exception):
@@ -502,17 +548,37 @@ def _part_name(i: int) -> str:
     return f"part-{i:05d}.parquet"
 
 
-def _write_part(out_dir: Path, i: int, out: _Output, schemas: dict) -> None:
+def write_partition(results: list[Prepared | Reject], decisions: list[Decision], out_dir: str,
+                    i: int) -> dict[str, int]:
+    """Write the Parquet files of partition ``i`` (on the worker that holds ``results``)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    rows = {"documents": [], "articles": [], "events": [], "rejects": out.rejects}
-    for d, arts, evs in out.docs.values():
-        rows["documents"].append(d)
-        rows["articles"].extend(arts)
-        rows["events"].extend(evs)
+    schemas = _schemas()
+    rows: dict[str, list] = {t: [] for t in TABLES}
+    for d in decisions:
+        if d[0] == "r":
+            _, pos, seq, rej = d
+            rows["rejects"].append(_reject_row(seq, rej if rej is not None else results[pos]))
+            continue
+        _, pos, seq, links, groups = d
+        p = results[pos]
+        arts = p.articles
+        for a, (dup, cluster, story) in zip(arts, links):
+            a.duplicate_of, a.dedup_cluster, a.story = dup, cluster, story
+        by_id = {e.id: e for evs_a in (p.article_events or []) if evs_a for e in evs_a}
+        evs = []
+        for eid, group in groups:
+            e = by_id[eid]
+            e.claim_group = group
+            evs.append(e)
+        rows["documents"].append(_doc_row(seq, p.doc))
+        rows["articles"].extend(_article_row(seq, a, nt, sig)
+                                for a, nt, sig in zip(arts, p.norm_texts, p.signatures))
+        rows["events"].extend(_event_row(seq, e) for e in evs)
+    root = Path(out_dir)
     for t in TABLES:
-        table = pa.Table.from_pylist(rows[t], schema=schemas[t])
-        pq.write_table(table, out_dir / t / _part_name(i))
+        pq.write_table(pa.Table.from_pylist(rows[t], schema=schemas[t]), root / t / _part_name(i))
+    return {t: len(v) for t, v in rows.items()}
 
 
 def _drop_replaced(out_dir: Path, removed: dict[int, set[str]]) -> None:
@@ -556,7 +622,9 @@ def _client(scheduler: str, workers: int):
     if scheduler == "local":
         cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True,
                                dashboard_address=None)
-        return Client(cluster), cluster
+        # results come straight from the workers, not through the scheduler (which runs in
+        # this process: every byte would be handled twice here)
+        return Client(cluster, direct_to_workers=True), cluster
     if "://" in scheduler:
         return Client(scheduler), None
     raise ValueError(f"scheduler must be 'local' or a Dask address such as tcp://host:8786, not {scheduler!r}")
@@ -582,25 +650,33 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, *, scheduler: str = "l
         bag = db.from_delayed(readers).map_partitions(analyse_items)
         tasks = bag.to_delayed() if parts else []
         linker = Linker()
-        schemas = _schemas()
         window = 2 * n_workers + 2             # partitions in flight: workers never wait on the driver
-        futures: dict[int, object] = {}
+        analysed: dict[int, object] = {}       # futures of analysed partitions (they stay on the workers)
+        views: dict[int, object] = {}          # futures of what the driver needs of them
+        writes = []
         submitted = 0
         for i in range(len(tasks)):
             while submitted < len(tasks) and submitted - i < window:
-                futures[submitted] = client.compute(tasks[submitted])
+                analysed[submitted] = client.compute(tasks[submitted])
+                views[submitted] = client.submit(light_view, analysed[submitted], pure=False)
                 submitted += 1
-            fut = futures.pop(i)
+            fut, view = analysed.pop(i), views.pop(i)
             try:
-                results = fut.result()
+                results = view.result()
             except Exception as e:  # a lost partition (worker died every retry) is a reject, not a crash
                 log.error("partition %d failed: %s", i, e)
-                results = [Reject(f"partition {i}: " + ", ".join(str(u[1]) for u in parts[i][:3]),
-                                  "error", f"{type(e).__name__}: {e}")]
+                rej = Reject(f"partition {i}: " + ", ".join(str(u[1]) for u in parts[i][:3]), "error",
+                             f"{type(e).__name__}: {e}")
+                linker.seq += 1
+                linker.rejects["error"] += 1
+                write_partition([], [("r", 0, linker.seq, rej)], str(out), i)
+                continue
+            view.release()
+            decisions = linker.take(i, results)
+            writes.append(client.submit(write_partition, fut, decisions, str(out), i, pure=False, priority=10))
             fut.release()
-            part_out = _Output()
-            linker.take(i, results, part_out)
-            _write_part(out, i, part_out, schemas)
+        for w in writes:
+            w.result()
         _drop_replaced(out, linker.removed)
         t_done = time.perf_counter()
     finally:
@@ -687,14 +763,12 @@ class _Parts:
         return self.cache[i]
 
 
-def load_batch(batch_dir: str | Path, store) -> dict:
+def load_batch(batch_dir: str | Path, store: "Store") -> dict:
     """Write a batch result into ``store`` through ``Store.save_document``, in input order.
 
     Idempotent: a document already stored with the same content (and pipeline version)
     is skipped, a changed one replaced; rejects are stored once."""
     import pyarrow.parquet as pq
-
-    from .store import Store  # noqa: F401  (the type of ``store``)
 
     t0 = time.perf_counter()
     root = Path(batch_dir)

@@ -247,7 +247,9 @@ def make_document(doc_id: str, raw: str, *, kind: str, source: str, encoding: st
 
 def read_jsonl(text: str, *, source: str, encoding: str | None = None) -> Iterator[Item]:
     """One document per line ``{id, text | html, title?, url?, published?, author?}``."""
-    for n, line in enumerate(text.splitlines(), 1):
+    # JSON Lines are separated by "\n" only: U+2028, U+0085 and friends may stand inside
+    # a JSON string (str.splitlines would cut the line there)
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{source}:{n}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import operator
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -150,6 +151,9 @@ def event_place_keys(e: Event) -> set[str]:
     return {p.gazetteer_id or p.name for p in e.places}
 
 
+_ROWID = operator.itemgetter("rowid")
+
+
 class EventIndex:
     """In-memory equivalent of :meth:`Store.group_candidates` over the events kept so far
     (batch mode keeps no store while it runs): events by (type, actor, place key) in the
@@ -181,9 +185,12 @@ class EventIndex:
         if not place_keys:
             return []
         lists = [self._by_key[k] for k in ((type_, actor, pk) for pk in place_keys) if k in self._by_key]
+        if not lists:
+            return []
+        rows = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=_ROWID)
         out: list[dict] = []
         seen: set[str] = set()
-        for row in heapq.merge(*lists, key=lambda r: r["rowid"]):
+        for row in rows:
             if not row["live"] or row["doc"] == exclude_doc or row["id"] in seen:
                 continue
             seen.add(row["id"])

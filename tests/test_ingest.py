@@ -163,3 +163,11 @@ def test_feed_and_page_over_http(local_server):
     ids = [d.id for d in _docs(items)]
     assert ids == ["https://news.example.org/a1", local_server + "/page.html"]
     assert [r.reason for r in _rejects(items)] == ["empty", "fetch"]
+
+
+def test_jsonl_line_separators_inside_strings_do_not_split_a_line(tmp_path):
+    text = "قال مصدر أمني\u2028إن الاشتباكات\u0085 مستمرة في المدينة منذ الصباح."
+    f = tmp_path / "odd.jsonl"
+    f.write_text(json.dumps({"id": "x", "text": text}, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    items = list(read_inputs([str(f)]))
+    assert [d.raw for d in _docs(items)] == [text] and not _rejects(items)

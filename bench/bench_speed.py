@@ -1,0 +1,187 @@
+"""Speed of the whole pipeline on one core: throughput, peak RSS, cold start, profile.
+
+    .venv/bin/python bench/bench_speed.py [--jsonl FILE] [--cores 0] [--profile-docs 300] [--top 25]
+
+Prints (figures only; nothing is asserted):
+
+* **cold start**: wall time of ``rasd process`` on one seed page in a fresh store, as a
+  subprocess (interpreter start, imports, lexicons and gazetteer load, the page, the
+  write); run twice, the second run with warm OS caches. With ``--cold-gazetteer`` a
+  third run uses an empty cache dir, so the gazetteer index is built first.
+* **throughput**: ``taskset -c CORES rasd process`` over the ANT Syria/Iraq corpus converted
+  to rasd JSONL ``{id: docno, text, title, url, published: time}``: articles/s end to end
+  (the subprocess's wall time) and inside ``process()``; peak RSS of that subprocess
+  (``os.wait4`` rusage of the child).
+* **profile**: cProfile over ``process()`` on the first ``--profile-docs`` documents of the
+  corpus, in this process pinned to the same core: the top functions by cumulative time
+  and by own time.
+
+Targets of issue 6: >= 100 articles/s on one core, RSS <= 400 MB, cold start <= 2 s.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ANT = ROOT.parent / "shared" / "corpora" / "ant-news-syria-iraq" / "ant_v2.1_middleEast_syria_iraq.jsonl"
+SEED = ROOT / "samples" / "seeds" / "004_dc33664b38d03477.txt"
+RASD = str(Path(sys.executable).parent / "rasd")
+
+
+def ant_input(src: Path, dst: Path, limit: int | None = None) -> int:
+    """The ANT corpus as rasd JSONL: {id: docno, text, title, url, published: time}."""
+    n = 0
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            if not line.strip():
+                continue
+            d = json.loads(line)
+            out.write(json.dumps({"id": d.get("docno") or d.get("id"), "text": d["text"],
+                                  "title": d.get("title"), "url": d.get("url"),
+                                  "published": d.get("time")}, ensure_ascii=False) + "\n")
+            n += 1
+            if limit and n >= limit:
+                break
+    return n
+
+
+def pinned(cmd: list[str], cores: str) -> list[str]:
+    if cores and shutil.which("taskset"):
+        return ["taskset", "-c", cores] + cmd
+    return cmd
+
+
+def measure(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS in bytes, stdout) of one subprocess. The child is reaped with
+    ``os.wait4`` so that the RSS is that child's own (RUSAGE_CHILDREN would give the
+    largest of every child so far)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, ru = os.wait4(p.pid, 0)
+        dt = time.perf_counter() - t0
+        p.returncode = code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if code:
+            sys.exit(f"{' '.join(cmd)} failed ({code}):\n{err.read().decode()[-2000:]}")
+        return dt, ru.ru_maxrss * 1024, out.read().decode()
+
+
+def cold_start(tmp: Path, cores: str, cold_gazetteer: bool) -> None:
+    print(f"cold start: rasd process {SEED.relative_to(ROOT)} --db NEW.db (one page, fresh store each run)")
+    runs = [("first run", None), ("second run (warm OS cache)", None)]
+    if cold_gazetteer:
+        runs.append(("empty RASD_CACHE_DIR (gazetteer built)", {**os.environ, "RASD_CACHE_DIR": str(tmp / "cache")}))
+    for i, (label, env) in enumerate(runs):
+        db = tmp / f"cold{i}.db"
+        dt, rss, out = measure(pinned([RASD, "process", str(SEED), "--db", str(db), "--json", "--no-progress"],
+                                      cores), env)
+        inner = json.loads(out)["run"]["seconds"]
+        print(f"  {label:<40} {dt:5.2f} s wall ({inner:.2f} s inside process(), peak RSS {rss / 2**20:.0f} MB)")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    base = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import rasd.pipeline"], check=True)
+    imp = time.perf_counter() - t0
+    print(f"  of which: bare interpreter {base:.2f} s; 'import rasd.pipeline' {imp:.2f} s (interpreter included)")
+
+
+def throughput(inp: Path, n_docs: int, tmp: Path, cores: str) -> None:
+    db = tmp / "bench.db"
+    cmd = pinned([RASD, "process", str(inp), "--db", str(db), "--json", "--no-progress"], cores)
+    dt, rss, out = measure(cmd)
+    res = json.loads(out)["run"]
+    arts, inner = res["articles"], res["seconds"]
+    print(f"throughput: {' '.join(cmd[:3]) if cmd[0] == 'taskset' else ''} rasd process ANT ({n_docs} documents)")
+    print(f"  wall time       {dt:.2f} s (interpreter start and imports included)")
+    print(f"  articles/s      {arts / dt:.1f} end to end; {arts / inner:.1f} inside process() "
+          f"({arts} articles in {inner:.2f} s)")
+    print(f"  documents/s     {n_docs / dt:.1f} end to end")
+    print(f"  peak RSS        {rss / 2**20:.0f} MB")
+    print(f"  duplicates      {res['duplicates']}; rejects {res['rejects']}")
+    from rasd.store import Store
+    s = Store(db, readonly=True)
+    print(f"  events          {s.counts()['events']}")
+    s.close()
+
+
+def profile(inp: Path, n_docs: int, tmp: Path, cores: str, top: int) -> None:
+    sub = tmp / "slice.jsonl"
+    with open(inp, encoding="utf-8") as f, open(sub, "w", encoding="utf-8") as out:
+        for i, line in enumerate(f):
+            if i >= n_docs:
+                break
+            out.write(line)
+    if cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {int(c) for c in cores.split(",")})
+    from rasd.pipeline import process
+    from rasd.store import Store
+    # warm: imports, lexicons and gazetteer are not what a profile of the steady state is about
+    warm = Store(tmp / "warm.db")
+    process([str(SEED)], warm)
+    warm.close()
+    store = Store(tmp / "profile.db")
+    pr = cProfile.Profile()
+    t0 = time.perf_counter()
+    pr.enable()
+    s = process([str(sub)], store)
+    pr.disable()
+    dt = time.perf_counter() - t0
+    store.close()
+    print(f"profile: cProfile over process() on the first {n_docs} ANT documents "
+          f"({s.articles} articles, {dt:.1f} s under the profiler, {s.articles / dt:.1f} articles/s)")
+    for key, label in (("cumulative", "cumulative time"), ("tottime", "own time")):
+        buf = io.StringIO()
+        st = pstats.Stats(pr, stream=buf)
+        st.sort_stats(key).print_stats(top)
+        lines = buf.getvalue().splitlines()
+        start = next(i for i, x in enumerate(lines) if x.lstrip().startswith("ncalls"))
+        print(f"  top {top} by {label}:")
+        for x in lines[start:start + top + 1]:
+            print("   " + x.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "")[:150])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jsonl", type=Path, default=ANT, help="ANT-format JSONL (docno, text, title, url, time)")
+    ap.add_argument("--cores", default="0", help="taskset core list (empty: no pinning)")
+    ap.add_argument("--profile-docs", type=int, default=300)
+    ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--cold-gazetteer", action="store_true", help="also time a start with an empty cache dir")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: cold,throughput,profile")
+    args = ap.parse_args()
+    if not args.jsonl.exists():
+        sys.exit(f"no corpus at {args.jsonl}")
+    skip = set(filter(None, args.skip.split(",")))
+    sys.path.insert(0, str(ROOT))
+    tmp = Path(tempfile.mkdtemp(prefix="rasd-speed-"))
+    try:
+        inp = tmp / "ant.jsonl"
+        n = ant_input(args.jsonl, inp)
+        print(f"corpus: {args.jsonl.name} → {n} rasd JSONL documents; cores: {args.cores or 'all'}; "
+              f"CPUs here: {os.cpu_count()}")
+        if "cold" not in skip:
+            cold_start(tmp, args.cores, args.cold_gazetteer)
+        if "throughput" not in skip:
+            throughput(inp, n, tmp, args.cores)
+        if "profile" not in skip:
+            profile(inp, args.profile_docs, tmp, args.cores, args.top)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
