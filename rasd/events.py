@@ -1033,7 +1033,9 @@ def _denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None
 
 
 def _place_keys(e: Event) -> set[str]:
-    return {p.gazetteer_id or p.name for p in e.places}
+    """Places that can tell one happening from another: towns and spots, not countries or
+    provinces (two claims about «Syria» are not thereby about the same event)."""
+    return {p.gazetteer_id or p.name for p in e.places if p.precision in ("town", "near")}
 
 
 def _source_key(e: Event) -> str:

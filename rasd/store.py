@@ -92,6 +92,7 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL
     );
     CREATE INDEX events_article ON events(article);
+    CREATE INDEX events_doc ON events(doc);
     CREATE INDEX events_type ON events(type, sub_type);
     CREATE INDEX events_group ON events(claim_group);
     CREATE INDEX events_date ON events(date);
@@ -99,9 +100,12 @@ MIGRATIONS: list[str] = [
     CREATE TABLE event_places (
         event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
         key TEXT NOT NULL,
+        type TEXT NOT NULL DEFAULT '',
+        actor TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (key, event)
     ) WITHOUT ROWID;
     CREATE INDEX event_places_event ON event_places(event);
+    CREATE INDEX event_places_group ON event_places(key, type, actor);
     """,
     # 3: for the API (rasd.api). A full-text index over the articles' normalised bodies
     # (external content: the text stays in articles.norm_text, the index holds only terms;
@@ -290,8 +294,9 @@ class Store:
                      first.lat if first else None, first.lon if first else None,
                      first.country if first else None, first.name if first else None,
                      e.evidence.start, e.evidence.end, json.dumps(d, ensure_ascii=False)))
-                c.executemany("INSERT OR IGNORE INTO event_places (event, key) VALUES (?, ?)",
-                              [(e.id, k) for k in {p.gazetteer_id or p.name for p in e.places}])
+                c.executemany("INSERT OR IGNORE INTO event_places (event, key, type, actor) VALUES (?, ?, ?, ?)",
+                              [(e.id, k, e.type, e.actor or "") for k in {p.gazetteer_id or p.name
+                                                                          for p in e.places}])
 
     def save_reject(self, r: Reject) -> None:
         with self.transaction() as c:
@@ -360,9 +365,9 @@ class Store:
         return self.conn.execute(
             f"""SELECT DISTINCT e.id, e.claim_group, e.date, e.rowid FROM event_places p
                 JOIN events e ON e.id = p.event
-                WHERE p.key IN ({marks}) AND e.type = ? AND e.actor IS ? AND e.doc <> ?
+                WHERE p.key IN ({marks}) AND p.type = ? AND p.actor = ? AND e.doc <> ?
                 ORDER BY e.rowid LIMIT 50""",
-            (*place_keys, type_, actor, exclude_doc)).fetchall()
+            (*place_keys, type_, actor or "", exclude_doc)).fetchall()
 
     # -------------------------------------------------------------- summaries
 
