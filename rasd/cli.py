@@ -88,7 +88,7 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.rejects.items()))
         click.echo(f"rejects:   {sum(s.rejects.values())}" + (f" ({reasons})" if reasons else ""))
         click.echo(f"store {db}: {counts['documents']} documents, {counts['articles']} articles, "
-                   f"{counts['duplicates']} duplicates, {counts['rejects']} rejects")
+                   f"{counts['duplicates']} duplicates, {counts['events']} events, {counts['rejects']} rejects")
     if s.processed == 0:
         raise SystemExit(1)
 
