@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..records import ActorMention
-from .lexicon import Match, PhraseMatcher
+from .lexicon import Match, PhraseMatcher, lexicon_files
 from .normalize import NormText, norm_key, normalize
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "actors.tsv"
@@ -105,12 +105,7 @@ def _read_rows(path: Path) -> Iterable[tuple[int, str, str, str]]:
 
 
 def _files(extra_path: str | os.PathLike | None) -> tuple[str, ...]:
-    files = [str(DATA)]
-    env = os.environ.get(ENV, "")
-    files += [p for p in env.split(os.pathsep) if p.strip()]
-    if extra_path:
-        files.append(str(extra_path))
-    return tuple(files)
+    return lexicon_files(DATA, ENV, extra_path)
 
 
 _CACHE: dict[tuple[str, ...], ActorLexicon] = {}

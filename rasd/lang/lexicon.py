@@ -16,8 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import os
+
 from .normalize import NormText, norm_key
 from .tokenize import stems, words
+
+
+def lexicon_files(packaged, env: str, extra_path: str | os.PathLike | None = None) -> tuple[str, ...]:
+    """The files of a user-extensible lexicon, in the order they apply: the packaged data
+    file, then the files named in environment variable ``env`` (os.pathsep-separated),
+    then ``extra_path``."""
+    files = [str(packaged)]
+    files += [p for p in os.environ.get(env, "").split(os.pathsep) if p.strip()]
+    if extra_path:
+        files.append(str(extra_path))
+    return tuple(files)
 
 
 # pronoun suffixes, longest first (normalised: ة→ه, so «ها» and «هم» stand as written)

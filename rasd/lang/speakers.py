@@ -36,7 +36,7 @@ from typing import Iterable
 
 from ..records import ActorMention, Speaker
 from .actors import ActorLexicon, actor_matches
-from .lexicon import Match, PhraseMatcher
+from .lexicon import Match, PhraseMatcher, lexicon_files
 from .normalize import NormText, norm_key, normalize
 from .tokenize import Token, stems, words
 
@@ -89,12 +89,7 @@ class SpeakerCues:
 
 
 def _files(extra_path: str | os.PathLike | None) -> tuple[str, ...]:
-    files = [str(DATA)]
-    env = os.environ.get(ENV, "")
-    files += [p for p in env.split(os.pathsep) if p.strip()]
-    if extra_path:
-        files.append(str(extra_path))
-    return tuple(files)
+    return lexicon_files(DATA, ENV, extra_path)
 
 
 _CACHE: dict[tuple[str, ...], SpeakerCues] = {}
