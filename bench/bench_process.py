@@ -68,7 +68,6 @@ def main() -> None:
         from rasd.store import Store
         s = Store(db, readonly=True)
         rows = [(r[0], shingles(r[1])) for r in s.conn.execute("SELECT id, norm_text FROM articles")]
-        from datasketch import MinHashLSH  # noqa: F401  (candidates via exact scan is fine at this size)
         best = []
         index: dict[str, set[int]] = {}
         for i, (_, sh) in enumerate(rows):

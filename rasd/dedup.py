@@ -1,9 +1,15 @@
 """Dedup: exact and near-duplicate articles across everything in the store.
 
 * Exact: the sha1 of the normalised body (``Article.text_hash``).
-* Near: MinHash (datasketch, 128 permutations) over word 3-gram shingles of the
-  normalised body, candidates from MinHash LSH, each candidate then verified on the real
-  shingle sets.
+* Near: MinHash (128 permutations) over word 3-gram shingles of the normalised body,
+  candidates from MinHash LSH (25 bands of 5 rows), each candidate then verified on the
+  real shingle sets.
+
+The MinHash is datasketch's ``affine32`` scheme (2.0) bit for bit — the same permutations
+from the same seed, the same MurmurHash3 pre-mix — so signatures stored by earlier
+versions stay valid (tests/test_dedup.py compares the two). It is written out here
+because importing datasketch imports scipy (0.8 s of a 1.1 s start-up) for a parameter
+search that gives the same 25 × 5 bands every time.
 
 Thresholds, and why. A re-publication differs from its original by a headline (not part
 of the body), an edited or added sentence, a dropped closing paragraph. On word 3-grams
@@ -24,7 +30,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 LSH_THRESHOLD = 0.5
@@ -32,9 +37,15 @@ JACCARD = 0.6
 CONTAINMENT = 0.8
 MIN_SHINGLES = 20
 SHINGLE = 3
-# datasketch 2 permutation scheme; signatures in a store are only comparable within one
+# datasketch 2's permutation scheme; signatures in a store are only comparable within one
 # scheme and one shingle hashing: change either and PIPELINE_VERSION must change too
 SCHEME = "affine32"
+SEED = 1
+# LSH bands × rows: the pair that datasketch's MinHashLSH(threshold=0.5, num_perm=128)
+# chooses by minimising false positive + false negative probability (equal weights); a
+# pair of Jaccard s becomes a candidate with probability 1 - (1 - s^5)^25 (0.55 at 0.5,
+# 0.88 at 0.6, 0.999 at 0.8).
+BANDS, ROWS = 25, 5
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -64,19 +75,75 @@ def shingles(norm_text: str, k: int = SHINGLE) -> np.ndarray:
     return np.unique(acc)
 
 
-# The permutations are made once per process, not once per article.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+def _permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations h → a·h + b (mod 2³², a odd) of datasketch's affine32."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+# made once per process, not once per article
+_A, _B = _permutations()
+_EMPTY_SIG = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+_CHUNK = 4096   # shingles per block: bounds the (block × NUM_PERM) temporary to 2 MB
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection that spreads structured inputs)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def signature(sh: np.ndarray) -> np.ndarray:
-    """MinHash signature (``NUM_PERM`` values) of a shingle-hash array."""
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=int, permutations=_PERMUTATIONS)
-    m.update_batch(sh.tolist())
-    return m.hashvalues
+    """MinHash signature (``NUM_PERM`` uint32 values) of a shingle-hash array."""
+    if not len(sh):
+        return _EMPTY_SIG.copy()
+    hv = _fmix32(sh.astype(np.uint32))
+    out = _EMPTY_SIG.copy()
+    for i in range(0, len(hv), _CHUNK):
+        block = hv[i:i + _CHUNK, None] * _A + _B      # uint32: wraps, i.e. mod 2^32
+        np.minimum(out, block.min(axis=0), out=out)
+    return out
 
 
-def to_minhash(hv: np.ndarray) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, hashvalues=hv, scheme=SCHEME, permutations=_PERMUTATIONS)
+class MinHashLSH:
+    """Banded LSH over MinHash signatures: two signatures are candidates when they agree
+    on all ``ROWS`` values of at least one of ``BANDS`` bands. Keys come back in the
+    order they were inserted, so ties are broken the same way in every run."""
+
+    def __init__(self) -> None:
+        self.tables: list[dict[bytes, list[str]]] = [{} for _ in range(BANDS)]
+        self.order: dict[str, int] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.order
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @staticmethod
+    def _bands(hv: np.ndarray) -> list[bytes]:
+        hv = np.ascontiguousarray(hv, dtype="<u4")
+        return [hv[i * ROWS:(i + 1) * ROWS].tobytes() for i in range(BANDS)]
+
+    def insert(self, key: str, hv: np.ndarray) -> None:
+        if key in self.order:
+            return
+        self.order[key] = len(self.order)
+        for table, band in zip(self.tables, self._bands(hv)):
+            table.setdefault(band, []).append(key)
+
+    def query(self, hv: np.ndarray) -> list[str]:
+        found: set[str] = set()
+        for table, band in zip(self.tables, self._bands(hv)):
+            keys = table.get(band)
+            if keys:
+                found.update(keys)
+        return sorted(found, key=self.order.__getitem__)
 
 
 def similar(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -110,7 +177,7 @@ class DedupIndex:
     """
 
     def __init__(self, text_of) -> None:
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH()
         self.by_hash: dict[str, Known] = {}
         self.known: dict[str, Known] = {}
         self.text_of = text_of
@@ -120,7 +187,7 @@ class DedupIndex:
         self.known[art_id] = k
         self.by_hash.setdefault(text_hash, k)
         if hv is not None and art_id not in self.lsh:
-            self.lsh.insert(art_id, to_minhash(hv))
+            self.lsh.insert(art_id, hv)
 
     def find(self, text_hash: str, norm_text: str, hv: np.ndarray | None,
              sh: np.ndarray | None = None) -> Known | None:
@@ -131,7 +198,7 @@ class DedupIndex:
             return None
         sh = sh if sh is not None else shingles(norm_text)
         best: tuple[float, str] | None = None
-        for cand in self.lsh.query(to_minhash(hv)):
+        for cand in self.lsh.query(hv):
             other = self.text_of(cand)
             if other is None:
                 continue

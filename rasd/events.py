@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from .lang.analyse import Analysis, analyse
 from .lang.normalize import norm_key
@@ -147,6 +148,7 @@ class _Ctx:
     events: list[Event] = field(default_factory=list)
     cues_in_names: set[int] = field(default_factory=set)  # starts of modality cues inside names
     sides: "Counter | None" = None  # how often each actor is named in the article
+    gz: Any = None                  # the gazetteer (looked up once per article)
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
@@ -498,10 +500,9 @@ _AGENT_WORDS = ("طيران", "الطيران", "للطيران", "طائرات"
 def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
     """«غارة تركية», «غارات جوية للطيران الروسي», «مقاتلات بريطانية»: a nationality
     adjective right after the trigger, or after a word for armed forces that follows it."""
-    from .places.gazetteer import load_gazetteer
     ws = ctx.norm[trig.norm_end:trig.norm_end + 80].split()[:7]
     before = ctx.norm[max(0, trig.norm_start - 30):trig.norm_start].split()[-2:]
-    gz = load_gazetteer()
+    gz = ctx.gz
     for i, w in enumerate(ws):
         cc = gz.nisba(w)
         if cc and (i == 0 or ws[i - 1] in _AGENT_WORDS or ws[i - 1] in ("جويه", "جوي", "صاروخيه")):
@@ -693,6 +694,8 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
         return []
     an = analysis or analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html")
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
+    from .places.gazetteer import load_gazetteer
+    ctx.gz = load_gazetteer()
     triggers = trigger_matcher().find(an.nt)
     modal = modality_matcher().find(an.nt, overlapping=True)
     names = sorted((x.start, x.end) for x in (*an.actors, *an.places) if x.end > x.start)
@@ -943,8 +946,7 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
             continue                      # «مدينة القائم»: a named place, not a reference
         adjs = m.group(3).split()
         cc = None
-        from .places.gazetteer import load_gazetteer
-        gz = load_gazetteer()
+        gz = ctx.gz
         for w in adjs:
             cc = cc or gz.nisba(w)
         actor_spans = [(x.start, x.end) for x in ctx.an.actors]

@@ -157,6 +157,8 @@ class Store:
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"{self.path} is not a rasd database: {e}") from None
             self.conn.execute("PRAGMA synchronous = NORMAL")
+            # a document's savepoint journal and sorts in memory, not in temp files
+            self.conn.execute("PRAGMA temp_store = MEMORY")
             self.migrate()
         else:
             v = self.version()
@@ -282,21 +284,25 @@ class Store:
                 if sig is not None:
                     c.execute("INSERT INTO signatures (article, minhash) VALUES (?, ?)",
                               (a.id, sig.astype("<u8").tobytes()))
+            rows, place_rows = [], []
             for e in events:
-                d = e.as_export()
                 first = next((p for p in e.places if p.lat is not None), None)
-                c.execute(
+                rows.append((e.id, e.doc, e.article, e.type, e.sub_type, e.actor, e.actor2, e.stance,
+                             e.claim_group, e.date, e.date_precision, e.fatalities,
+                             e.count.value if e.count else None,
+                             first.lat if first else None, first.lon if first else None,
+                             first.country if first else None, first.name if first else None,
+                             e.evidence.start, e.evidence.end, json.dumps(e.as_export(), ensure_ascii=False)))
+                place_rows += [(e.id, k, e.type, e.actor or "") for k in {p.gazetteer_id or p.name
+                                                                         for p in e.places}]
+            if rows:
+                c.executemany(
                     """INSERT INTO events (id, doc, article, type, sub_type, actor, actor2, stance, claim_group,
                        date, date_precision, fatalities, count_value, lat, lon, country, location,
-                       ev_start, ev_end, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (e.id, e.doc, e.article, e.type, e.sub_type, e.actor, e.actor2, e.stance, e.claim_group,
-                     e.date, e.date_precision, e.fatalities, e.count.value if e.count else None,
-                     first.lat if first else None, first.lon if first else None,
-                     first.country if first else None, first.name if first else None,
-                     e.evidence.start, e.evidence.end, json.dumps(d, ensure_ascii=False)))
+                       ev_start, ev_end, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
+            if place_rows:
                 c.executemany("INSERT OR IGNORE INTO event_places (event, key, type, actor) VALUES (?, ?, ?, ?)",
-                              [(e.id, k, e.type, e.actor or "") for k in {p.gazetteer_id or p.name
-                                                                          for p in e.places}])
+                              place_rows)
 
     def save_reject(self, r: Reject) -> None:
         with self.transaction() as c:

@@ -103,3 +103,55 @@ def test_seed_blinken_article_is_one_cluster_with_two_links(seed_articles):
     assert sorted(a["duplicate_of"] for a in blinken if a is not first) == [first["id"]] * 2
     others = [a for a in seed_articles if a not in blinken]
     assert all(a["duplicate_of"] is None for a in others)
+
+
+# ---- MinHash and LSH: written out in rasd.dedup, checked against datasketch (a test
+# dependency only: importing it costs 0.8 s of scipy at start-up)
+
+def _shingle_sets():
+    import numpy as np
+    rng = np.random.RandomState(7)
+    yield np.zeros(0, dtype=np.uint64)
+    yield np.array([5], dtype=np.uint64)
+    yield shingles(norm_key((SEEDS / "004_dc33664b38d03477.txt").read_text(encoding="utf-8")))
+    yield np.unique(rng.randint(0, 1 << 32, 9000, dtype=np.uint64))   # more than one block
+
+
+def test_signature_is_datasketch_affine32_bit_for_bit():
+    import numpy as np
+    from datasketch import MinHash
+    from rasd.dedup import NUM_PERM, SCHEME, SEED, signature
+    for sh in _shingle_sets():
+        m = MinHash(num_perm=NUM_PERM, scheme=SCHEME, seed=SEED, hashfunc=int)
+        m.update_batch(sh.tolist())
+        ours = signature(sh)
+        assert ours.shape == (NUM_PERM,)
+        assert np.array_equal(ours.astype(np.uint64), m.hashvalues.astype(np.uint64))
+
+
+def test_lsh_bands_are_datasketch_optimum_and_candidates_agree():
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH as DSLSH
+    from rasd.dedup import BANDS, LSH_THRESHOLD, NUM_PERM, ROWS, SCHEME, MinHashLSH, signature
+    ds = DSLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (ds.b, ds.r) == (BANDS, ROWS)
+    rng = np.random.RandomState(3)
+    base = np.unique(rng.randint(0, 1 << 32, 400, dtype=np.uint64))
+    ours = MinHashLSH()
+    sigs = {}
+    # variants of one set at falling overlap, and unrelated sets
+    for k in range(12):
+        keep = base[: len(base) - 30 * k]
+        extra = rng.randint(0, 1 << 32, 30 * k, dtype=np.uint64)
+        sigs[f"v{k}"] = signature(np.unique(np.concatenate([keep, extra])))
+    for k in range(5):
+        sigs[f"u{k}"] = signature(np.unique(rng.randint(0, 1 << 32, 400, dtype=np.uint64)))
+    for key, hv in sigs.items():
+        ours.insert(key, hv)
+        ds.insert(key, MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=hv))
+    q = signature(base)
+    got = ours.query(q)
+    assert set(got) == set(ds.query(MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=q)))
+    assert "v0" in got and "v1" in got and not any(k.startswith("u") for k in got)
+    assert got == sorted(got, key=list(sigs).index)      # in insertion order
+    assert "v0" in ours and len(ours) == len(sigs)

@@ -97,6 +97,38 @@ class PhraseMatcher:
     def __contains__(self, phrase: str) -> bool:
         return bool(self.get(phrase))
 
+    def _starts(self, nt: NormText) -> tuple[list[int], dict[int, list[tuple[int, str]]]]:
+        """The words of ``nt`` whose reading starts a phrase of this lexicon: (their sorted
+        indices, index → [(clitic prefix length, form)]). Computed once per text and
+        matcher, kept on the text, so that matching sentence by sentence costs no more
+        than one pass over the document."""
+        cache = nt.indexes
+        if cache is None:
+            cache = nt.indexes = {}
+        got = cache.get(self)
+        if got is not None:
+            return got
+        children = self._root.children
+        # every first word of the lexicon, as a set (a lazily grown trie gives its own)
+        firsts = children.all_keys() if hasattr(children, "all_keys") else children.keys()
+        indexes = [_reading_index(nt, self.clitics)]
+        if self.suffixes and self.clitics:
+            indexes.append(_suffix_index(nt))
+        # readings as written or with proclitics off come before suffix readings (on a
+        # tie of length the first wins: «نقلهم» the verb before «نقل» + هم the noun);
+        # within each, a fixed order so that ties go the same way in every process
+        starts: dict[int, list[tuple[int, str]]] = {}
+        for index in indexes:
+            more: dict[int, list[tuple[int, str]]] = {}
+            for form in index.keys() & firsts:
+                for i, plen in index[form]:
+                    more.setdefault(i, []).append((plen, form))
+            for i, lst in more.items():
+                lst.sort()
+                starts.setdefault(i, []).extend(lst)
+        got = cache[self] = (sorted(starts), starts)
+        return got
+
     def find(self, nt: NormText, *, overlapping: bool = False, start: int = 0,
              end: int | None = None) -> list[Match]:
         """All matches in ``nt.text[start:end]``, leftmost-longest unless ``overlapping``."""
@@ -109,21 +141,12 @@ class PhraseMatcher:
             while hi > lo and ws[hi - 1].end > end:
                 hi -= 1
         children = self._root.children
-        # every first word of the lexicon, as a set (a lazily grown trie gives its own)
-        firsts = children.all_keys() if hasattr(children, "all_keys") else children.keys()
-        indexes = [_reading_index(nt, self.clitics)]
-        if self.suffixes and self.clitics:
-            indexes.append(_suffix_index(nt))
-        # the words of the window whose reading starts a phrase of this lexicon
-        starts: dict[int, list[tuple[int, str]]] = {}
-        for index in indexes:
-            for form in index.keys() & firsts:
-                for i, plen in index[form]:
-                    if lo <= i < hi:
-                        starts.setdefault(i, []).append((plen, form))
+        order, starts = self._starts(nt)
         out: list[Match] = []
         nxt_free = lo
-        for i in sorted(starts):
+        k0 = bisect_left(order, lo) if lo else 0
+        k1 = bisect_left(order, hi, lo=k0)
+        for i in order[k0:k1]:
             if i < nxt_free:
                 continue
             best: Match | None = None
