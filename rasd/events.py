@@ -33,7 +33,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .lang.analyse import Analysis, analyse
+from .lang.analyse import Analysis, analyse, view
 from .lang.normalize import norm_key
 from .lang.lexicon import Match, PhraseMatcher
 from .lang.sentences import clauses, sentences
@@ -692,7 +692,12 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
     """Event claims of one article."""
     if not art.paragraphs:
         return []
-    an = analysis or analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html")
+    an = analysis
+    if an is None:
+        nt = view(doc.raw, art.paragraphs, html=doc.kind == "html")
+        if not trigger_matcher().find(nt):
+            return []         # no trigger word, no event: the rest of the analysis is not needed
+        an = analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html", nt=nt)
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
     from .places.gazetteer import load_gazetteer
     ctx.gz = load_gazetteer()

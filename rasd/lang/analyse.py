@@ -34,7 +34,7 @@ class Analysis:
 def masked(raw: str, spans: list[Span] | None, *, html: bool = False) -> str:
     """``raw`` with everything outside ``spans`` (and markup, for HTML) blanked."""
     if spans is None:
-        view = raw
+        out = raw
     else:
         parts = []
         pos = 0
@@ -44,10 +44,15 @@ def masked(raw: str, spans: list[Span] | None, *, html: bool = False) -> str:
             parts.append(raw[sp.start:sp.end])
             pos = sp.end
         parts.append(re.sub(r"[^\n]", " ", raw[pos:]))
-        view = "".join(parts)
+        out = "".join(parts)
     if html:
-        view = _TAG.sub(lambda m: " " * len(m.group()), view)
-    return view
+        out = _TAG.sub(lambda m: " " * len(m.group()), out)
+    return out
+
+
+def view(raw: str, spans: list[Span] | None = None, *, html: bool = False) -> NormText:
+    """The normalised working copy the language layer reads: ``raw`` masked to ``spans``."""
+    return normalize(masked(raw, spans, html=html))
 
 
 def _as_date(published: str | date | None) -> date | None:
@@ -70,16 +75,17 @@ def main_country(places: list[Place]) -> str | None:
 
 
 def analyse(raw: str, spans: list[Span] | None = None, *, published: str | date | None = None,
-            html: bool = False) -> Analysis:
-    """Everything the language layer finds in ``raw`` (restricted to ``spans``)."""
+            html: bool = False, nt: NormText | None = None) -> Analysis:
+    """Everything the language layer finds in ``raw`` (restricted to ``spans``).
+    ``nt``: the normalised view of ``raw`` and ``spans`` (:func:`view`) when the caller has it."""
     from ..places.recognize import find_places
     from .actors import find_actors, resolve_references
     from .dates import find_dates
     from .quantities import find_quantities
     from .speakers import find_speakers
 
-    view = masked(raw, spans, html=html)
-    nt = normalize(view)
+    if nt is None:
+        nt = view(raw, spans, html=html)
     a = Analysis(nt)
     a.places = find_places(nt)
     a.country = main_country(a.places)

@@ -14,9 +14,11 @@ its proclitics, so ``raw[start:end]`` is the name as the dictionary knows it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 import os
+import threading
 
 from .normalize import NormText, norm_key
 from .tokenize import stems, words
@@ -61,11 +63,16 @@ class _Node:
 class PhraseMatcher:
     """A word trie of normalised phrases; see the module doc."""
 
-    def __init__(self, *, clitics: bool = True, suffixes: bool = False) -> None:
+    def __init__(self, *, clitics: bool = True, suffixes: bool = False, shared: bool = True) -> None:
         self._root = _Node()
         self.clitics = clitics
         self.suffixes = suffixes     # also match a word with a pronoun suffix («وصولهم», «اعتقاله»)
         self.size = 0
+        # a shared (long-lived) lexicon puts its first words into the process-wide set of
+        # forms that texts index; a matcher made for one text only (shared=False) scans
+        # the text's words itself instead, so that it does not reset that index
+        self.shared = shared
+        self._registered = -1
 
     def add(self, phrase: str, payload: Any = None) -> None:
         key = norm_key(phrase)
@@ -111,18 +118,29 @@ class PhraseMatcher:
         children = self._root.children
         # every first word of the lexicon, as a set (a lazily grown trie gives its own)
         firsts = children.all_keys() if hasattr(children, "all_keys") else children.keys()
-        indexes = [_reading_index(nt, self.clitics)]
-        if self.suffixes and self.clitics:
-            indexes.append(_suffix_index(nt))
+        if self.shared:
+            if len(firsts) != self._registered:
+                _register(firsts)
+                self._registered = len(firsts)
+            indexes = [_reading_index(nt, self.clitics)]
+            if self.suffixes and self.clitics:
+                indexes.append(_suffix_index(nt))
+        else:
+            indexes = _scan(nt, firsts, self.clitics, self.suffixes)
         # readings as written or with proclitics off come before suffix readings (on a
         # tie of length the first wins: «نقلهم» the verb before «نقل» + هم the noun);
         # within each, a fixed order so that ties go the same way in every process
         starts: dict[int, list[tuple[int, str]]] = {}
-        for index in indexes:
+        for index, pos in indexes:
             more: dict[int, list[tuple[int, str]]] = {}
             for form in index.keys() & firsts:
-                for i, plen in index[form]:
-                    more.setdefault(i, []).append((plen, form))
+                for key, plen in index[form]:
+                    for i in pos[key]:
+                        lst = more.get(i)
+                        if lst is None:
+                            more[i] = [(plen, form)]
+                        else:
+                            lst.append((plen, form))
             for i, lst in more.items():
                 lst.sort()
                 starts.setdefault(i, []).extend(lst)
@@ -182,48 +200,162 @@ class PhraseMatcher:
         return out
 
 
-def _reading_index(nt: NormText, clitics: bool) -> dict[str, list[tuple[int, int]]]:
-    """form → [(word index, clitic prefix length)] for every reading of every word of
-    ``nt`` (with proclitics taken off, or as written); built once per text, kept on it."""
+# ---- the per-text reading indexes
+#
+# A text is indexed once (its words, each read with and without proclitics and pronoun
+# suffixes), and every lexicon then takes the readings that start one of its phrases by
+# one set intersection. Only readings that start a phrase of *some* shared lexicon are
+# indexed (about a third of them in news): _KNOWN is that set of first words, and
+# _RELEVANT caches per word which of its readings are in it. When a new lexicon adds
+# first words, the version changes and both start afresh.
+
+_KNOWN: set[str] = set()
+_VERSION = 0
+_RELEVANT: dict[str, tuple[tuple[int, str], ...]] = {}
+_LOCK = threading.Lock()
+_RELEVANT_MAX = 300_000
+
+
+def _register(firsts) -> None:
+    global _VERSION, _RELEVANT
+    with _LOCK:
+        new = set(firsts) - _KNOWN
+        if new:
+            _KNOWN.update(new)
+            _VERSION += 1
+            _RELEVANT = {}
+
+
+def _positions(nt: NormText) -> dict[str, list[int]]:
+    """word → its indices in ``nt`` (kept on the text)."""
     cache = nt.indexes
     if cache is None:
         cache = nt.indexes = {}
-    idx = cache.get(clitics)
-    if idx is not None:
-        return idx
-    idx = {}
-    for i, w in enumerate(words(nt)):
-        for plen, form in (stems(w.text) if clitics else ((0, w.text),)):
+    pos = cache.get("pos")
+    if pos is None:
+        pos = cache["pos"] = {}
+        for i, w in enumerate(words(nt)):
+            lst = pos.get(w[0])
+            if lst is None:
+                pos[w[0]] = [i]
+            else:
+                lst.append(i)
+    return pos
+
+
+def _reading_index(nt: NormText, clitics: bool) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[int]]]:
+    """(form → [(word, clitic prefix length)], word → [its indices in ``nt``]) for the
+    readings of the distinct words of ``nt`` (with proclitics taken off, or as written)
+    that start a phrase of some shared lexicon; built once per text, kept on it."""
+    cache = nt.indexes
+    if cache is None:
+        cache = nt.indexes = {}
+    version, known, relevant = _VERSION, _KNOWN, _RELEVANT
+    ck = (clitics, version)
+    got = cache.get(ck)
+    if got is not None:
+        return got
+    pos = _positions(nt)
+    idx: dict[str, list[tuple[str, int]]] = {}
+    for text in pos:
+        if clitics:
+            rs = relevant.get(text)
+            if rs is None:
+                rs = tuple(r for r in stems(text) if r[1] in known)
+                if len(relevant) < _RELEVANT_MAX:
+                    relevant[text] = rs
+        else:
+            rs = ((0, text),) if text in known else ()
+        for plen, form in rs:
             lst = idx.get(form)
             if lst is None:
-                idx[form] = [(i, plen)]
+                idx[form] = [(text, plen)]
             else:
-                lst.append((i, plen))
-    cache[clitics] = idx
-    return idx
+                lst.append((text, plen))
+    got = cache[ck] = (idx, pos)
+    return got
 
 
-def _suffix_index(nt: NormText) -> dict[str, list[tuple[int, int]]]:
-    """The extra readings of words that carry a pronoun suffix («وصولهم» → «وصول»)."""
+@lru_cache(maxsize=100_000)
+def _suffix_readings(word: str, ta_marbuta: bool) -> tuple[tuple[str, int], ...]:
+    """(stem, clitic prefix length) of the readings of ``word`` without a pronoun suffix."""
+    out = []
+    for plen, form in stems(word):
+        for suf in _SUFFIXES:
+            if form.endswith(suf) and len(form) - len(suf) >= 3 and not (suf == "ه" and ta_marbuta):
+                stem = form[:-len(suf)]
+                out.append((stem, plen))
+                if stem.endswith("ت"):  # a feminine noun's ة shows as ت: «عودتهم» → «عوده»
+                    out.append((stem[:-1] + "ه", plen))
+    return tuple(out)
+
+
+def _suffix_positions(nt: NormText) -> dict[tuple[str, bool], list[int]]:
+    """(word, whether its final ه is a folded ة) → indices, for the words that may carry
+    a pronoun suffix (kept on the text)."""
     cache = nt.indexes
     if cache is None:
         cache = nt.indexes = {}
-    idx = cache.get("suffix")
-    if idx is not None:
-        return idx
-    idx = {}
+    pos = cache.get("suffix-pos")
+    if pos is not None:
+        return pos
     raw = nt.raw
+    pos = cache["suffix-pos"] = {}
     for i, w in enumerate(words(nt)):
-        if w.text[-1] not in "همنا" or len(w.text) < 4:
+        t = w[0]
+        if t[-1] not in "همنا" or len(t) < 4:
             continue
         # a final ه may be a folded ة (not a pronoun): ask the raw text
-        ta_marbuta = w.text[-1] == "ه" and raw[nt.raw_index(w.end - 1)] == "ة"
-        for plen, form in stems(w.text):
-            for suf in _SUFFIXES:
-                if form.endswith(suf) and len(form) - len(suf) >= 3 and not (suf == "ه" and ta_marbuta):
-                    stem = form[:-len(suf)]
-                    idx.setdefault(stem, []).append((i, plen))
-                    if stem.endswith("ت"):  # a feminine noun's ة shows as ت: «عودتهم» → «عوده»
-                        idx.setdefault(stem[:-1] + "ه", []).append((i, plen))
-    cache["suffix"] = idx
-    return idx
+        key = (t, t[-1] == "ه" and raw[nt.raw_index(w[2] - 1)] == "ة")
+        lst = pos.get(key)
+        if lst is None:
+            pos[key] = [i]
+        else:
+            lst.append(i)
+    return pos
+
+
+def _suffix_index(nt: NormText) -> tuple[dict[str, list[tuple[tuple[str, bool], int]]], dict[tuple[str, bool], list[int]]]:
+    """The extra readings of words that carry a pronoun suffix («وصولهم» → «وصول»), in the
+    form of :func:`_reading_index`."""
+    cache = nt.indexes
+    if cache is None:
+        cache = nt.indexes = {}
+    known = _KNOWN
+    ck = ("suffix", _VERSION)
+    got = cache.get(ck)
+    if got is not None:
+        return got
+    pos = _suffix_positions(nt)
+    idx: dict[str, list[tuple[tuple[str, bool], int]]] = {}
+    for key in pos:
+        for stem, plen in _suffix_readings(*key):
+            if stem in known:
+                lst = idx.get(stem)
+                if lst is None:
+                    idx[stem] = [(key, plen)]
+                else:
+                    lst.append((key, plen))
+    got = cache[ck] = (idx, pos)
+    return got
+
+
+def _scan(nt: NormText, firsts, clitics: bool, suffixes: bool) -> list[tuple[dict, dict]]:
+    """The indexes of :func:`_reading_index` (and :func:`_suffix_index`) restricted to
+    ``firsts``, by a scan of the distinct words: for a matcher of one text only."""
+    pos = _positions(nt)
+    idx: dict[str, list[tuple[str, int]]] = {}
+    for text in pos:
+        for plen, form in (stems(text) if clitics else ((0, text),)):
+            if form in firsts:
+                idx.setdefault(form, []).append((text, plen))
+    out = [(idx, pos)]
+    if suffixes and clitics:
+        spos = _suffix_positions(nt)
+        sidx: dict[str, list[tuple[tuple[str, bool], int]]] = {}
+        for key in spos:
+            for stem, plen in _suffix_readings(*key):
+                if stem in firsts:
+                    sidx.setdefault(stem, []).append((key, plen))
+        out.append((sidx, spos))
+    return out

@@ -297,9 +297,9 @@ class _Reader:
         self.lex = lex
         segs = _segments(text, lex)
         ms = [m for a, b in segs for m in _TOKEN_RE.finditer(text, a, b)]
-        self.tok: list[str] = [m.group() for m in ms]
-        self.start: list[int] = [m.start() for m in ms]
-        self.end: list[int] = [m.end() for m in ms]
+        self.tok: list[str] = list(map(re.Match.group, ms))
+        self.start: list[int] = list(map(re.Match.start, ms))
+        self.end: list[int] = list(map(re.Match.end, ms))
         # "d" digits, "w" word, "p" percent sign
         self.kind: list[str] = ["d" if t[0].isdigit() else ("p" if t == "%" else "w") for t in self.tok]
         self.n = len(self.tok)

@@ -848,7 +848,7 @@ class _Doc:
         speech verb or cue."""
         persons = [f for f in self.found if f.person and f.short and not f.ref]
         if persons:
-            pm = PhraseMatcher()
+            pm = PhraseMatcher(shared=False)   # this text's names only
             for f in persons:
                 key = self.text[f.short[0]:f.short[1]]
                 pm.add(key, f)
