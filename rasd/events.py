@@ -37,6 +37,7 @@ from .lang.analyse import Analysis, analyse, view
 from .lang.normalize import norm_key
 from .lang.lexicon import Match, PhraseMatcher
 from .lang.sentences import clauses, sentences
+from .lang.tokenize import stems
 from .records import Article, Claim, Document, Event, Place, Quantity, Span, Speaker
 
 log = logging.getLogger(__name__)
@@ -824,6 +825,8 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                    trigger=Span(t.start, t.end), actor=actor, actor2=actor2, places=places,
                    count=count, date=date_, date_precision=prec,
                    sources=_claim_of(att), stance=att.stance if att else "assert", sentence=sent)
+        if frame == "move":
+            _origin_elsewhere(ctx, ev, sent)
         by_clause[key] = ev
         out.append(ev)
     # «هجمات تفجيرية», «هجومه بتفجير أربعة انتحاريين»: an attack made by a strike is that strike
@@ -910,6 +913,50 @@ def _same_clause(cls: list[Span], a: Event, b: Event) -> bool:
     ca = next((c for c in cls if c.start <= a.trigger.start < c.end), None) if a.trigger else None
     cb = next((c for c in cls if c.start <= b.trigger.start < c.end), None) if b.trigger else None
     return ca is not None and ca == cb
+
+
+def _free_places(ctx: _Ctx, start: int, end: int) -> list[Place]:
+    """The places named in raw ``[start, end)`` that are no speaker's title or actor's name."""
+    skip = [*ctx.an.speakers, *ctx.an.actors]
+    return [p for p in ctx.an.places if start <= p.start < end and p.lat is not None
+            and not any(s.start <= p.start and p.end <= s.end for s in skip)]
+
+
+def _as_role(p: Place, role: str) -> Place:
+    return Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
+                 role, p.admin1, p.feature)
+
+
+_TERRITORY_HEADS = frozenset(("الاراضي", "اراضي", "الحدود", "حدود", "المناطق", "مناطق", "المدن", "مدن"))
+
+
+def _territory(p: Place) -> bool:
+    """«الأراضي السورية», «الحدود العراقية», «المدن السورية»: a country's territory."""
+    first = norm_key(p.text).split()[:1]
+    return bool(first) and any(f in _TERRITORY_HEADS for _, f in stems(first[0]))
+
+
+def _origin_elsewhere(ctx: _Ctx, ev: Event, sent: Span) -> None:
+    """A movement into one country with no origin, in a sentence that also names another
+    country's territory: that territory is where the movers come from — «عبر الحدود
+    العراقية مع سورية، يحاول عناصر داعش الهروب إلى البلد الأخيرة», «نقل قياداته إلى غرب
+    الأنبار بعد تكثيف الضربات على معاقل المسلحين في الأراضي السورية». A bare country name
+    is not enough («عودة رئيس الوزراء الإسرائيلي من موسكو ... سوريا»: talked about)."""
+    dest_cc = {p.country for p in ev.places if p.role == "destination" and p.country}
+    if not dest_cc or any(p.role == "origin" for p in ev.places):
+        return
+    loc = [p for p in ev.places if p.role == "location" and p.country and p.country not in dest_cc
+           and _territory(p)]
+    if loc:
+        for p in loc:
+            p.role = "origin"
+        return
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    cands = [p for p in _free_places(ctx, sent.start, sent.end)
+             if p.country and p.country not in dest_cc and _territory(p)]
+    if len({p.country for p in cands}) == 1:
+        ev.places.append(_as_role(min(cands, key=lambda p: abs(p.start - t)), "origin"))
+        ev.places.sort(key=lambda p: p.start)
 
 
 def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | None = None) -> list[Place]:

@@ -132,6 +132,18 @@ def test_movement_origin_destination_via_count_actor_date():
     assert e.sources and e.sources[0].name.startswith("مصدر أمني") and e.sources[0].stance == "assert"
 
 
+def test_another_countrys_territory_in_the_sentence_is_the_origin_of_a_movement():
+    [e] = events_of("نقل التنظيم مسلحيه وعائلاتهم إلى الموصل بعد تكثيف الغارات على مواقعه في الأراضي السورية.")
+    roles = {p.role: (p.text, p.country) for p in e.places}
+    assert roles["destination"] == ("الموصل", "IQ") and roles["origin"] == ("الأراضي السورية", "SY")
+    # a bare country name talked about is no origin
+    for text in ("نقل الجيش مئات العناصر إلى الموصل، فيما تتواصل المحادثات بشأن سوريا.",
+                 "عاد رئيس الوزراء الإسرائيلي إلى تل أبيب بعد زيارة روسيا."):
+        [e] = events_of(text)
+        assert "origin" not in {p.role for p in e.places}
+        assert "destination" in {p.role for p in e.places}
+
+
 def test_speaker_introduced_in_one_sentence_is_the_source_of_the_next():
     text = ("وقال المتحدث باسم قيادة العمليات المشتركة العميد يحيى رسول الزبيدي إن العمليات مستمرة. "
             "وأضاف أن القوات العراقية حررت قرية البوسيف جنوب مدينة الموصل بعد معارك عنيفة مع داعش.")
