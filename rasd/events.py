@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -916,15 +916,11 @@ def _same_clause(cls: list[Span], a: Event, b: Event) -> bool:
 
 
 def _free_places(ctx: _Ctx, start: int, end: int) -> list[Place]:
-    """The places named in raw ``[start, end)`` that are no speaker's title or actor's name."""
+    """The places named in raw ``[start, end)`` that are no speaker's title or actor's name
+    («مصدر سوري في دير الزور»)."""
     skip = [*ctx.an.speakers, *ctx.an.actors]
-    return [p for p in ctx.an.places if start <= p.start < end and p.lat is not None
+    return [p for p in ctx.an.places if start <= p.start < end
             and not any(s.start <= p.start and p.end <= s.end for s in skip)]
-
-
-def _as_role(p: Place, role: str) -> Place:
-    return Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
-                 role, p.admin1, p.feature)
 
 
 _TERRITORY_HEADS = frozenset(("الاراضي", "اراضي", "الحدود", "حدود", "المناطق", "مناطق", "المدن", "مدن"))
@@ -953,9 +949,9 @@ def _origin_elsewhere(ctx: _Ctx, ev: Event, sent: Span) -> None:
         return
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     cands = [p for p in _free_places(ctx, sent.start, sent.end)
-             if p.country and p.country not in dest_cc and _territory(p)]
+             if p.lat is not None and p.country and p.country not in dest_cc and _territory(p)]
     if len({p.country for p in cands}) == 1:
-        ev.places.append(_as_role(min(cands, key=lambda p: abs(p.start - t)), "origin"))
+        ev.places.append(replace(min(cands, key=lambda p: abs(p.start - t)), role="origin"))
         ev.places.sort(key=lambda p: p.start)
 
 
@@ -963,15 +959,7 @@ def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | No
     """Places of the trigger's clause and of the clauses after it, up to ``stop`` (the
     clause of the next trigger). A country named as the one acting («إسرائيل التي نفذت»)
     or a place inside a speaker's title («مصدر سوري في دير الزور») is no place of the event."""
-    out: list[Place] = []
-    skip = [*ctx.an.speakers, *ctx.an.actors]
-    for p in ctx.an.places:
-        if not (clause.start <= p.start < max(stop, clause.end)):
-            continue
-        if any(s.start <= p.start and p.end <= s.end for s in skip):
-            continue
-        out.append(Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
-                         "location", p.admin1, p.feature))
+    out = [replace(p, role="location") for p in _free_places(ctx, clause.start, max(stop, clause.end))]
     out.extend(_anaphoric_places(ctx, clause.start, max(stop, clause.end), out))
     out.sort(key=lambda p: p.start)
     if trig is not None:
@@ -1020,8 +1008,7 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
             continue
         p = cands[-1]
         ea, eb = nt.raw_span(hs, m.end(3) if adjs else he)
-        out.append(Place(ea, eb, ctx.raw[ea:eb], p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
-                         "location", p.admin1, p.feature))
+        out.append(replace(p, start=ea, end=eb, text=ctx.raw[ea:eb], role="location"))
     return out
 
 
@@ -1036,14 +1023,8 @@ def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
     if k > 0 and re.match(r"^\W*(و|ف)?(اضاف|اوضح|تابع|قال|اكد|اشار|ذكر|بين|لفت)", ctx.norm[_n(ctx, paras[k].start):
                                                                                         _n(ctx, paras[k].start) + 30]):
         lo = paras[k - 1].start
-    skip = [*ctx.an.speakers, *ctx.an.actors]
-    cands = [p for p in ctx.an.places if lo <= p.start < before and p.lat is not None
-             and not any(s.start <= p.start and p.end <= s.end for s in skip)]
-    if not cands:
-        return []
-    p = cands[-1]
-    return [Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
-                  "location", p.admin1, p.feature)]
+    cands = [p for p in _free_places(ctx, lo, before) if p.lat is not None]
+    return [replace(cands[-1], role="location")] if cands else []
 
 
 def _merge_places(ev: Event, places: list[Place]) -> None:
@@ -1071,8 +1052,7 @@ def _denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None
     ev = Event(id=f"{prev.id}:denied", doc=prev.doc, article=prev.article, type=prev.type, sub_type=prev.sub_type,
                evidence=sent, evidence_text=ctx.raw[sent.start:sent.end], trigger=None, actor=prev.actor,
                actor2=prev.actor2,
-               places=[Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision, p.gazetteer_id,
-                             p.role, p.admin1, p.feature) for p in prev.places],
+               places=[replace(p) for p in prev.places],
                count=prev.count, date=prev.date, date_precision=prev.date_precision,
                sources=[Claim(speaker.name, "deny", speaker.start, speaker.end, speaker.role, speaker.actor)]
                if speaker else [Claim("?", "deny")], stance="deny", sentence=sent)
@@ -1081,8 +1061,7 @@ def _denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None
     # places named in the denial itself («ما زالت متوقفة في البادية») are where it says they are
     for p in ctx.an.places:
         if sent.start <= p.start < sent.end:
-            ev.places.append(Place(p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.precision,
-                                   p.gazetteer_id, "location", p.admin1, p.feature))
+            ev.places.append(replace(p, role="location"))
     ctx.events.append(ev)
 
 

@@ -47,6 +47,7 @@ from typing import Callable
 
 from ..records import DateRef
 from .normalize import NormText, norm_key, normalize
+from .tokenize import whole_word_starts
 
 __all__ = [
     "find_dates", "publication_date", "hijri_to_gregorian", "gregorian_to_hijri",
@@ -464,16 +465,10 @@ def _segments(text: str) -> tuple[list[tuple[int, int]], set[str]]:
     anchors = _anchors()
     found = anchors.keys() & set(_WORD_RE.findall(text))
     names: set[str] = set()
-    pos: list[int] = []
-    n = len(text)
     for w in found:
         names |= anchors[w]
-        k = text.find(w)
-        while k != -1:
-            e = k + len(w)
-            if (k == 0 or not text[k - 1].isalpha()) and (e == n or not text[e].isalpha()):
-                pos.append(k)
-            k = text.find(w, e)
+    pos = whole_word_starts(text, found)
+    n = len(text)
     for m in _NUMSEP_RE.finditer(text):
         pos.append(m.start())
         names |= {"numeric", "iso"}

@@ -110,8 +110,6 @@ class PhraseMatcher:
         matcher, kept on the text, so that matching sentence by sentence costs no more
         than one pass over the document."""
         cache = nt.indexes
-        if cache is None:
-            cache = nt.indexes = {}
         got = cache.get(self)
         if got is not None:
             return got
@@ -229,8 +227,6 @@ def _register(firsts) -> None:
 def _positions(nt: NormText) -> dict[str, list[int]]:
     """word → its indices in ``nt`` (kept on the text)."""
     cache = nt.indexes
-    if cache is None:
-        cache = nt.indexes = {}
     pos = cache.get("pos")
     if pos is None:
         pos = cache["pos"] = {}
@@ -248,8 +244,6 @@ def _reading_index(nt: NormText, clitics: bool) -> tuple[dict[str, list[tuple[st
     readings of the distinct words of ``nt`` (with proclitics taken off, or as written)
     that start a phrase of some shared lexicon; built once per text, kept on it."""
     cache = nt.indexes
-    if cache is None:
-        cache = nt.indexes = {}
     version, known, relevant = _VERSION, _KNOWN, _RELEVANT
     ck = (clitics, version)
     got = cache.get(ck)
@@ -294,8 +288,6 @@ def _suffix_positions(nt: NormText) -> dict[tuple[str, bool], list[int]]:
     """(word, whether its final ه is a folded ة) → indices, for the words that may carry
     a pronoun suffix (kept on the text)."""
     cache = nt.indexes
-    if cache is None:
-        cache = nt.indexes = {}
     pos = cache.get("suffix-pos")
     if pos is not None:
         return pos
@@ -319,25 +311,23 @@ def _suffix_index(nt: NormText) -> tuple[dict[str, list[tuple[tuple[str, bool], 
     """The extra readings of words that carry a pronoun suffix («وصولهم» → «وصول»), in the
     form of :func:`_reading_index`."""
     cache = nt.indexes
-    if cache is None:
-        cache = nt.indexes = {}
-    known = _KNOWN
-    ck = ("suffix", _VERSION)
+    known, ck = _KNOWN, ("suffix", _VERSION)
     got = cache.get(ck)
     if got is not None:
         return got
     pos = _suffix_positions(nt)
+    got = cache[ck] = (_suffix_readings_in(pos, known), pos)
+    return got
+
+
+def _suffix_readings_in(pos: dict[tuple[str, bool], list[int]], keep) -> dict[str, list[tuple[tuple[str, bool], int]]]:
+    """stem → [(word key, clitic prefix length)] for the suffix readings in ``keep``."""
     idx: dict[str, list[tuple[tuple[str, bool], int]]] = {}
     for key in pos:
         for stem, plen in _suffix_readings(*key):
-            if stem in known:
-                lst = idx.get(stem)
-                if lst is None:
-                    idx[stem] = [(key, plen)]
-                else:
-                    lst.append((key, plen))
-    got = cache[ck] = (idx, pos)
-    return got
+            if stem in keep:
+                idx.setdefault(stem, []).append((key, plen))
+    return idx
 
 
 def _scan(nt: NormText, firsts, clitics: bool, suffixes: bool) -> list[tuple[dict, dict]]:
@@ -352,10 +342,5 @@ def _scan(nt: NormText, firsts, clitics: bool, suffixes: bool) -> list[tuple[dic
     out = [(idx, pos)]
     if suffixes and clitics:
         spos = _suffix_positions(nt)
-        sidx: dict[str, list[tuple[tuple[str, bool], int]]] = {}
-        for key in spos:
-            for stem, plen in _suffix_readings(*key):
-                if stem in firsts:
-                    sidx.setdefault(stem, []).append((key, plen))
-        out.append((sidx, spos))
+        out.append((_suffix_readings_in(spos, firsts), spos))
     return out

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DIACRITICS = "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a" + "".join(
     chr(c) for c in range(0x064B, 0x0660)) + "\u0670" + "".join(chr(c) for c in range(0x06D6, 0x06EE))
@@ -73,7 +73,7 @@ class NormText:
     _full: list[int] | None = None  # per-character map, only when NFKC expanded something
     _raw_bp: list[int] | None = None  # raw position of each breakpoint (for norm_index)
     words: list | None = None       # word tokens, computed once by rasd.lang.tokenize.words
-    indexes: dict | None = None     # reading indexes of rasd.lang.lexicon, computed once
+    indexes: dict = field(default_factory=dict)  # rasd.lang.lexicon's indexes of this text, computed once
 
     def raw_index(self, i: int) -> int:
         """Raw index of the normalised character at ``i`` (``len(text)`` → ``len(raw)``)."""

@@ -45,6 +45,7 @@ from importlib import resources
 
 from ..records import Quantity
 from .normalize import NormText, norm_key, normalize
+from .tokenize import whole_word_starts
 
 __all__ = ["PERSON_CLASSES", "find_quantities", "parse_quantity", "lexicon", "QuantityLexicon"]
 
@@ -247,13 +248,7 @@ def _segments(text: str, lex: QuantityLexicon) -> list[tuple[int, int]]:
     found = lex.trigger_set.intersection(_ARABIC_WORD_RE.findall(text))
     pos = [m.start() for m in _DIGIT_RE.finditer(text)]
     n = len(text)
-    for w in found:
-        k = text.find(w)
-        while k != -1:
-            e = k + len(w)
-            if (k == 0 or not text[k - 1].isalpha()) and (e == n or not text[e].isalpha()):
-                pos.append(k)
-            k = text.find(w, e)
+    pos += whole_word_starts(text, found)
     if not pos:
         return []
     pos.sort()

@@ -56,6 +56,21 @@ def _tokens(pattern: re.Pattern, text: str) -> list[Token]:
     return list(map(tuple.__new__, [Token] * len(ms), zip(map(_group, ms), map(_start, ms), map(_end, ms))))
 
 
+def whole_word_starts(text: str, found) -> list[int]:
+    """Start of every occurrence in ``text`` of a word of ``found`` that stands alone (no
+    letter right before or after it), unsorted."""
+    pos: list[int] = []
+    n = len(text)
+    for w in found:
+        k = text.find(w)
+        while k != -1:
+            e = k + len(w)
+            if (k == 0 or not text[k - 1].isalpha()) and (e == n or not text[e].isalpha()):
+                pos.append(k)
+            k = text.find(w, e)
+    return pos
+
+
 # conjunctions, then prepositions; "لل" is ل + the article (its alef is dropped in writing)
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")

@@ -672,22 +672,6 @@ _CACHED: dict[tuple, Gazetteer] = {}
 
 def load_gazetteer(*, ocha_dir: str | os.PathLike | None = None) -> Gazetteer:
     """The process-wide gazetteer (built into the cache dir on first use)."""
-    # fast path (called per sentence): the settings that decide which index applies
-    env = os.environ
-    fast = (ocha_dir, env.get("RASD_OCHA_DIR"), env.get("RASD_CACHE_DIR"), env.get("XDG_CACHE_HOME"),
-            env.get("HOME"))
-    g = _FAST.get(fast)
-    if g is not None:
-        return g
-    g = _load_gazetteer(ocha_dir)
-    _FAST[fast] = g
-    return g
-
-
-_FAST: dict[tuple, Gazetteer] = {}
-
-
-def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
     ocha = _ocha_dir(ocha_dir)
     ck = (str(cache_dir()), str(ocha))
     g = _CACHED.get(ck)
@@ -718,4 +702,3 @@ def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
 def clear_cache() -> None:
     """Forget the process-wide instances (tests)."""
     _CACHED.clear()
-    _FAST.clear()
