@@ -808,7 +808,7 @@ def load_batch(batch_dir: str | Path, store: "Store") -> dict:
             triples = [article_of(r) for r in sorted(arts.get(doc.id, []), key=lambda r: r["index"])]
             events = [event_of(r) for r in evs.get(doc.id, [])]
             store.save_document(doc, [a for a, _, _ in triples], [nt for _, nt, _ in triples],
-                                [sig for _, _, sig in triples], events)
+                                [sig for _, _, sig in triples], events, new=state is None)
             s["updated" if state else "new"] += 1
             s["articles"] += len(triples)
             s["events"] += len(events)

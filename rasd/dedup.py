@@ -63,7 +63,7 @@ def shingles(norm_text: str, k: int = SHINGLE) -> np.ndarray:
     ws = _WORD.findall(norm_text)
     if not ws:
         return _EMPTY
-    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in ws), dtype=np.uint64, count=len(ws))
+    h = np.array(list(map(zlib.crc32, map(str.encode, ws))), dtype=np.uint64)   # str.encode: UTF-8
     if len(ws) < k:
         acc = np.uint64(0)
         for x in h:

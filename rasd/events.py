@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -694,45 +695,53 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
     if not art.paragraphs:
         return []
     an = analysis
+    sents = [sent for para in art.paragraphs for sent in sentences(doc.raw, para.start, para.end)]
     if an is None:
         nt = view(doc.raw, art.paragraphs, html=doc.kind == "html")
-        if not trigger_matcher().find(nt):
+        triggers = trigger_matcher().find(nt)
+        if not triggers:
             return []         # no trigger word, no event: the rest of the analysis is not needed
-        an = analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html", nt=nt)
+        # counts and dates are read in the sentences of triggers only: not searched elsewhere
+        starts = [t.start for t in triggers]
+        with_trigger = [s for s in sents if bisect_left(starts, s.start) < bisect_left(starts, s.end)]
+        an = analyse(doc.raw, art.paragraphs, published=doc.published, html=doc.kind == "html", nt=nt,
+                     amounts_in=with_trigger)
+    else:
+        triggers = trigger_matcher().find(an.nt)
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
     from .places.gazetteer import load_gazetteer
     ctx.gz = load_gazetteer()
-    triggers = trigger_matcher().find(an.nt)
     modal = modality_matcher().find(an.nt, overlapping=True)
     names = sorted((x.start, x.end) for x in (*an.actors, *an.places) if x.end > x.start)
     ctx.cues_in_names = {m.start for m in modal if _within(m.start, m.end, names)}
     reporting = reporting_matcher().find(an.nt)
     blockers = [*an.places, *an.actors, *an.speakers]
     n = 0
-    for para in art.paragraphs:
-        for sent in sentences(doc.raw, para.start, para.end):
-            atts = _attributions(ctx, sent, reporting)
-            for a in atts:
-                if a.speaker is not None:
-                    ctx.last_speaker = a.speaker
-            groups = [a for a in an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
-                      and a.key not in ("civilians",)]
-            st = [t for t in triggers if sent.start <= t.start < sent.end
-                  and not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
-            kills = [t for t in st if t.payloads[0].frame == "kill"]
-            cands = _candidates(ctx, sent, st, modal, atts, kills)
-            for ev in cands:
-                n += 1
-                ev.id = f"{art.id}:e{n}"
-                ctx.events.append(ev)
-            _denial_of_previous(ctx, sent, atts)
-            if groups:
-                ctx.last_group = groups[-1].key
+    for sent in sents:
+        atts = _attributions(ctx, sent, reporting)
+        for a in atts:
+            if a.speaker is not None:
+                ctx.last_speaker = a.speaker
+        groups = [a for a in an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
+                  and a.key not in ("civilians",)]
+        st = [t for t in triggers if sent.start <= t.start < sent.end
+              and not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
+        kills = [t for t in st if t.payloads[0].frame == "kill"]
+        cands = _candidates(ctx, sent, st, modal, atts, kills)
+        for ev in cands:
+            n += 1
+            ev.id = f"{art.id}:e{n}"
+            ctx.events.append(ev)
+        _denial_of_previous(ctx, sent, atts)
+        if groups:
+            ctx.last_group = groups[-1].key
     return _collapse_restatements(ctx.events)
 
 
 def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], atts: list[_Attribution],
                 kills: list[Match]) -> list[Event]:
+    if not trigs:
+        return []
     cls = clauses(ctx.raw, sent)
     out: list[Event] = []
     by_clause: dict[tuple[int, str], Event] = {}

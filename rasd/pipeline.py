@@ -228,7 +228,7 @@ class Processor:
         p = prepare(doc)
         self.link(p)
         p.events = self.events_of(p)
-        self.store.save_document(doc, p.articles, p.norm_texts, p.signatures, p.events)
+        self.store.save_document(doc, p.articles, p.norm_texts, p.signatures, p.events, new=state is None)
         self.add(p)
         return ("updated" if state else "new"), p
 

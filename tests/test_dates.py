@@ -349,3 +349,27 @@ def test_speed():
         find_dates(nt, PUB)
         best = min(best, time.perf_counter() - t)
     assert best < 0.025  # a few ms on a laptop; generous for slow CI machines
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "samples" / "seeds").glob("*.txt")), ids=lambda p: p.name[:3])
+def test_dates_searched_within_sentences_are_those_of_the_whole_page(page):
+    """``within`` (what event extraction asks for: the sentences of its triggers) finds
+    exactly the dates the full search finds there, and does not read the whole page."""
+    from rasd.lang.sentences import sentences
+
+    raw = page.read_text("utf-8")
+    nt = normalize(raw)
+    pub = dt.date(2017, 10, 12)
+
+    def rows(ds):
+        return [(d.start, d.end, d.date, d.precision) for d in ds]
+
+    full = rows(find_dates(nt, pub))
+    assert full
+    fewer = 0
+    for s in sentences(raw):
+        part = rows(find_dates(nt, pub, within=[(nt.norm_index(s.start), nt.norm_index(s.end))]))
+        assert set(part) <= set(full)
+        assert [x for x in part if s.start <= x[0] < s.end] == [x for x in full if s.start <= x[0] < s.end]
+        fewer += len(part) < len(full)
+    assert fewer

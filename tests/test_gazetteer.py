@@ -56,6 +56,22 @@ def test_load_uses_the_cached_file(built):
     assert G.build_index() == path and path.stat().st_mtime_ns == mtime
 
 
+def test_instance_follows_the_cache_dir_setting(built, tmp_path, monkeypatch):
+    """The process-wide instance is looked up per call without touching the disk, but a
+    changed setting (another cache dir) is still seen."""
+    import shutil
+    d, path = built
+    g = G.load_gazetteer()
+    other = tmp_path / "other-cache"
+    other.mkdir()
+    shutil.copy(path, other / path.name)
+    monkeypatch.setenv("RASD_CACHE_DIR", str(other))
+    g2 = G.load_gazetteer()
+    assert g2 is not g and g2.path == other / path.name
+    monkeypatch.setenv("RASD_CACHE_DIR", str(d))
+    assert G.load_gazetteer() is g
+
+
 def test_broken_cache_file_is_rebuilt(built):
     d, path = built
     path.write_bytes(b"not a pickle")

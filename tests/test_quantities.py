@@ -242,3 +242,27 @@ def _timed(fn, *args) -> float:
     t = time.perf_counter()
     fn(*args)
     return time.perf_counter() - t
+
+
+@pytest.mark.parametrize("page", sorted((Path(__file__).resolve().parent.parent / "samples" / "seeds").glob("*.txt")),
+                         ids=lambda p: p.name[:3])
+def test_quantities_searched_within_sentences_are_those_of_the_whole_page(page):
+    """``within`` (the sentences of event triggers) finds exactly the amounts the full
+    search finds there, and does not read the whole page."""
+    from rasd.lang.sentences import sentences
+
+    raw = page.read_text("utf-8")
+    nt = normalize(raw)
+
+    def rows(qs):
+        return [(q.start, q.end, q.value, q.approx, q.unit, q.unit_class) for q in qs]
+
+    full = rows(find_quantities(nt))
+    assert full
+    fewer = 0
+    for s in sentences(raw):
+        part = rows(find_quantities(nt, within=[(nt.norm_index(s.start), nt.norm_index(s.end))]))
+        assert set(part) <= set(full)
+        assert [x for x in part if s.start <= x[0] < s.end] == [x for x in full if s.start <= x[0] < s.end]
+        fewer += len(part) < len(full)
+    assert fewer

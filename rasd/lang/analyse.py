@@ -75,9 +75,12 @@ def main_country(places: list[Place]) -> str | None:
 
 
 def analyse(raw: str, spans: list[Span] | None = None, *, published: str | date | None = None,
-            html: bool = False, nt: NormText | None = None) -> Analysis:
+            html: bool = False, nt: NormText | None = None,
+            amounts_in: list[Span] | None = None) -> Analysis:
     """Everything the language layer finds in ``raw`` (restricted to ``spans``).
-    ``nt``: the normalised view of ``raw`` and ``spans`` (:func:`view`) when the caller has it."""
+    ``nt``: the normalised view of ``raw`` and ``spans`` (:func:`view`) when the caller has it.
+    ``amounts_in``: sorted raw spans where the caller reads quantities and dates (event
+    sentences); those that start there are found, the rest of the text is not searched."""
     from ..places.recognize import find_places
     from .actors import find_actors, resolve_references
     from .dates import find_dates
@@ -93,8 +96,9 @@ def analyse(raw: str, spans: list[Span] | None = None, *, published: str | date 
     actors = find_actors(nt, country_hint=hint)
     a.actors = resolve_references(nt, actors)
     a.speakers = find_speakers(nt, actors, country_hint=hint)
-    a.quantities = find_quantities(nt)
-    a.dates = find_dates(nt, _as_date(published))
+    within = None if amounts_in is None else [(nt.norm_index(s.start), nt.norm_index(s.end)) for s in amounts_in]
+    a.quantities = find_quantities(nt, within=within)
+    a.dates = find_dates(nt, _as_date(published), within=within)
     # the working copy equals raw inside the spans: make every text a slice of raw itself
     for rec in (*a.places, *a.actors, *a.speakers, *a.quantities, *a.dates):
         rec.text = raw[rec.start:rec.end]

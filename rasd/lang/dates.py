@@ -47,7 +47,7 @@ from typing import Callable
 
 from ..records import DateRef
 from .normalize import NormText, norm_key, normalize
-from .tokenize import whole_word_starts
+from .tokenize import near, whole_word_starts
 
 __all__ = [
     "find_dates", "publication_date", "hijri_to_gregorian", "gregorian_to_hijri",
@@ -430,6 +430,8 @@ _WORD_RE = re.compile("[\u0621-\u064aa-z]+")
 _NUMSEP_RE = re.compile(r"\d[/.\-]\d")
 _STOP = frozenset({"من", "في", "هذا", "هذه", "بعد", "قبل", "منذ", "اول", "يوم"})
 _BEFORE, _AFTER = 50, 90   # characters of context searched around an anchor word
+_NEAR = 2 * _AFTER         # anchors this close to a range asked for are read (a date that
+                           # starts in the range has its anchors within that distance)
 
 
 @lru_cache(maxsize=1)
@@ -459,47 +461,54 @@ def _anchors() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _segments(text: str) -> tuple[list[tuple[int, int]], set[str]]:
+def _segments(text: str, within: list[tuple[int, int]] | None = None) -> list[tuple[int, int, set[str]]]:
     """Stretches of ``text`` around anchor words and numeric dates, cut at white space,
-    and the names of the patterns worth running there."""
+    each with the names of the patterns worth running there (those of its anchors); with
+    ``within``, only around the anchors near those ranges of ``text``."""
     anchors = _anchors()
     found = anchors.keys() & set(_WORD_RE.findall(text))
-    names: set[str] = set()
+    marks: list[tuple[int, frozenset[str]]] = []
     for w in found:
-        names |= anchors[w]
-    pos = whole_word_starts(text, found)
+        names = anchors[w]
+        marks += [(p, names) for p in whole_word_starts(text, (w,))]
+    marks += [(m.start(), _NUMERIC) for m in _NUMSEP_RE.finditer(text)]
+    if within is not None:
+        keep = set(near([p for p, _ in marks], within, _NEAR))
+        marks = [m for m in marks if m[0] in keep]
+    marks.sort(key=lambda m: m[0])
     n = len(text)
-    for m in _NUMSEP_RE.finditer(text):
-        pos.append(m.start())
-        names |= {"numeric", "iso"}
-    pos.sort()
-    segs: list[tuple[int, int]] = []
-    for p in pos:
+    segs: list[tuple[int, int, set[str]]] = []
+    for p, names in marks:
         a, b = max(0, p - _BEFORE), min(n, p + _AFTER)
         if a > 0:
             a = max(text.rfind(" ", 0, a), text.rfind("\n", 0, a)) + 1
         if b < n:
             b = min(x for x in (text.find(" ", b), text.find("\n", b), n) if x != -1)
         if segs and a <= segs[-1][1]:
-            segs[-1] = (segs[-1][0], max(b, segs[-1][1]))
+            last = segs[-1]
+            segs[-1] = (last[0], max(b, last[1]), last[2] | names)
         else:
-            segs.append((a, b))
-    return segs, names
+            segs.append((a, b, set(names)))
+    return segs
 
 
-def _candidates(text: str, pub: dt.date | None) -> list[_Cand]:
+_NUMERIC = frozenset({"numeric", "iso"})
+
+
+def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | None = None) -> list[_Cand]:
     pats = _patterns()
-    segs, names = _segments(text)
-    blocked = [(m.start(), m.end()) for a, b in segs for m in pats.notdate.finditer(text, a, b)]
+    segs = _segments(text, within)
+    blocked = [(m.start(), m.end()) for a, b, _ in segs for m in pats.notdate.finditer(text, a, b)]
     cands: list[_Cand] = []
     for name, prio, resolve in _RULES:
-        if name not in names:
-            continue
         pat = getattr(pats, name)
-        for a, b in segs:
+        # a pattern runs only where one of its anchor words is (a match holds its anchor)
+        for a, b, names in segs:
+            if name not in names:
+                continue
             for m in pat.finditer(text, a, b):
                 ns, ne = m.span("s")
-                if any(x < ne and ns < y for x, y in blocked):
+                if blocked and any(x < ne and ns < y for x, y in blocked):
                     continue
                 res = resolve(m, pub)
                 if res is not None:
@@ -524,15 +533,18 @@ def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
     return dt.date.fromisoformat(str(published)[:10])
 
 
-def find_dates(nt: NormText, published: dt.date | None) -> list[DateRef]:
+def find_dates(nt: NormText, published: dt.date | None, *,
+               within: list[tuple[int, int]] | None = None) -> list[DateRef]:
     """Date expressions of ``nt`` resolved against ``published`` (see the module doc).
 
     ``published`` may also be a datetime or an ISO string. Without it, relative and
     year-less dates come back with ``date=None`` and precision ``"unknown"``.
+    ``within``: sorted normalised ranges of ``nt``; the dates that start in them are
+    wanted (others near them may come back too), the rest of the text is not read.
     """
     pub = _as_date(published)
     out: list[DateRef] = []
-    for c in _candidates(nt.text, pub):
+    for c in _candidates(nt.text, pub, within):
         a, b = nt.raw_span(c.ns, c.ne)
         out.append(DateRef(a, b, nt.raw[a:b], c.date.isoformat() if c.date else None,
                            c.precision if c.date else "unknown"))

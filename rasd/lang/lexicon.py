@@ -13,6 +13,7 @@ its proclitics, so ``raw[start:end]`` is the name as the dictionary knows it.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
@@ -33,6 +34,14 @@ def lexicon_files(packaged, env: str, extra_path: str | os.PathLike | None = Non
     if extra_path:
         files.append(str(extra_path))
     return tuple(files)
+
+
+def _start_of(w) -> int:
+    return w.start
+
+
+def _end_after(w) -> int:
+    return w.end + 1
 
 
 # pronoun suffixes, longest first (normalised: ة→ه, so «ها» and «هم» stand as written)
@@ -148,16 +157,17 @@ class PhraseMatcher:
     def find(self, nt: NormText, *, overlapping: bool = False, start: int = 0,
              end: int | None = None) -> list[Match]:
         """All matches in ``nt.text[start:end]``, leftmost-longest unless ``overlapping``."""
-        from bisect import bisect_left
+        order, starts = self._starts(nt)
+        if not order:
+            return []
         text = nt.text
         ws = words(nt)
-        lo = bisect_left(ws, start, key=lambda w: w.start) if start else 0
-        hi = bisect_left(ws, end, key=lambda w: w.end + 1) if end is not None else len(ws)
+        lo = bisect_left(ws, start, key=_start_of) if start else 0
+        hi = bisect_left(ws, end, key=_end_after) if end is not None else len(ws)
         if end is not None:
             while hi > lo and ws[hi - 1].end > end:
                 hi -= 1
         children = self._root.children
-        order, starts = self._starts(nt)
         out: list[Match] = []
         nxt_free = lo
         k0 = bisect_left(order, lo) if lo else 0
@@ -224,7 +234,7 @@ def _register(firsts) -> None:
             _RELEVANT = {}
 
 
-def _positions(nt: NormText) -> dict[str, list[int]]:
+def word_positions(nt: NormText) -> dict[str, list[int]]:
     """word → its indices in ``nt`` (kept on the text)."""
     cache = nt.indexes
     pos = cache.get("pos")
@@ -249,7 +259,7 @@ def _reading_index(nt: NormText, clitics: bool) -> tuple[dict[str, list[tuple[st
     got = cache.get(ck)
     if got is not None:
         return got
-    pos = _positions(nt)
+    pos = word_positions(nt)
     idx: dict[str, list[tuple[str, int]]] = {}
     for text in pos:
         if clitics:
@@ -333,9 +343,14 @@ def _suffix_readings_in(pos: dict[tuple[str, bool], list[int]], keep) -> dict[st
 def _scan(nt: NormText, firsts, clitics: bool, suffixes: bool) -> list[tuple[dict, dict]]:
     """The indexes of :func:`_reading_index` (and :func:`_suffix_index`) restricted to
     ``firsts``, by a scan of the distinct words: for a matcher of one text only."""
-    pos = _positions(nt)
+    pos = word_positions(nt)
     idx: dict[str, list[tuple[str, int]]] = {}
+    # proclitics come off the front: a word can only be read as a first word it ends with
+    # (or, for «لل» → «ال», ends with that word less its alef)
+    tails = tuple({*firsts, *(f[1:] for f in firsts if f.startswith("ال"))})
     for text in pos:
+        if not text.endswith(tails):
+            continue
         for plen, form in (stems(text) if clitics else ((0, text),)):
             if form in firsts:
                 idx.setdefault(form, []).append((text, plen))

@@ -45,7 +45,7 @@ from importlib import resources
 
 from ..records import Quantity
 from .normalize import NormText, norm_key, normalize
-from .tokenize import whole_word_starts
+from .tokenize import near, whole_word_starts
 
 __all__ = ["PERSON_CLASSES", "find_quantities", "parse_quantity", "lexicon", "QuantityLexicon"]
 
@@ -239,16 +239,19 @@ def _unit_forms(w: str) -> list[str]:
 _ARABIC_WORD_RE = re.compile("[\u0621-\u064a]+")
 _DIGIT_RE = re.compile(r"\d+")
 _BEFORE, _AFTER = 60, 110  # characters of context read around a candidate
+_NEAR = 2 * _AFTER         # anchors this close to a range asked for are read
 
 
-def _segments(text: str, lex: QuantityLexicon) -> list[tuple[int, int]]:
+def _segments(text: str, lex: QuantityLexicon, within: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Stretches of ``text`` worth tokenising: the context of every digit run and every
-    word that can start a quantity, cut at white space. Most of a news page holds no
-    amount; this keeps the per-token work to a few hundred tokens a page."""
+    word that can start a quantity (near ``within`` only, when given), cut at white
+    space. Most of a news page holds no amount; this keeps the per-token work to a few
+    hundred tokens a page."""
     found = lex.trigger_set.intersection(_ARABIC_WORD_RE.findall(text))
     pos = [m.start() for m in _DIGIT_RE.finditer(text)]
     n = len(text)
     pos += whole_word_starts(text, found)
+    pos = near(pos, within, _NEAR)
     if not pos:
         return []
     pos.sort()
@@ -286,11 +289,11 @@ class _Reader:
     before a number is never taken from an earlier quantity).
     """
 
-    def __init__(self, nt: NormText, lex: QuantityLexicon) -> None:
+    def __init__(self, nt: NormText, lex: QuantityLexicon, within: list[tuple[int, int]] | None = None) -> None:
         self.nt = nt
         self.text = text = nt.text
         self.lex = lex
-        segs = _segments(text, lex)
+        segs = _segments(text, lex, within)
         ms = [m for a, b in segs for m in _TOKEN_RE.finditer(text, a, b)]
         self.tok: list[str] = list(map(re.Match.group, ms))
         self.start: list[int] = list(map(re.Match.start, ms))
@@ -684,9 +687,11 @@ class _Reader:
         return self.out
 
 
-def find_quantities(nt: NormText) -> list[Quantity]:
-    """All amounts in ``nt`` (see the module doc), in text order, with raw offsets."""
-    return _Reader(nt, lexicon()).run()
+def find_quantities(nt: NormText, *, within: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """All amounts in ``nt`` (see the module doc), in text order, with raw offsets.
+    ``within``: sorted normalised ranges of ``nt``; the amounts that start in them are
+    wanted (others near them may come back too), the rest of the text is not read."""
+    return _Reader(nt, lexicon(), within).run()
 
 
 def parse_quantity(text: str) -> Quantity | None:

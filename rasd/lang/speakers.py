@@ -698,7 +698,9 @@ class _Doc:
 
     def pass_outlets(self) -> None:
         known = self.cues.matchers["outlet"]
-        for i in range(self.n):
+        # only words where one of the three cases below can start, in text order
+        lam = [i for i, w in enumerate(self.W) if w[0] == "ل"]
+        for i in sorted({*self.at["outlet_cue"], *self.at["outlet"], *lam}):
             if self.taken[i]:
                 continue
             m = self.at["outlet_cue"].get(i)

@@ -71,6 +71,21 @@ def whole_word_starts(text: str, found) -> list[int]:
     return pos
 
 
+def near(pos: list[int], ranges: list[tuple[int, int]] | None, margin: int) -> list[int]:
+    """The positions of ``pos`` that lie within ``margin`` characters of one of the sorted,
+    non-overlapping ``ranges`` (all of them when ``ranges`` is None)."""
+    if ranges is None:
+        return pos
+    from bisect import bisect_right
+    ends = [b + margin for _, b in ranges]
+    out = []
+    for p in pos:
+        k = bisect_right(ends, p)     # the first range that ends (with its margin) after p
+        if k < len(ranges) and ranges[k][0] - margin <= p:
+            out.append(p)
+    return out
+
+
 # conjunctions, then prepositions; "لل" is ل + the article (its alef is dropped in writing)
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ل", "ك")

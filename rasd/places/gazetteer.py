@@ -668,10 +668,21 @@ def _read_index(path: Path) -> dict:
 
 _LOCK = threading.Lock()
 _CACHED: dict[tuple, Gazetteer] = {}
+_BY_SETTINGS: dict[tuple, Gazetteer] = {}
 
 
 def load_gazetteer(*, ocha_dir: str | os.PathLike | None = None) -> Gazetteer:
     """The process-wide gazetteer (built into the cache dir on first use)."""
+    env = os.environ
+    fast = (str(ocha_dir), env.get("RASD_OCHA_DIR"), env.get("RASD_CACHE_DIR"), env.get("XDG_CACHE_HOME"),
+            env.get("HOME"))
+    g = _BY_SETTINGS.get(fast)     # called per article: no paths made, no stat, when nothing changed
+    if g is None:
+        g = _BY_SETTINGS[fast] = _load_gazetteer(ocha_dir)
+    return g
+
+
+def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
     ocha = _ocha_dir(ocha_dir)
     ck = (str(cache_dir()), str(ocha))
     g = _CACHED.get(ck)
@@ -702,3 +713,4 @@ def load_gazetteer(*, ocha_dir: str | os.PathLike | None = None) -> Gazetteer:
 def clear_cache() -> None:
     """Forget the process-wide instances (tests)."""
     _CACHED.clear()
+    _BY_SETTINGS.clear()

@@ -34,7 +34,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..lang.lexicon import PhraseMatcher
+from ..lang.lexicon import PhraseMatcher, word_positions
 from ..lang.normalize import NormText, normalize
 from ..lang.tokenize import Token, stems, words
 from ..records import Place
@@ -154,6 +154,7 @@ _NOT_NAME = {name_key(w) for w in (
 
 
 _NISBA_ENDS = ("ي", "يه", "ين", "ون", "ان", "ات")
+_BORDER_PAIR = re.compile(r"(?<!\w)(?:[وفبل]|بال|وال|فال|لل)?ال(حدود)\s+(ال\w+)\s*[-–—/]\s*(ال\w+)")
 
 
 _UNLOCK = {name_key(w) for w in (
@@ -308,7 +309,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
             mentions.append(_Mention(ns, ne, w0, w1, key, ents, cues_before(w0)))
 
     # ---- «الحدود السورية - العراقية»
-    for mm in re.finditer(r"(?<!\w)(?:[وفبل]|بال|وال|فال|لل)?ال(حدود)\s+(ال\w+)\s*[-–—/]\s*(ال\w+)", text):
+    for mm in (_BORDER_PAIR.finditer(text) if "حدود" in text else ()):
         k = name_key(f"الحدود {mm.group(2)} {mm.group(3)}")
         ents = gz.entries_for_key(k)
         if not ents:
@@ -326,18 +327,21 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
     # ---- nisba adjectives: context, adjacency, «الأراضي السورية»
     ctx: Counter[str] = Counter()
     nisba_at: dict[int, str] = {}
-    for i, w in enumerate(ws):
-        if not w.text.endswith(_NISBA_ENDS):
+    positions = word_positions(nt)
+    for wt, idx in positions.items():       # each distinct word once
+        if not wt.endswith(_NISBA_ENDS):
             continue
-        cc = gz.nisba(w.text)
-        if cc is None and w.text[:1] in "وفبل":
-            for f in _strip_clitics(w.text)[1:]:
+        cc = gz.nisba(wt)
+        if cc is None and wt[:1] in "وفبل":
+            for f in _strip_clitics(wt)[1:]:
                 cc = gz.nisba(f)
                 if cc:
                     break
         if cc:
-            nisba_at[i] = cc
-            ctx[cc] += 1
+            for i in idx:
+                nisba_at[i] = cc
+            ctx[cc] += len(idx)
+    nisba_at = dict(sorted(nisba_at.items()))     # in text order: the loop below takes words
     for i, cc in nisba_at.items():
         if i in taken or i == 0:
             continue
@@ -388,8 +392,8 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
     # sports lines: a bare city name there is usually a club
     sports_lines: set[int] = set()
     line_of = None
-    if any(w.text in _SPORTS for w in ws):
-        nl = [i for i, ch in enumerate(text) if ch == "\n"]
+    if not _SPORTS.isdisjoint(positions):
+        nl = [m.start() for m in re.finditer("\n", text)]
         from bisect import bisect_right as _br
 
         def line_of(pos: int) -> int:
