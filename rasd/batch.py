@@ -79,8 +79,8 @@ from . import PIPELINE_VERSION, __version__
 from .dedup import DedupIndex
 from .ingest import (JSONL_SUFFIXES, MAX_BYTES, DecodeError, decode_bytes, expand, read_file, read_jsonl,
                      read_url, sniff)
-from .pipeline import (EventIndex, ExtractionFailed, Prepared, analyse_document, document_events,
-                       index_articles, link_articles)
+from .pipeline import (EventIndex, ExtractionFailed, Prepared, analyse_document, collector_tuned,
+                       document_events, index_articles, link_articles)
 from .records import Article, Claim, Document, Event, Place, Quantity, Reject, Span
 
 if TYPE_CHECKING:
@@ -315,15 +315,16 @@ def read_partition(units: list[Unit]) -> list[Document | Reject]:
 def analyse_items(items: list[Document | Reject]) -> list[Prepared | Reject]:
     """:func:`rasd.pipeline.analyse_document` on every document of a partition."""
     out: list[Prepared | Reject] = []
-    for item in items:
-        if isinstance(item, Reject):
-            out.append(item)
-            continue
-        try:
-            out.append(analyse_document(item))
-        except Exception as e:  # one bad document never kills a partition
-            log.exception("failed on %s", item.id)
-            out.append(Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id))
+    with collector_tuned():
+        for item in items:
+            if isinstance(item, Reject):
+                out.append(item)
+                continue
+            try:
+                out.append(analyse_document(item))
+            except Exception as e:  # one bad document never kills a partition
+                log.exception("failed on %s", item.id)
+                out.append(Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id))
     return out
 
 

@@ -232,6 +232,8 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
     text = ctx.norm
     t: Trigger = trig.payloads[0]
     for m in modal:
+        if not (sent.start <= m.start < sent.end):
+            continue                      # (both cases below want a cue of this sentence)
         cls, scope = m.payloads[0]
         if m.start in ctx.cues_in_names:
             continue                      # «قوات سوريا الديمقراطية»: a cue word inside a name
@@ -717,15 +719,18 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
     reporting = reporting_matcher().find(an.nt)
     blockers = [*an.places, *an.actors, *an.speakers]
     n = 0
+    # both in text order (actors by start, then end): a sentence's share is a slice
+    t_starts = [t.start for t in triggers]
+    a_starts = [a.start for a in an.actors]
     for sent in sents:
         atts = _attributions(ctx, sent, reporting)
         for a in atts:
             if a.speaker is not None:
                 ctx.last_speaker = a.speaker
-        groups = [a for a in an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
-                  and a.key not in ("civilians",)]
-        st = [t for t in triggers if sent.start <= t.start < sent.end
-              and not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
+        groups = [a for a in an.actors[bisect_left(a_starts, sent.start):bisect_left(a_starts, sent.end)]
+                  if a.key not in STATE_FORCES and a.key not in ("civilians",)]
+        st = [t for t in triggers[bisect_left(t_starts, sent.start):bisect_left(t_starts, sent.end)]
+              if not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
         kills = [t for t in st if t.payloads[0].frame == "kill"]
         cands = _candidates(ctx, sent, st, modal, atts, kills)
         for ev in cands:

@@ -7,13 +7,16 @@ the rest goes on.
 """
 from __future__ import annotations
 
+import gc
 import heapq
 import logging
 import operator
+import threading
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -233,6 +236,34 @@ class Processor:
         return ("updated" if state else "new"), p
 
 
+_GC_LOCK = threading.Lock()
+_GC_DEPTH = 0
+GC_THRESHOLD0 = 20_000   # objects allocated between young collections while documents run
+
+
+@contextmanager
+def collector_tuned() -> Iterator[None]:
+    """Fewer garbage-collector passes while many documents run. Processing allocates
+    millions of short-lived objects that reference counting frees anyway; with CPython's
+    default threshold (700) the collector also walks the long-lived lexicons and
+    gazetteer again and again (about 6 % of the pipeline's time on the ANT corpus). The
+    previous thresholds come back when the outermost block ends."""
+    global _GC_DEPTH
+    with _GC_LOCK:
+        _GC_DEPTH += 1
+        if _GC_DEPTH == 1:
+            collector_tuned.saved = gc.get_threshold()
+            t0, t1, t2 = collector_tuned.saved
+            gc.set_threshold(max(t0, GC_THRESHOLD0), t1, max(t2, 100))
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_DEPTH -= 1
+            if _GC_DEPTH == 0:
+                gc.set_threshold(*collector_tuned.saved)
+
+
 COMMIT_EVERY = 200       # documents per commit (each document is its own savepoint)
 COMMIT_SECONDS = 2.0     # ... or this often, whichever comes first
 
@@ -243,7 +274,7 @@ def process(inputs: Iterable[str], store: Store, *,
     proc = Processor(store)
     s = Summary()
     t0 = last = time.perf_counter()
-    with store.batch():
+    with store.batch(), collector_tuned():
         for n, item in enumerate(read_inputs(inputs), 1):
             _process_item(item, proc, store, s, on_item)
             now = time.perf_counter()

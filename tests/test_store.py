@@ -130,3 +130,24 @@ def test_rejects_are_stored_once_with_their_reason(tmp_path):
     process([str(tmp_path / "in")], s)
     process([str(tmp_path / "in")], s)
     assert [(r.reason, r.doc) for r in s.rejects()] == [("empty", "empty.txt")]
+
+
+def test_collector_thresholds_raised_while_documents_run_and_restored(tmp_path):
+    import gc
+
+    from rasd.pipeline import GC_THRESHOLD0, collector_tuned
+
+    before = gc.get_threshold()
+    seen = []
+    s = Store(tmp_path / "gc.db")
+    process([str(SEEDS)], s, on_item=lambda item, status: seen.append(gc.get_threshold()))
+    assert seen and all(t[0] >= GC_THRESHOLD0 for t in seen)
+    assert gc.get_threshold() == before
+    # nested blocks restore once, at the outermost end, also when one raises
+    with pytest.raises(RuntimeError):
+        with collector_tuned():
+            with collector_tuned():
+                assert gc.get_threshold()[0] >= GC_THRESHOLD0
+            assert gc.get_threshold()[0] >= GC_THRESHOLD0
+            raise RuntimeError("stop")
+    assert gc.get_threshold() == before

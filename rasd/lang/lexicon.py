@@ -220,18 +220,20 @@ class PhraseMatcher:
 _KNOWN: set[str] = set()
 _VERSION = 0
 _RELEVANT: dict[str, tuple[tuple[int, str], ...]] = {}
+_SUFFIX_RELEVANT: dict[str, bool] = {}     # word → whether a suffix reading of it is known
 _LOCK = threading.Lock()
 _RELEVANT_MAX = 300_000
 
 
 def _register(firsts) -> None:
-    global _VERSION, _RELEVANT
+    global _VERSION, _RELEVANT, _SUFFIX_RELEVANT
     with _LOCK:
         new = set(firsts) - _KNOWN
         if new:
             _KNOWN.update(new)
             _VERSION += 1
             _RELEVANT = {}
+            _SUFFIX_RELEVANT = {}
 
 
 def word_positions(nt: NormText) -> dict[str, list[int]]:
@@ -294,26 +296,32 @@ def _suffix_readings(word: str, ta_marbuta: bool) -> tuple[tuple[str, int], ...]
     return tuple(out)
 
 
-def _suffix_positions(nt: NormText) -> dict[tuple[str, bool], list[int]]:
+def _suffix_positions(nt: NormText, keep, memo: dict[str, bool] | None = None) -> dict[tuple[str, bool], list[int]]:
     """(word, whether its final ه is a folded ة) → indices, for the words that may carry
-    a pronoun suffix (kept on the text)."""
-    cache = nt.indexes
-    pos = cache.get("suffix-pos")
-    if pos is not None:
-        return pos
+    a pronoun suffix whose stem is in ``keep`` (``memo``: that answer per word, kept by
+    the caller)."""
     raw = nt.raw
-    pos = cache["suffix-pos"] = {}
-    for i, w in enumerate(words(nt)):
-        t = w[0]
+    ws = words(nt)
+    pos: dict[tuple[str, bool], list[int]] = {}
+    for t, idxs in word_positions(nt).items():
         if t[-1] not in "همنا" or len(t) < 4:
             continue
-        # a final ه may be a folded ة (not a pronoun): ask the raw text
-        key = (t, t[-1] == "ه" and raw[nt.raw_index(w[2] - 1)] == "ة")
-        lst = pos.get(key)
-        if lst is None:
-            pos[key] = [i]
-        else:
-            lst.append(i)
+        ok = memo.get(t) if memo is not None else None
+        if ok is None:
+            # the readings with a final ه as a pronoun include those without it
+            ok = any(stem in keep for stem, _ in _suffix_readings(t, False))
+            if memo is not None and len(memo) < _RELEVANT_MAX:
+                memo[t] = ok
+        if not ok:
+            continue
+        for i in idxs:
+            # a final ه may be a folded ة (not a pronoun): ask the raw text
+            key = (t, t[-1] == "ه" and raw[nt.raw_index(ws[i][2] - 1)] == "ة")
+            lst = pos.get(key)
+            if lst is None:
+                pos[key] = [i]
+            else:
+                lst.append(i)
     return pos
 
 
@@ -321,11 +329,11 @@ def _suffix_index(nt: NormText) -> tuple[dict[str, list[tuple[tuple[str, bool], 
     """The extra readings of words that carry a pronoun suffix («وصولهم» → «وصول»), in the
     form of :func:`_reading_index`."""
     cache = nt.indexes
-    known, ck = _KNOWN, ("suffix", _VERSION)
+    known, ck, memo = _KNOWN, ("suffix", _VERSION), _SUFFIX_RELEVANT
     got = cache.get(ck)
     if got is not None:
         return got
-    pos = _suffix_positions(nt)
+    pos = _suffix_positions(nt, known, memo)
     got = cache[ck] = (_suffix_readings_in(pos, known), pos)
     return got
 
@@ -356,6 +364,6 @@ def _scan(nt: NormText, firsts, clitics: bool, suffixes: bool) -> list[tuple[dic
                 idx.setdefault(form, []).append((text, plen))
     out = [(idx, pos)]
     if suffixes and clitics:
-        spos = _suffix_positions(nt)
+        spos = _suffix_positions(nt, firsts)
         out.append((_suffix_readings_in(spos, firsts), spos))
     return out
