@@ -1090,7 +1090,10 @@ def _source_key(e: Event) -> str:
 
 
 def _collapse_restatements(events: list[Event]) -> list[Event]:
-    """A claim restated later in the same article by the same source is one claim."""
+    """A claim restated later in the same article by the same source is one claim. So is
+    a restatement with no source of its own that names the place more precisely: the
+    Lebanese told «kidnapped in Iraq», then, in the statement quoted, «on arriving in
+    Baghdad»; the claim keeps its source and takes the town."""
     out: list[Event] = []
     for e in events:
         same = next((o for o in out if o.type == e.type and o.sub_type == e.sub_type and o.actor == e.actor
@@ -1099,8 +1102,32 @@ def _collapse_restatements(events: list[Event]) -> list[Event]:
                      and o.sentence != e.sentence), None)
         if same is not None:
             continue
+        finer = next((o for o in out if _refines(e, o)), None)
+        if finer is not None:
+            finer.places = [replace(p) for p in e.places]
+            continue
         out.append(e)
     return out
+
+
+def _refines(e: Event, o: Event) -> bool:
+    """``e`` restates ``o`` without a source: same kind, same parties, the same number of
+    people (a count, both times: what makes two mentions one happening rather than two
+    of a kind), placed in a town of the country ``o`` was placed in."""
+    if (e.type, e.sub_type, e.actor, e.actor2, e.stance) != (o.type, o.sub_type, o.actor, o.actor2, o.stance):
+        return False
+    if e.sources or o.sentence == e.sentence or not o.places:
+        return False
+    if e.count is None or o.count is None or e.count.value is None or e.count.value != o.count.value:
+        return False
+    if any(p.precision not in ("country", "region") for p in o.places):
+        return False
+    towns = [p for p in e.places if p.precision in ("town", "near")]
+    if not towns or len(towns) != len(e.places):
+        return False
+    within = {p.country for p in o.places if p.precision == "country" and p.country} | \
+        {p.admin1 for p in o.places if p.precision == "region" and p.admin1}
+    return all(p.country in within or p.admin1 in within for p in towns)
 
 
 # ------------------------------------------------------------------ claim groups across documents

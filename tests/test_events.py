@@ -144,6 +144,20 @@ def test_another_countrys_territory_in_the_sentence_is_the_origin_of_a_movement(
         assert "destination" in {p.role for p in e.places}
 
 
+def test_a_restatement_naming_the_town_is_one_claim_placed_in_the_town():
+    first = ("كشفت وزارة الخارجية الأردنية، أمس، عن تفاصيل تحرير الأردنيين الأربعة الذين اختطفوا في سوريا "
+             "يوم الخميس الماضي، مشيرة إلى اعتقال اثنين من الخاطفين. ")
+    evs = [e for e in events_of(first + "وجاء في البيان أن «عصابة اختطفت الأردنيين الأربعة لدى وصولهم إلى حمص».")
+           if e.sub_type == "abduction_forced_disappearance"]
+    [e] = evs                                    # the quoted statement restates the claim
+    assert e.sources[0].name == "وزارة الخارجية الأردنية"
+    assert [(p.text, p.precision) for p in e.places] == [("حمص", "town")]
+    # other people taken (no count, or another one) is another happening
+    evs = [e for e in events_of(first + "وجاء في البيان أن «عصابة اختطفت خمسة تجار لدى وصولهم إلى حمص».")
+           if e.sub_type == "abduction_forced_disappearance"]
+    assert len(evs) == 2 and {p.text for e in evs for p in e.places} == {"سوريا", "حمص"}
+
+
 def test_speaker_introduced_in_one_sentence_is_the_source_of_the_next():
     text = ("وقال المتحدث باسم قيادة العمليات المشتركة العميد يحيى رسول الزبيدي إن العمليات مستمرة. "
             "وأضاف أن القوات العراقية حررت قرية البوسيف جنوب مدينة الموصل بعد معارك عنيفة مع داعش.")
