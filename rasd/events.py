@@ -132,8 +132,11 @@ def reporting_matcher() -> PhraseMatcher:
 # ------------------------------------------------------------------ helpers
 
 
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+
 def _words_between(nt_text: str, a: int, b: int) -> int:
-    return len(re.findall(r"[^\W_]+", nt_text[a:b]))
+    return len(_WORD_RUN.findall(nt_text, a, b)) if a < b else 0
 
 
 @dataclass
