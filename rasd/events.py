@@ -75,6 +75,8 @@ PLACE_HEADS = {"مدينه", "بلده", "قريه", "قري", "منطقه", "م
                "مدخل", "ضواحي", "احياء", "حي", "قرب", "بالقرب", "اطراف", "محيط", "مشارف", "تخوم", "منطقتي"}
 # movement triggers that end somewhere: a place near them is where they arrive
 ARRIVAL = ("وصل", "وصو", "يصل", "تصل", "دخل", "دخو", "عاد", "عود", "تعود", "يعود", "أتو", "قدمو", "ظهرو")
+# verbs whose object is the place left: «غادروا الغوطة الشرقية», «مغادرة ... مخيم اليرموك»
+DEPARTURE = ("غادر", "يغادر", "تغادر", "مغادر", "المغادر")
 # place words that also locate on their own («في محيط القائم»: near it, «من محيط القائم»: from near it)
 NEAR_WORDS = {"قرب", "بالقرب", "اطراف", "محيط", "مشارف", "داخل", "عند", "حول", "تخوم", "مداخل"}
 # words of fighting: a state force's arrival in a sentence with one of these is a battle
@@ -355,7 +357,7 @@ def _place_roles(ctx: _Ctx, places: list[Place], frame: str, trig: Match) -> Non
     has_origin = any(p.role == "origin" for p in places)
     t: Trigger = trig.payloads[0]
     arrival = t.form.startswith(ARRIVAL)
-    leaving = t.sub_type in ("flight", "evacuation", "displacement")
+    leaving = t.sub_type in ("flight", "evacuation", "displacement") or t.form.startswith(DEPARTURE)
     for p in places:
         if p.role != "location":
             continue

@@ -144,6 +144,16 @@ def test_another_countrys_territory_in_the_sentence_is_the_origin_of_a_movement(
         assert "destination" in {p.role for p in e.places}
 
 
+def test_the_object_of_a_verb_of_leaving_is_the_origin():
+    [e] = events_of("غادر مئات المسلحين وعائلاتهم بلدة حرستا في الغوطة الشرقية أمس.")
+    assert [(p.text, p.role) for p in e.places][0] == ("حرستا", "origin")
+    [e] = events_of("وقال مصدر محلي إن المسلحين غادروا بلدة عربين إلى محافظة إدلب.")
+    assert {p.text: p.role for p in e.places} == {"عربين": "origin", "إدلب": "destination"}
+    # a place after a verb of arriving is where they arrive
+    [e] = events_of("ودخلت القوات العراقية إلى بلدة القائم صباح اليوم بعد معارك مع داعش.")
+    assert {p.text: p.role for p in e.places} == {"القائم": "destination"}
+
+
 def test_a_restatement_naming_the_town_is_one_claim_placed_in_the_town():
     first = ("كشفت وزارة الخارجية الأردنية، أمس، عن تفاصيل تحرير الأردنيين الأربعة الذين اختطفوا في سوريا "
              "يوم الخميس الماضي، مشيرة إلى اعتقال اثنين من الخاطفين. ")

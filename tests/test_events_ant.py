@@ -43,6 +43,8 @@ def test_ant_events_meet_the_floor(ant):
     print(json.dumps({k: res[k] for k in ("tp", "fp", "fn", "precision", "recall", "f1")}))
     print({k: v["acc"] for k, v in res["fields"].items()})
     assert res["f1"] >= FLOOR["f1"] and res["recall"] >= FLOOR["recall"] and res["precision"] >= FLOOR["precision"]
+    for name, floor in FLOOR["fields"].items():
+        assert res["fields"][name]["acc"] >= floor, (name, res["fields"][name])
 
 
 def test_most_non_event_lines_stay_silent(ant):
