@@ -156,6 +156,7 @@ class _Ctx:
     cues_in_names: set[int] = field(default_factory=set)  # starts of modality cues inside names
     sides: "Counter | None" = None  # how often each actor is named in the article
     gz: Any = None                  # the gazetteer (looked up once per article)
+    sents: list[Span] = field(default_factory=list)   # the article's sentences
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
@@ -716,6 +717,7 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
     else:
         triggers = trigger_matcher().find(an.nt)
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
+    ctx.sents = sents
     from .places.gazetteer import load_gazetteer
     ctx.gz = load_gazetteer()
     modal = modality_matcher().find(an.nt, overlapping=True)
@@ -983,7 +985,30 @@ def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | No
     out.sort(key=lambda p: p.start)
     if trig is not None:
         _place_roles(ctx, out, frame, trig)
+    for p in out:
+        if p.lat is None:
+            _locate_near(ctx, p)
     return out
+
+
+def _locate_near(ctx: _Ctx, p: Place) -> None:
+    """A village or quarter the gazetteer lacks («بلدة النعيمة», «حي القدم») is put at the
+    nearest place named with it that is known: in its sentence, else earlier in its
+    paragraph (ACLED's practice: the nearest larger place, with a lower precision)."""
+    sent = next((s for s in ctx.sents if s.start <= p.start < s.end), None)
+    if sent is None:
+        return
+    known = [q for q in _free_places(ctx, sent.start, sent.end)
+             if q.lat is not None and q.precision in ("town", "near", "region") and q.start != p.start]
+    if not known:
+        para = next((a for a in ctx.art.paragraphs if a.start <= p.start < a.end), None)
+        known = [q for q in _free_places(ctx, para.start, p.start)
+                 if q.lat is not None and q.precision in ("town", "near", "region")][-1:] if para else []
+    if not known:
+        return
+    q = min(known, key=lambda q: abs(q.start - p.start))
+    p.lat, p.lon, p.country, p.admin1 = q.lat, q.lon, q.country, q.admin1
+    p.precision = "region" if q.precision == "region" else "near"
 
 
 _PLACE_ANAPHOR = re.compile(r"(?:^|\s)[وفبلك]{0,2}(ال(مدينه|بلده|قريه|قريتين|منطقه|بلد|محافظه|قضاء|ناحيه|مخيم|عاصمه))"

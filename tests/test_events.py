@@ -154,6 +154,22 @@ def test_the_object_of_a_verb_of_leaving_is_the_origin():
     assert {p.text: p.role for p in e.places} == {"القائم": "destination"}
 
 
+def test_a_village_the_gazetteer_lacks_is_put_at_the_known_place_named_with_it():
+    from rasd.lang.normalize import normalize
+    from rasd.places import find_places
+
+    text = "وقال المرصد إن الطائرات الروسية قصفت بلدة كفرزيتون المجاورة لمدينة حماة."
+    tagged = {p.text: p for p in find_places(normalize(text))}
+    assert tagged["كفرزيتون"].lat is None              # the language layer says it does not know
+    [e] = events_of(text)
+    got = {p.text: p for p in e.places}
+    village, town = got["كفرزيتون"], got["حماة"]
+    assert (village.lat, village.lon, village.country) == (town.lat, town.lon, "SY")
+    assert village.precision == "near" and town.precision == "town"
+    [e] = events_of("قصفت قوات النظام السوري بلدة حمورية في ريف دمشق أمس.")
+    assert {p.text: p.precision for p in e.places} == {"حمورية": "region", "ريف دمشق": "region"}
+
+
 def test_a_restatement_naming_the_town_is_one_claim_placed_in_the_town():
     first = ("كشفت وزارة الخارجية الأردنية، أمس، عن تفاصيل تحرير الأردنيين الأربعة الذين اختطفوا في سوريا "
              "يوم الخميس الماضي، مشيرة إلى اعتقال اثنين من الخاطفين. ")
