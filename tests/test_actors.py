@@ -93,6 +93,12 @@ def test_generic_forces_follow_the_country_hint(hint, key):
     assert keys("طوقت القوات الحكومية الحي", hint, refs=False) == ([] if hint == "JO" else [key])
 
 
+def test_pro_government_forces_are_the_government_side_in_syria():
+    assert keys("واستعادت القوات الموالية للحكومة عشرة في المائة من الغوطة.", "SY", refs=False) == ["syria_gov"]
+    assert keys("واستعادت القوات الموالية للحكومة السورية بلدة حمورية.", refs=False) == ["syria_gov"]
+    assert keys("واستعادت القوات الموالية للحكومة بلدة في الشمال.", "LB", refs=False) == []
+
+
 def test_context_without_hint_comes_from_the_document():
     raw = "أوقف الجيش اللبناني مطلوبين. وقال الجيش في بيان إن الدورية تعرضت لإطلاق نار."
     assert keys(raw, refs=False) == ["lebanon_forces", "lebanon_forces"]
