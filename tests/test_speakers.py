@@ -93,6 +93,21 @@ def test_name_then_comma_then_title():
     assert (s.name, s.role, s.actor) == ("المحمد", "spokesman", "sdf")
 
 
+def test_title_then_ranked_name_between_commas():
+    s = one("وقال المتحدث باسم وزارة الداخلية العراقية، اللواء سعد معن، إن الطريق آمن.")
+    assert (s.name, s.role) == ("معن", "spokesman")
+    s = one("وأكد مدير الدفاع المدني في الموصل، العقيد ربيع إبراهيم، انتشال الجثث.")
+    assert s.name == "إبراهيم" and s.text.endswith("العقيد ربيع إبراهيم")
+    # a place after the title with no name after the comma stays out of the title
+    s = one("وقال مدير الدفاع المدني في الموصل، إن فرق الإنقاذ انتشلت الجثث.")
+    assert s.text == "مدير الدفاع المدني"
+
+
+def test_a_ranked_name_before_wahuwa_title():
+    s = one("وأضاف القاضي فلاح الحسني وهو المتحدث باسم مجلس القضاء أن المحكمة أصدرت حكمها.")
+    assert (s.name, s.role) == ("الحسني", "spokesman")
+
+
 def test_name_then_wahuwa_title():
     s = one("وقال رجل يدعى سالم الجبوري وهو عضو مجلس محافظة صلاح الدين إن الطريق آمن.")
     assert (s.name, s.role) == ("الجبوري", "council_member")

@@ -257,6 +257,8 @@ class _Doc:
             return False  # «بهذا», «لهم», «لشؤون»
         if not any("\u0621" <= c <= "\u064a" for c in w):
             return False
+        if w[0] in "لب" and any("a" <= c.lower() <= "z" for c in w):
+            return False  # «لـCNN»: a preposition on a Latin name, not part of a person's name
         if self.conj_noun(w) or self.is_cue_word(i) or i in self.at["skip"] or i in self.at["ref"]:
             return False
         return True
@@ -478,6 +480,16 @@ class _Doc:
                 org = org or org2
                 if name2:
                     return j, name2, role, actor, org
+        # «رئيس مركز المصالحة الروسي في سوريا، فلاديمير سافتشينكو،»: the title's place, then
+        # the name between commas (without a name after it, the place is not the title's)
+        if org and j + 1 < self.n and self.w(j) == _IN and not self.broken(j) and not self.broken(j + 1):
+            k = j + 2
+            while k < self.n and k - j <= 3 and not self.broken(k):
+                k += 1
+            if k < self.n and k - j <= 3 and "،" in self.gap(k):
+                named = self._appositive_name(k)
+                if named:
+                    return named[0], named, role, actor, org
         # rank, then the name
         if j < self.n and not self.broken(j) and self.at["rank"].get(j):
             j = self.skip_mods(self.at["rank"][j].word_end, False)
@@ -487,14 +499,25 @@ class _Doc:
             if name and len(name[1]) < 2 and not self.known_person(name[1][0][0]):
                 name = None
         elif j < self.n and "،" in self.gap(j) and (org or depth == 0):
-            # «الخبير الأمني المتخصص، فاضل أبو رغيف، أن ...»
-            cand = self.parse_name(j)
-            if cand and len(cand[1]) >= 2 and (cand[0] >= self.n or self.hard(cand[0])
-                                               or self.w(cand[0]) in self.stop):
-                name = cand
+            # «الخبير الأمني المتخصص، فاضل أبو رغيف، أن ...», «...، الدكتور محمد المومني،»
+            name = self._appositive_name(j)
         if name:
             return name[0], name, role, actor, org
         return j, None, role, actor, org
+
+    def _appositive_name(self, j: int):
+        """A name (after an optional rank) that starts at word j, after a comma, and ends
+        at punctuation or a stop word; or None."""
+        k = j
+        if self.at["rank"].get(k):
+            k = self.skip_mods(self.at["rank"][k].word_end, False)
+            if k >= self.n or self.broken(k):
+                return None
+        cand = self.parse_name(k)
+        if cand and len(cand[1]) >= 2 and (cand[0] >= self.n or self.hard(cand[0])
+                                           or self.w(cand[0]) in self.stop):
+            return cand
+        return None
 
     def left_name(self, i: int) -> tuple[int, tuple[int, list[tuple[int, int]]]] | None:
         """An appositive: the name before «، TITLE» or «وهو TITLE» at word i."""
@@ -514,11 +537,13 @@ class _Doc:
             s -= 1
         s += 1
         for start in range(s, k):
-            if start > 0 and not (self.verb_before(start) or self.at["name_cue"].get(start - 1)
-                                  or self.clause_start(start)):
+            # a rank before the name («وأضاف القاضي عبد الستار بيرقدار وهو المتحدث») introduces it too
+            cued = start > 0 and (self.at["name_cue"].get(start - 1) is not None
+                                  or any(r.word_end == start for r in self.at["rank"].values()))
+            if start > 0 and not (self.verb_before(start) or cued or self.clause_start(start)):
                 continue
             cand = self.parse_name(start)
-            if cand and cand[0] == k and (len(cand[1]) >= 2 or start > 0 and self.at["name_cue"].get(start - 1)):
+            if cand and cand[0] == k and (len(cand[1]) >= 2 or cued):
                 return start, cand
         return None
 
