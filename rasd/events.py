@@ -50,6 +50,8 @@ STATE_FORCES = {"iraq_forces", "syria_gov", "coalition", "russia_forces", "turke
 PEOPLE_UNITS = {"fighters", "families", "civilians", "people", "soldiers", "police", "children", "women",
                 "vehicles", "buses", "villages", "strikes", "dead", "killed", "members", "leaders", "persons",
                 "prisoners", "displaced", "militants", "troops", "convoys", "cars", "trucks"}
+# units that count people (the dead are people; vehicles and villages are not)
+PERSON_UNITS = PEOPLE_UNITS - {"vehicles", "buses", "villages", "strikes", "convoys", "cars", "trucks"}
 AIR_CUES = ("طائرات", "طائره", "طيران", "جويه", "جوي", "الجو", "مقاتلات", "مروحيه", "مروحيات", "مسيره", "مسيرات",
             "غاره", "غارات")
 # words naming people who can move, be arrested or killed, when no actor is named
@@ -135,6 +137,7 @@ def reporting_matcher() -> PhraseMatcher:
 
 
 _WORD_RUN = re.compile(r"[^\W_]+")
+_HOMES = re.compile(r"من\s+(منازلهم|ديارهم|بيوتهم|مساكنهم|منازلها|بيوتها)")
 
 
 def _words_between(nt_text: str, a: int, b: int) -> int:
@@ -555,7 +558,10 @@ def _has_person(ctx: _Ctx, trig: Match, clause: Span) -> bool:
 
 def _nearest_quantity(ctx: _Ctx, trig: Match, sent: Span, frame: str) -> Quantity | None:
     qs = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
-          and (q.unit_class in PEOPLE_UNITS or (q.unit_class is None and q.value is None))]
+          and (q.unit_class in PEOPLE_UNITS or (q.unit_class is None and q.value is None)
+               # «فر أكثر من 120 ألفا»: a bare number right after a verb of moving counts people
+               or (q.unit_class is None and frame == "move" and trig.payloads[0].pos == "verb"
+                   and q.start >= trig.end and _words_between(ctx.norm, trig.norm_end, _n(ctx, q.start)) <= 1))]
     if frame == "control":
         qs = [q for q in qs if q.unit_class in ("villages", None)] or qs
     if not qs:
@@ -574,8 +580,12 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
                   and q.unit_class not in ("percent", "km", "km2")]
         n = None
         lead = [q for q in ctx.an.quantities if k.start - 30 <= q.end <= k.start and q.value is not None
-                and q.unit_class in PEOPLE_UNITS]
-        if after:
+                and q.unit_class in PERSON_UNITS]
+        verb = k.payloads[0].pos == "verb"
+        if after and after[0].unit_class not in PERSON_UNITS and lead and verb and \
+                _words_between(ctx.norm, k.norm_end, _n(ctx, after[0].start)) > 0:
+            n = int(lead[-1].value)       # «14 من عناصر التنظيم لقوا مصرعهم، ودمرت ثلاث مضافات»
+        elif after:
             n = int(after[0].value)
             # «قتل 15 طفلا وامرأتان»: coordinated counts add up
             for q in ctx.an.quantities:
@@ -583,7 +593,7 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
                         re.fullmatch(r"\s*و\s*", ctx.raw[after[-1].end:q.start]) and q.unit_class in PEOPLE_UNITS:
                     n += int(q.value)
                     after.append(q)
-        elif lead and k.payloads[0].pos == "verb":
+        elif lead and verb:
             n = int(lead[-1].value)       # «16 مدنيا قتلوا»
         elif before and k.payloads[0].form in ("قتلى", "قتيلا", "قتيل"):
             n = int(before[-1].value)
@@ -779,9 +789,12 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         actor, actor2 = _pick_actor(ctx, t, clause, sent, frame)
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
         if frame == "move":
+            homes = sub == "flight" and actor in (None, "civilians") and _HOMES.search(seg)
+            if homes:
+                actor = "civilians"       # «فر أكثر من 120 ألفا من ديارهم»: people leaving their homes
             if not (actor or _has_person(ctx, t, clause)):
                 continue
-            if sub == "flight" and any(w in seg for w in CIVILIAN_NOUNS) and actor in (None, "civilians"):
+            if sub == "flight" and actor in (None, "civilians") and (homes or any(w in seg for w in CIVILIAN_NOUNS)):
                 sub = "displacement"
         elif frame == "strike":
             if sub in ("air_drone_strike", "shelling_artillery_missile_attack"):

@@ -214,6 +214,23 @@ def test_fatalities_attach_to_the_event_of_their_sentence():
     assert evs and evs[0].fatalities == 5
 
 
+def test_the_dead_are_the_people_counted_before_the_verb_not_what_follows():
+    cases = [
+        ("وأكد مصدر أمني أن 9 من مسلحي داعش لقوا مصرعهم ودمرت خمس عجلات في قصف جوي على وادي حوران.", 9),
+        ("وقال ناشطون إن 27 مدنيا لقوا حتفهم وأصيب 60 آخرون جراء الغارات التي استهدفت مدينة معرة النعمان.", 27),
+        ("وقتل 12 من عناصر الحشد الشعبي في معارك مع داعش قرب مدينة القائم.", 12),   # the count after the verb
+    ]
+    for text, dead in cases:
+        [e] = events_of(text)
+        assert e.fatalities == dead, text
+
+
+def test_people_fleeing_their_homes_are_displaced_civilians_and_counted():
+    [e] = events_of("وفر أكثر من 40 ألفا من منازلهم في ريف إدلب الجنوبي خلال أسبوع بسبب الغارات.")
+    assert (e.type, e.sub_type, e.actor) == ("movement", "displacement", "civilians")
+    assert e.count is not None and e.count.value == 40000 and e.count.approx
+
+
 # ------------------------------------------------------------------ spans and exports
 
 def test_every_event_span_round_trips(tmp_path):
