@@ -630,14 +630,14 @@ class _Attribution:
 
 def _reports(ctx: _Ctx, t: Match, reporting: list[Match]) -> bool:
     """«ونقلت الوكالة عن ...», «وفقاً لما نقلته»: the word reports, it moves nothing."""
+    if t.payloads[0].form.startswith("نقل") and re.search(r"(لما|ما|كما)\s*$", ctx.norm[
+            max(0, t.norm_start - 8):t.norm_start]):
+        return True                       # «(وفقاً) لما نقلته وكالة ...», «كما نقلت»
     if not any(r.start <= t.start < r.end for r in reporting):
         return False
     nxt = ctx.norm[t.norm_end:t.norm_end + 40].split()[:2]
-    if nxt and (nxt[0] in ("عن", "عنه", "عنها") or nxt[0].lstrip("ال").startswith(
-            ("وكال", "صحيف", "مصدر", "مصادر", "قناه", "موقع", "شبكه", "تلفزيون", "اذاع"))):
-        return True
-    return t.payloads[0].form.startswith("نقل") and bool(re.search(r"(لما|ما|كما)\s*$", ctx.norm[
-        max(0, t.norm_start - 8):t.norm_start]))
+    return bool(nxt) and (nxt[0] in ("عن", "عنه", "عنها") or nxt[0].lstrip("ال").startswith(
+        ("وكال", "صحيف", "مصدر", "مصادر", "قناه", "موقع", "شبكه", "تلفزيون", "اذاع")))
 
 
 def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attribution]:
