@@ -137,6 +137,17 @@ def reporting_matcher() -> PhraseMatcher:
 
 
 _WORD_RUN = re.compile(r"[^\W_]+")
+_AID = re.compile(r"^(ال|لل|بال|و|وال)?(مساعدات|اغاثه|معونات)")
+
+
+def _aid_moves(ctx: _Ctx, t: Match) -> bool:
+    """What moves is aid: «قافلة مساعدات», «وصول المساعدات», «دخول المساعدات الإنسانية»
+    (within three words on either side of the trigger)."""
+    around = ctx.norm[max(0, t.norm_start - 40):t.norm_start].split()[-3:] + \
+        ctx.norm[t.norm_end:t.norm_end + 40].split()[:3]
+    return any(_AID.match(w) for w in around)
+
+
 _HOMES = re.compile(r"من\s+(منازلهم|ديارهم|بيوتهم|مساكنهم|منازلها|بيوتها)")
 
 
@@ -789,6 +800,8 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         actor, actor2 = _pick_actor(ctx, t, clause, sent, frame)
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
         if frame == "move":
+            if _aid_moves(ctx, t):
+                continue                  # «دخلت قافلة مساعدات الغوطة»: aid delivered, nobody armed moves
             homes = sub == "flight" and actor in (None, "civilians") and _HOMES.search(seg)
             if homes:
                 actor = "civilians"       # «فر أكثر من 120 ألفا من ديارهم»: people leaving their homes
