@@ -148,6 +148,24 @@ def _aid_moves(ctx: _Ctx, t: Match) -> bool:
     return any(_AID.match(w) for w in around)
 
 
+# what «نقل» carries when it moves no one: a message, pictures, weapons; the wounded to hospital
+_CARRIED = re.compile(r"^(ال|ب|و)?(رساله|رسائل|صور|صورا|بث|بثا|احداث|معاناه|اسلحه|اسلحت|مواد|متفجرات|صوت|"
+                      r"تعازي|تحيات|ملف|اموال|معدات|ذخائر|ذخيره|مشاهد|اخبار|وجهه|موقف|رغبه|تهاني)")
+_TO_HOSPITAL = re.compile(r"(مستشفي|مستشفى|مستشفيات|المستشفي|المستشفى|المستشفيات|مراكز طبيه|المراكز الطبيه|"
+                          r"مشفى|مشفي|المشفى|المشفي)")
+
+
+def _carries_things(ctx: _Ctx, t: Match) -> bool:
+    """«نقل الرسالة», «نقل أسلحة إلى حزب الله», «نقلوا إلى المستشفى»: things carried, or
+    casualties taken for care; not a movement of people or forces."""
+    if not t.payloads[0].form.startswith(("نقل", "ينقل", "تنقل")):
+        return False
+    after = ctx.norm[t.norm_end:t.norm_end + 60].split()[:3]
+    if any(_CARRIED.match(w) for w in after[:2]):
+        return True
+    return bool(_TO_HOSPITAL.search(" ".join(after + ctx.norm[t.norm_end:t.norm_end + 80].split()[3:5])))
+
+
 _HOMES = re.compile(r"من\s+(منازلهم|ديارهم|بيوتهم|مساكنهم|منازلها|بيوتها)")
 
 
@@ -644,6 +662,10 @@ def _reports(ctx: _Ctx, t: Match, reporting: list[Match]) -> bool:
     if t.payloads[0].form.startswith("نقل") and re.search(r"(لما|ما|كما)\s*$", ctx.norm[
             max(0, t.norm_start - 8):t.norm_start]):
         return True                       # «(وفقاً) لما نقلته وكالة ...», «كما نقلت»
+    if t.payloads[0].form.startswith(("نقل", "ينقل", "تنقل")):
+        after = ctx.norm[t.norm_end:t.norm_end + 80].split()[:6]
+        if any(w in ("عن", "عنه", "عنها", "لسان", "قوله", "قولها") for w in after):
+            return True                   # «نقلت سانا عن مسؤول», «ونقلت الإذاعة على لسان ليبرمان»
     if not any(r.start <= t.start < r.end for r in reporting):
         return False
     nxt = ctx.norm[t.norm_end:t.norm_end + 40].split()[:2]
@@ -800,7 +822,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         actor, actor2 = _pick_actor(ctx, t, clause, sent, frame)
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
         if frame == "move":
-            if _aid_moves(ctx, t):
+            if _aid_moves(ctx, t) or _carries_things(ctx, t):
                 continue                  # «دخلت قافلة مساعدات الغوطة»: aid delivered, nobody armed moves
             homes = sub == "flight" and actor in (None, "civilians") and _HOMES.search(seg)
             if homes:
