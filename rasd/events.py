@@ -888,6 +888,10 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
             att = atts[0]
         date_, prec = _date_of(ctx, t, sent)
         count = _nearest_quantity(ctx, t, sent, frame)
+        if trig.form == "عودة" and trig.pos == "noun" and count is None and date_ is None:
+            # «تسهيل عودة اللاجئين», «ملف عودة اللاجئين»: the return as a topic; a return
+            # that happened is told with its numbers or its day
+            continue
         ev_span = _evidence(ctx, t, clause, places, count)
         ev = Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ, sub_type=sub,
                    evidence=ev_span, evidence_text=ctx.raw[ev_span.start:ev_span.end],
