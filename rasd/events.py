@@ -166,6 +166,16 @@ def _carries_things(ctx: _Ctx, t: Match) -> bool:
     return bool(_TO_HOSPITAL.search(" ".join(after + ctx.norm[t.norm_end:t.norm_end + 80].split()[3:5])))
 
 
+_POLITICAL_EXIT = re.compile(r"(^|\s)من\s+(ال)?(اتفاق|اتفاقيه|معاهده|حكومه|انتخابات|مفاوضات|محادثات|"
+                             r"عمليه السياسيه|حرب|ائتلاف|سباق|منصب|منظمه|برلمان)")
+
+
+def _leaves_an_agreement(ctx: _Ctx, t: Match) -> bool:
+    """«انسحاب ترامب من الاتفاق النووي», «خروج الولايات المتحدة من الحرب»: leaving a deal,
+    a war or a body is politics, not forces moving."""
+    return bool(_POLITICAL_EXIT.search(" ".join(ctx.norm[t.norm_end:t.norm_end + 90].split()[:4])))
+
+
 _HOMES = re.compile(r"من\s+(منازلهم|ديارهم|بيوتهم|مساكنهم|منازلها|بيوتها)")
 
 
@@ -822,7 +832,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         actor, actor2 = _pick_actor(ctx, t, clause, sent, frame)
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
         if frame == "move":
-            if _aid_moves(ctx, t) or _carries_things(ctx, t):
+            if _aid_moves(ctx, t) or _carries_things(ctx, t) or _leaves_an_agreement(ctx, t):
                 continue                  # «دخلت قافلة مساعدات الغوطة»: aid delivered, nobody armed moves
             homes = sub == "flight" and actor in (None, "civilians") and _HOMES.search(seg)
             if homes:
