@@ -106,12 +106,14 @@ _TERMINATORS = re.compile(rb"\n")
 _PARQUET_MAGIC = b"PAR1"
 
 
-def plan(inputs: Iterable[str], partition_size: int) -> list[list[Unit]]:
-    """Partitions of about ``partition_size`` documents each, in input order."""
+def plan(inputs: Iterable[str], partition_size: int, counts: list[int] | None = None) -> list[list[Unit]]:
+    """Partitions of about ``partition_size`` documents each, in input order (``counts``,
+    when given, receives the number of documents of each)."""
     size = max(1, int(partition_size))
     parts: list[list[Unit]] = []
     cur: list[Unit] = []
     n = 0
+    sizes = counts if counts is not None else []
 
     def push(unit: Unit, k: int) -> None:
         nonlocal cur, n
@@ -119,6 +121,7 @@ def plan(inputs: Iterable[str], partition_size: int) -> list[list[Unit]]:
         n += k
         if n >= size:
             parts.append(cur)
+            sizes.append(n)
             cur, n = [], 0
 
     def room() -> int:
@@ -145,6 +148,22 @@ def plan(inputs: Iterable[str], partition_size: int) -> list[list[Unit]]:
                 push(("file", str(path), doc_id), 1)
     if cur:
         parts.append(cur)
+        sizes.append(n)
+    return parts
+
+
+def balanced(inputs: list[str], parts: list[list[Unit]], counts: list[int], workers: int) -> list[list[Unit]]:
+    """``parts`` again with a number of partitions that the workers share evenly, when there
+    are few of them (9 partitions on 2 workers keep one worker busy for a fifth of the run
+    alone; 10 smaller ones do not). Many partitions balance themselves and stay as they are."""
+    k = len(parts)
+    if k <= 1 or workers <= 1 or k % workers == 0 or k >= 8 * workers:
+        return parts
+    total = sum(counts)
+    for target in range(-(-k // workers) * workers, 8 * workers + 1, workers):
+        size = -(-total // target)
+        if -(-total // size) % workers == 0:
+            return plan(inputs, size)
     return parts
 
 
@@ -641,10 +660,13 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, *, scheduler: str = "l
     out = Path(out_dir)
     _prepare_out(out)
     _write_marker(out, {"rasd": __version__, "pipeline_version": PIPELINE_VERSION, "complete": False})
-    parts = plan(list(inputs), partition_size)
+    inputs = list(inputs)
+    counts: list[int] = []
+    parts = plan(inputs, partition_size, counts)
     client, cluster = _client(scheduler, workers)
     try:
         n_workers = len(client.scheduler_info().get("workers", {})) or 1
+        parts = balanced(inputs, parts, counts, n_workers)
         client.run(warm)                       # lexicons and gazetteer: once per worker process
         t_ready = time.perf_counter()
         readers = [dask.delayed(read_partition, pure=False)(units) for units in parts]

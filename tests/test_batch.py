@@ -277,3 +277,24 @@ def test_jsonl_cut_into_partitions_reads_as_the_whole_file(tmp_path):
         parts = plan([str(tmp_path / "x.jsonl")], size)
         assert len(parts) > 1
         assert key(i for p in parts for i in read_partition(p)) == whole
+
+
+def test_few_partitions_are_evened_out_over_the_workers(tmp_path):
+    """3 partitions on 2 workers leave one worker alone for a third of the run: 4 smaller
+    ones read as the same documents; a count the workers share, or one that no size
+    evens out, stays."""
+    from rasd.batch import balanced, plan, read_partition
+
+    lines = [_line(f"d{i}", page(f"خبر {i}", [STRIKE[i % 4]])) for i in range(11)]
+    (tmp_path / "x.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inputs = [str(tmp_path / "x.jsonl")]
+    counts: list[int] = []
+    parts = plan(inputs, 4, counts)
+    assert counts == [4, 4, 3]
+    even = balanced(inputs, parts, counts, 2)
+    assert len(even) == 4
+    ids = [d.id for p in even for d in read_partition(p)]
+    assert ids == [d.id for p in parts for d in read_partition(p)] and len(ids) == 11
+    assert balanced(inputs, parts, counts, 3) is parts          # 3 workers share 3 partitions
+    many = plan(inputs, 1, [])
+    assert balanced(inputs, many, [1] * 11, 2) is many           # 11 single documents: no size evens them
