@@ -663,6 +663,8 @@ class _Doc:
             cue: Cue = m.payloads[0]
             j = m.word_end
             k = 0
+            # adjectives agree in definiteness: «مصادر أمنية», «وسائل الإعلام الحكومية»
+            definite = self.is_def(self.w(m.word_end - 1))
             while j < self.n and k < 3 and not self.broken(j):
                 am = self.at["adj"].get(j)
                 w = self.w(j)
@@ -670,7 +672,7 @@ class _Doc:
                     break
                 if am is not None:
                     j = am.word_end
-                elif not self.is_def(w) and self.is_nisba(w) and w not in self.stop:
+                elif self.is_def(w) == definite and self.is_nisba(w) and w not in self.stop:
                     j += 1
                 else:
                     break
