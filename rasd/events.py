@@ -475,17 +475,20 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         actor, actor2 = between                     # «اشتباكات بين قوات النظام وتنظيم داعش»
     else:
         subj = [a for a in before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 8]
-        if not subj and trig.payloads[0].pos == "noun":
+        nisba = _nisba_actor(ctx, trig)
+        if not subj and not nisba and trig.payloads[0].pos == "noun":
             # «قبل أن يعرقل التحالف طريقهم، بتنفيذ غارات»: the doer of the verb the noun serves
+            # (but «تقارير ... عن ضربات جوية إسرائيلية»: the noun's own adjective names it)
             subj = [a for a in before_sent if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 14
                     and a.key != "civilians"]
         agents = [a for a in after if not _is_target(ctx, a)]
         targets = [a for a in after if _is_target(ctx, a)]
-        nisba = _nisba_actor(ctx, trig)
-        if subj:
+        if nisba and trig.payloads[0].pos == "noun":
+            actor = nisba                           # «غارة تركية»: the noun's own adjective says whose
+        elif subj:
             actor = subj[-1].key                    # «تنظيم داعش استهدف تجمعا لقوات النظام»
         elif nisba:
-            actor = nisba                           # «غارة تركية»
+            actor = nisba
         elif agents:
             actor = agents[0].key                   # «قصفت طائرات التحالف»
         elif before_sent and trig.payloads[0].pos == "verb":
@@ -549,6 +552,10 @@ _AGENT_WORDS = ("طيران", "الطيران", "للطيران", "طائرات"
                 "الجيش", "للجيش", "البحريه", "مدفعيه", "المدفعيه", "سلاح", "بوارج", "مروحيات", "طائره")
 
 
+_TARGET_LINKS = frozenset(("علي", "على", "ضد", "في", "الي", "إلى", "من", "عن", "باتجاه", "نحو", "تابع", "تابعه",
+                           "لمواقع", "لموقع", "مواقع", "موقع"))
+
+
 def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
     """«غارة تركية», «غارات جوية للطيران الروسي», «مقاتلات بريطانية»: a nationality
     adjective right after the trigger, or after a word for armed forces that follows it."""
@@ -556,6 +563,8 @@ def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
     before = ctx.norm[max(0, trig.norm_start - 30):trig.norm_start].split()[-2:]
     gz = ctx.gz
     for i, w in enumerate(ws):
+        if w in _TARGET_LINKS:
+            break                 # «هجوم على القوات الحكومية», «غارة على موقع تابع للجيش السوري»: the target's
         cc = gz.nisba(w)
         if cc and (i == 0 or ws[i - 1] in _AGENT_WORDS or ws[i - 1] in ("جويه", "جوي", "صاروخيه")):
             return _NISBA_ACTORS.get(cc)

@@ -233,6 +233,17 @@ def test_the_dead_are_the_people_counted_before_the_verb_not_what_follows():
         assert e.fatalities == dead, text
 
 
+def test_a_nationality_adjective_on_the_event_noun_names_the_doer_not_the_target():
+    [e] = events_of("ونقلت وكالة أنباء موالية للحكومة السورية تقارير تفيد بوقوع ضربات جوية إسرائيلية "
+                    "على مطار المزة العسكري قرب دمشق.")
+    assert e.actor == "israel_forces"                 # not the government named before the noun
+    [e] = events_of("وقال المرصد إن الحكومة السورية دانت الهجوم التركي على مدينة عفرين أمس.")
+    assert e.actor == "turkey_forces"
+    # after «ضد», «على»: the adjective is the target's
+    [e] = events_of("وأكد المرصد وقوع ضربة بصواريخ كروز ضد قاعدة جوية سورية قرب حمص فجر اليوم.")
+    assert e.actor != "syria_gov"
+
+
 def test_people_fleeing_their_homes_are_displaced_civilians_and_counted():
     [e] = events_of("وفر أكثر من 40 ألفا من منازلهم في ريف إدلب الجنوبي خلال أسبوع بسبب الغارات.")
     assert (e.type, e.sub_type, e.actor) == ("movement", "displacement", "civilians")
