@@ -151,14 +151,14 @@ def _aid_moves(ctx: _Ctx, t: Match) -> bool:
 # what «نقل» carries when it moves no one: a message, pictures, weapons; the wounded to hospital
 _CARRIED = re.compile(r"^(ال|ب|و)?(رساله|رسائل|صور|صورا|بث|بثا|احداث|معاناه|اسلحه|اسلحت|مواد|متفجرات|صوت|"
                       r"تعازي|تحيات|ملف|اموال|معدات|ذخائر|ذخيره|مشاهد|اخبار|وجهه|موقف|رغبه|تهاني)")
-_TO_HOSPITAL = re.compile(r"(مستشفي|مستشفى|مستشفيات|المستشفي|المستشفى|المستشفيات|مراكز طبيه|المراكز الطبيه|"
-                          r"مشفى|مشفي|المشفى|المشفي)")
+_TO_HOSPITAL = re.compile(r"(مستشفي|مستشفيات|مراكز (ال)?طبيه|مشفي)")   # normalised text: ى is ي, ة is ه
+_NAQL = ("نقل", "ينقل", "تنقل")   # the verb «نقل» (carry, relay) in its trigger forms
 
 
 def _carries_things(ctx: _Ctx, t: Match) -> bool:
     """«نقل الرسالة», «نقل أسلحة إلى حزب الله», «نقلوا إلى المستشفى»: things carried, or
     casualties taken for care; not a movement of people or forces."""
-    if not t.payloads[0].form.startswith(("نقل", "ينقل", "تنقل")):
+    if not t.payloads[0].form.startswith(_NAQL):
         return False
     after = ctx.norm[t.norm_end:t.norm_end + 60].split()[:3]
     if any(_CARRIED.match(w) for w in after[:2]):
@@ -681,7 +681,7 @@ def _reports(ctx: _Ctx, t: Match, reporting: list[Match]) -> bool:
     if t.payloads[0].form.startswith("نقل") and re.search(r"(لما|ما|كما)\s*$", ctx.norm[
             max(0, t.norm_start - 8):t.norm_start]):
         return True                       # «(وفقاً) لما نقلته وكالة ...», «كما نقلت»
-    if t.payloads[0].form.startswith(("نقل", "ينقل", "تنقل")):
+    if t.payloads[0].form.startswith(_NAQL):
         after = ctx.norm[t.norm_end:t.norm_end + 80].split()[:6]
         if any(w in ("عن", "عنه", "عنها", "لسان", "قوله", "قولها") for w in after):
             return True                   # «نقلت سانا عن مسؤول», «ونقلت الإذاعة على لسان ليبرمان»
