@@ -94,6 +94,7 @@ class Trigger:
     sub_type: str
     frame: str
     pos: str = "verb"           # verb | noun (a verbal noun)
+    flags: str = ""             # "specific": an event only with a count or a date
 
 
 def _data(name: str) -> list[list[str]]:
@@ -107,11 +108,12 @@ def trigger_matcher() -> PhraseMatcher:
     for row in _data("triggers.tsv"):
         form, typ, sub, frame = (c.strip() for c in row[:4])
         pos = row[4].strip() if len(row) > 4 else "verb"
-        m.add(form, Trigger(form, typ, sub, frame, pos))
+        flags = row[5].strip() if len(row) > 5 else ""
+        m.add(form, Trigger(form, typ, sub, frame, pos, flags))
         if pos == "noun":          # «غارة» also as «الغارة», «الغارات» also as «غارات»
             other = form[2:] if form.startswith("ال") else "ال" + form
             if len(other) >= 3 and not m.get(other):
-                m.add(other, Trigger(form, typ, sub, frame, pos))
+                m.add(other, Trigger(form, typ, sub, frame, pos, flags))
     return m
 
 
@@ -678,10 +680,9 @@ class _Attribution:
 
 def _reports(ctx: _Ctx, t: Match, reporting: list[Match]) -> bool:
     """«ونقلت الوكالة عن ...», «وفقاً لما نقلته»: the word reports, it moves nothing."""
-    if t.payloads[0].form.startswith("نقل") and re.search(r"(لما|ما|كما)\s*$", ctx.norm[
-            max(0, t.norm_start - 8):t.norm_start]):
-        return True                       # «(وفقاً) لما نقلته وكالة ...», «كما نقلت»
     if t.payloads[0].form.startswith(_NAQL):
+        if re.search(r"(لما|ما|كما)\s*$", ctx.norm[max(0, t.norm_start - 8):t.norm_start]):
+            return True                   # «(وفقاً) لما نقلته وكالة ...», «كما نقلت»
         after = ctx.norm[t.norm_end:t.norm_end + 80].split()[:6]
         if any(w in ("عن", "عنه", "عنها", "لسان", "قوله", "قولها") for w in after):
             return True                   # «نقلت سانا عن مسؤول», «ونقلت الإذاعة على لسان ليبرمان»
@@ -907,9 +908,9 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
             att = atts[0]
         date_, prec = _date_of(ctx, t, sent)
         count = _nearest_quantity(ctx, t, sent, frame)
-        if trig.form == "عودة" and trig.pos == "noun" and count is None and date_ is None:
+        if "specific" in trig.flags and count is None and date_ is None:
             # «تسهيل عودة اللاجئين», «ملف عودة اللاجئين»: the return as a topic; a return
-            # that happened is told with its numbers or its day
+            # that happened is told with its numbers or its day (data/triggers.tsv)
             continue
         ev_span = _evidence(ctx, t, clause, places, count)
         ev = Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ, sub_type=sub,

@@ -238,6 +238,7 @@ class Processor:
 
 _GC_LOCK = threading.Lock()
 _GC_DEPTH = 0
+_GC_SAVED: tuple[int, int, int] = (700, 10, 10)   # the thresholds to restore
 GC_THRESHOLD0 = 20_000   # objects allocated between young collections while documents run
 
 
@@ -248,12 +249,11 @@ def collector_tuned() -> Iterator[None]:
     default threshold (700) the collector also walks the long-lived lexicons and
     gazetteer again and again (about 6 % of the pipeline's time on the ANT corpus). The
     previous thresholds come back when the outermost block ends."""
-    global _GC_DEPTH
+    global _GC_DEPTH, _GC_SAVED
     with _GC_LOCK:
         _GC_DEPTH += 1
         if _GC_DEPTH == 1:
-            collector_tuned.saved = gc.get_threshold()
-            t0, t1, t2 = collector_tuned.saved
+            _GC_SAVED = t0, t1, t2 = gc.get_threshold()
             gc.set_threshold(max(t0, GC_THRESHOLD0), t1, max(t2, 100))
     try:
         yield
@@ -261,7 +261,7 @@ def collector_tuned() -> Iterator[None]:
         with _GC_LOCK:
             _GC_DEPTH -= 1
             if _GC_DEPTH == 0:
-                gc.set_threshold(*collector_tuned.saved)
+                gc.set_threshold(*_GC_SAVED)
 
 
 COMMIT_EVERY = 200       # documents per commit (each document is its own savepoint)

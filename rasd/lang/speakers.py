@@ -36,7 +36,7 @@ from typing import Iterable
 
 from ..records import ActorMention, Speaker
 from .actors import ActorLexicon, actor_matches
-from .lexicon import Match, PhraseMatcher, lexicon_files
+from .lexicon import Match, PhraseMatcher, lexicon_files, word_positions
 from .normalize import NormText, norm_key, normalize
 from .tokenize import Token, stems, words
 
@@ -726,7 +726,7 @@ class _Doc:
     def pass_outlets(self) -> None:
         known = self.cues.matchers["outlet"]
         # only words where one of the three cases below can start, in text order
-        lam = [i for i, w in enumerate(self.W) if w[0] == "ل"]
+        lam = word_positions(self.nt).get("ل", ())
         for i in sorted({*self.at["outlet_cue"], *self.at["outlet"], *lam}):
             if self.taken[i]:
                 continue
