@@ -10,6 +10,11 @@ Pipeline stages, one module each:
     pipeline→ the one function the CLI, API and batch mode call
 """
 
+from hashlib import sha1 as _sha1
+from pathlib import Path as _Path
+
 __version__ = "0.1.0"
 # Bumped whenever a change alters what the pipeline extracts; stored with every document.
-PIPELINE_VERSION = "1"
+# The shipped decision model's hash is part of it: a retrained model re-processes stores.
+_MODEL = _Path(__file__).parent / "events" / "model.json"
+PIPELINE_VERSION = "2" + ("+" + _sha1(_MODEL.read_bytes()).hexdigest()[:10] if _MODEL.is_file() else "")

@@ -271,5 +271,34 @@ def load(batch_dir: str, db: str) -> None:
     click.echo(json.dumps(summary, ensure_ascii=False))
 
 
+@main.command()
+@click.option("-o", "--output", default=None,
+              help="Model file to write (default: the package's rasd/events/model.json).")
+@click.option("--test", "report_test", is_flag=True,
+              help="Also score the test split (only for the final report: never choose anything on it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def train(output: str | None, report_test: bool, as_json: bool) -> None:
+    """Rebuild the decision model from the labels in labels/ (texts read from the shared
+    corpora: $RASD_SHARED, else ../shared). Needs scikit-learn (pip install 'rasd[train]')."""
+    from .events import dataset
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise click.ClickException("rasd train needs scikit-learn: pip install 'rasd[train]'") from None
+    if not dataset.ant_path().exists() or not dataset.gsr_path().exists():
+        raise click.ClickException(f"the shared corpora are not under {dataset.shared_dir()} (set RASD_SHARED)")
+    if not (dataset.labels_dir() / "ant.mentions.jsonl").exists():
+        raise click.ClickException(f"no labels at {dataset.labels_dir() / 'ant.mentions.jsonl'}")
+    from .events.train import train as run_train
+    out = Path(output) if output else Path(__file__).resolve().parent / "events" / "model.json"
+    figures = run_train(out, report_test=report_test, echo=lambda m: click.echo(m, err=True))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    for k, v in figures.items():
+        click.echo(f"{k}: {json.dumps(v, ensure_ascii=False)}")
+    click.echo(f"model written to {out}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

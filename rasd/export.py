@@ -64,7 +64,7 @@ CSV_COLUMNS = [
     "geo_precision", "source", "notes", "fatalities", "timestamp",
     # rasd's own
     "id", "doc", "article", "type", "sub_type", "origin", "destination", "via", "count", "count_text",
-    "sources", "stance", "claim_group", "evidence_start", "evidence_end", "evidence",
+    "sources", "stance", "claim_group", "confidence", "evidence_start", "evidence_end", "evidence",
 ]
 
 
@@ -144,6 +144,7 @@ def event_rows(records) -> Iterator[dict]:
             "sources": "; ".join(f"{s['name']} ({s['stance']})" for s in srcs),
             "stance": "deny" if any(s["stance"] == "deny" for s in srcs) else "assert",
             "claim_group": e.get("claim_group") or "",
+            "confidence": e.get("confidence") if e.get("confidence") is not None else "",
             "evidence_start": e["evidence"]["start"], "evidence_end": e["evidence"]["end"],
             "evidence": e["evidence"]["text"],
         }
@@ -167,7 +168,7 @@ def geojson_feature(e: dict) -> dict | None:
     orig = next((p for p in located if p["role"] == "origin"), None)
     dest = next((p for p in located if p["role"] == "destination"), None)
     props = {k: e.get(k) for k in ("id", "doc", "article", "type", "sub_type", "actor", "actor2", "fatalities",
-                                   "date", "claim_group")}
+                                   "date", "claim_group", "confidence")}
     props["sources"] = e.get("sources") or []
     props["count"] = e.get("count")
     props["evidence"] = e["evidence"]["text"]

@@ -174,6 +174,10 @@ class Event:
     claim_group: str | None = None
     stance: str = "assert"          # deny when the source denies it happened
     sentence: Span | None = None    # the whole sentence the evidence is in
+    confidence: float | None = None  # the decision's probability that this is a reported happening
+    cues: tuple[str, ...] = ()      # why the rules would not take it (features of the decision; not exported)
+    kill_only: bool = False         # proposed from killing words alone (internal)
+    mentions: list[dict] = field(default_factory=list)   # later tellings folded into this one {start, end, text}
 
     def as_export(self) -> dict[str, Any]:
         """The export-contract dict (../shared/docs/export-format.md) plus extras."""
@@ -196,4 +200,6 @@ class Event:
             "trigger": self.trigger.as_dict() if self.trigger else None,
             "sentence": self.sentence.as_dict() if self.sentence else None,
             "stance": self.stance,
+            "confidence": self.confidence,
+            "mentions": list(self.mentions),
         }

@@ -94,10 +94,11 @@ def event_filter(
     stance: Annotated[list[str] | None, Query(description="assert or deny.")] = None,
     claim_group: Annotated[str | None, Query(description="Claims about the same happening.")] = None,
     q: Annotated[str | None, Query(description="Words of the evidence (Arabic-normalised, proclitics allowed, \"phrases\", prefix*).")] = None,
+    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0, description="Only events whose decision confidence is at least this (0-1); events stored without one (rules decision) are left out.")] = None,
 ) -> ev.EventFilter:
     return ev.EventFilter.parse(type=type, sub_type=sub_type, actor=actor, place=place, bbox=bbox,
                                 date_from=date_from, date_to=date_to, undated=undated, source=source,
-                                stance=stance, claim_group=claim_group, q=q)
+                                stance=stance, claim_group=claim_group, q=q, min_confidence=min_confidence)
 
 
 Filter = Annotated[ev.EventFilter, Depends(event_filter)]

@@ -94,10 +94,12 @@ class EventFilter:
     stances: list[str] = field(default_factory=list)
     claim_group: str | None = None
     q: Query | None = None
+    min_confidence: float | None = None
 
     @classmethod
     def parse(cls, *, type=None, sub_type=None, actor=None, place=None, bbox=None, date_from=None,
-              date_to=None, undated=False, source=None, stance=None, claim_group=None, q=None) -> "EventFilter":
+              date_to=None, undated=False, source=None, stance=None, claim_group=None, q=None,
+              min_confidence=None) -> "EventFilter":
         types = split_values(type)
         for t in types:
             if t not in TYPES:
@@ -111,7 +113,8 @@ class EventFilter:
                 date_from=parse_date(date_from, "date_from", end=False),
                 date_to=parse_date(date_to, "date_to", end=True), undated=undated,
                 source=norm_key(source) if source and source.strip() else None, stances=stances,
-                claim_group=claim_group or None, q=parse_query(q) if q is not None else None)
+                claim_group=claim_group or None, q=parse_query(q) if q is not None else None,
+                min_confidence=min_confidence)
         if f.date_from and f.date_to and f.date_from > f.date_to:
             raise bad("date_to", f"is before date_from ({f.date_to} < {f.date_from})")
         return f
@@ -140,6 +143,9 @@ class EventFilter:
             any_of("e.stance", self.stances)
         if self.claim_group:
             any_of("e.claim_group", [self.claim_group])
+        if self.min_confidence is not None:
+            c.append("e.data ->> '$.confidence' >= ?")
+            a.append(self.min_confidence)
         if self.bbox:
             x0, y0, x1, y1 = self.bbox
             c.append("e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?")

@@ -142,6 +142,7 @@ const state = {
   types: new Set(Object.keys(TYPES)),
   sort: "-date",
   denyOnly: false,
+  minConfidence: 0,
   bins: [],
   range: null,              // [from index, to index] into bins; null: everything
   undated: true,
@@ -158,6 +159,7 @@ function filterParams() {
   const all = Object.keys(TYPES);
   if (state.types.size !== all.length) p.type = [...state.types].join(",") || "none";
   if (state.denyOnly) p.stance = "deny";
+  if (state.minConfidence > 0) p.min_confidence = String(state.minConfidence);
   return p;
 }
 
@@ -452,6 +454,7 @@ function factsList(e) {
   add("الطرف الآخر", actorLabel(e.actor2));
   if (e.count) add("العدد", e.count.text);
   if (e.fatalities !== null && e.fatalities !== undefined) add("القتلى", String(e.fatalities));
+  if (e.confidence !== null && e.confidence !== undefined) add("الثقة", `${Math.round(e.confidence * 100)}٪`);
   return dl;
 }
 
@@ -665,6 +668,11 @@ function wire() {
   for (const b of document.querySelectorAll(".tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
   $("#sort").addEventListener("change", (ev) => { state.sort = ev.target.value; loadEvents(true).catch(() => {}); });
   $("#deny-only").addEventListener("change", (ev) => { state.denyOnly = ev.target.checked; refreshAll(); });
+  $("#min-confidence").addEventListener("change", (ev) => {
+    state.minConfidence = Number(ev.target.value) / 100;
+    $("#min-confidence-value").textContent = ev.target.value + "٪";
+    refreshAll();
+  });
   $("#more").addEventListener("click", () => loadEvents(false).catch(() => {}));
   $("#t-from").addEventListener("input", () => onRange("from"));
   $("#t-to").addEventListener("input", () => onRange("to"));

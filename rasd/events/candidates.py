@@ -32,14 +32,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Iterator
 
-from .lang.analyse import Analysis, analyse, view
-from .lang.normalize import norm_key
-from .lang.lexicon import Match, PhraseMatcher
-from .lang.sentences import clauses, sentences
-from .lang.tokenize import stems
-from .records import Article, Claim, Document, Event, Place, Quantity, Span, Speaker
+from ..lang.analyse import Analysis, analyse, view
+from ..lang.normalize import norm_key
+from ..lang.lexicon import Match, PhraseMatcher
+from ..lang.sentences import clauses, sentences
+from ..lang.tokenize import stems
+from ..records import Article, Claim, Document, Event, Place, Quantity, Span, Speaker
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +201,15 @@ class _Ctx:
     sides: "Counter | None" = None  # how often each actor is named in the article
     gz: Any = None                  # the gazetteer (looked up once per article)
     sents: list[Span] = field(default_factory=list)   # the article's sentences
+    propose: bool = False          # keep candidates the rules would drop, with their reasons (cues)
+    proposed: list[Event] = field(default_factory=list)   # the candidates of the sentences so far
+
+
+def _veto(ctx: _Ctx, vetoes: list[str], reason: str) -> bool:
+    """Note why the rules would not take a candidate; True when it is dropped here (the
+    rules decide alone) rather than passed on, with its reasons, to the decision."""
+    vetoes.append(reason)
+    return not ctx.propose
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
@@ -341,7 +350,7 @@ def _blocked(ctx: _Ctx, trig: Match, clause: Span, sent: Span, modal: list[Match
 
 def _prep_role(ctx: _Ctx, p: Place) -> str | None:
     """The role the preposition governing this place gives it, if one is in reach."""
-    from .lang.normalize import norm_key
+    from ..lang.normalize import norm_key
     raw = ctx.raw
     before = raw[max(0, p.start - 3):p.start]
     glued = re.search(r"(\S+)$", before)
@@ -761,17 +770,23 @@ def _claim_of(att: _Attribution | None) -> list[Claim]:
 # ------------------------------------------------------------------ extraction
 
 
-def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = None) -> list[Event]:
-    """Event claims of one article."""
+def propose(doc: Document, art: Article, *, analysis: Analysis | None = None,
+            keep_all: bool = True) -> Iterator[tuple[_Ctx, Span, list[Event], list[Match], list[_Attribution]]]:
+    """The candidates of one article, sentence by sentence: ``(ctx, sentence, candidates,
+    killing words, attributions)``. With ``keep_all`` the candidates the rules would drop
+    are kept too, each with its reasons in ``cues`` (what the learned decision reads);
+    without it, the rules alone decide (cues are then always empty).
+    The caller appends what it keeps to ``ctx.events`` before asking for the next sentence:
+    later sentences read the discourse (denials of the claim just made)."""
     if not art.paragraphs:
-        return []
+        return
     an = analysis
     sents = [sent for para in art.paragraphs for sent in sentences(doc.raw, para.start, para.end)]
     if an is None:
         nt = view(doc.raw, art.paragraphs, html=doc.kind == "html")
         triggers = trigger_matcher().find(nt)
         if not triggers:
-            return []         # no trigger word, no event: the rest of the analysis is not needed
+            return            # no trigger word, no event: the rest of the analysis is not needed
         # counts and dates are read in the sentences of triggers only: not searched elsewhere
         starts = [t.start for t in triggers]
         with_trigger = [s for s in sents if bisect_left(starts, s.start) < bisect_left(starts, s.end)]
@@ -781,14 +796,14 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
         triggers = trigger_matcher().find(an.nt)
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
     ctx.sents = sents
-    from .places.gazetteer import load_gazetteer
+    ctx.propose = keep_all
+    from ..places.gazetteer import load_gazetteer
     ctx.gz = load_gazetteer()
     modal = modality_matcher().find(an.nt, overlapping=True)
     names = sorted((x.start, x.end) for x in (*an.actors, *an.places) if x.end > x.start)
     ctx.cues_in_names = {m.start for m in modal if _within(m.start, m.end, names)}
     reporting = reporting_matcher().find(an.nt)
     blockers = [*an.places, *an.actors, *an.speakers]
-    n = 0
     # both in text order (actors by start, then end): a sentence's share is a slice
     t_starts = [t.start for t in triggers]
     a_starts = [a.start for a in an.actors]
@@ -803,14 +818,10 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
               if not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
         kills = [t for t in st if t.payloads[0].frame == "kill"]
         cands = _candidates(ctx, sent, st, modal, atts, kills)
-        for ev in cands:
-            n += 1
-            ev.id = f"{art.id}:e{n}"
-            ctx.events.append(ev)
-        _denial_of_previous(ctx, sent, atts)
+        yield ctx, sent, cands, kills, atts
+        ctx.proposed.extend(cands)
         if groups:
             ctx.last_group = groups[-1].key
-    return _collapse_restatements(ctx.events)
 
 
 def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], atts: list[_Attribution],
@@ -830,11 +841,13 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         if not why and h and (h in _SPREADS or trig.pos == "noun" and (t.prefix.startswith("و") or re.search(
                 r"(^|\s)و\S*\s*$", ctx.norm[max(0, t.norm_start - 12):t.norm_start]))):
             why = "coordinated"           # «بعد تحرير الموصل وعودة النازحين»: both background
+        vetoes: list[str] = []
         if why:
             if why in _SPREADS or why == "background":
                 held.setdefault(clause.start, why)
             log.debug("not an event (%s): %s", why, t.text)
-            continue
+            if _veto(ctx, vetoes, why):
+                continue
         if trig.frame == "kill":
             continue
         frame = "strike" if trig.frame == "weapon" else trig.frame   # a weapon used is a strike
@@ -843,11 +856,12 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
         if frame == "move":
             if _aid_moves(ctx, t) or _carries_things(ctx, t) or _leaves_an_agreement(ctx, t):
-                continue                  # «دخلت قافلة مساعدات الغوطة»: aid delivered, nobody armed moves
+                if _veto(ctx, vetoes, "things_move"):
+                    continue              # «دخلت قافلة مساعدات الغوطة»: aid delivered, nobody armed moves
             homes = sub == "flight" and actor in (None, "civilians") and _HOMES.search(seg)
             if homes:
                 actor = "civilians"       # «فر أكثر من 120 ألفا من ديارهم»: people leaving their homes
-            if not (actor or _has_person(ctx, t, clause)):
+            if not (actor or _has_person(ctx, t, clause)) and _veto(ctx, vetoes, "no_mover"):
                 continue
             if sub == "flight" and actor in (None, "civilians") and (homes or any(w in seg for w in CIVILIAN_NOUNS)):
                 sub = "displacement"
@@ -857,34 +871,37 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                 sub = "air_drone_strike" if any(c in ctx_seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
             seg_s = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
             if not (actor or actor2 or any(p for p in ctx.an.places if sent.start <= p.start < sent.end)
-                    or any(w in seg_s for w in ("قاعده", "مطار", "مواقع", "موقع", "مقر", "مستودع"))):
+                    or any(w in seg_s for w in ("قاعده", "مطار", "مواقع", "موقع", "مقر", "مستودع"))) \
+                    and _veto(ctx, vetoes, "no_target"):
                 continue
         elif frame == "control":
             # the territory taken comes right after the trigger: a place, or a word for one
             nxt = [w[2:] if w.startswith("ال") else w for w in ctx.norm[t.norm_end:].split()[:8]]
             near_place = any(p for p in ctx.an.places if t.end <= p.start < clause.end
                              and _words_between(ctx.norm, t.norm_end, _n(ctx, p.start)) <= 7)
-            if nxt and nxt[0].endswith(("يين", "ين")):
+            if nxt and nxt[0].endswith(("يين", "ين")) and _veto(ctx, vetoes, "people_freed"):
                 continue          # «تحرير اللبنانيين»: people freed, not territory taken
             if nxt and nxt[0] in ("عليها", "عليه", "عليهما") and any(
                     p for p in ctx.an.places if sent.start <= p.start < t.start):
                 near_place = True     # «... الباغوز، وسيطرت عليها»: the place named before
-            if not any(w.startswith(CONTROL_OBJECTS) for w in nxt) and not near_place:
+            if not any(w.startswith(CONTROL_OBJECTS) for w in nxt) and not near_place \
+                    and _veto(ctx, vetoes, "no_territory"):
                 continue
             if actor and actor not in STATE_FORCES:
                 sub = "non_state_actor_overtakes_territory"
         elif frame == "arrest":
-            if not (actor2 or _has_person(ctx, t, clause) or actor):
+            if not (actor2 or _has_person(ctx, t, clause) or actor) and _veto(ctx, vetoes, "no_arrested"):
                 continue
         elif frame in ("clash", "attack", "loot"):
             if not (actor or actor2 or _has_person(ctx, t, clause) or
-                    (frame == "clash" and any(p for p in ctx.an.places if sent.start <= p.start < sent.end))):
+                    (frame == "clash" and any(p for p in ctx.an.places if sent.start <= p.start < sent.end))) \
+                    and _veto(ctx, vetoes, "no_party"):
                 continue
             if sub == "abduction_forced_disappearance" and actor2 is None:
                 actor2 = "civilians" if actor != "civilians" else None
         elif frame == "other":
             continue   # bare «اتفاق», destruction, seizures: too often talked about; not reported
-        key = (clause.start, typ)
+        key = (clause.start, typ, tuple(vetoes))
         later = [clause_of[id(o)].start for o in trigs if clause_of[id(o)].start > clause.start
                  and o.payloads[0].frame != "kill"]
         stop = min(later) if later else sent.end
@@ -908,7 +925,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
             att = atts[0]
         date_, prec = _date_of(ctx, t, sent)
         count = _nearest_quantity(ctx, t, sent, frame)
-        if "specific" in trig.flags and count is None and date_ is None:
+        if "specific" in trig.flags and count is None and date_ is None and _veto(ctx, vetoes, "topic"):
             # «تسهيل عودة اللاجئين», «ملف عودة اللاجئين»: the return as a topic; a return
             # that happened is told with its numbers or its day (data/triggers.tsv)
             continue
@@ -917,11 +934,63 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                    evidence=ev_span, evidence_text=ctx.raw[ev_span.start:ev_span.end],
                    trigger=Span(t.start, t.end), actor=actor, actor2=actor2, places=places,
                    count=count, date=date_, date_precision=prec,
-                   sources=_claim_of(att), stance=att.stance if att else "assert", sentence=sent)
+                   sources=_claim_of(att), stance=att.stance if att else "assert", sentence=sent,
+                   cues=tuple(vetoes))
         if frame == "move":
             _origin_elsewhere(ctx, ev, sent)
         by_clause[key] = ev
         out.append(ev)
+    if kills:
+        out.append(_kill_candidate(ctx, sent, cls, kills, modal, atts))
+    return out
+
+
+def _kill_candidate(ctx: _Ctx, sent: Span, cls: list[Span], kills: list[Match], modal: list[Match],
+                    atts: list[_Attribution]) -> Event:
+    """Killing words of a sentence: the fatalities of the sentence's event, or, when no
+    other event of the sentence is kept, an event of their own (an attack on civilians,
+    or a clash when armed men die)."""
+    seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+    civilian = any(w in seg for w in CIVILIAN_NOUNS)
+    armed = any(w in seg for w in ARMED_NOUNS)
+    vetoes: list[str] = []
+    why = _blocked(ctx, kills[0], sent, sent, modal)
+    if why:
+        vetoes.append(why)
+    if not (civilian or armed):
+        vetoes.append("no_people")
+    k = kills[0]
+    clause = next((c for c in cls if c.start <= k.start < c.end), sent)
+    att = atts[0] if atts else None
+    actor, _ = _pick_actor(ctx, k, clause, sent, "clash")
+    typ, sub = ("violence_against_civilians", "attack") if civilian else ("battles", "armed_clash")
+    return Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ,
+                 sub_type=sub, evidence=clause,
+                 evidence_text=ctx.raw[clause.start:clause.end], trigger=Span(k.start, k.end),
+                 actor=actor if actor != "civilians" else None,
+                 actor2="civilians" if civilian else None,
+                 places=_places_for(ctx, clause, sent.end, "attack", k), fatalities=_fatalities(ctx, kills, sent),
+                 sources=_claim_of(att), stance=att.stance if att else "assert",
+                 sentence=sent, cues=tuple(vetoes), kill_only=True)
+
+
+def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list[Event]:
+    """The events of a sentence once decided: one per clause and kind, an attack made by a
+    strike is that strike, forces reaching a place in fighting are a battle, the killing
+    words give the fatalities of the nearest event."""
+    cls = clauses(ctx.raw, sent)
+    kill_ev = next((e for e in kept if e.kill_only), None)
+    out: list[Event] = []
+    for e in kept:
+        if e.kill_only:
+            continue
+        same = next((o for o in out if o.type == e.type and _same_clause(cls, o, e)), None)
+        if same is not None:          # two triggers of one kind in one clause: one event
+            _merge_places(same, e.places)
+            same.actor = same.actor or e.actor
+            same.actor2 = same.actor2 or e.actor2
+            continue
+        out.append(e)
     # «هجمات تفجيرية», «هجومه بتفجير أربعة انتحاريين»: an attack made by a strike is that strike
     strikes = [e for e in out if e.type == "explosions_remote_violence"]
     if strikes:
@@ -960,24 +1029,8 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                 a, b = min(target.evidence.start, k.start), max(target.evidence.end, k.end)
                 target.evidence = Span(a, b)
                 target.evidence_text = ctx.raw[a:b]
-        else:
-            seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-            civilian = any(w in seg for w in CIVILIAN_NOUNS)
-            armed = any(w in seg for w in ARMED_NOUNS)
-            if (civilian or armed) and not _blocked(ctx, kills[0], sent, sent, modal):
-                k = kills[0]
-                clause = next((c for c in cls if c.start <= k.start < c.end), sent)
-                att = atts[0] if atts else None
-                actor, _ = _pick_actor(ctx, k, clause, sent, "clash")
-                typ, sub = ("violence_against_civilians", "attack") if civilian else ("battles", "armed_clash")
-                out.append(Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ,
-                                 sub_type=sub, evidence=clause,
-                                 evidence_text=ctx.raw[clause.start:clause.end], trigger=Span(k.start, k.end),
-                                 actor=actor if actor != "civilians" else None,
-                                 actor2="civilians" if civilian else None,
-                                 places=_places_for(ctx, clause, sent.end, "attack", k), fatalities=fat,
-                                 sources=_claim_of(att), stance=att.stance if att else "assert",
-                                 sentence=sent))
+        elif kill_ev is not None:
+            out.append(kill_ev)
     return out
 
 
@@ -1154,7 +1207,7 @@ _THEN = re.compile(r"(^|\s)(ثم|ومن ثم|من ثم|وصولا)\s*$")
 _THAT = re.compile(r"(نفي|نفت|نفوا|ينفي|تنفي|كذب|كذبت)\s+(ذلك|هذا|هذه|تلك|صحه|الانباء|الخبر|الامر|المعلومات|التقارير)")
 
 
-def _denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
+def denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
     """«نفى ذلك»: a denial of the claim just made, as a claim of its own."""
     seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
     m = _THAT.search(seg)
@@ -1179,88 +1232,3 @@ def _denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None
         if sent.start <= p.start < sent.end:
             ev.places.append(replace(p, role="location"))
     ctx.events.append(ev)
-
-
-def _place_keys(e: Event) -> set[str]:
-    """Places that can tell one happening from another: towns and spots, not countries or
-    provinces (two claims about «Syria» are not thereby about the same event)."""
-    return {p.gazetteer_id or p.name for p in e.places if p.precision in ("town", "near")}
-
-
-def _source_key(e: Event) -> str:
-    return "|".join(sorted(s.name for s in e.sources))
-
-
-def _collapse_restatements(events: list[Event]) -> list[Event]:
-    """A claim restated later in the same article by the same source is one claim. So is
-    a restatement with no source of its own that names the place more precisely: the
-    Lebanese told «kidnapped in Iraq», then, in the statement quoted, «on arriving in
-    Baghdad»; the claim keeps its source and takes the town."""
-    out: list[Event] = []
-    for e in events:
-        same = next((o for o in out if o.type == e.type and o.sub_type == e.sub_type and o.actor == e.actor
-                     and o.stance == e.stance and _source_key(e) and _source_key(o) == _source_key(e)
-                     and _place_keys(e) and _place_keys(e) <= _place_keys(o)
-                     and o.sentence != e.sentence), None)
-        if same is not None:
-            continue
-        finer = next((o for o in out if _refines(e, o)), None)
-        if finer is not None:
-            finer.places = [replace(p) for p in e.places]
-            continue
-        out.append(e)
-    return out
-
-
-def _refines(e: Event, o: Event) -> bool:
-    """``e`` restates ``o`` without a source: same kind, same parties, the same number of
-    people (a count, both times: what makes two mentions one happening rather than two
-    of a kind), placed in a town of the country ``o`` was placed in."""
-    if (e.type, e.sub_type, e.actor, e.actor2, e.stance) != (o.type, o.sub_type, o.actor, o.actor2, o.stance):
-        return False
-    if e.sources or o.sentence == e.sentence or not o.places:
-        return False
-    if e.count is None or o.count is None or e.count.value is None or e.count.value != o.count.value:
-        return False
-    if any(p.precision not in ("country", "region") for p in o.places):
-        return False
-    towns = [p for p in e.places if p.precision in ("town", "near")]
-    if not towns or len(towns) != len(e.places):
-        return False
-    within = {p.country for p in o.places if p.precision == "country" and p.country} | \
-        {p.admin1 for p in o.places if p.precision == "region" and p.admin1}
-    return all(p.country in within or p.admin1 in within for p in towns)
-
-
-# ------------------------------------------------------------------ claim groups across documents
-
-
-def group_window_days() -> int:
-    return 3
-
-
-def assign_groups(events: list[Event], stored) -> None:
-    """Give each event a claim group: the group of an earlier claim about the same
-    happening (same type and actor, a shared place, dates within a few days) from another
-    document, else one of this document's own, else its own id.
-    ``stored(type, actor, place_keys, doc)`` gives candidate rows (id, claim_group, date)."""
-    window = timedelta(days=group_window_days())
-    for i, e in enumerate(events):
-        if e.claim_group:
-            continue
-        keys = _place_keys(e)
-        for row in stored(e.type, e.actor, keys, e.doc):
-            if e.date and row["date"] and abs(date.fromisoformat(e.date[:10])
-                                               - date.fromisoformat(row["date"][:10])) > window:
-                continue
-            e.claim_group = row["claim_group"] or row["id"]
-            break
-        if e.claim_group:
-            continue
-        # the same happening told again in this document (another source, another article)
-        for o in events[:i]:
-            if o.type == e.type and o.actor == e.actor and keys & _place_keys(o) and o.claim_group \
-                    and any(p.role == "destination" for p in e.places):
-                e.claim_group = o.claim_group
-                break
-        e.claim_group = e.claim_group or e.id

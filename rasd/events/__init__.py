@@ -1,0 +1,46 @@
+"""Events: who did what to whom, where, when, how many, and who says so.
+
+One article goes through four stages, each its own module:
+
+1. :mod:`.candidates` — trigger words and phrases (``data/triggers.tsv``) propose
+   candidates sentence by sentence, with their arguments (actor and acted-on, places
+   with roles, count, fatalities, date) and attribution (who says so, assert or deny);
+   what the hand-written rules hold against a candidate (a modality cue of
+   ``data/modality.tsv``, a purpose «لاقتحام», a missing argument its frame needs ...)
+   is kept as its ``cues``;
+2. :mod:`.decision` — takes or drops each candidate: the learned model
+   (:mod:`.features`, :mod:`.model`; rebuilt by ``rasd train``) gives a calibrated
+   ``confidence`` and the vetoes are features among others; the rules alone are the
+   ``rules`` decision;
+3. :func:`.candidates.finish` — one event per clause and kind, the killing words'
+   fatalities to the nearest kept event, a denial of the claim just made;
+4. :mod:`.grouping` — one claim per happening and source in an article (repeats folded
+   into the first telling), claim groups across documents.
+"""
+from __future__ import annotations
+
+from ..lang.analyse import Analysis
+from ..records import Article, Document, Event
+from .candidates import denial_of_previous, finish, propose
+from .decision import Decision, current_decision
+from .grouping import assign_groups, collapse_restatements, fold_repeats
+
+__all__ = ["extract_events", "assign_groups", "propose", "current_decision"]
+
+
+def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = None,
+                   decision: Decision | None = None) -> list[Event]:
+    """Event claims of one article."""
+    dec = decision or current_decision()
+    ctx, n = None, 0
+    for ctx, sent, cands, kills, atts in propose(doc, art, analysis=analysis, keep_all=dec.keep_all):
+        kept = dec(ctx, sent, cands) if cands else []
+        for ev in finish(ctx, sent, kept, kills):
+            n += 1
+            ev.id = f"{art.id}:e{n}"
+            ctx.events.append(ev)
+        denial_of_previous(ctx, sent, atts)
+    if ctx is None:
+        return []
+    events = fold_repeats(ctx.events, doc.raw, ctx.sents) if dec.keep_all else ctx.events
+    return collapse_restatements(events)

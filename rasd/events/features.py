@@ -1,0 +1,132 @@
+"""Features of a candidate for the learned decision (:mod:`.decision`).
+
+Strings, hashed by the model. What they describe:
+
+* the rules' own view: each cue that would veto the candidate (modality class, purpose,
+  anaphor, a missing argument ...), the frame, type and sub-type, a candidate made of
+  killing words alone;
+* the trigger's form: its normalised word, definite «ال», a «و»/«ب»/«ل» proclitic, an
+  imperfective prefix, a pronoun suffix, character n-grams;
+* the words around it: the three before and after one by one, bags of six each side,
+  the sentence's words and word pairs (tense and aspect markers such as «كان», «قد»,
+  «منذ», «ما زال», «الدائرة», the reporting verb, quotation);
+* the arguments found: a doer, one acted on, places and their precision, a count,
+  fatalities, a date and how long before publication it lies, sources and stance;
+* the discourse: position of the sentence in the article, how many candidates of the
+  same kind came before in the article and in the sentence.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..lang.normalize import norm_key
+from ..records import Event, Span
+
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _days_before(published: str | None, d: str | None) -> int | None:
+    if not published or not d or not _DAY.match(published) or not _DAY.match(d):
+        return None
+    try:
+        return (date.fromisoformat(published[:10]) - date.fromisoformat(d[:10])).days
+    except ValueError:
+        return None
+
+
+def _bucket(n: int, edges=(0, 1, 2, 4, 8)) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def sentence_features(ctx, sent: Span) -> list[str]:
+    """Features of the sentence (shared by its candidates; cached on the context)."""
+    cache = ctx.__dict__.setdefault("_sent_feats", {})
+    got = cache.get(sent.start)
+    if got is not None:
+        return got
+    words = _WORD.findall(norm_key(ctx.raw[sent.start:sent.end]))
+    out = ["sw=" + w for w in words]
+    out += ["sb=" + a + "_" + b for a, b in zip(words, words[1:])]
+    i = next((k for k, s in enumerate(ctx.sents) if s.start == sent.start), 0)
+    out.append("sent_pos=" + _bucket(i, (0, 1, 3, 7, 15)))
+    out.append("sent_len=" + _bucket(len(words), (8, 15, 25, 40, 60)))
+    raw = ctx.raw[sent.start:sent.end]
+    if raw.count('"') + raw.count("«") >= 2:
+        out.append("quoted_sentence")
+    for d in ctx.an.dates:
+        if sent.start <= d.start < sent.end and d.date:
+            back = _days_before(ctx.doc.published, d.date)
+            if back is not None:
+                out.append("sdate_back=" + _bucket(back, (-1, 1, 3, 7, 31, 365)))
+            if d.precision == "year":
+                out.append("sdate_year")
+    cache[sent.start] = out
+    return out
+
+
+def candidate_features(ctx, sent: Span, e: Event, cands: list[Event]) -> list[str]:
+    """The features of candidate ``e`` of sentence ``sent`` (``cands``: all of its candidates)."""
+    f = ["bias_type=" + e.type, "sub=" + (e.sub_type or "-"), "kill_only=" + str(e.kill_only)]
+    f += ["cue=" + c for c in e.cues] or ["nocue"]
+    f += ["cue_type=" + c + "|" + e.type for c in e.cues]
+    t = e.trigger or e.evidence
+    tw = norm_key(ctx.raw[t.start:t.end])
+    f.append("tw=" + tw)
+    f.append("tw_type=" + tw + "|" + e.type)
+    first = tw.split()[0] if tw else ""
+    if first.startswith(("ال", "وال", "بال", "لل", "فال")):
+        f.append("tw_def")
+    if first[:1] in ("و", "ف"):
+        f.append("tw_conj")
+    if first[:1] in ("ي", "ت", "ن") and not first.startswith(("تم", "ت ")):
+        f.append("tw_imperf")
+    if first.endswith(("ه", "ها", "هم", "هما")):
+        f.append("tw_suffix")
+    padded = f"#{first}#"
+    f += ["tc=" + padded[i:i + 3] for i in range(len(padded) - 2)]
+    nt = ctx.an.nt
+    a, b = nt.norm_index(t.start), nt.norm_index(t.end)
+    s0, s1 = nt.norm_index(sent.start), nt.norm_index(sent.end)
+    before = _WORD.findall(ctx.norm[max(s0, a - 80):a])[-6:]
+    after = _WORD.findall(ctx.norm[b:min(s1, b + 80)])[:6]
+    for k, w in enumerate(reversed(before[-3:]), 1):
+        f.append(f"p{k}={w}")
+    for k, w in enumerate(after[:3], 1):
+        f.append(f"n{k}={w}")
+    f += ["pb=" + w for w in before] + ["nb=" + w for w in after]
+    if before:
+        f.append("p1_tw=" + before[-1] + "|" + first)
+    quotes = ctx.raw[sent.start:t.start].count('"') + ctx.raw[sent.start:t.start].count("«")
+    if quotes % 2:
+        f.append("in_quote")
+    # arguments
+    f.append("actor=" + ("yes" if e.actor else "no"))
+    f.append("actor2=" + ("yes" if e.actor2 else "no"))
+    if e.actor:
+        f.append("actor_key=" + e.actor)
+    precs = {p.precision for p in e.places if p.lat is not None}
+    f.append("places=" + _bucket(len(e.places), (0, 1, 2)))
+    f += ["place_prec=" + (p or "-") for p in precs] or ["place_prec=none"]
+    f.append("count=" + ("yes" if e.count else "no"))
+    if e.count is not None and e.count.value:
+        f.append("count_size=" + _bucket(int(min(e.count.value, 10 ** 7)), (1, 10, 100, 1000, 10000)))
+    if e.fatalities is not None:
+        f.append("fat=" + _bucket(e.fatalities, (0, 1, 10, 100, 1000)))
+    f.append("date=" + (e.date_precision if e.date else "none"))
+    back = _days_before(ctx.doc.published, e.date)
+    if back is not None:
+        f.append("date_back=" + _bucket(back, (-1, 1, 3, 7, 31, 365)))
+    f.append("source=" + ("yes" if e.sources else "no"))
+    f.append("stance=" + e.stance)
+    # discourse
+    same_before = sum(1 for o in ctx.proposed if o.type == e.type and o.trigger and t.start > o.trigger.start)
+    f.append("prev_same=" + _bucket(same_before, (0, 1, 3)))
+    f.append("sent_same=" + _bucket(sum(1 for o in cands if o.type == e.type) - 1, (0, 1)))
+    f.append("sent_cands=" + _bucket(len(cands), (1, 2, 4)))
+    f += sentence_features(ctx, sent)
+    return f

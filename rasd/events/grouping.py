@@ -1,0 +1,203 @@
+"""Grouping: one claim per happening within an article, claim groups across documents.
+
+Within an article, a happening is often told several times: the lead, then the details,
+a toll update («وأوضح المرصد أن 23 مسلحا قتلوا»), «الهجوم» referring back. The learned
+``fold`` model (:mod:`.model`, trained on the labellers' ``repeat_of`` links) says
+whether a later kept event tells the same happening as an earlier one; a repeat joins
+the first telling — its words are added to the event's ``mentions``, a larger count or
+toll replaces the smaller one — and no new event is stored. Claims by two different
+named sources stay two claims (one event per happening, per source, per article).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..lang.normalize import norm_key
+from ..records import Event, Span
+
+_DEF_ANAPHOR = re.compile(r"(^|\s)(هذا|هذه|ذلك|تلك)\s*$")
+
+
+def _bucket(n: int, edges) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def pair_features(a: Event, b: Event, raw: str, sent_index: dict[int, int]) -> list[str]:
+    """Does ``b`` (told later) tell the same happening as ``a``? What the fold model reads."""
+    f = [f"types={a.type}|{b.type}", "same_type=" + str(a.type == b.type),
+         "same_sub=" + str(a.sub_type == b.sub_type)]
+    sa = sent_index.get(a.sentence.start if a.sentence else -1, -1)
+    sb = sent_index.get(b.sentence.start if b.sentence else -1, -1)
+    f.append("sent_gap=" + _bucket(max(0, sb - sa), (0, 1, 2, 4, 8)))
+    for name, x, y in (("actor", a.actor, b.actor), ("actor2", a.actor2, b.actor2)):
+        f.append(f"{name}=" + ("both_none" if not x and not y else "one" if not (x and y)
+                               else "same" if x == y else "differ"))
+    pa = {p.gazetteer_id or norm_key(p.name) for p in a.places}
+    pb = {p.gazetteer_id or norm_key(p.name) for p in b.places}
+    f.append("places=" + ("none" if not pa or not pb else "share" if pa & pb else "differ"))
+    ta = {p.gazetteer_id for p in a.places if p.precision in ("town", "near") and p.gazetteer_id}
+    tb = {p.gazetteer_id for p in b.places if p.precision in ("town", "near") and p.gazetteer_id}
+    if ta and tb:
+        f.append("towns=" + ("share" if ta & tb else "differ"))
+    ca = a.count.value if a.count and a.count.value else None
+    cb = b.count.value if b.count and b.count.value else None
+    f.append("count=" + ("none" if ca is None or cb is None else "same" if ca == cb else "b_more" if cb > ca
+                         else "b_less"))
+    fa, fb = a.fatalities, b.fatalities
+    f.append("fat=" + ("none" if fa is None or fb is None else "same" if fa == fb else "b_more" if fb > fa
+                       else "b_less"))
+    f.append("date=" + ("none" if not a.date or not b.date else "same" if a.date[:10] == b.date[:10] else "differ"))
+    na = {s.name for s in a.sources}
+    nb = {s.name for s in b.sources}
+    f.append("sources=" + ("none" if not na and not nb else "one" if not (na and nb)
+                           else "same" if na & nb else "differ"))
+    wa = norm_key(raw[a.trigger.start:a.trigger.end]) if a.trigger else ""
+    wb = norm_key(raw[b.trigger.start:b.trigger.end]) if b.trigger else ""
+    f.append("same_word=" + str(wa == wb))
+    f.append("b_word=" + wb)
+    f.append("b_def=" + str(wb.startswith(("ال", "وال", "بال", "لل"))))
+    if b.trigger is not None and _DEF_ANAPHOR.search(norm_key(raw[max(0, b.trigger.start - 10):b.trigger.start])):
+        f.append("b_anaphor")
+    f.append("b_kill_only=" + str(b.kill_only))
+    f.append("a_first_sentence=" + str(sa == 0))
+    f.append("type_gap=" + a.type + "|" + _bucket(max(0, sb - sa), (0, 1, 3)))
+    return f
+
+
+def _fold_into(first: Event, rep: Event) -> None:
+    """``rep`` tells ``first`` again: its words join the event, a larger toll or count
+    replaces the smaller one, its sources are added."""
+    first.mentions.append({"start": rep.evidence.start, "end": rep.evidence.end, "text": rep.evidence_text})
+    if rep.fatalities is not None and (first.fatalities is None or rep.fatalities > first.fatalities):
+        first.fatalities = rep.fatalities
+    if rep.count is not None and rep.count.value is not None and (
+            first.count is None or first.count.value is None or rep.count.value > first.count.value):
+        first.count = rep.count
+    names = {s.name for s in first.sources}
+    first.sources.extend(s for s in rep.sources if s.name not in names)
+    have = {(p.start, p.role) for p in first.places}
+    if not any(p.lat is not None and p.precision in ("town", "near") for p in first.places):
+        first.places.extend(p for p in rep.places if (p.start, p.role) not in have)
+    first.actor = first.actor or rep.actor
+    first.actor2 = first.actor2 or rep.actor2
+    first.date = first.date or rep.date
+
+
+def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -> list[Event]:
+    """Fold the later tellings of a happening into its first telling (see the module)."""
+    if model is None:
+        from .model import has_model, load_model
+        if not has_model("fold"):
+            return events
+        model = load_model("fold")
+    sent_index = {s.start: i for i, s in enumerate(sents)}
+    out: list[Event] = []
+    for e in events:
+        if e.trigger is None or e.stance == "deny":
+            out.append(e)
+            continue
+        best, best_p = None, model.threshold
+        for o in out:
+            if o.trigger is None or o.stance == "deny":
+                continue
+            na, nb = {s.name for s in o.sources}, {s.name for s in e.sources}
+            if na and nb and not (na & nb):
+                continue              # two named sources: two claims
+            p = model.probability(pair_features(o, e, raw, sent_index))
+            if p >= best_p:
+                best, best_p = o, p
+        if best is None:
+            out.append(e)
+        else:
+            _fold_into(best, e)
+    return out
+
+
+def _place_keys(e: Event) -> set[str]:
+    """Places that can tell one happening from another: towns and spots, not countries or
+    provinces (two claims about «Syria» are not thereby about the same event)."""
+    return {p.gazetteer_id or p.name for p in e.places if p.precision in ("town", "near")}
+
+
+def _source_key(e: Event) -> str:
+    return "|".join(sorted(s.name for s in e.sources))
+
+
+def collapse_restatements(events: list[Event]) -> list[Event]:
+    """A claim restated later in the same article by the same source is one claim. So is
+    a restatement with no source of its own that names the place more precisely: the
+    Lebanese told «kidnapped in Iraq», then, in the statement quoted, «on arriving in
+    Baghdad»; the claim keeps its source and takes the town."""
+    out: list[Event] = []
+    for e in events:
+        same = next((o for o in out if o.type == e.type and o.sub_type == e.sub_type and o.actor == e.actor
+                     and o.stance == e.stance and _source_key(e) and _source_key(o) == _source_key(e)
+                     and _place_keys(e) and _place_keys(e) <= _place_keys(o)
+                     and o.sentence != e.sentence), None)
+        if same is not None:
+            continue
+        finer = next((o for o in out if _refines(e, o)), None)
+        if finer is not None:
+            finer.places = [replace(p) for p in e.places]
+            continue
+        out.append(e)
+    return out
+
+
+def _refines(e: Event, o: Event) -> bool:
+    """``e`` restates ``o`` without a source: same kind, same parties, the same number of
+    people (a count, both times: what makes two mentions one happening rather than two
+    of a kind), placed in a town of the country ``o`` was placed in."""
+    if (e.type, e.sub_type, e.actor, e.actor2, e.stance) != (o.type, o.sub_type, o.actor, o.actor2, o.stance):
+        return False
+    if e.sources or o.sentence == e.sentence or not o.places:
+        return False
+    if e.count is None or o.count is None or e.count.value is None or e.count.value != o.count.value:
+        return False
+    if any(p.precision not in ("country", "region") for p in o.places):
+        return False
+    towns = [p for p in e.places if p.precision in ("town", "near")]
+    if not towns or len(towns) != len(e.places):
+        return False
+    within = {p.country for p in o.places if p.precision == "country" and p.country} | \
+        {p.admin1 for p in o.places if p.precision == "region" and p.admin1}
+    return all(p.country in within or p.admin1 in within for p in towns)
+
+
+# ------------------------------------------------------------------ claim groups across documents
+
+
+def group_window_days() -> int:
+    return 3
+
+
+def assign_groups(events: list[Event], stored) -> None:
+    """Give each event a claim group: the group of an earlier claim about the same
+    happening (same type and actor, a shared place, dates within a few days) from another
+    document, else one of this document's own, else its own id.
+    ``stored(type, actor, place_keys, doc)`` gives candidate rows (id, claim_group, date)."""
+    window = timedelta(days=group_window_days())
+    for i, e in enumerate(events):
+        if e.claim_group:
+            continue
+        keys = _place_keys(e)
+        for row in stored(e.type, e.actor, keys, e.doc):
+            if e.date and row["date"] and abs(date.fromisoformat(e.date[:10])
+                                               - date.fromisoformat(row["date"][:10])) > window:
+                continue
+            e.claim_group = row["claim_group"] or row["id"]
+            break
+        if e.claim_group:
+            continue
+        # the same happening told again in this document (another source, another article)
+        for o in events[:i]:
+            if o.type == e.type and o.actor == e.actor and keys & _place_keys(o) and o.claim_group \
+                    and any(p.role == "destination" for p in e.places):
+                e.claim_group = o.claim_group
+                break
+        e.claim_group = e.claim_group or e.id

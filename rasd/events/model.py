@@ -1,0 +1,88 @@
+"""The learned models, stored as JSON in the package (``model.json``), read with the
+standard library only (no scikit-learn at run time): logistic regressions over hashed
+string features, each with its threshold —
+
+* ``decision``: is a candidate a reported happening (:mod:`.decision`);
+* ``fold``: do two kept events of one article tell the same happening (:mod:`.grouping`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+MODEL_FILE = "model.json"
+
+
+def feature_index(f: str, bits: int) -> int:
+    return zlib.crc32(f.encode("utf-8")) & ((1 << bits) - 1)
+
+
+@dataclass
+class Model:
+    weights: dict[int, float]
+    bias: float
+    bits: int
+    threshold: float
+    meta: dict
+
+    def score(self, feats: list[str]) -> float:
+        w, bits = self.weights, self.bits
+        z = self.bias
+        for f in set(feats):
+            z += w.get(feature_index(f, bits), 0.0)
+        return z
+
+    def probability(self, feats: list[str]) -> float:
+        z = self.score(feats)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+    def to_json(self) -> str:
+        return json.dumps({"bits": self.bits, "bias": self.bias, "threshold": self.threshold, "meta": self.meta,
+                           "weights": {str(k): round(v, 5) for k, v in sorted(self.weights.items()) if v}},
+                          ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Model":
+        d = json.loads(text)
+        return cls({int(k): v for k, v in d["weights"].items()}, d["bias"], d["bits"], d["threshold"],
+                   d.get("meta", {}))
+
+
+def _path():
+    return resources.files("rasd.events").joinpath(MODEL_FILE)
+
+
+def model_available() -> bool:
+    return _path().is_file()
+
+
+@lru_cache(maxsize=1)
+def _models() -> dict[str, Model]:
+    d = json.loads(_path().read_text("utf-8"))
+    return {k: Model.from_json(json.dumps(v)) for k, v in d.items()}
+
+
+def load_model(name: str = "decision") -> Model:
+    return _models()[name]
+
+
+def has_model(name: str) -> bool:
+    return model_available() and name in _models()
+
+
+def model_hash() -> str:
+    """Short hash of the shipped models (part of the pipeline version): '' when none."""
+    p = _path()
+    return hashlib.sha1(p.read_bytes()).hexdigest()[:10] if p.is_file() else ""
+
+
+def save_models(models: dict[str, Model], path: Path) -> None:
+    path.write_text(json.dumps({k: json.loads(m.to_json()) for k, m in models.items()}, ensure_ascii=False,
+                               sort_keys=True) + "\n", encoding="utf-8")
+    _models.cache_clear()

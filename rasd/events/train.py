@@ -1,0 +1,419 @@
+"""``rasd train``: rebuild the decision model from the team's labels, reproducibly.
+
+Data (texts are read from the shared corpora at train time; the repository holds ids,
+offsets and labels only):
+
+* ``labels/ant.mentions.jsonl`` — candidate mentions of whole ANT articles labelled by
+  reading (docs/labelling-guidelines.md): ``real`` means a reported happening told for
+  the first time in the article; ``reason`` says why not (``repeat`` with ``repeat_of``);
+* ``labels/ant.missed.jsonl`` — real happenings the rules proposed no candidate for;
+* the GSR ASSAULT sentences (``../shared/corpora/arabic-event-gsr-assault-dev``): a
+  violent candidate of a "yes" sentence is a happening, of a "no" sentence is not.
+
+ANT articles are split by document (:func:`.dataset.split_of`): train / dev / test.
+The model is fitted on ANT train + GSR; the regularisation is chosen by cross-validation
+on train, the threshold on dev (best strict F1); test is only read for the report.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..records import Event
+from .dataset import REPO, Mention, ant_documents, doc_mentions, gsr_documents, labels_dir, split_of
+from .model import Model, feature_index
+
+VIOLENT = frozenset(("battles", "explosions_remote_violence", "violence_against_civilians"))
+BITS = 18
+SEED = 20261207
+
+
+@dataclass
+class Example:
+    mention: Mention
+    y: int
+    group: str            # the document (ANT) or sentence (GSR): folds never split one
+    source: str           # "ant" or "gsr"
+    label: dict = field(default_factory=dict)
+
+
+def happening(lab: dict) -> int:
+    """What the decision learns: a reported happening, told first or again (repeats are
+    folded afterwards by the grouping stage, which learns from ``repeat_of``)."""
+    return int(bool(lab["real"]) or lab.get("reason") == "repeat")
+
+
+def read_labels(path: Path | None = None) -> dict[str, dict]:
+    path = path or labels_dir() / "ant.mentions.jsonl"
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                out[d["id"]] = d
+    return out
+
+
+def read_missed(path: Path | None = None) -> list[dict]:
+    path = path or labels_dir() / "ant.missed.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(x) for x in open(path, encoding="utf-8") if x.strip()]
+
+
+def ant_examples(labels: dict[str, dict]) -> tuple[list[Example], dict]:
+    """The candidates proposed now in the labelled articles, with their labels. Labelled
+    mentions the rules no longer propose are counted (candidate recall)."""
+    docs = {d["doc"] for d in labels.values()}
+    exs, seen = [], set()
+    for doc in ant_documents(docs):
+        for m in doc_mentions(doc):
+            lab = labels.get(m.id)
+            if lab is None:
+                continue
+            seen.add(m.id)
+            exs.append(Example(m, happening(lab), doc.id, "ant", lab))
+    lost = [k for k in labels if k not in seen]
+    return exs, {"labelled": len(labels), "proposed_now": len(seen), "lost": lost}
+
+
+def gsr_examples() -> list[Example]:
+    exs = []
+    for doc, label in gsr_documents():
+        if label == "ambiguous":
+            continue
+        y = int(label == "yes")
+        for m in doc_mentions(doc):
+            if m.event.type in VIOLENT:
+                exs.append(Example(m, y, doc.id, "gsr", {"label": label}))
+    return exs
+
+
+def _matrix(exs: list[Example], bits: int = BITS):
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    rows, cols = [], []
+    for i, e in enumerate(exs):
+        idx = {feature_index(f, bits) for f in e.mention.features}
+        rows.extend([i] * len(idx))
+        cols.extend(idx)
+    X = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(exs), 1 << bits))
+    y = np.array([e.y for e in exs])
+    return X, y
+
+
+def fit(exs: list[Example], C: float, bits: int = BITS, weights=None):
+    from sklearn.linear_model import LogisticRegression
+    X, y = _matrix(exs, bits)
+    clf = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=0)
+    clf.fit(X, y, sample_weight=weights)
+    return clf
+
+
+def to_model(clf, threshold: float, meta: dict, bits: int = BITS) -> Model:
+    import numpy as np
+    coef = clf.coef_[0]
+    nz = np.nonzero(np.abs(coef) >= 1e-4)[0]
+    return Model({int(i): float(coef[i]) for i in nz}, float(clf.intercept_[0]), bits, threshold, meta)
+
+
+def folds(groups: list[str], k: int, seed: int = SEED) -> list[int]:
+    """Fold of each example, by group (a document or a sentence never straddles folds)."""
+    uniq = sorted(set(groups))
+    random.Random(seed).shuffle(uniq)
+    f = {g: i % k for i, g in enumerate(uniq)}
+    return [f[g] for g in groups]
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def strict_scores(exs: list[Example], kept: list[bool], missed: int = 0) -> dict:
+    """Happening-level precision/recall over labelled ANT mentions: a happening is a real
+    mention with its repeats; a kept mention of a happening already kept, or of no
+    happening, is an error (strict); ``missed`` happenings no candidate told count as
+    not found."""
+    root = {}
+    for e in exs:
+        lab = e.label
+        if lab.get("real"):
+            root[e.mention.id] = e.mention.id
+    for e in exs:
+        lab = e.label
+        if not lab.get("real") and lab.get("reason") == "repeat" and lab.get("repeat_of") in root:
+            root[e.mention.id] = lab["repeat_of"]
+    happenings = {r for r in root.values()}
+    found: Counter = Counter()
+    fp = 0
+    for e, k in zip(exs, kept):
+        if not k:
+            continue
+        r = root.get(e.mention.id)
+        if r is None:
+            fp += 1
+        else:
+            found[r] += 1
+    tp = len(found)
+    extra = sum(v - 1 for v in found.values())
+    n_pred = int(sum(bool(k) for k in kept))
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / (len(happenings) + missed) if happenings or missed else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"strict_precision": round(p, 3), "recall": round(r, 3), "strict_f1": round(f1, 3),
+            "kept": n_pred, "happenings": len(happenings), "missed_by_rules": missed,
+            "repeats_kept": extra, "non_events_kept": fp}
+
+
+def sentence_scores(exs: list[Example], probs, threshold: float, gold: dict[str, int]) -> dict:
+    """GSR: a sentence is "yes" when one of its violent candidates is kept."""
+    pred = defaultdict(int)
+    for e, p in zip(exs, probs):
+        if p >= threshold:
+            pred[e.group] = 1
+    tp = sum(1 for s, y in gold.items() if y and pred[s])
+    fp = sum(1 for s, y in gold.items() if not y and pred[s])
+    fn = sum(1 for s, y in gold.items() if y and not pred[s])
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "sentences": len(gold)}
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return 0.0, 0.0
+    p = k / n
+    d = 1 + z * z / n
+    c = p + z * z / (2 * n)
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return round((c - h) / d, 3), round((c + h) / d, 3)
+
+
+def _predict(clf, exs: list[Example]):
+    if not exs:
+        return []
+    X, _ = _matrix(exs)
+    return [float(p) for p in clf.predict_proba(X)[:, 1]]
+
+
+def seed_examples() -> list[Example]:
+    """The five seed pages (samples/seeds) against their gold (tests/gold): a candidate
+    whose trigger lies in a gold claim's anchor tells that claim."""
+    from ..ingest import read_inputs
+    gold = [json.loads(x) for x in open(REPO / "tests" / "gold" / "seeds.events.jsonl", encoding="utf-8")]
+    exs = []
+    for doc in read_inputs([str(REPO / "samples" / "seeds")]):
+        claims = [g for g in gold if g["file"] == doc.id]
+        for m in doc_mentions(doc):
+            t = m.event.trigger
+            hit = next((g for g in claims if any(a["start"] <= t.start < a["end"] or t.start <= a["start"] < t.end
+                                                 for a in g["anchors"])), None)
+            lab = {"real": hit is not None, "root": hit["id"] if hit else None,
+                   "reason": None if hit else "other"}
+            exs.append(Example(m, int(hit is not None), doc.id, "seed", lab))
+    return exs
+
+
+def roots(exs: list[Example]) -> dict[str, str]:
+    """Mention id → the id of the happening it tells (its first telling), for happenings."""
+    out = {}
+    for e in exs:
+        lab = e.label
+        if e.source == "seed":
+            if lab.get("root"):
+                out[e.mention.id] = lab["root"]
+        elif lab.get("real"):
+            out[e.mention.id] = e.mention.id
+    for e in exs:
+        lab = e.label
+        if e.source == "ant" and not lab.get("real") and lab.get("reason") == "repeat":
+            out[e.mention.id] = out.get(lab.get("repeat_of"), lab.get("repeat_of") or e.mention.id)
+    return out
+
+
+def _by_doc(exs: list[Example]) -> dict[str, list[int]]:
+    d = defaultdict(list)
+    for i, e in enumerate(exs):
+        d[e.group].append(i)
+    for v in d.values():
+        v.sort(key=lambda i: exs[i].mention.event.trigger.start)
+    return d
+
+
+def _pair_allowed(a: Event, b: Event) -> bool:
+    na, nb = {s.name for s in a.sources}, {s.name for s in b.sources}
+    return not (na and nb and not (na & nb)) and a.stance != "deny" and b.stance != "deny"
+
+
+def pair_examples(exs: list[Example], raws: dict[str, str], sents: dict[str, dict]) -> tuple[list, list, list]:
+    """(features, same, group) for pairs of happenings of one article, the later against
+    each earlier (as :func:`.grouping.fold_repeats` asks)."""
+    from .grouping import pair_features
+    root = roots(exs)
+    X, y, g = [], [], []
+    for doc, idx in _by_doc(exs).items():
+        hap = [i for i in idx if exs[i].mention.id in root]
+        for k, j in enumerate(hap):
+            for i in hap[:k]:
+                a, b = exs[i].mention.event, exs[j].mention.event
+                if not _pair_allowed(a, b):
+                    continue
+                X.append(pair_features(a, b, raws[doc], sents[doc]))
+                y.append(int(root[exs[i].mention.id] == root[exs[j].mention.id]))
+                g.append(doc)
+    return X, y, g
+
+
+class _FeatEx:
+    """Wraps a feature list so :func:`_matrix` reads pairs like mentions."""
+    def __init__(self, feats, y):
+        self.mention = type("M", (), {"features": feats})()
+        self.y = y
+
+
+def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents) -> list[bool]:
+    """Which mentions end up stored: kept by the decision, then not folded into an
+    earlier kept one (the pipeline's order of stages, at mention level)."""
+    from .grouping import pair_features
+    stored = [False] * len(exs)
+    for doc, idx in _by_doc(exs).items():
+        kept: list[int] = []
+        for j in idx:
+            if probs[j] < threshold:
+                continue
+            b = exs[j].mention.event
+            folded = False
+            if fold is not None:
+                for i in kept:
+                    a = exs[i].mention.event
+                    if _pair_allowed(a, b) and fold.probability(pair_features(a, b, raws[doc], sents[doc])) \
+                            >= fold.threshold:
+                        folded = True
+                        break
+            if not folded:
+                kept.append(j)
+                stored[j] = True
+    return stored
+
+
+def _missed_in(missed: list[dict], docs: set[str]) -> int:
+    return sum(1 for m in missed if m["doc"] in docs)
+
+
+def _context(exs: list[Example]) -> tuple[dict, dict]:
+    """Raw texts and sentence indexes of the examples' documents."""
+    raws, sents = {}, {}
+    for e in exs:
+        if e.group not in raws:
+            raws[e.group] = e.mention.raw
+            sents[e.group] = {s.start: i for i, s in enumerate(e.mention.sentences)}
+    return raws, sents
+
+
+def train(out: Path | None = None, *, report_test: bool = False, echo=print, Cs=(0.03, 0.1, 0.3, 1.0),
+          seed_weight: float = 2.0) -> dict:
+    """Fit, choose C (CV on train) and the thresholds (dev), write the models, return the figures."""
+    from sklearn.metrics import log_loss
+    labels = read_labels()
+    missed = read_missed()
+    ant, cov = ant_examples(labels)
+    gsr = gsr_examples()
+    seeds = seed_examples()
+    gsr_gold = {doc.id: int(label == "yes") for doc, label in gsr_documents() if label != "ambiguous"}
+    parts = defaultdict(list)
+    for e in ant:
+        parts[split_of(e.group)].append(e)
+    tr, dev, test = parts["train"], parts["dev"], parts["test"]
+    docs = {s: {e.group for e in parts[s]} for s in ("train", "dev", "test")}
+    echo(f"labelled mentions {cov['labelled']}, proposed now {cov['proposed_now']}; "
+         f"ANT train {len(tr)} / dev {len(dev)} / test {len(test)} mentions; GSR violent candidates {len(gsr)}; "
+         f"seed candidates {len(seeds)}")
+    raws, sents = _context(ant + seeds)
+    # --- the decision: C by 5-fold cross-validation over train (ANT train by document,
+    # GSR by sentence, the seeds by page)
+    pool = tr + gsr + seeds
+    weights = [seed_weight if e.source == "seed" else 1.0 for e in pool]
+    fo = folds([e.group for e in pool], 5)
+    best_c, best_ll, oof_best = None, float("inf"), None
+    for C in Cs:
+        oof = [0.0] * len(pool)
+        for k in range(5):
+            fit_idx = [i for i, f in enumerate(fo) if f != k]
+            held = [i for i, f in enumerate(fo) if f == k]
+            clf = fit([pool[i] for i in fit_idx], C, weights=[weights[i] for i in fit_idx])
+            for i, p in zip(held, _predict(clf, [pool[i] for i in held])):
+                oof[i] = p
+        ll = log_loss([e.y for e in pool], oof)
+        echo(f"  decision C={C}: cross-validated log loss {ll:.4f}")
+        if ll < best_ll:
+            best_c, best_ll, oof_best = C, ll, oof
+    clf = fit(pool, best_c, weights=weights)
+    # --- the fold: pairs of happenings of one article (ANT train + seeds), threshold on dev pairs
+    px, py, _ = pair_examples(tr + seeds, raws, sents)
+    fclf = fit([_FeatEx(f, y) for f, y in zip(px, py)], 1.0)
+    dx, dy, _ = pair_examples(dev, raws, sents)
+    dp = _predict(fclf, [_FeatEx(f, y) for f, y in zip(dx, dy)])
+    fold_t, fold_f1 = 0.5, -1.0
+    for t in [x / 20 for x in range(4, 19)]:
+        tp = sum(1 for p, y in zip(dp, dy) if p >= t and y)
+        fp = sum(1 for p, y in zip(dp, dy) if p >= t and not y)
+        fn = sum(1 for p, y in zip(dp, dy) if p < t and y)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > fold_f1:
+            fold_t, fold_f1 = t, f1
+    fold = to_model(fclf, fold_t, {"pairs": len(px), "dev_pair_f1": round(fold_f1, 3)})
+    echo(f"  fold: {len(px)} training pairs ({sum(py)} same happening); dev pair F1 {fold_f1:.3f} at {fold_t}")
+    # --- the decision's threshold: best strict F1 of the whole (decision + fold) on dev
+    dev_p = _predict(clf, dev)
+    m_dev = _missed_in(missed, docs["dev"])
+    threshold, dev_s = 0.5, {"strict_f1": -1}
+    for t in [x / 100 for x in range(10, 91, 2)]:
+        sc = strict_scores(dev, simulate(dev, dev_p, t, fold, raws, sents), m_dev)
+        if sc["strict_f1"] > dev_s["strict_f1"]:
+            threshold, dev_s = t, sc
+    n_tr = len(tr)
+    tr_cv = strict_scores(tr, simulate(tr, oof_best[:n_tr], threshold, fold, raws, sents),
+                          _missed_in(missed, docs["train"]))
+    gsr_cv = sentence_scores(gsr, oof_best[n_tr:n_tr + len(gsr)], threshold, gsr_gold)
+    rules_dev = strict_scores(dev, [not e.mention.event.cues for e in dev], m_dev)
+    rules_gsr = sentence_scores(gsr, [0.0 if e.mention.event.cues else 1.0 for e in gsr], 0.5, gsr_gold)
+    figures = {
+        "C": best_c, "threshold": threshold, "fold_threshold": fold_t,
+        "candidates": {"labelled": cov["labelled"], "proposed_now": cov["proposed_now"],
+                       "missed_happenings": len(missed)},
+        "train_cv": tr_cv, "dev": dev_s, "gsr_cv": gsr_cv,
+        "rules": {"dev": rules_dev, "gsr": rules_gsr},
+        "calibration_dev": calibration(dev, dev_p),
+    }
+    if report_test:
+        test_p = _predict(clf, test)
+        m_test = _missed_in(missed, docs["test"])
+        figures["test"] = strict_scores(test, simulate(test, test_p, threshold, fold, raws, sents), m_test)
+        figures["test_no_fold"] = strict_scores(test, [p >= threshold for p in test_p], m_test)
+        figures["rules"]["test"] = strict_scores(test, [not e.mention.event.cues for e in test], m_test)
+    meta = {"C": best_c, "bits": BITS, "labels": cov["labelled"], "gsr": len(gsr), "seeds": len(seeds),
+            "threshold_from": "dev strict F1 (decision + fold)",
+            "figures": {k: figures[k] for k in ("train_cv", "dev", "gsr_cv")}}
+    models = {"decision": to_model(clf, threshold, meta), "fold": fold}
+    if out is not None:
+        from .model import save_models
+        save_models(models, out)
+    return figures
+
+
+def calibration(exs: list[Example], probs, bins: int = 5) -> dict:
+    """Brier score and, per probability bin, the share really positive."""
+    if not exs:
+        return {}
+    brier = sum((p - e.y) ** 2 for e, p in zip(exs, probs)) / len(exs)
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [e.y for e, p in zip(exs, probs) if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if sel:
+            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(sel), "positive": round(sum(sel) / len(sel), 3)})
+    return {"brier": round(brier, 4), "bins": table}
