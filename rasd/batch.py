@@ -45,7 +45,9 @@ Output (``out_dir``), one file per partition ``part-NNNNN.parquet`` in each of:
   ``evidence`` as a struct ``{start, end, text}``; ``trigger`` and ``sentence`` as span
   structs; ``places``, ``count`` and ``sources`` as JSON strings, exactly the objects of
   the JSONL export (a count's value is an int or a float, which JSON keeps apart); and,
-  for convenience, ``lat``, ``lon``, ``country``, ``location`` of the first located place.
+  for convenience, ``lat``, ``lon``, ``country``, ``location`` of the first located place;
+  ``confidence`` (the decision's probability) and ``mentions`` (JSON: later tellings
+  folded into the event).
 * ``rejects/``: ``seq``, ``source``, ``reason``, ``detail``, ``doc``.
 * ``_batch.json``: pipeline version, summary, and ``complete`` once everything is written.
 
@@ -379,7 +381,8 @@ def _schemas():
             ("date", s), ("date_precision", s), ("sources", s), ("claim_group", s),
             ("evidence", pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", s)])),
             ("trigger", span), ("sentence", span), ("stance", s),
-            ("lat", pa.float64()), ("lon", pa.float64()), ("country", s), ("location", s)]),
+            ("lat", pa.float64()), ("lon", pa.float64()), ("country", s), ("location", s),
+            ("confidence", pa.float64()), ("mentions", s)]),
         "rejects": pa.schema([
             ("seq", pa.int64()), ("source", s), ("reason", s), ("detail", s), ("doc", s)]),
     }
@@ -416,7 +419,8 @@ def _event_row(seq: int, e: Event) -> dict:
             "sources": json.dumps(d["sources"], ensure_ascii=False), "claim_group": e.claim_group,
             "evidence": dict(d["evidence"]), "trigger": _span(e.trigger), "sentence": _span(e.sentence),
             "stance": e.stance, "lat": first.lat if first else None, "lon": first.lon if first else None,
-            "country": first.country if first else None, "location": first.name if first else None}
+            "country": first.country if first else None, "location": first.name if first else None,
+            "confidence": e.confidence, "mentions": json.dumps(e.mentions, ensure_ascii=False)}
 
 
 def _reject_row(seq: int, r: Reject) -> dict:
@@ -760,7 +764,8 @@ def event_of(row: dict) -> Event:
         count=Quantity(**_only(Quantity, count)) if count is not None else None,
         fatalities=row["fatalities"], date=row["date"], date_precision=row["date_precision"],
         sources=[Claim(**_only(Claim, s)) for s in json.loads(row["sources"] or "[]")],
-        claim_group=row["claim_group"], stance=row["stance"], sentence=_to_span(row["sentence"]))
+        claim_group=row["claim_group"], stance=row["stance"], sentence=_to_span(row["sentence"]),
+        confidence=row.get("confidence"), mentions=json.loads(row.get("mentions") or "[]"))
 
 
 class _Parts:

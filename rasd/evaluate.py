@@ -158,6 +158,10 @@ def score_events(gold: list[dict], preds: list[dict]) -> dict:
     prec = tp / (tp + fp) if tp + fp else 0.0
     rec = tp / (tp + len(missed)) if required else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    # strict: a second prediction for a claim already matched is an error too (a map or an
+    # event count shows it as another happening)
+    sprec = tp / (tp + fp + dup) if tp + fp + dup else 0.0
+    sf1 = 2 * sprec * rec / (sprec + rec) if sprec + rec else 0.0
 
     fields: dict[str, list[int]] = {}
 
@@ -204,6 +208,7 @@ def score_events(gold: list[dict], preds: list[dict]) -> dict:
         "gold_required": len(required), "predicted": len(preds), "tp": tp, "fp": fp, "fn": len(missed),
         "duplicates": dup, "wrong_type": wrong_type,
         "precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3),
+        "strict_precision": round(sprec, 3), "strict_f1": round(sf1, 3),
         "fields": {k: {"correct": v[0], "total": v[1], "acc": round(v[0] / v[1], 3)} for k, v in sorted(fields.items())},
         "contradictions": {"found": contra[0], "total": contra[1]},
         "missed": [{"id": g["id"], "type": g["type"], "anchor": g["anchors"][0].get("text", "")} for g in missed],

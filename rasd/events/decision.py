@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Callable, Protocol
 
 from ..records import Event, Span
+from .model import retype
 
 
 class Decision(Protocol):
@@ -56,15 +57,37 @@ class ModelDecision:
         from .model import load_model
         self.model = model or load_model()
         self.threshold = self.model.threshold if threshold is None else threshold
+        from .model import load_all
+        self.types = {k: m for k, m in load_all().items() if k.startswith("type:")} if model is None else {}
 
     def __call__(self, ctx, sent: Span, cands: list[Event]) -> list[Event]:
         from .features import candidate_features
         kept = []
         for e in cands:
-            e.confidence = round(self.model.probability(candidate_features(ctx, sent, e, cands)), 3)
+            feats = candidate_features(ctx, sent, e, cands)
+            e.confidence = round(self.model.probability(feats), 3)
             if e.confidence >= self.threshold:
+                if self.types:
+                    _set_type(ctx, sent, e, retype(self.types, feats, e.type))
                 kept.append(e)
         return kept
+
+
+# the sub-type a candidate takes when the type model changes its type
+DEFAULT_SUB = {"battles": "armed_clash", "violence_against_civilians": "attack", "protests": "peaceful_protest",
+               "riots": "violent_demonstration", "strategic_developments": "other", "movement": "relocation"}
+
+
+def _set_type(ctx, sent: Span, e: Event, typ: str) -> None:
+    if typ == e.type:
+        return
+    e.type = typ
+    if typ == "explosions_remote_violence":
+        from .candidates import AIR_CUES
+        seg = ctx.norm[ctx.an.nt.norm_index(sent.start):ctx.an.nt.norm_index(sent.end)]
+        e.sub_type = "air_drone_strike" if any(c in seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
+    else:
+        e.sub_type = DEFAULT_SUB.get(typ)
 
 
 @lru_cache(maxsize=4)

@@ -44,7 +44,7 @@ class Model:
 
     def to_json(self) -> str:
         return json.dumps({"bits": self.bits, "bias": self.bias, "threshold": self.threshold, "meta": self.meta,
-                           "weights": {str(k): round(v, 5) for k, v in sorted(self.weights.items()) if v}},
+                           "weights": {str(k): round(v, 4) for k, v in sorted(self.weights.items()) if v}},
                           ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -52,6 +52,19 @@ class Model:
         d = json.loads(text)
         return cls({int(k): v for k, v in d["weights"].items()}, d["bias"], d["bits"], d["threshold"],
                    d.get("meta", {}))
+
+
+TYPE_MIN = 0.6     # a type model overrides the trigger's type only when this sure
+
+
+def retype(models: dict[str, "Model"], feats: list[str], current: str) -> str:
+    """The type the one-vs-rest type models (``type:<type>``) are sure of, else ``current``."""
+    best, best_p = current, 0.0
+    for name, m in models.items():
+        p = m.probability(feats)
+        if p > best_p:
+            best, best_p = name.split(":", 1)[1], p
+    return best if best_p >= TYPE_MIN else current
 
 
 def _path():
@@ -66,6 +79,10 @@ def model_available() -> bool:
 def _models() -> dict[str, Model]:
     d = json.loads(_path().read_text("utf-8"))
     return {k: Model.from_json(json.dumps(v)) for k, v in d.items()}
+
+
+def load_all() -> dict[str, Model]:
+    return dict(_models())
 
 
 def load_model(name: str = "decision") -> Model:
