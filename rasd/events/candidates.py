@@ -962,16 +962,33 @@ def _kill_candidate(ctx: _Ctx, sent: Span, cls: list[Span], kills: list[Match], 
     k = kills[0]
     clause = next((c for c in cls if c.start <= k.start < c.end), sent)
     att = atts[0] if atts else None
-    actor, _ = _pick_actor(ctx, k, clause, sent, "clash")
+    actor, actor2 = _pick_actor(ctx, k, clause, sent, "clash")
     typ, sub = ("violence_against_civilians", "attack") if civilian else ("battles", "armed_clash")
+    if actor and k.payloads[0].pos == "noun" and _victims_named_after(ctx, k, clause, actor):
+        # «مقتل قيادي بارز في تنظيم داعش»: the dead are the group's; a state force announcing
+        # it («أعلنت خلية الإعلام الحربي مقتل ...») is the side that killed
+        announcer = next((a.key for a in ctx.an.actors if sent.start <= a.start < k.start
+                          and a.key in STATE_FORCES and a.key != actor
+                          and any(sp.start <= a.start and a.end <= sp.end for sp in ctx.an.speakers)), None)
+        actor, actor2 = announcer, actor
     return Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ,
                  sub_type=sub, evidence=clause,
                  evidence_text=ctx.raw[clause.start:clause.end], trigger=Span(k.start, k.end),
                  actor=actor if actor != "civilians" else None,
-                 actor2="civilians" if civilian else None,
+                 actor2="civilians" if civilian else actor2 if actor2 != actor else None,
                  places=_places_for(ctx, clause, sent.end, "attack", k), fatalities=_fatalities(ctx, kills, sent),
                  sources=_claim_of(att), stance=att.stance if att else "assert",
                  sentence=sent, cues=tuple(vetoes), kill_only=True)
+
+
+def _victims_named_after(ctx: _Ctx, k: Match, clause: Span, actor: str) -> bool:
+    """The actor of a killing noun is named only after it, close by: those killed belong
+    to it («مقتل قيادي بارز في تنظيم داعش», «مقتل عناصر من الحشد»), nobody is said to kill."""
+    before = [a for a in ctx.an.actors if clause.start <= a.start and a.end <= k.start
+              and not any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)]
+    after = [a for a in ctx.an.actors if a.key == actor and k.end <= a.start < clause.end
+             and _words_between(ctx.norm, k.norm_end, _n(ctx, a.start)) <= 6]
+    return not before and bool(after)
 
 
 def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list[Event]:

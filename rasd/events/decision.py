@@ -12,12 +12,13 @@ sentence and says how sure it is (``Event.confidence``). Decisions are registere
 """
 from __future__ import annotations
 
+import math
 import os
 from functools import lru_cache
 from typing import Callable, Protocol
 
 from ..records import Event, Span
-from .model import retype
+from .model import feature_hashes, retype
 
 
 class Decision(Protocol):
@@ -61,14 +62,18 @@ class ModelDecision:
         self.types = {k: m for k, m in load_all().items() if k.startswith("type:")} if model is None else {}
 
     def __call__(self, ctx, sent: Span, cands: list[Event]) -> list[Event]:
-        from .features import candidate_features
+        from .features import candidate_features, sentence_features
         kept = []
+        # the sentence's features are shared by its candidates: hashed and summed once
+        sent_h = feature_hashes(sentence_features(ctx, sent))
+        sent_z = self.model.score_hashes(sent_h) - self.model.bias
         for e in cands:
-            feats = candidate_features(ctx, sent, e, cands)
-            e.confidence = round(self.model.probability(feats), 3)
+            own = feature_hashes(candidate_features(ctx, sent, e, cands, with_sentence=False))
+            z = self.model.score_hashes(own) + sent_z
+            e.confidence = round(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0, 3)
             if e.confidence >= self.threshold:
                 if self.types:
-                    _set_type(ctx, sent, e, retype(self.types, feats, e.type))
+                    _set_type(ctx, sent, e, retype(self.types, own | sent_h, e.type))
                 kept.append(e)
         return kept
 
@@ -88,6 +93,14 @@ def _set_type(ctx, sent: Span, e: Event, typ: str) -> None:
         e.sub_type = "air_drone_strike" if any(c in seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
     else:
         e.sub_type = DEFAULT_SUB.get(typ)
+    if typ == "battles" and e.actor2 is None and e.actor:
+        # forces reaching a place in fighting: the other side is the group named in the
+        # sentence, else the one the article is about (as the rules' battle frame does)
+        from .candidates import STATE_FORCES
+        side_state = e.actor in STATE_FORCES
+        opp = [a.key for a in ctx.an.actors if sent.start <= a.start < sent.end and a.key != e.actor
+               and a.key != "civilians" and (a.key in STATE_FORCES) != side_state]
+        e.actor2 = opp[0] if opp else (ctx.last_group if side_state and ctx.last_group != e.actor else None)
 
 
 @lru_cache(maxsize=4)
@@ -99,7 +112,11 @@ def _named(name: str) -> Decision:
 
 def current_decision() -> Decision:
     """The decision in force: ``RASD_DECISION``, else the model when one is shipped."""
-    name = os.environ.get("RASD_DECISION")
+    return _current(os.environ.get("RASD_DECISION") or "")
+
+
+@lru_cache(maxsize=4)
+def _current(name: str) -> Decision:
     if not name:
         from .model import model_available
         name = "model" if model_available() else "rules"

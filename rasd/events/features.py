@@ -69,8 +69,10 @@ def sentence_features(ctx, sent: Span) -> list[str]:
     return out
 
 
-def candidate_features(ctx, sent: Span, e: Event, cands: list[Event]) -> list[str]:
-    """The features of candidate ``e`` of sentence ``sent`` (``cands``: all of its candidates)."""
+def candidate_features(ctx, sent: Span, e: Event, cands: list[Event], *, with_sentence: bool = True) -> list[str]:
+    """The features of candidate ``e`` of sentence ``sent`` (``cands``: all of its candidates);
+    without ``with_sentence``, those of the candidate alone (the sentence's own
+    features, :func:`sentence_features`, never share a name with them)."""
     f = ["bias_type=" + e.type, "sub=" + (e.sub_type or "-"), "kill_only=" + str(e.kill_only)]
     f += ["cue=" + c for c in e.cues] or ["nocue"]
     f += ["cue_type=" + c + "|" + e.type for c in e.cues]
@@ -85,8 +87,10 @@ def candidate_features(ctx, sent: Span, e: Event, cands: list[Event]) -> list[st
         f.append("tw_conj")
     if first[:1] in ("ي", "ت", "ن") and not first.startswith(("تم", "ت ")):
         f.append("tw_imperf")
-    if first.endswith(("ه", "ها", "هم", "هما")):
-        f.append("tw_suffix")
+    raw_first = ctx.raw[t.start:t.end].split()[:1]
+    if raw_first and raw_first[0].rstrip("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652").endswith(
+            ("ه", "ها", "هم", "هما")):
+        f.append("tw_suffix")          # a pronoun suffix (not a ta marbuta, which normalises to ه)
     padded = f"#{first}#"
     f += ["tc=" + padded[i:i + 3] for i in range(len(padded) - 2)]
     nt = ctx.an.nt
@@ -128,5 +132,6 @@ def candidate_features(ctx, sent: Span, e: Event, cands: list[Event]) -> list[st
     f.append("prev_same=" + _bucket(same_before, (0, 1, 3)))
     f.append("sent_same=" + _bucket(sum(1 for o in cands if o.type == e.type) - 1, (0, 1)))
     f.append("sent_cands=" + _bucket(len(cands), (1, 2, 4)))
-    f += sentence_features(ctx, sent)
+    if with_sentence:
+        f += sentence_features(ctx, sent)
     return f

@@ -88,13 +88,17 @@ def _fold_into(first: Event, rep: Event) -> None:
     first.date = first.date or rep.date
 
 
+def _shipped_fold():
+    from .model import has_model, load_model
+    return load_model("fold") if has_model("fold") else None
+
+
 def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -> list[Event]:
     """Fold the later tellings of a happening into its first telling (see the module)."""
     if model is None:
-        from .model import has_model, load_model
-        if not has_model("fold"):
+        model = _shipped_fold()
+        if model is None:
             return events
-        model = load_model("fold")
     sent_index = {s.start: i for i, s in enumerate(sents)}
     out: list[Event] = []
     for e in events:

@@ -23,6 +23,23 @@ def feature_index(f: str, bits: int) -> int:
     return zlib.crc32(f.encode("utf-8")) & ((1 << bits) - 1)
 
 
+_MEMO: dict[str, int] = {}     # feature → crc32, shared by all models (features repeat a lot)
+
+
+def feature_hashes(feats) -> set[int]:
+    """The crc32 of each distinct feature (mask with a model's bits to index it)."""
+    memo = _MEMO
+    if len(memo) > 400_000:
+        memo.clear()
+    out = set()
+    for f in feats:
+        h = memo.get(f)
+        if h is None:
+            h = memo[f] = zlib.crc32(f.encode("utf-8"))
+        out.add(h)
+    return out
+
+
 @dataclass
 class Model:
     weights: dict[int, float]
@@ -32,14 +49,20 @@ class Model:
     meta: dict
 
     def score(self, feats: list[str]) -> float:
-        w, bits = self.weights, self.bits
+        return self.score_hashes(feature_hashes(feats))
+
+    def score_hashes(self, hashes: set[int]) -> float:
+        w, mask = self.weights, (1 << self.bits) - 1
         z = self.bias
-        for f in set(feats):
-            z += w.get(feature_index(f, bits), 0.0)
+        for h in hashes:
+            z += w.get(h & mask, 0.0)
         return z
 
     def probability(self, feats: list[str]) -> float:
-        z = self.score(feats)
+        return self.probability_hashes(feature_hashes(feats))
+
+    def probability_hashes(self, hashes: set[int]) -> float:
+        z = self.score_hashes(hashes)
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
     def to_json(self) -> str:
@@ -57,11 +80,13 @@ class Model:
 TYPE_MIN = 0.6     # a type model overrides the trigger's type only when this sure
 
 
-def retype(models: dict[str, "Model"], feats: list[str], current: str) -> str:
-    """The type the one-vs-rest type models (``type:<type>``) are sure of, else ``current``."""
+def retype(models: dict[str, "Model"], feats, current: str) -> str:
+    """The type the one-vs-rest type models (``type:<type>``) are sure of, else ``current``
+    (``feats``: feature strings, or their :func:`feature_hashes`)."""
+    hashes = feats if isinstance(feats, set) else feature_hashes(feats)
     best, best_p = current, 0.0
     for name, m in models.items():
-        p = m.probability(feats)
+        p = m.probability_hashes(hashes)
         if p > best_p:
             best, best_p = name.split(":", 1)[1], p
     return best if best_p >= TYPE_MIN else current
@@ -71,6 +96,7 @@ def _path():
     return resources.files("rasd.events").joinpath(MODEL_FILE)
 
 
+@lru_cache(maxsize=1)
 def model_available() -> bool:
     return _path().is_file()
 
@@ -103,3 +129,4 @@ def save_models(models: dict[str, Model], path: Path) -> None:
     path.write_text(json.dumps({k: json.loads(m.to_json()) for k, m in models.items()}, ensure_ascii=False,
                                sort_keys=True) + "\n", encoding="utf-8")
     _models.cache_clear()
+    model_available.cache_clear()
