@@ -178,6 +178,7 @@ class Event:
     cues: tuple[str, ...] = ()      # why the rules would not take it (features of the decision; not exported)
     kill_only: bool = False         # proposed from killing words alone (internal)
     mentions: list[dict] = field(default_factory=list)   # later tellings folded into this one {start, end, text}
+    same_as: str | None = None      # the event another source's claim tells again (joins its claim group)
 
     def as_export(self) -> dict[str, Any]:
         """The export-contract dict (../shared/docs/export-format.md) plus extras."""

@@ -185,6 +185,28 @@ def test_filtering_by_type_changes_the_list(page):
     assert sorted(types()) == sorted(before)
 
 
+def test_a_confidence_floor_hides_less_certain_events_and_the_panel_shows_it(page, server):
+    count = lambda: page.locator("#event-list li.event").count()  # noqa: E731
+    before = count()
+    confs = sorted(e["confidence"] for e in get_json(server + "/api/events?limit=500")["items"]
+                   if e.get("confidence") is not None)
+    cut = int(confs[len(confs) // 2] * 100) // 5 * 5 + 5          # a step above the median, in the slider's steps
+    expected = sum(1 for c in confs if c >= cut / 100)
+    seq = page.get_attribute("#event-list", "data-seq")
+    page.eval_on_selector("#min-confidence", f"(el) => {{ el.value = '{cut}'; el.dispatchEvent(new Event('change')); }}")
+    list_changed(page, seq)
+    assert 0 < count() == expected < before
+    assert page.text_content("#min-confidence-value") == f"{cut}٪"
+    page.locator("#event-list li.event").first.click()
+    page.wait_for_selector("#detail:not([hidden]) dl.facts")
+    assert "الثقة" in page.text_content("#detail dl.facts")
+    page.click("#detail-close")
+    seq = page.get_attribute("#event-list", "data-seq")
+    page.eval_on_selector("#min-confidence", "(el) => { el.value = '0'; el.dispatchEvent(new Event('change')); }")
+    list_changed(page, seq)
+    assert count() == before
+
+
 def test_search_finds_the_convoy_article(page, shots):
     page.fill("#search-input", "راوة")
     page.press("#search-input", "Enter")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Callable, Protocol
 
 from ..records import Event, Span
-from .model import feature_hashes, retype
+from .model import feature_hashes, resubtype, retype
 
 
 class Decision(Protocol):
@@ -60,6 +60,7 @@ class ModelDecision:
         self.threshold = self.model.threshold if threshold is None else threshold
         from .model import load_all
         self.types = {k: m for k, m in load_all().items() if k.startswith("type:")} if model is None else {}
+        self.subs = {k: m for k, m in load_all().items() if k.startswith("sub:")} if model is None else {}
 
     def __call__(self, ctx, sent: Span, cands: list[Event]) -> list[Event]:
         from .features import candidate_features, sentence_features
@@ -74,6 +75,8 @@ class ModelDecision:
             if e.confidence >= self.threshold:
                 if self.types:
                     _set_type(ctx, sent, e, retype(self.types, own | sent_h, e.type))
+                if self.subs:
+                    e.sub_type = resubtype(self.subs, own | sent_h, e.type, e.sub_type)
                 kept.append(e)
         return kept
 

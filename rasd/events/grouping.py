@@ -5,8 +5,10 @@ a toll update («وأوضح المرصد أن 23 مسلحا قتلوا»), «ا�
 ``fold`` model (:mod:`.model`, trained on the labellers' ``repeat_of`` links) says
 whether a later kept event tells the same happening as an earlier one; a repeat joins
 the first telling — its words are added to the event's ``mentions``, a larger count or
-toll replaces the smaller one — and no new event is stored. Claims by two different
-named sources stay two claims (one event per happening, per source, per article).
+toll replaces the smaller one — and no new event is stored. The same happening in the
+words of another named source is a claim of its own (one event per happening, per
+source, per article: the export contract) and joins the first telling's claim group; a
+denial is never folded.
 """
 from __future__ import annotations
 
@@ -109,17 +111,25 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -
         for o in out:
             if o.trigger is None or o.stance == "deny":
                 continue
-            na, nb = {s.name for s in o.sources}, {s.name for s in e.sources}
-            if na and nb and not (na & nb):
-                continue              # two named sources: two claims
             p = model.probability(pair_features(o, e, raw, sent_index))
             if p >= best_p:
                 best, best_p = o, p
         if best is None:
             out.append(e)
+        elif two_sources(best, e):
+            # the same happening in another named source's words: a claim of its own
+            # (the export contract), in the claim group of the first telling
+            e.same_as = best.same_as or best.id
+            out.append(e)
         else:
             _fold_into(best, e)
     return out
+
+
+def two_sources(a: Event, b: Event) -> bool:
+    """Both claims name their sources, and no source is common: two claims."""
+    na, nb = {s.name for s in a.sources}, {s.name for s in b.sources}
+    return bool(na and nb and not (na & nb))
 
 
 def _place_keys(e: Event) -> set[str]:
@@ -186,7 +196,12 @@ def assign_groups(events: list[Event], stored) -> None:
     document, else one of this document's own, else its own id.
     ``stored(type, actor, place_keys, doc)`` gives candidate rows (id, claim_group, date)."""
     window = timedelta(days=group_window_days())
+    by_id = {e.id: e for e in events}
     for i, e in enumerate(events):
+        if e.same_as and e.same_as in by_id:    # another source's words for a happening told before
+            first = by_id[e.same_as]
+            first.claim_group = first.claim_group or first.id
+            e.claim_group = first.claim_group
         if e.claim_group:
             continue
         keys = _place_keys(e)

@@ -66,7 +66,7 @@ class Model:
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
     def to_json(self) -> str:
-        return json.dumps({"bits": self.bits, "bias": self.bias, "threshold": self.threshold, "meta": self.meta,
+        return json.dumps({"bits": self.bits, "bias": round(self.bias, 4), "threshold": self.threshold, "meta": self.meta,
                            "weights": {str(k): round(v, 4) for k, v in sorted(self.weights.items()) if v}},
                           ensure_ascii=False, sort_keys=True)
 
@@ -90,6 +90,24 @@ def retype(models: dict[str, "Model"], feats, current: str) -> str:
         if p > best_p:
             best, best_p = name.split(":", 1)[1], p
     return best if best_p >= TYPE_MIN else current
+
+
+SUB_MIN = 0.5      # a sub-type model overrides the rules' sub-type only when this sure
+
+
+def resubtype(models: dict[str, "Model"], feats, typ: str, current: str | None) -> str | None:
+    """The sub-type of ``typ`` its one-vs-rest models (``sub:<type>:<sub_type>``) are sure of, else ``current``."""
+    prefix = f"sub:{typ}:"
+    mine = {k[len(prefix):]: m for k, m in models.items() if k.startswith(prefix)}
+    if not mine:
+        return current
+    hashes = feats if isinstance(feats, set) else feature_hashes(feats)
+    best, best_p = current, 0.0
+    for name, m in mine.items():
+        p = m.probability_hashes(hashes)
+        if p > best_p:
+            best, best_p = name, p
+    return best if best_p >= SUB_MIN else current
 
 
 def _path():

@@ -25,12 +25,12 @@ from pathlib import Path
 
 from ..records import Event
 from .dataset import REPO, Mention, ant_documents, doc_mentions, gsr_documents, labels_dir, split_of
-from .model import TYPE_MIN, Model, feature_index, retype
+from .model import SUB_MIN, TYPE_MIN, Model, feature_index, resubtype, retype
 
 VIOLENT = frozenset(("battles", "explosions_remote_violence", "violence_against_civilians"))
 BITS = 18
 SEED = 20261207
-PRUNE = 0.01      # weights smaller than this are left out of the shipped file (no measurable effect)
+PRUNE = 0.02      # weights smaller than this are left out of the shipped file (no measurable effect)
 
 
 @dataclass
@@ -133,7 +133,7 @@ def folds(groups: list[str], k: int, seed: int = SEED) -> list[int]:
 # ------------------------------------------------------------------ scoring
 
 
-def strict_scores(exs: list[Example], kept: list[bool], missed: int = 0) -> dict:
+def strict_scores(exs: list[Example], kept: list[bool], missed: int = 0, grouped: set | None = None) -> dict:
     """Happening-level precision/recall over labelled ANT mentions: a happening is a real
     mention with its repeats; a kept mention of a happening already kept, or of no
     happening, is an error (strict); ``missed`` happenings no candidate told count as
@@ -164,9 +164,17 @@ def strict_scores(exs: list[Example], kept: list[bool], missed: int = 0) -> dict
     p = tp / n_pred if n_pred else 0.0
     r = tp / (len(happenings) + missed) if happenings or missed else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"strict_precision": round(p, 3), "recall": round(r, 3), "strict_f1": round(f1, 3),
-            "kept": n_pred, "happenings": len(happenings), "missed_by_rules": missed,
-            "repeats_kept": extra, "non_events_kept": fp}
+    out = {"strict_precision": round(p, 3), "recall": round(r, 3), "strict_f1": round(f1, 3),
+           "kept": n_pred, "happenings": len(happenings), "missed_by_rules": missed,
+           "repeats_kept": extra, "non_events_kept": fp}
+    if grouped is not None:
+        # another source's claim of a happening already stored, in its claim group: a
+        # corroborating claim (the export contract), not a second happening on the map
+        corr = sum(1 for i in grouped if kept[i] and root.get(exs[i].mention.id) is not None)
+        pg = tp / (n_pred - corr) if n_pred - corr else 0.0
+        out["corroborating_claims"] = corr
+        out["precision_by_claim_group"] = round(pg, 3)
+    return out
 
 
 def sentence_scores(exs: list[Example], probs, threshold: float, gold: dict[str, int]) -> dict:
@@ -246,8 +254,8 @@ def _by_doc(exs: list[Example]) -> dict[str, list[int]]:
 
 
 def _pair_allowed(a: Event, b: Event) -> bool:
-    na, nb = {s.name for s in a.sources}, {s.name for s in b.sources}
-    return not (na and nb and not (na & nb)) and a.stance != "deny" and b.stance != "deny"
+    """Pairs the fold is asked about (a denial is never folded: it is a claim of its own)."""
+    return a.stance != "deny" and b.stance != "deny"
 
 
 def pair_examples(exs: list[Example], raws: dict[str, str], sents: dict[str, dict]) -> tuple[list, list, list]:
@@ -276,10 +284,12 @@ class _FeatEx:
         self.y = y
 
 
-def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents) -> list[bool]:
+def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents, grouped: set | None = None) -> list[bool]:
     """Which mentions end up stored: kept by the decision, then not folded into an
-    earlier kept one (the pipeline's order of stages, at mention level)."""
-    from .grouping import pair_features
+    earlier kept one (the pipeline's order of stages, at mention level). A mention the
+    fold finds the same as an earlier one but in another named source's words is stored
+    as a claim of its own in the first one's claim group: its index goes to ``grouped``."""
+    from .grouping import pair_features, two_sources
     stored = [False] * len(exs)
     for doc, idx in _by_doc(exs).items():
         kept: list[int] = []
@@ -287,17 +297,19 @@ def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents) -> 
             if probs[j] < threshold:
                 continue
             b = exs[j].mention.event
-            folded = False
-            if fold is not None:
-                for i in kept:
-                    a = exs[i].mention.event
-                    if _pair_allowed(a, b) and fold.probability(pair_features(a, b, raws[doc], sents[doc])) \
-                            >= fold.threshold:
-                        folded = True
-                        break
-            if not folded:
+            best, best_p = None, fold.threshold if fold is not None else 2.0
+            for i in kept if fold is not None else ():
+                a = exs[i].mention.event
+                if not _pair_allowed(a, b):
+                    continue
+                p = fold.probability(pair_features(a, b, raws[doc], sents[doc]))
+                if p >= best_p:
+                    best, best_p = i, p
+            if best is None or two_sources(exs[best].mention.event, b):
                 kept.append(j)
                 stored[j] = True
+                if best is not None and grouped is not None:
+                    grouped.add(j)
     return stored
 
 
@@ -374,12 +386,14 @@ def train(out: Path | None = None, *, report_test: bool = False, echo=print, Cs=
     m_dev = _missed_in(missed, docs["dev"])
     threshold, dev_s = 0.5, {"strict_f1": -1}
     for t in [x / 100 for x in range(10, 91, 2)]:
-        sc = strict_scores(dev, simulate(dev, dev_p, t, fold, raws, sents), m_dev)
+        g: set = set()
+        sc = strict_scores(dev, simulate(dev, dev_p, t, fold, raws, sents, g), m_dev, g)
         if sc["strict_f1"] > dev_s["strict_f1"]:
             threshold, dev_s = t, sc
     n_tr = len(tr)
-    tr_cv = strict_scores(tr, simulate(tr, oof_best[:n_tr], threshold, fold, raws, sents),
-                          _missed_in(missed, docs["train"]))
+    g = set()
+    tr_cv = strict_scores(tr, simulate(tr, oof_best[:n_tr], threshold, fold, raws, sents, g),
+                          _missed_in(missed, docs["train"]), g)
     gsr_cv = sentence_scores(gsr, oof_best[n_tr:n_tr + len(gsr)], threshold, gsr_gold)
     rules_dev = strict_scores(dev, [not e.mention.event.cues for e in dev], m_dev)
     rules_gsr = sentence_scores(gsr, [0.0 if e.mention.event.cues else 1.0 for e in gsr], 0.5, gsr_gold)
@@ -394,15 +408,18 @@ def train(out: Path | None = None, *, report_test: bool = False, echo=print, Cs=
     if report_test:
         test_p = [shipped.probability(e.mention.features) for e in test]
         m_test = _missed_in(missed, docs["test"])
-        figures["test"] = strict_scores(test, simulate(test, test_p, threshold, fold, raws, sents), m_test)
+        g = set()
+        figures["test"] = strict_scores(test, simulate(test, test_p, threshold, fold, raws, sents, g), m_test, g)
         figures["test_no_fold"] = strict_scores(test, [p >= threshold for p in test_p], m_test)
         figures["rules"]["test"] = strict_scores(test, [not e.mention.event.cues for e in test], m_test)
     meta = {"C": best_c, "bits": BITS, "labels": cov["labelled"], "gsr": len(gsr), "seeds": len(seeds),
             "threshold_from": "dev strict F1 (decision + fold)",
             "figures": {k: figures[k] for k in ("train_cv", "dev", "gsr_cv")}}
     types, type_acc = fit_types(tr, seeds, echo)
+    subs, sub_acc = fit_subs(tr, seeds, echo)
     figures["type_accuracy_cv"] = type_acc
-    models = {"decision": to_model(clf, threshold, meta), "fold": fold, **types}
+    figures["sub_type_accuracy_cv"] = sub_acc
+    models = {"decision": to_model(clf, threshold, meta), "fold": fold, **types, **subs}
     if out is not None:
         from .model import save_models
         save_models(models, out)
@@ -442,6 +459,51 @@ def fit_types(tr: list[Example], seeds: list[Example], echo=print) -> tuple[dict
            "with_type_model": round(right_model / len(pairs), 3)}
     echo(f"  types: CV accuracy {acc['trigger_type']} (trigger's type) -> {acc['with_type_model']}")
     return _fit_types(pairs), acc
+
+
+def _sub_targets(exs: list[Example], seeds: list[Example]) -> list[tuple[Example, str, str]]:
+    """(mention, labelled type, labelled sub-type) for first tellings of ANT and the seeds' claims."""
+    gold = {g["id"]: g for g in (json.loads(x) for x in open(REPO / "tests" / "gold" / "seeds.events.jsonl",
+                                                              encoding="utf-8"))}
+    out = [(e, e.label["type"], e.label["sub_type"]) for e in exs
+           if e.label.get("real") and e.label.get("type") and e.label.get("sub_type")]
+    out += [(e, gold[e.label["root"]]["type"], gold[e.label["root"]]["sub_type"]) for e in seeds
+            if e.y and e.label.get("root") in gold and gold[e.label["root"]].get("sub_type")]
+    return out
+
+
+def _fit_subs(triples, typ: str, C: float = 1.0) -> dict[str, Model]:
+    mine = [(e, st) for e, t, st in triples if t == typ]
+    models = {}
+    for st in sorted({st for _, st in mine}):
+        exs = [_FeatEx(e.mention.features, int(x == st)) for e, x in mine]
+        if sum(x.y for x in exs) >= 8:
+            models[f"sub:{typ}:{st}"] = to_model(fit(exs, C), SUB_MIN, {"positives": sum(x.y for x in exs)})
+    return models if len(models) >= 2 else {}
+
+
+def fit_subs(tr: list[Example], seeds: list[Example], echo=print) -> tuple[dict[str, Model], dict]:
+    """Per type, one-vs-rest sub-type models on its first tellings; shipped only for the
+    types where they beat the rules' sub-type in 5-fold CV."""
+    triples = _sub_targets(tr, seeds)
+    shipped, report = {}, {}
+    for typ in sorted({t for _, t, _ in triples}):
+        mine = [x for x in triples if x[1] == typ]
+        fo = folds([e.group for e, _, _ in mine], 5)
+        rules = model = 0
+        for k in range(5):
+            ms = _fit_subs([x for x, f in zip(mine, fo) if f != k], typ)
+            for (e, _, st), f in zip(mine, fo):
+                if f == k:
+                    rules += e.mention.event.sub_type == st
+                    model += resubtype(ms, e.mention.features, typ, e.mention.event.sub_type) == st
+        if not mine:
+            continue
+        report[typ] = {"mentions": len(mine), "rules": round(rules / len(mine), 3), "model": round(model / len(mine), 3)}
+        if model > rules:
+            shipped.update(_fit_subs(mine, typ))
+    echo(f"  sub-types: CV accuracy per type (rules -> model): {report}")
+    return shipped, report
 
 
 def calibration(exs: list[Example], probs, bins: int = 5) -> dict:

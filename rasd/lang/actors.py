@@ -35,6 +35,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "actors.tsv"
 ENV = "RASD_ACTORS"
 DEFAULT_WINDOW = 1500
 KINDS = ("group", "movement", "militia", "state", "coalition", "government", "civilians", "unknown")
+SIDES = ("state", "non_state", "civilian")
 
 _SETTING_RE = re.compile(r'(\w+)=("[^"]*"|\S+)|(\S+)')
 _NEXT_WORD_RE = re.compile(r"[ \t]+(\w+)")
@@ -70,6 +71,15 @@ class ActorLexicon:
     aliases: dict[str, list[str]] = field(default_factory=dict)  # key → aliases as written
     neutral: frozenset[str] = frozenset()       # normalised adjectives that keep a context reading
     files: tuple[str, ...] = ()
+    sides: dict[str, str] = field(default_factory=dict)       # key → state | non_state | civilian
+    by_country: dict[str, str] = field(default_factory=dict)  # country code → the key its nisba names
+
+    def side(self, key: str) -> str | None:
+        return self.sides.get(key)
+
+    def with_side(self, side: str) -> frozenset[str]:
+        """The keys of one side («state»: the state forces)."""
+        return frozenset(k for k, s in self.sides.items() if s == side)
 
     def kind(self, key: str) -> str | None:
         return self.kinds.get(key)
@@ -131,6 +141,8 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
     kinds: dict[str, str] = {}
     labels: dict[str, str] = {}
     neutral: set[str] = set()
+    sides: dict[str, str] = {}
+    by_country: dict[str, str] = {}
     for fi, name in enumerate(files):
         path = Path(name)
         if not path.is_file():
@@ -145,6 +157,13 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
                     kinds[key] = kind
                 if "label" in settings:
                     labels[key] = settings["label"]
+                side = settings.get("side")
+                if side:
+                    if side not in SIDES:
+                        raise ValueError(f"{path}:{n}: unknown side {side!r} (one of {', '.join(SIDES)})")
+                    sides[key] = side
+                if "country" in settings:
+                    by_country[settings["country"].upper()] = key
                 continue
             nk = norm_key(alias)
             if key == "@neutral":
@@ -174,7 +193,7 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
     ref_matcher = PhraseMatcher()
     for nk, (_, alias, rule) in refs.items():
         ref_matcher.add(alias, rule)
-    return ActorLexicon(matcher, ref_matcher, kinds, labels, aliases, frozenset(neutral), files)
+    return ActorLexicon(matcher, ref_matcher, kinds, labels, aliases, frozenset(neutral), files, sides, by_country)
 
 
 # ---------------------------------------------------------------- finding mentions

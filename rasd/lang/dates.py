@@ -47,7 +47,7 @@ from typing import Callable
 
 from ..records import DateRef
 from .normalize import NormText, norm_key, normalize
-from .tokenize import near, whole_word_starts
+from .tokenize import CONJUNCTIONS, near, proclitic_runs, whole_word_starts
 
 __all__ = [
     "find_dates", "publication_date", "hijri_to_gregorian", "gregorian_to_hijri",
@@ -154,7 +154,8 @@ def _alt(phrases) -> str:
 
 _L = r"(?<![^\W_])"          # no letter or digit before
 _R = r"(?![^\W_])"           # no letter or digit after
-_CL = r"(?:[وف]?[بل]?)"      # proclitics before a date word: و ف ب ل
+_DATE_PREPS = ("ب", "ل")     # the prepositions a date word may carry (not ك)
+_CL = f"(?:[{''.join(CONJUNCTIONS)}]?[{''.join(_DATE_PREPS)}]?)"      # proclitics before a date word: و ف ب ل
 _YEAR_WORD = r"(?:عام|العام|سنه|السنه|لعام|لسنه)"
 
 
@@ -453,9 +454,9 @@ def _anchors() -> dict[str, frozenset[str]]:
             for w in phrase.split(" "):
                 if w in _STOP and name != "ago":
                     continue
-                forms = [w] + [p + w for p in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")]
+                forms = [w] + [p + w for p in proclitic_runs(_DATE_PREPS)]   # و ف ب ل وب ول فب فل
                 if w.startswith("ال"):
-                    forms += [p + w[1:] for p in ("ل", "ول", "فل")]
+                    forms += [p + w[1:] for p in proclitic_runs(_DATE_PREPS) if p.endswith("ل")]   # لل ولل فلل
                 for f in forms:
                     out.setdefault(f, set()).add(name)
     return {k: frozenset(v) for k, v in out.items()}

@@ -45,7 +45,7 @@ from importlib import resources
 
 from ..records import Quantity
 from .normalize import NormText, norm_key, normalize
-from .tokenize import near, whole_word_starts
+from .tokenize import CONJUNCTIONS, PREPOSITIONS, definite_forms, near, proclitic_runs, whole_word_starts
 
 __all__ = ["PERSON_CLASSES", "find_quantities", "parse_quantity", "lexicon", "QuantityLexicon"]
 
@@ -57,7 +57,7 @@ PERSON_CLASSES = frozenset({
 })
 
 # proclitics that may be glued to the first word of a phrase
-_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+_PREFIXES = ("", *proclitic_runs())   # و ف ب ل ك وب ول وك فب فل فك
 # tokens: a number with separators, a run of letters, a percent sign
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|%")
 # digit runs that are not amounts: dates, times, ratios, phone and model numbers
@@ -202,12 +202,12 @@ def lexicon() -> QuantityLexicon:
 def _strip_clitic(w: str) -> list[str]:
     """``w`` and its readings without a proclitic (و ف, then ب ل ك; لل → ال)."""
     out = [w]
-    if len(w) > 3 and w[0] in "وف":
+    if len(w) > 3 and w[0] in CONJUNCTIONS:
         out.append(w[1:])
     for v in list(out):
         if len(v) > 4 and v.startswith("لل"):
             out.append("ال" + v[2:])
-        elif len(v) > 3 and v[0] in "بلك":
+        elif len(v) > 3 and v[0] in PREPOSITIONS:
             out.append(v[1:])
     return out
 
@@ -278,7 +278,7 @@ def _segments(text: str, lex: QuantityLexicon, within: list[tuple[int, int]] | N
 
 _NONE = NumberWord(0, "")
 _DUAL_TWO = frozenset({"اثنان", "اثنين", "اثنتان", "اثنتين"})
-_DEF_ARTICLE = ("ال", "وال", "بال", "فال", "لل", "وبال", "ولل")
+_DEF_ARTICLE = definite_forms(("ب", "ل"))   # ال وال فال بال لل وبال ولل فبال فلل
 
 
 class _Reader:

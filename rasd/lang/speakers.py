@@ -38,7 +38,7 @@ from ..records import ActorMention, Speaker
 from .actors import ActorLexicon, actor_matches
 from .lexicon import Match, PhraseMatcher, lexicon_files, word_positions
 from .normalize import NormText, norm_key, normalize
-from .tokenize import Token, stems, words
+from .tokenize import CONJUNCTIONS, Token, stems, words
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "speakers.tsv"
 ENV = "RASD_SPEAKERS"
@@ -240,7 +240,7 @@ class _Doc:
 
     def conj_noun(self, w: str) -> bool:
         """A word with a conjunction glued on that starts a new phrase («والناطق», «وهو»)."""
-        if len(w) < 3 or w[0] not in "وف":
+        if len(w) < 3 or w[0] not in CONJUNCTIONS:
             return False
         rest = w[1:]
         return rest in self.stop or self.is_def(rest)
@@ -668,7 +668,7 @@ class _Doc:
             while j < self.n and k < 3 and not self.broken(j):
                 am = self.at["adj"].get(j)
                 w = self.w(j)
-                if w[0] in "وف" and not am:
+                if w[0] in CONJUNCTIONS and not am:
                     break
                 if am is not None:
                     j = am.word_end

@@ -86,9 +86,27 @@ def near(pos: list[int], ranges: list[tuple[int, int]] | None, margin: int) -> l
     return out
 
 
-# conjunctions, then prepositions; "لل" is ل + the article (its alef is dropped in writing)
-_CONJ = ("و", "ف")
-_PREP = ("ب", "ل", "ك")
+# The Arabic proclitics, declared once for the whole package (normalised forms):
+# conjunctions, then prepositions; the article «ال», which after ل is written «لل» (its alef
+# dropped). Modules that take proclitics off a word, or allow them before one, build
+# their forms from these (proclitic_runs, definite_forms).
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+ARTICLE = "ال"
+_CONJ = CONJUNCTIONS
+_PREP = PREPOSITIONS
+
+
+def proclitic_runs(preps: tuple[str, ...] = PREPOSITIONS) -> tuple[str, ...]:
+    """What may be glued before a word: a conjunction, a preposition, or both, in that
+    order: و ف ب ل ك وب ول وك فب فل فك (``preps`` narrows the prepositions)."""
+    return (*CONJUNCTIONS, *preps, *(c + p for c in CONJUNCTIONS for p in preps))
+
+
+def definite_forms(preps: tuple[str, ...] = PREPOSITIONS) -> tuple[str, ...]:
+    """The article with the proclitics that may stand before it: ال وال فال بال لل ...
+    (ل + ال is written لل)."""
+    return (ARTICLE, *(r[:-1] + "لل" if r.endswith("ل") else r + ARTICLE for r in proclitic_runs(preps)))
 MIN_STEM = 2
 
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 
 from ..lang.lexicon import PhraseMatcher, word_positions
 from ..lang.normalize import NormText, normalize
-from ..lang.tokenize import Token, stems, words
+from ..lang.tokenize import CONJUNCTIONS, Token, definite_forms, stems, words
+from ..lang.wordlists import words as word_list
 from ..records import Place
 from .gazetteer import Entry, Gazetteer, load_gazetteer, name_key
 
@@ -45,30 +46,15 @@ POP_FREE_SINGLE = 50_000 # the same for a single-word name
 POP_SHORT = 300_000      # a name of three letters or less: only big cities without context
 NEAR_OFFSET_MIN_KM = 8.0
 
-# ------------------------------------------------------------------------------ cue words
+# cue words (data: rasd/data/words.tsv, lists place_cues_<kind>[_strong])
 # kind: t town, a admin/area, x crossing, r natural region, n near, d direction,
 #       c country, k capital; strong = a name the gazetteer lacks is kept after it
+_CUE_LISTS = {"town": "t", "area": "a", "region": "r", "crossing": "x", "country": "c", "capital": "k", "near": "n"}
 _CUES: list[tuple[str, str, bool, str | None]] = [
     # (phrase, kind, strong, direction)
-    ("مدينة", "t", True, None), ("بلدة", "t", True, None), ("قرية", "t", True, None),
-    ("مدن", "t", False, None), ("بلدات", "t", False, None), ("قرى", "t", False, None),
-    ("مخيم", "t", True, None), ("حي", "t", True, None), ("مركز", "t", False, None),
-    ("مطار", "t", False, None), ("مدينتي", "t", False, None), ("قريتي", "t", False, None),
-    ("قضاء", "a", False, None), ("ناحية", "a", False, None), ("محافظة", "a", True, None),
-    ("محافظات", "a", False, None), ("ولاية", "a", False, None), ("إقليم", "a", False, None),
-    ("منطقة", "a", False, None), ("مناطق", "a", False, None), ("بادية", "r", False, None),
-    ("صحراء", "r", False, None), ("عمق صحراء", "r", False, None), ("سهل", "r", False, None),
-    ("مرتفعات", "r", False, None), ("هضبة", "r", False, None), ("شبه جزيرة", "r", False, None),
-    ("منفذ", "x", True, None), ("معبر", "x", True, None),
-    ("دولة", "c", False, None), ("جمهورية", "c", False, None), ("مملكة", "c", False, None),
-    ("سلطنة", "c", False, None), ("إمارة", "c", False, None),
-    ("العاصمة", "k", False, None), ("عاصمة", "k", False, None),
-    ("ريف", "n", False, None), ("أطراف", "n", False, None), ("ضواحي", "n", False, None),
-    ("محيط", "n", False, None), ("قرب", "n", False, None), ("بالقرب من", "n", False, None),
-    ("على مقربة من", "n", False, None), ("مقربة من", "n", False, None), ("مشارف", "n", False, None),
-    ("تخوم", "n", False, None), ("مداخل", "n", False, None), ("مدخل", "n", False, None),
-    ("جوار", "n", False, None), ("بمحاذاة", "n", False, None), ("قريبا من", "n", False, None),
-    ("حدود", "n", False, None), ("وسط", "t", False, None),
+    (_w, _kind, _strong, None)
+    for _name, _kind in _CUE_LISTS.items() for _strong in (True, False)
+    for _w in word_list(f"place_cues_{_name}{'_strong' if _strong else ''}", ())
 ]
 _DIRS = {"شرق": 90.0, "غرب": 270.0, "شمال": 0.0, "جنوب": 180.0,
          "الشرق": 90.0, "الغرب": 270.0, "الشمال": 0.0, "الجنوب": 180.0}
@@ -86,80 +72,31 @@ _BEARING = {"شرق": 90.0, "غرب": 270.0, "شمال": 0.0, "جنوب": 180.0,
             "شمال شرق": 45.0, "شمال غرب": 315.0, "جنوب شرق": 135.0, "جنوب غرب": 225.0}
 
 # words after which a name is part of an organisation / title / person, not a place
-_ORG_HEADS = {name_key(w) for w in (
-    "صحيفة", "جريدة", "قناة", "وكالة", "مجلة", "إذاعة", "تلفزيون", "نادي", "جامعة", "منتخب",
-    "فريق", "بنك", "شركة", "مصرف", "مؤسسة", "مهرجان", "مؤتمر", "اتفاقية", "اتفاق", "معاهدة",
-    "إعلان", "بيان", "ابن", "بن", "بنت", "عبد", "أبو", "أبي", "ريال", "شارع", "ساحة", "فندق",
-    "مستشفى", "متحف", "سفارة", "قنصلية", "مسجد", "كنيسة", "سجن", "محكمة", "بطولة", "كأس", "دوري",
-    "مباراة", "منظمة", "حزب", "حركة", "تنظيم", "جبهة", "لواء", "جيش", "قوات", "ملعب", "ماراثون",
-    "سباق", "مسابقة", "جائزة", "أكاديمية", "معهد", "كلية", "مدرسة", "مركز دراسات", "رابطة", "هيئة",
-    "مجلس", "برلمان", "قمة", "مفاوضات", "محادثات", "عملية", "غزوة", "معركة")}
-_ORG_TAILS = {name_key(w) for w in (
-    "بوست", "تايمز", "جورنال", "نيوز", "تريبيون", "هيرالد", "توداي", "برس", "تي في", "اف سي",
-    "يونايتد", "سيتي", "الرياضي", "ستار", "سبورت")}
+_ORG_HEADS = {name_key(w) for w in word_list("org_heads")}
+_ORG_TAILS = {name_key(w) for w in word_list("org_tails")}
 # sports vocabulary: two of these on a line make it a sports line
-_SPORTS = {name_key(w) for w in (
-    "الدوري", "دوري", "مباراة", "المباراة", "مباريات", "لاعب", "اللاعب", "لاعبي", "مدرب", "المدرب",
-    "هدف", "هدفا", "هدفين", "أهداف", "الأهداف", "بطولة", "البطولة", "الكأس", "كأس", "فريق", "الفريق",
-    "نادي", "النادي", "منتخب", "المنتخب", "تعادل", "فاز", "فوز", "بفوز", "هزم", "خسر", "الملعب", "ملعب",
-    "الموسم", "كرة", "القدم", "المرمى", "الشوط", "ركلة", "ركلات", "الترتيب", "نقطة", "نقاط", "المركز",
-    "الأولمبية", "التنس", "السلة", "البطل", "الذهبية", "الفضية", "سباق", "السباق", "الجولة")}
-_PLACE_PREPS = {name_key(w) for w in ("في", "إلى", "الى", "من", "نحو", "داخل", "خارج", "عبر")}
+_SPORTS = {name_key(w) for w in word_list("sports_words")}
+_PLACE_PREPS = {name_key(w) for w in word_list("place_preps_places")}
 # titles before a person's name
-_TITLES = {name_key(w) for w in (
-    "الرئيس", "رئيس", "الوزير", "وزير", "الوزيرة", "وزيرة", "السيد", "السيدة", "الملك", "الأمير",
-    "الأميرة", "الشيخ", "المستشار", "المستشارة", "الجنرال", "العميد", "اللواء", "العقيد", "المقدم",
-    "الرائد", "النقيب", "الدكتور", "الدكتورة", "النائب", "النائبة", "السفير", "السفيرة", "المبعوث",
-    "الناطق", "المتحدث", "المتحدثة", "الأمين", "القاضي", "المحامي", "الكاتب", "الكاتبة", "الشاعر",
-    "الفنان", "الفنانة", "المخرج", "اللاعب", "المدرب", "الزعيم", "القائد", "الشهيد", "المطرب",
-    "المطربة", "الممثل", "الممثلة", "الصحفي", "الصحافي", "البابا", "الإمام", "الحاخام", "المرشح",
-    "المرشحة", "زميله", "زميلها", "نظيره", "نظيرها", "نظيرته", "الأستاذ", "البروفيسور", "المهندس")}
+_TITLES = {name_key(w) for w in word_list("titles")}
 # definite words that may precede a definite place name without making it an adjective
-_DEF_OK = {name_key(w) for w in (
-    "العاصمة", "المدينة", "البلدة", "القرية", "المحافظة", "المنطقة", "الولاية", "الإمارة",
-    "المملكة", "الجمهورية", "السلطنة", "الدولة")}
-# heads of nisba phrases: «الأراضي السورية» → SY
-_NISBA_HEADS = {name_key(w): k for w, k in (
-    ("الأراضي", "c"), ("أراضي", "c"), ("الحدود", "c"), ("المدن", "c"), ("المناطق", "c"),
-    ("القرى", "c"), ("البلدات", "c"), ("الداخل", "c"), ("الأجواء", "c"), ("المياه", "c"),
-    ("العاصمة", "k"), ("الشمال", "d"), ("الجنوب", "d"), ("الشرق", "d"), ("الغرب", "d"),
-    ("الساحل", "c"), ("الصحراء", "c"), ("البادية", "c"), ("المحافظات", "c"), ("الضفة", "c"))}
+_DEF_OK = {name_key(w) for w in word_list("def_ok")}
+# heads of nisba phrases: «الأراضي السورية» → SY (data: nisba_heads_country/capital/direction)
+_NISBA_HEADS = {name_key(w): k for k, name in (("c", "country"), ("k", "capital"), ("d", "direction"))
+                for w in word_list(f"nisba_heads_{name}")}
 # heads of multi-word names: a name after a strong cue takes the next word too
-_NAME_HEADS = {name_key(w) for w in (
-    "تل", "أم", "أبو", "ابو", "بيت", "بني", "بنى", "عين", "دير", "رأس", "جسر", "خان", "كفر", "بئر",
-    "وادي", "جبل", "مرج", "قصر", "البو", "آل", "سيدي", "عرب", "حاسي", "برج", "سوق", "باب", "ذي",
-    "ذات", "حمام", "معرة", "تلة", "كرم", "حصن", "شيخ", "الشيخ", "جديدة", "أبي", "نهر", "عيون", "قلعة",
-    "مزرعة", "حي", "جزيرة", "دار", "ام", "المنطقة")}
+_NAME_HEADS = {name_key(w) for w in word_list("name_heads")}
 # words that end a name after a cue / are not names
-_NOT_NAME = {name_key(w) for w in (
-    "في", "من", "إلى", "الى", "على", "عن", "مع", "التي", "الذي", "الذين", "التابعة", "التابع",
-    "الواقعة", "الواقع", "المجاورة", "المحاذية", "الحدودية", "الحدودي", "القريبة", "القريب",
-    "الكبيرة", "الكبير", "الصغيرة", "الصغير", "الجديدة", "القديمة", "المحررة", "المحاصرة",
-    "المحاصر", "الخاضعة", "الخاضع", "كبيرة", "صغيرة", "واحدة", "أخرى", "آخر", "بأكملها",
-    "نفسها", "نفسه", "ذاتها", "ذاته", "هذه", "هذا", "تلك", "ذلك", "وهي", "وهو", "حيث", "بعد",
-    "قبل", "خلال", "عند", "بين", "لدى", "منذ", "ثم", "أو", "او", "و", "أن", "إن", "ان", "كان",
-    "كانت", "لا", "لم", "لن", "قد", "ما", "كل", "بعض", "جميع", "حدودية", "سكنية", "مجاورة",
-    "بما", "مما", "لما", "كما", "فيما", "عما", "بها", "فيها", "منها", "لها", "عليها", "اليها",
-    "إليها", "بأكمله", "كاملة", "كامل", "للاجئين", "اللاجئين", "النازحين", "للنازحين", "لجوء", "نزوح", "مؤقت", "عشوائي",
-    "الرياضية", "الصناعية", "الطبية", "الجامعية", "العالمية", "الدولية", "عربية", "إسلامية",
-    "أخرى", "ثالثة", "ثانية", "أولى", "العسكري", "العسكرية", "المدني", "المدنية", "الدولي",
-    "الحدود", "حدود", "الشمالية", "الجنوبية", "الشرقية", "الغربية", "الشمالي", "الجنوبي",
-    "الشرقي", "الغربي", "مهمة", "استراتيجية", "منكوبة", "آمنة", "عازلة", "محظورة",
-    "الشرق", "الغرب", "الشمال", "الجنوب", "وسط", "شرق", "غرب", "شمال", "جنوب", "ضد", "المال",
-    "أقرب", "حدودي", "خاضعة", "ذات", "مؤخرا", "سابقا", "حاليا", "تقريبا", "أيضا", "فقط", "جديدة",
-    "قديمة", "كاملة", "بكاملها", "بأسرها", "رئيسية", "نائية", "محاصرة", "محررة", "تابعة", "واقعة",
-    "مجاورة", "مدمرة", "مهجورة", "كردية", "عربية", "سنية", "شيعية", "مسيحية", "درزية", "تركمانية",
-    "إيزيدية", "علوية", "يزيدية", "آشورية", "أشباح", "الأشباح", "نموذجية", "ريفية", "ساحلية",
-    "صناعية", "زراعية", "حدوديه", "تحت", "تقع", "وحيد", "أربع", "صدام", "فوق", "قرب", "بعيدة", "فلسطينية", "المدينة", "القرية", "البلدة", "منكوبة", "مدنية")}
+_NOT_NAME = {name_key(w) for w in word_list("not_name")}
 
 
 _NISBA_ENDS = ("ي", "يه", "ين", "ون", "ان", "ات")
+_NISBA_CLITICS = (*CONJUNCTIONS, "ب", "ل")   # proclitics before a nisba: و ف ب ل
+_DEFINITE = definite_forms(("ب", "ل"))   # ال وال فال بال لل وبال ولل فبال فلل
 _BORDER_PAIR = re.compile(r"(?<!\w)(?:[وفبل]|بال|وال|فال|لل)?ال(حدود)\s+(ال\w+)\s*[-–—/]\s*(ال\w+)")
 
 
-_UNLOCK = {name_key(w) for w in (
-    "قضاء", "ناحية", "ولاية", "إقليم", "دولة", "جمهورية", "مملكة", "سلطنة", "إمارة", "العاصمة",
-    "عاصمة", "مطار")}
+_UNLOCK = {name_key(w) for w in word_list("unlock_cues")}
 
 
 @dataclass(slots=True)
@@ -228,9 +165,7 @@ def _blank(text: str, a: int, b: int) -> bool:
     return not gap.strip() and "\n" not in gap
 
 
-_PRON_PREP = {name_key(w) for w in (
-    "عليها", "عليه", "عليهم", "فيها", "فيه", "فيهم", "بها", "به", "بهم", "منها", "منه", "لها", "له",
-    "لهم", "إليها", "اليها", "إليه", "اليه", "عنها", "عنه")}
+_PRON_PREP = {name_key(w) for w in word_list("pron_preps")}
 
 
 def _name_like(nt: NormText, ws: list[Token], i: int, text: str) -> bool:
@@ -332,7 +267,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
         if not wt.endswith(_NISBA_ENDS):
             continue
         cc = gz.nisba(wt)
-        if cc is None and wt[:1] in "وفبل":
+        if cc is None and wt[:1] in _NISBA_CLITICS:
             for f in _strip_clitics(wt)[1:]:
                 cc = gz.nisba(f)
                 if cc:
@@ -458,7 +393,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
             # «الوضع القائم»: a definite word after a definite noun is an adjective
             if " " not in x.key and x.key.startswith("ال") and prev_adj and ws[x.w0].start == x.ns:
                 pf = prev_forms[-1] if prev_forms else ""
-                if prev.text.startswith(("ال", "وال", "فال", "بال", "لل", "ولل")) and \
+                if prev.text.startswith(_DEFINITE) and \
                         prev.text not in _DEF_OK and not any(f in _DEF_OK for f in prev_forms) and \
                         (x.w0 - 1) not in taken:
                     continue
@@ -597,7 +532,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
             continue
         # the cue word must be indefinite (construct state): «مدينة X», not «المدينة»
         cw = ws[c.w0].text
-        if cw.startswith(("ال", "وال", "بال", "فال", "لل")):
+        if cw.startswith(_DEFINITE):
             continue
         if c.w0 > 0 and ws[c.w0 - 1].text.isdigit():   # «77 قرية»: a count
             continue

@@ -1,0 +1,559 @@
+"""Arguments of an event candidate: its places and their roles, its actors (the doer and
+the one acted on), its count, its fatalities, its date and the words that state it.
+
+The words the rules look for are data (``rasd/data/words.tsv``, read by
+:mod:`rasd.lang.wordlists`); which actors are state forces, and which actor a
+nationality adjective names, come from ``rasd/data/actors.tsv`` (``side=``, ``country=``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from ..lang.actors import load_actors
+from ..lang.normalize import norm_key
+from ..lang.lexicon import Match
+from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
+from ..lang.wordlists import alternation, word_set, words
+from ..records import Event, Place, Quantity, Span
+from .context import _Ctx, _data, _n, _words_between
+
+if TYPE_CHECKING:
+    from .candidates import Trigger
+
+# The words are data: rasd/data/words.tsv (the list named in each comment); the actors'
+# sides and nationalities: rasd/data/actors.tsv.
+
+# actors that are states or fight for one: their taking territory is «government regains»
+STATE_FORCES = load_actors().with_side("state")   # the keys marked side=state in data/actors.tsv
+PEOPLE_UNITS = {"fighters", "families", "civilians", "people", "soldiers", "police", "children", "women",
+                "vehicles", "buses", "villages", "strikes", "dead", "killed", "members", "leaders", "persons",
+                "prisoners", "displaced", "militants", "troops", "convoys", "cars", "trucks"}
+# units that count people (the dead are people; vehicles and villages are not)
+PERSON_UNITS = PEOPLE_UNITS - {"vehicles", "buses", "villages", "strikes", "convoys", "cars", "trucks"}
+# words naming people who can move, be arrested or killed, when no actor is named
+PERSON_NOUNS = words("person_nouns")
+CIVILIAN_NOUNS = words("civilian_nouns")
+ORIGIN_PREPS = word_set("origin_preps")        # من, عن
+DEST_PREPS = word_set("dest_preps")            # إلى, باتجاه, نحو ...
+VIA_PREPS = word_set("via_preps")              # عبر, مرورا
+LOC_PREPS = word_set("loc_preps")              # في, قرب, داخل ...
+# words that may stand between a preposition and the place it governs (place_heads)
+PLACE_HEADS = word_set("place_heads")
+# movement triggers that end somewhere: a place near them is where they arrive (arrival)
+ARRIVAL = words("arrival")
+# verbs whose object is the place left: «غادروا الغوطة الشرقية», «مغادرة ... مخيم اليرموك» (departure)
+DEPARTURE = words("departure")
+# place words that also locate on their own («في محيط القائم»: near it, «من محيط القائم»: from near it)
+NEAR_WORDS = word_set("near_words")
+# «مقتل قيادي», «مقتل عنصر»: one killed (kill_singular)
+KILL_SINGULAR = re.compile(rf"^({alternation('kill_singular')})")
+
+
+_PLACE_ADJECTIVES = word_set("place_adjectives")   # «مناطق آمنة»: adjectives of no nisba form
+
+
+def _prep_role(ctx: _Ctx, p: Place) -> str | None:
+    """The role the preposition governing this place gives it, if one is in reach."""
+    from ..lang.normalize import norm_key
+    raw = ctx.raw
+    before = raw[max(0, p.start - 3):p.start]
+    glued = re.search(r"(\S+)$", before)
+    if glued and not before.endswith((" ", "\n")):
+        g = glued.group(1).replace("ـ", "")
+        if g.endswith("ل"):
+            return "destination"          # «لدمشق», «للموصل»
+        if g.endswith("ب"):
+            return "location"             # «بالموصل»
+    ws = [w.strip('"()«»،,.') for w in norm_key(raw[max(0, p.start - 80):p.start]).split()][-7:]
+    steps = 0
+    default = None
+    for i in range(len(ws) - 1, -1, -1):
+        w = ws[i]
+        core = w[1:] if w[:1] in CONJUNCTIONS and len(w) > 2 else w
+        if core in NEAR_WORDS or core.lstrip("ب") in NEAR_WORDS:
+            default = "location"          # «قرب/محيط/أطراف X»: look further for «من»/«إلى»
+            steps += 1
+            continue
+        if w in ORIGIN_PREPS or core in ORIGIN_PREPS:
+            return "origin"
+        if w in DEST_PREPS or core in DEST_PREPS:
+            return "destination"
+        if w in VIA_PREPS or core in VIA_PREPS:
+            return "via"
+        if w in LOC_PREPS or core in LOC_PREPS:
+            # «إلى مناطق في غرب الأنبار»: «في» inside the destination's own phrase
+            left = ws[i - 1] if i else ""
+            if left in PLACE_HEADS or left.lstrip("ال") in PLACE_HEADS or left.startswith("ال") and \
+                    left[2:] in PLACE_HEADS:
+                continue
+            return "location"
+        bare = w[2:] if w.startswith("ال") else w
+        if w in PLACE_HEADS or bare in PLACE_HEADS or w.endswith(("يه", "ين", "يتين", "يين")) or w in _PLACE_ADJECTIVES:
+            steps += 1                    # a place word or an adjective: keep looking left
+            if steps > 4:
+                return default
+            continue
+        return default
+    return default
+
+
+# «إلى مدينة عانة وقرية رواة»: places joined by a coordinator (coordinators, raw text)
+_COORDINATED = re.compile(rf"[\s»\"]*({alternation('coordinators')})\s*(\S+\s+){{0,2}}")
+
+
+def _place_roles(ctx: _Ctx, places: list[Place], frame: str, trig: Match) -> None:
+    """Set each place's role in place: by its preposition, by coordination with the place
+    before it («إلى مدينة عانة وقرية رواة»), and for a movement by its side of the trigger."""
+    prev: Place | None = None
+    for p in sorted(places, key=lambda x: x.start):
+        role = _prep_role(ctx, p) if frame == "move" else "location"
+        if frame == "move" and role is None and prev is not None:
+            link = ctx.raw[prev.end:p.start]
+            if _COORDINATED.fullmatch(link + " ") and len(link) < 30:
+                role = prev.role
+        p.role = role or "location"
+        prev = p
+    if frame != "move":
+        return
+    has_dest = any(p.role == "destination" for p in places)
+    has_origin = any(p.role == "origin" for p in places)
+    t: Trigger = trig.payloads[0]
+    arrival = t.form.startswith(ARRIVAL)
+    leaving = t.sub_type in ("flight", "evacuation", "displacement") or t.form.startswith(DEPARTURE)
+    for p in places:
+        if p.role != "location":
+            continue
+        if p.end <= trig.start:
+            if has_dest:
+                p.role = "origin"         # «حافلات متوقفة شرق السخنة عادت إلى تدمر»
+            elif arrival:
+                p.role = "destination"
+        elif arrival and not has_dest:
+            p.role = "destination"        # «وصول قواتها قرب مداخل القائم»
+            has_dest = True
+        elif leaving and not has_origin:
+            p.role = "origin"             # «إجلاء المدنيين في القائم»: where they left
+            has_origin = True
+
+
+def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) -> tuple[str | None, str | None]:
+    """(actor, actor2) from the actor mentions around the trigger."""
+    acts = [a for a in ctx.an.actors if sent.start <= a.start < sent.end
+            and not any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)
+            and not _OWNER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])]
+    after = [a for a in acts if a.start >= trig.end and a.start < clause.end + 80]
+    before = [a for a in acts if a.end <= trig.start and a.start >= clause.start]
+    before_sent = [a for a in acts if a.end <= trig.start]
+    text = ctx.norm
+    near_after = [a for a in after if _words_between(text, trig.norm_end, _n(ctx, a.start)) <= 5]
+
+    def key(a):
+        return a.key
+
+    # an institution announcing its own arrest or evacuation is its doer
+    # («أعلن جهاز مكافحة الإرهاب اعتقال ...»), although it is named as the speaker
+    announcers = [a for a in ctx.an.actors if sent.start <= a.start < trig.start and a.key in STATE_FORCES
+                  and any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)]
+    if frame == "move" and trig.payloads[0].sub_type == "evacuation":
+        # the one who evacuates stands before («أجلى اللواء ...», «نجحت القوات في إجلاء»)
+        doers = [a for a in before_sent if a.key != "civilians"] or announcers
+        if doers:
+            return doers[-1].key, None
+        spk = ctx.last_speaker
+        return (spk.actor if spk is not None and spk.actor in STATE_FORCES else None), None
+    if frame in ("move", "kill"):
+        near_before = [a for a in before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 8]
+        close_before = [a for a in near_before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 3]
+        if trig.payloads[0].pos == "noun":      # «تحركات لتنظيم داعش»: the mover follows the noun
+            cand = near_after or close_before[-1:] or near_before[-1:]
+        else:                                   # «مقاتلو داعش وصلوا», «وصل مقاتلو داعش»
+            cand = close_before[-1:] or near_after or near_before[-1:] or before_sent[-1:]
+        actor = key(cand[0]) if cand else None
+        if frame == "move" and actor is None:
+            seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
+            movers = [q for q in ctx.an.quantities if clause.start <= q.start < clause.end]
+            if trig.payloads[0].sub_type == "displacement" or any(w in seg for w in CIVILIAN_NOUNS) or any(
+                    q.unit_class in ("civilians", "families", "people", "children", "women") for q in movers):
+                actor = "civilians"       # «نزح 12 ألف شخص»: the people who move
+            elif ctx.last_group and _has_person(ctx, trig, clause):
+                actor = ctx.last_group
+        return actor, None
+    if frame == "arrest":
+        # the arrested come after the trigger; the one arresting before it, or the speaker's body
+        done_to = next((a.key for a in near_after + after if a.key not in STATE_FORCES), None)
+        doer = next((a.key for a in reversed(before_sent + announcers) if a.key in STATE_FORCES), None)
+        if doer is None and ctx.last_speaker is not None and ctx.last_speaker.actor in STATE_FORCES:
+            doer = ctx.last_speaker.actor
+        if done_to is None and doer and ctx.last_group and ctx.last_group != doer:
+            done_to = ctx.last_group
+        return doer, done_to
+    # attacks, strikes, clashes, control: the doer, then the one done to
+    actor = actor2 = None
+    between = _between_pair(ctx, trig, after)
+    if between:
+        actor, actor2 = between                     # «اشتباكات بين قوات النظام وتنظيم داعش»
+    else:
+        subj = [a for a in before if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 8]
+        nisba = _nisba_actor(ctx, trig)
+        if not subj and not nisba and trig.payloads[0].pos == "noun":
+            # «قبل أن يعرقل التحالف طريقهم، بتنفيذ غارات»: the doer of the verb the noun serves
+            # (but «تقارير ... عن ضربات جوية إسرائيلية»: the noun's own adjective names it)
+            subj = [a for a in before_sent if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 14
+                    and a.key != "civilians"]
+        agents = [a for a in after if not _is_target(ctx, a)]
+        targets = [a for a in after if _is_target(ctx, a)]
+        if nisba and trig.payloads[0].pos == "noun":
+            actor = nisba                           # «غارة تركية»: the noun's own adjective says whose
+        elif subj:
+            actor = subj[-1].key                    # «تنظيم داعش استهدف تجمعا لقوات النظام»
+        elif nisba:
+            actor = nisba
+        elif agents:
+            actor = agents[0].key                   # «قصفت طائرات التحالف»
+        elif before_sent and trig.payloads[0].pos == "verb":
+            actor = before_sent[-1].key
+        rest = [a.key for a in targets if a.key != actor]
+        actor2 = rest[0] if rest else None
+        if actor is None and targets and not agents and frame == "control":
+            actor = targets[0].key                  # «سيطرة داعش على ...»: the genitive is the doer
+            actor2 = None
+    if actor2 is None and actor and frame in ("strike", "control", "arrest", "clash"):
+        actor2 = _opponent(ctx, actor)
+    if actor2 is None and frame in ("strike", "clash", "attack"):
+        seg_after = " ".join(ctx.norm[trig.norm_end:_n(ctx, sent.end)].split()[:6])
+        victims = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
+                   and q.unit_class in ("civilians", "children", "women")]
+        if victims or any(w in seg_after for w in CIVILIAN_NOUNS):
+            actor2 = "civilians"
+    if frame == "strike" and actor in ("us_gov", "us_forces"):
+        actor = "coalition"   # US air strikes in Iraq and Syria are the coalition's (ACLED's usage)
+    return actor, actor2
+
+
+# target_before: على, ضد, مواقع, تجمعا, لقوات ...; agent_before: طائرات, من قبل, التابع ل ...
+_TARGET_BEFORE = re.compile(rf"({alternation('target_before')})\s*\"?\s*$")
+_AGENT_BEFORE = re.compile(rf"({alternation('agent_before')})\s*\"?\s*$")
+# «قصف طائرات التحالف على مواقع داعش»: a target word next to the actor wins (target_over_agent)
+_TARGET_OVER_AGENT = re.compile(rf"({alternation('target_over_agent')})\s*\S*\s*$")
+_BETWEEN = re.compile(rf"^\s*(\S+\s+){{0,3}}?({alternation('between')})\s")   # «اشتباكات بين X و Y»
+
+
+def _is_target(ctx: _Ctx, a) -> bool:
+    """An actor named after the trigger is its target when a target word leads to it
+    («على مواقع داعش», «تجمعا لقوات النظام»), its doer when an agent word does
+    («طائرات التحالف», «من قبل القوات التركية»)."""
+    left = ctx.norm[max(0, _n(ctx, a.start) - 30):_n(ctx, a.start)]
+    if re.search(r"(\s|^)و\s*$", left):
+        return False      # «القوة الجوية العراقية والتحالف»: coordinated with the doer
+    if re.search(r"التابع\S*\s+\S{0,2}$", left):
+        return False      # «قوات اللواء 44 (التابع للحشد)»: whose forces they are
+    if _AGENT_BEFORE.search(left) and not _TARGET_OVER_AGENT.search(left):
+        return False
+    return bool(_TARGET_BEFORE.search(left)) or left.rstrip().endswith(("ل", "لل"))
+
+
+def _between_pair(ctx: _Ctx, trig: Match, after) -> tuple[str, str] | None:
+    """«بين X و Y» right after a clash word: the two sides."""
+    seg = ctx.norm[trig.norm_end:trig.norm_end + 30]
+    if not _BETWEEN.match(seg):
+        return None
+    keys = []
+    for a in after:
+        if a.key not in keys:
+            keys.append(a.key)
+    return (keys[0], keys[1]) if len(keys) >= 2 else None
+
+
+# «غارة تركية»: country code → the actor its nationality adjective names (country= in data/actors.tsv)
+_NISBA_ACTORS = load_actors().by_country
+
+_AGENT_WORDS = words("agent_words")   # طيران, طائرات, قوات, الجيش ...
+
+_TARGET_LINKS = word_set("target_links")   # على, ضد, في, إلى, من ...
+_STRIKE_ADJECTIVES = word_set("strike_adjectives")   # جوية, صاروخية
+
+
+def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
+    """«غارة تركية», «غارات جوية للطيران الروسي», «مقاتلات بريطانية»: a nationality
+    adjective right after the trigger, or after a word for armed forces that follows it."""
+    ws = ctx.norm[trig.norm_end:trig.norm_end + 80].split()[:7]
+    before = ctx.norm[max(0, trig.norm_start - 30):trig.norm_start].split()[-2:]
+    gz = ctx.gz
+    for i, w in enumerate(ws):
+        if w in _TARGET_LINKS:
+            break                 # «هجوم على القوات الحكومية», «غارة على موقع تابع للجيش السوري»: the target's
+        cc = gz.nisba(w)
+        if cc and (i == 0 or ws[i - 1] in _AGENT_WORDS or ws[i - 1] in _STRIKE_ADJECTIVES):
+            return _NISBA_ACTORS.get(cc)
+    if before and before[-1] in _AGENT_WORDS[:10]:
+        return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def alliances() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for row in _data("alliances.tsv"):
+        keys = " ".join(row).split()
+        for k in keys:
+            out.setdefault(k, set()).update(keys)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_NOT_SIDES = {"civilians", "us_gov", "unidentified_armed_group"}
+
+
+def _opponent(ctx: _Ctx, actor: str) -> str | None:
+    """The actor the article talks about most that is neither the doer nor its ally;
+    else the group named last."""
+    if ctx.sides is None:
+        from collections import Counter
+        ctx.sides = Counter(a.key for a in ctx.an.actors if a.key not in _NOT_SIDES)
+    friends = alliances().get(actor, frozenset()) | {actor}
+    for key, _ in ctx.sides.most_common():
+        if key not in friends:
+            return key
+    return ctx.last_group if ctx.last_group not in friends else None
+
+
+def _has_person(ctx: _Ctx, trig: Match, clause: Span) -> bool:
+    seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
+    return any(w in seg for w in PERSON_NOUNS)
+
+
+def _nearest_quantity(ctx: _Ctx, trig: Match, sent: Span, frame: str) -> Quantity | None:
+    qs = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
+          and (q.unit_class in PEOPLE_UNITS or (q.unit_class is None and q.value is None)
+               # «فر أكثر من 120 ألفا»: a bare number right after a verb of moving counts people
+               or (q.unit_class is None and frame == "move" and trig.payloads[0].pos == "verb"
+                   and q.start >= trig.end and _words_between(ctx.norm, trig.norm_end, _n(ctx, q.start)) <= 1))]
+    if frame == "control":
+        qs = [q for q in qs if q.unit_class in ("villages", None)] or qs
+    if not qs:
+        return None
+    return min(qs, key=lambda q: (abs(q.start - trig.start) + (0 if q.start >= trig.start else 10)))
+
+
+_COUNTED_BEFORE = word_set("kill_counted_before")   # «20 قتيلا»: قتلى, قتيلا, قتيل
+_AND_ANOTHER = words("and_another")                 # «مقتل قيادي وآخر»
+_ONE_OF = word_set("one_of")                        # «مقتل أحدهم»
+
+
+def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
+    total = None
+    for k in kills:
+        if not (sent.start <= k.start < sent.end):
+            continue
+        after = [q for q in ctx.an.quantities if k.end <= q.start <= k.end + 25 and q.value is not None
+                 and q.unit_class not in ("percent", "km", "km2")]
+        before = [q for q in ctx.an.quantities if k.start - 25 <= q.end <= k.start and q.value is not None
+                  and q.unit_class not in ("percent", "km", "km2")]
+        n = None
+        lead = [q for q in ctx.an.quantities if k.start - 30 <= q.end <= k.start and q.value is not None
+                and q.unit_class in PERSON_UNITS]
+        verb = k.payloads[0].pos == "verb"
+        if after and after[0].unit_class not in PERSON_UNITS and lead and verb and \
+                _words_between(ctx.norm, k.norm_end, _n(ctx, after[0].start)) > 0:
+            n = int(lead[-1].value)       # «14 من عناصر التنظيم لقوا مصرعهم، ودمرت ثلاث مضافات»
+        elif after:
+            n = int(after[0].value)
+            # «قتل 15 طفلا وامرأتان»: coordinated counts add up
+            for q in ctx.an.quantities:
+                if q.start > after[0].end and q.value is not None and \
+                        re.fullmatch(r"\s*و\s*", ctx.raw[after[-1].end:q.start]) and q.unit_class in PEOPLE_UNITS:
+                    n += int(q.value)
+                    after.append(q)
+        elif lead and verb:
+            n = int(lead[-1].value)       # «16 مدنيا قتلوا»
+        elif before and k.payloads[0].form in _COUNTED_BEFORE:
+            n = int(before[-1].value)
+        else:
+            nxt = ctx.norm[k.norm_end:k.norm_end + 140].split()
+            if nxt and KILL_SINGULAR.match(nxt[0].lstrip("ال")):
+                n = 1
+                if any(w.startswith(_AND_ANOTHER) for w in nxt[1:18]):
+                    n = 2
+            elif nxt and nxt[0] in _ONE_OF:
+                n = 1
+        if n is not None:
+            total = (total or 0) + n
+    return total
+
+
+def _date_of(ctx: _Ctx, trig: Match, sent: Span) -> tuple[str | None, str]:
+    ds = [d for d in ctx.an.dates if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
+    if not ds:
+        return None, "unknown"
+    d = min(ds, key=lambda d: abs(d.start - trig.start))
+    return d.date, d.precision
+
+
+def _evidence(ctx: _Ctx, t: Match, clause: Span, places: list[Place], count: Quantity | None) -> Span:
+    """The words that state the event: its subject (when just before), the trigger and the
+    arguments that follow it in its clause."""
+    start, end = t.start, t.end
+    before = [a for a in ctx.an.actors if clause.start <= a.start and a.end <= t.start
+              and _words_between(ctx.norm, _n(ctx, a.end), t.norm_start) <= 4]
+    if before:
+        start = before[-1].start
+    for x in [*places, *([count] if count else [])]:
+        if clause.start <= x.start and x.end <= clause.end:
+            start, end = min(start, x.start) if x.start < t.start and \
+                _words_between(ctx.norm, _n(ctx, x.start), t.norm_start) <= 6 else start, max(end, x.end)
+    if _words_between(ctx.norm, _n(ctx, end), _n(ctx, clause.end)) <= 4:
+        end = clause.end
+    if _words_between(ctx.norm, _n(ctx, start), _n(ctx, end)) < 3:
+        start, end = min(start, clause.start), max(end, clause.end)
+    while end > start and ctx.raw[end - 1] in " \n،,":
+        end -= 1
+    return Span(start, end)
+
+
+def _free_places(ctx: _Ctx, start: int, end: int) -> list[Place]:
+    """The places named in raw ``[start, end)`` that are no speaker's title or actor's name
+    («مصدر سوري في دير الزور»)."""
+    skip = [*ctx.an.speakers, *ctx.an.actors]
+    return [p for p in ctx.an.places if start <= p.start < end
+            and not any(s.start <= p.start and p.end <= s.end for s in skip)]
+
+
+_TERRITORY_HEADS = word_set("territory_heads")   # الأراضي, الحدود, المناطق, المدن
+
+
+def _territory(p: Place) -> bool:
+    """«الأراضي السورية», «الحدود العراقية», «المدن السورية»: a country's territory."""
+    first = norm_key(p.text).split()[:1]
+    return bool(first) and any(f in _TERRITORY_HEADS for _, f in stems(first[0]))
+
+
+def _origin_elsewhere(ctx: _Ctx, ev: Event, sent: Span) -> None:
+    """A movement into one country with no origin, in a sentence that also names another
+    country's territory: that territory is where the movers come from — «عبر الحدود
+    العراقية مع سورية، يحاول عناصر داعش الهروب إلى البلد الأخيرة», «نقل قياداته إلى غرب
+    الأنبار بعد تكثيف الضربات على معاقل المسلحين في الأراضي السورية». A bare country name
+    is not enough («عودة رئيس الوزراء الإسرائيلي من موسكو ... سوريا»: talked about)."""
+    dest_cc = {p.country for p in ev.places if p.role == "destination" and p.country}
+    if not dest_cc or any(p.role == "origin" for p in ev.places):
+        return
+    loc = [p for p in ev.places if p.role == "location" and p.country and p.country not in dest_cc
+           and _territory(p)]
+    if loc:
+        for p in loc:
+            p.role = "origin"
+        return
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    cands = [p for p in _free_places(ctx, sent.start, sent.end)
+             if p.lat is not None and p.country and p.country not in dest_cc and _territory(p)]
+    if len({p.country for p in cands}) == 1:
+        ev.places.append(replace(min(cands, key=lambda p: abs(p.start - t)), role="origin"))
+        ev.places.sort(key=lambda p: p.start)
+
+
+def _places_for(ctx: _Ctx, clause: Span, stop: int, frame: str, trig: Match | None = None) -> list[Place]:
+    """Places of the trigger's clause and of the clauses after it, up to ``stop`` (the
+    clause of the next trigger). A country named as the one acting («إسرائيل التي نفذت»)
+    or a place inside a speaker's title («مصدر سوري في دير الزور») is no place of the event."""
+    out = [replace(p, role="location") for p in _free_places(ctx, clause.start, max(stop, clause.end))]
+    out.extend(_anaphoric_places(ctx, clause.start, max(stop, clause.end), out))
+    out.sort(key=lambda p: p.start)
+    if trig is not None:
+        _place_roles(ctx, out, frame, trig)
+    for p in out:
+        if p.lat is None:
+            _locate_near(ctx, p)
+    return out
+
+
+def _locate_near(ctx: _Ctx, p: Place) -> None:
+    """A village or quarter the gazetteer lacks («بلدة النعيمة», «حي القدم») is put at the
+    nearest place named with it that is known: in its sentence, else earlier in its
+    paragraph (ACLED's practice: the nearest larger place, with a lower precision)."""
+    sent = next((s for s in ctx.sents if s.start <= p.start < s.end), None)
+    if sent is None:
+        return
+    known = [q for q in _free_places(ctx, sent.start, sent.end)
+             if q.lat is not None and q.precision in ("town", "near", "region") and q.start != p.start]
+    if not known:
+        para = next((a for a in ctx.art.paragraphs if a.start <= p.start < a.end), None)
+        known = [q for q in _free_places(ctx, para.start, p.start)
+                 if q.lat is not None and q.precision in ("town", "near", "region")][-1:] if para else []
+    if not known:
+        return
+    q = min(known, key=lambda q: abs(q.start - p.start))
+    p.lat, p.lon, p.country, p.admin1 = q.lat, q.lon, q.country, q.admin1
+    p.precision = "region" if q.precision == "region" else "near"
+
+
+# place_anaphor: مدينة, بلدة, قرية, منطقة, بلد, محافظة ... (with ال in the text)
+_PLACE_ANAPHOR = re.compile(rf"(?:^|\s)[{''.join(CONJUNCTIONS + PREPOSITIONS)}]{{0,2}}(ال({alternation('place_anaphor')}))"
+                            r"(?=\s|$|[\W])((?:\s+ال[^\s\d\W]+){0,3})")
+_NEIGHBOURING = word_set("neighbouring")   # «البلد المجاور»
+_TOWNISH = ("city", "town", "village", "admin3", "camp", "crossing", "point", "locality", "district")
+
+
+def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> list[Place]:
+    """«في البلدة», «إلى المدينة السورية الحدودية», «البلد المجاور»: a definite place noun
+    with no name after it stands for the latest compatible place named before it."""
+    nt = ctx.an.nt
+    a, b = _n(ctx, start), _n(ctx, stop)
+    out: list[Place] = []
+    for m in _PLACE_ANAPHOR.finditer(nt.text, a, b):
+        head = m.group(2)
+        hs, he = m.start(1), m.end(1)
+        rs, re_ = nt.raw_span(hs, he)
+        if any(p.start <= rs < p.end or rs <= p.start < re_ + 2 for p in ctx.an.places):
+            continue                      # «مدينة القائم»: a named place, not a reference
+        adjs = m.group(3).split()
+        cc = None
+        gz = ctx.gz
+        for w in adjs:
+            cc = cc or gz.nisba(w)
+        actor_spans = [(x.start, x.end) for x in ctx.an.actors]
+        cands = [p for p in ctx.an.places if p.end <= rs and p.lat is not None
+                 and not any(x <= p.start < y for x, y in actor_spans)
+                 and (cc is None or p.country == cc)]
+        if head == "بلد":
+            if any(a in _NEIGHBOURING for a in adjs):
+                main = ctx.an.country
+                cands = [p for p in cands if p.precision == "country" and p.country == main] or \
+                    [p for p in ctx.an.places if p.precision == "country" and p.country == main and p.lat is not None]
+            else:
+                cands = [p for p in cands if p.precision == "country"]
+        elif head in ("محافظه", "منطقه"):
+            cands = [p for p in cands if p.precision != "country"]
+        else:
+            cands = [p for p in cands if p.precision in ("town", "near") or (p.feature or "") in _TOWNISH]
+        if not cands:
+            continue
+        p = cands[-1]
+        ea, eb = nt.raw_span(hs, m.end(3) if adjs else he)
+        out.append(replace(p, start=ea, end=eb, text=ctx.raw[ea:eb], role="location"))
+    return out
+
+
+_GOES_ON = re.compile(rf"^\W*({'|'.join(CONJUNCTIONS)})?({alternation('continuation_verbs')})")   # continuation_verbs: أضاف, أوضح ...
+
+
+def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
+    """No place in the event's clauses: the last place named before it in its paragraph."""
+    paras = ctx.art.paragraphs
+    k = next((i for i, p in enumerate(paras) if p.start <= sent.start < p.end), None)
+    if k is None:
+        return []
+    lo = paras[k].start
+    # a paragraph that goes on from the one before («وأضاف أبو ليلى: ...») shares its places
+    if k > 0 and _GOES_ON.match(ctx.norm[_n(ctx, paras[k].start):_n(ctx, paras[k].start) + 30]):
+        lo = paras[k - 1].start
+    cands = [p for p in _free_places(ctx, lo, before) if p.lat is not None]
+    return [replace(cands[-1], role="location")] if cands else []
+
+
+def _merge_places(ev: Event, places: list[Place]) -> None:
+    have = {(p.start, p.role) for p in ev.places}
+    ev.places.extend(p for p in places if (p.start, p.role) not in have)
+
+
+# «مناطق سيطرة النظام», «الخاضعة لسيطرة داعش»: the actor owns the place, it does not act
+_OWNER = re.compile(rf"({alternation('owner')})\s*\"?\s*$")   # owner: سيطرة, نفوذ, قبضة

@@ -1,0 +1,66 @@
+"""One article being read (:class:`_Ctx`) and the helpers every part of event reading
+shares: offsets between raw and normalised text, word counts, the packaged data files."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..lang.analyse import Analysis
+from ..lang.wordlists import words
+from ..records import Article, Document, Event, Span, Speaker
+
+def _data(name: str) -> list[list[str]]:
+    text = resources.files("rasd").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+_WORD_RUN = re.compile(r"[^\W_]+")
+_NAQL = words("naql")   # the verb «نقل» (carry, relay) in its trigger forms
+
+
+def _words_between(nt_text: str, a: int, b: int) -> int:
+    return len(_WORD_RUN.findall(nt_text, a, b)) if a < b else 0
+
+
+@dataclass
+class _Ctx:
+    """One article being read: its analysis and what the discourse has established."""
+
+    doc: Document
+    art: Article
+    an: Analysis
+    raw: str
+    norm: str                      # normalised working copy (same offsets as raw only via nt)
+    last_speaker: Speaker | None = None
+    last_group: str | None = None  # the non-state group the article is about
+    events: list[Event] = field(default_factory=list)
+    cues_in_names: set[int] = field(default_factory=set)  # starts of modality cues inside names
+    sides: "Counter | None" = None  # how often each actor is named in the article
+    gz: Any = None                  # the gazetteer (looked up once per article)
+    sents: list[Span] = field(default_factory=list)   # the article's sentences
+    propose: bool = False          # keep candidates the rules would drop, with their reasons (cues)
+    proposed: list[Event] = field(default_factory=list)   # the candidates of the sentences so far
+
+
+def _n(ctx: _Ctx, raw_pos: int) -> int:
+    """Normalised offset of a raw offset (first normalised char at or after it)."""
+    return ctx.an.nt.norm_index(raw_pos)
+
+
+def _within(a: int, b: int, sorted_spans: list[tuple[int, int]]) -> bool:
+    """[a, b) lies inside one of the (start-sorted) spans."""
+    from bisect import bisect_right
+    i = bisect_right(sorted_spans, (a, float("inf"))) - 1
+    while i >= 0 and sorted_spans[i][0] <= a:
+        if b <= sorted_spans[i][1]:
+            return True
+        if a - sorted_spans[i][0] > 200:
+            break
+        i -= 1
+    return False
+
+
+def _inside(a: int, b: int, spans) -> bool:
+    return any(s.start <= a and b <= s.end for s in spans)
