@@ -150,18 +150,14 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
         for n, key, alias, notes in _read_rows(path):
             settings, flags = _parse_notes(notes)
             if alias == "*":
-                kind = settings.get("kind")
-                if kind:
-                    if kind not in KINDS:
-                        raise ValueError(f"{path}:{n}: unknown kind {kind!r} (one of {', '.join(KINDS)})")
-                    kinds[key] = kind
+                for setting, allowed, into in (("kind", KINDS, kinds), ("side", SIDES, sides)):
+                    value = settings.get(setting)
+                    if value:
+                        if value not in allowed:
+                            raise ValueError(f"{path}:{n}: unknown {setting} {value!r} (one of {', '.join(allowed)})")
+                        into[key] = value
                 if "label" in settings:
                     labels[key] = settings["label"]
-                side = settings.get("side")
-                if side:
-                    if side not in SIDES:
-                        raise ValueError(f"{path}:{n}: unknown side {side!r} (one of {', '.join(SIDES)})")
-                    sides[key] = side
                 if "country" in settings:
                     by_country[settings["country"].upper()] = key
                 continue
