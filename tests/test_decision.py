@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 import warnings
 
 import pytest
@@ -17,8 +16,8 @@ from rasd.clean import split_articles
 from rasd.events import extract_events, propose
 from rasd.events.decision import ModelDecision, RuleDecision, current_decision
 from rasd.events.grouping import fold_repeats, pair_features
-from rasd.events.model import Model, feature_hashes, feature_index, load_model
-from rasd.export import event_rows, geojson_feature
+from rasd.events.model import Model, feature_hashes, feature_index
+from rasd.export import geojson_feature
 from rasd.ingest import make_document
 
 from conftest import ROOT, SHARED

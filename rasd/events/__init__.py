@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
-from .candidates import denial_of_previous, finish, propose
+from .attribution import denial_of_previous
+from .candidates import finish, propose
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats
 

@@ -49,8 +49,8 @@ from .arguments import (
     CIVILIAN_NOUNS, NEAR_WORDS, STATE_FORCES, _date_of, _evidence, _fallback_place, _fatalities,
     _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for,
 )
-from .attribution import (  # denial_of_previous: rasd.events imports it from here
-    _Attribution, _attributions, _claim_of, _reports, denial_of_previous, reporting_matcher,
+from .attribution import (
+    _Attribution, _attributions, _claim_of, _reports, reporting_matcher,
 )
 
 log = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 shares: offsets between raw and normalised text, word counts, the packaged data files."""
 from __future__ import annotations
 
+import collections  # noqa: F401 (named in an annotation)
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -37,7 +38,7 @@ class _Ctx:
     last_group: str | None = None  # the non-state group the article is about
     events: list[Event] = field(default_factory=list)
     cues_in_names: set[int] = field(default_factory=set)  # starts of modality cues inside names
-    sides: "Counter | None" = None  # how often each actor is named in the article
+    sides: "collections.Counter | None" = None  # how often each actor is named in the article
     gz: Any = None                  # the gazetteer (looked up once per article)
     sents: list[Span] = field(default_factory=list)   # the article's sentences
     propose: bool = False          # keep candidates the rules would drop, with their reasons (cues)
