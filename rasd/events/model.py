@@ -72,9 +72,12 @@ class Model:
 
     @classmethod
     def from_json(cls, text: str) -> "Model":
-        d = json.loads(text)
-        return cls({int(k): v for k, v in d["weights"].items()}, d["bias"], d["bits"], d["threshold"],
-                   d.get("meta", {}))
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Model":
+        w = d["weights"]
+        return cls(dict(zip(map(int, w), w.values())), d["bias"], d["bits"], d["threshold"], d.get("meta", {}))
 
 
 TYPE_MIN = 0.6     # a type model overrides the trigger's type only when this sure
@@ -122,7 +125,7 @@ def model_available() -> bool:
 @lru_cache(maxsize=1)
 def _models() -> dict[str, Model]:
     d = json.loads(_path().read_text("utf-8"))
-    return {k: Model.from_json(json.dumps(v)) for k, v in d.items()}
+    return {k: Model.from_dict(v) for k, v in d.items()}
 
 
 def load_all() -> dict[str, Model]:
