@@ -112,15 +112,19 @@ def article_mentions(doc: Document):
         yield (ctx.sents if ctx is not None else []), ms
 
 
-def write_batches(out: Path, n_batches: int, per_batch: int, seed: int = 11) -> dict:
+def write_batches(out: Path, n_batches: int, per_batch: int, seed: int = 11, exclude: set[str] = frozenset(),
+                  first: int = 1) -> dict:
     """Labelling batches of whole ANT articles (texts stay outside the repository):
-    ``batch_K.md`` to read, ``batch_K.map.json`` from the batch's mention numbers to ids."""
+    ``batch_K.md`` to read, ``batch_K.map.json`` from the batch's mention numbers to ids.
+    Articles in ``exclude`` (already labelled) are skipped; batches are numbered from ``first``."""
     import random
     out.mkdir(parents=True, exist_ok=True)
     docs = list(ant_documents())
     random.Random(seed).shuffle(docs)
     chosen = []
     for d in docs:
+        if d.id in exclude:
+            continue
         arts = [(s, ms) for s, ms in article_mentions(d) if ms]
         if arts:
             chosen.append((d, arts))
@@ -129,6 +133,7 @@ def write_batches(out: Path, n_batches: int, per_batch: int, seed: int = 11) -> 
     stats = {"articles": len(chosen), "mentions": 0}
     for b in range(n_batches):
         part = chosen[b * per_batch:(b + 1) * per_batch]
+        name = b + first
         lines, mp, k = [], {}, 0
         for d, arts in part:
             lines.append(f"\n\n======== ARTICLE {d.id} | published {d.published} ========")
@@ -145,8 +150,8 @@ def write_batches(out: Path, n_batches: int, per_batch: int, seed: int = 11) -> 
                     lines.append(f"M{k} | S{idx.get(m.sentence.start, '?')} | «{d.raw[e.trigger.start:e.trigger.end]}»"
                                  f" | rules' guess: {e.type}/{e.sub_type}")
         stats["mentions"] += len(mp)
-        (out / f"batch_{b + 1}.md").write_text("\n".join(lines).strip() + "\n", encoding="utf-8")
-        (out / f"batch_{b + 1}.map.json").write_text(json.dumps(mp, indent=0), encoding="utf-8")
+        (out / f"batch_{name}.md").write_text("\n".join(lines).strip() + "\n", encoding="utf-8")
+        (out / f"batch_{name}.map.json").write_text(json.dumps(mp, indent=0), encoding="utf-8")
     return stats
 
 
