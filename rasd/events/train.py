@@ -445,7 +445,7 @@ def _fit_types(pairs, C: float = 1.0) -> dict[str, Model]:
     models = {}
     for t in sorted({t for _, t in pairs}):
         exs = [_FeatEx(e.mention.features, int(tt == t)) for e, tt in pairs]
-        if sum(x.y for x in exs) >= 5:
+        if 5 <= sum(x.y for x in exs) < len(exs):
             models["type:" + t] = to_model(fit(exs, C), TYPE_MIN, {"positives": sum(x.y for x in exs)})
     return models
 
@@ -483,7 +483,7 @@ def _fit_subs(triples, typ: str, C: float = 1.0) -> dict[str, Model]:
     models = {}
     for st in sorted({st for _, st in mine}):
         exs = [_FeatEx(e.mention.features, int(x == st)) for e, x in mine]
-        if sum(x.y for x in exs) >= 8:
+        if 8 <= sum(x.y for x in exs) < len(exs):
             models[f"sub:{typ}:{st}"] = to_model(fit(exs, C), SUB_MIN, {"positives": sum(x.y for x in exs)})
     return models if len(models) >= 2 else {}
 
