@@ -201,8 +201,9 @@ LABELS = ROOT / "labels" / "ant.mentions.jsonl"
 ANT = SHARED / "corpora" / "ant-news-syria-iraq" / "ant_v2.1_middleEast_syria_iraq.jsonl"
 
 
-def test_the_labels_hold_ids_and_offsets_only():
-    rows = [json.loads(x) for x in LABELS.read_text("utf-8").splitlines() if x.strip()]
+@pytest.mark.parametrize("path", [LABELS, ROOT / "labels" / "round2" / "ant.mentions.jsonl"], ids=["round1", "round2"])
+def test_the_labels_hold_ids_and_offsets_only(path):
+    rows = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
     assert len(rows) >= 3000 and len({r["doc"] for r in rows}) >= 400
     for r in rows:
         assert r["id"] == f"{r['doc']}@{r['start']}-{r['end']}"
