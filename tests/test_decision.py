@@ -254,3 +254,8 @@ def test_rasd_train_says_what_is_missing(tmp_path, monkeypatch):
     res = CliRunner().invoke(main, ["train", "-o", str(tmp_path / "m.json")])
     assert res.exit_code != 0 and "shared corpora" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "m.json").exists()
+
+
+def test_no_event_names_one_side_as_both_doer_and_acted_on(seed_store):
+    recs = list(seed_store[0].event_records())
+    assert recs and not [r["id"] for r in recs if r["actor"] and r["actor"] == r["actor2"]]

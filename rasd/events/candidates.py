@@ -539,6 +539,9 @@ def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list
                 target.evidence_text = ctx.raw[a:b]
         elif kill_ev is not None:
             out.append(kill_ev)
+    for e in out:
+        if e.actor2 is not None and e.actor2 == e.actor:
+            e.actor2 = None               # one side named twice is no second side
     return out
 
 

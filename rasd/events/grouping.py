@@ -86,7 +86,8 @@ def _fold_into(first: Event, rep: Event) -> None:
     if not any(p.lat is not None and p.precision in ("town", "near") for p in first.places):
         first.places.extend(p for p in rep.places if (p.start, p.role) not in have)
     first.actor = first.actor or rep.actor
-    first.actor2 = first.actor2 or rep.actor2
+    if first.actor2 is None and rep.actor2 != first.actor:
+        first.actor2 = rep.actor2
     first.date = first.date or rep.date
 
 
