@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rasd.events import extract_events  # noqa: E402
-from rasd.events.dataset import ant_documents, gsr_documents, split_of  # noqa: E402
+from rasd.events.dataset import ant_documents, ant_path, gsr_documents, split_of  # noqa: E402
 from rasd.events.decision import ModelDecision, RuleDecision  # noqa: E402
 from rasd.events.train import Example, read_labels, read_missed, roots  # noqa: E402
 from rasd.pipeline import prepare  # noqa: E402
@@ -106,7 +106,7 @@ def gold_sets(decision) -> dict:
     s = score_events(gold, preds)
     out["seeds"] = {k: s[k] for k in ("precision", "recall", "f1", "strict_precision", "strict_f1")}
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = str(ant_documents.__globals__["ant_path"]())
+        corpus = str(ant_path())
         ant_gold.write_score_inputs(corpus, tmp)
         gold = [json.loads(x) for x in open(os.path.join(tmp, "ant.gold.events.jsonl"), encoding="utf-8")]
         preds = [e.as_export() for doc in read_inputs([os.path.join(tmp, "ant.input.jsonl")])

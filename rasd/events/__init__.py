@@ -41,9 +41,6 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
             ev.id = f"{art.id}:e{n}"
             ctx.events.append(ev)
         denial_of_previous(ctx, sent, atts)
-        if ctx.events and ctx.events[-1].confidence is None and ctx.events[-1].stance == "deny" and \
-                len(ctx.events) > 1 and dec.keep_all:
-            ctx.events[-1].confidence = ctx.events[-2].confidence   # «نفى ذلك»: as sure as the claim it denies
     if ctx is None:
         return []
     events = fold_repeats(ctx.events, doc.raw, ctx.sents) if dec.keep_all else ctx.events

@@ -305,6 +305,18 @@ def alliances() -> dict[str, frozenset[str]]:
 _NOT_SIDES = {"civilians", "us_gov", "unidentified_armed_group"}
 
 
+def other_side(ctx: _Ctx, sent: Span, actor: str) -> str | None:
+    """The other side of a battle ``actor`` fights in ``sent``: the first actor of the other
+    kind (state forces / non-state groups) named in the sentence, civilians apart; else,
+    for state forces, the group the article is about."""
+    state = actor in STATE_FORCES
+    opp = [a.key for a in ctx.an.actors if sent.start <= a.start < sent.end and a.key != actor
+           and a.key != "civilians" and (a.key in STATE_FORCES) != state]
+    if opp:
+        return opp[0]
+    return ctx.last_group if state and ctx.last_group != actor else None
+
+
 def _opponent(ctx: _Ctx, actor: str) -> str | None:
     """The actor the article talks about most that is neither the doer nor its ally;
     else the group named last."""

@@ -137,7 +137,8 @@ def denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
                places=[replace(p) for p in prev.places],
                count=prev.count, date=prev.date, date_precision=prev.date_precision,
                sources=[Claim(speaker.name, "deny", speaker.start, speaker.end, speaker.role, speaker.actor)]
-               if speaker else [Claim("?", "deny")], stance="deny", sentence=sent)
+               if speaker else [Claim("?", "deny")], stance="deny", sentence=sent,
+               confidence=prev.confidence)        # as sure as the claim it denies was told
     prev.claim_group = prev.claim_group or prev.id
     ev.claim_group = prev.claim_group
     # places named in the denial itself («ما زالت متوقفة في البادية») are where it says they are

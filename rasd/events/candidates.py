@@ -47,7 +47,7 @@ from ..records import Article, Document, Event, Span
 from .context import _Ctx, _NAQL, _data, _inside, _n, _within, _words_between
 from .arguments import (
     CIVILIAN_NOUNS, NEAR_WORDS, STATE_FORCES, _date_of, _evidence, _fallback_place, _fatalities,
-    _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for,
+    _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for, other_side,
 )
 from .attribution import (
     _Attribution, _attributions, _claim_of, _reports, reporting_matcher,
@@ -519,9 +519,7 @@ def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list
                 continue
             e.type, e.sub_type = "battles", "armed_clash"
             if e.actor2 is None:
-                opp = [a.key for a in ctx.an.actors if sent.start <= a.start < sent.end and a.key not in STATE_FORCES
-                       and a.key != "civilians"]
-                e.actor2 = opp[0] if opp else ctx.last_group
+                e.actor2 = other_side(ctx, sent, e.actor)
         kept.append(e)
     out = kept
     # killings: fatalities of the sentence's event; alone, an attack on civilians

@@ -41,6 +41,7 @@ class _Ctx:
     sides: "collections.Counter | None" = None  # how often each actor is named in the article
     gz: Any = None                  # the gazetteer (looked up once per article)
     sents: list[Span] = field(default_factory=list)   # the article's sentences
+    sentence_features: dict[int, list[str]] = field(default_factory=dict)  # by sentence start (features.py)
     propose: bool = False          # keep candidates the rules would drop, with their reasons (cues)
     proposed: list[Event] = field(default_factory=list)   # the candidates of the sentences so far
 

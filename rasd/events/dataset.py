@@ -85,31 +85,26 @@ class Mention:
     sentences: tuple = ()          # the article's sentences
 
 
-def doc_mentions(doc: Document) -> Iterator[Mention]:
-    """Every candidate the rules propose in a document (the cues kept), with its features."""
-    from ..pipeline import prepare
-    from .candidates import propose
-    from .features import candidate_features
-    for art in prepare(doc).articles:
-        for ctx, sent, cands, _kills, _atts in propose(doc, art, keep_all=True):
-            for e in cands:
-                yield Mention(mention_id(doc.id, e.trigger), doc.id, e, candidate_features(ctx, sent, e, cands), sent,
-                              doc.raw, tuple(ctx.sents))
-
-
-def article_mentions(doc: Document):
-    """``(sentences, mentions)`` of each article of a document."""
+def article_mentions(doc: Document) -> Iterator[tuple[tuple[Span, ...], list[Mention]]]:
+    """``(sentences, mentions)`` of each article of a document: every candidate the rules
+    propose (the cues kept), with its features."""
     from ..pipeline import prepare
     from .candidates import propose
     from .features import candidate_features
     for art in prepare(doc).articles:
         ms: list[Mention] = []
-        ctx = None
+        sents: tuple[Span, ...] = ()
         for ctx, sent, cands, _kills, _atts in propose(doc, art, keep_all=True):
-            for e in cands:
-                ms.append(Mention(mention_id(doc.id, e.trigger), doc.id, e,
-                                  candidate_features(ctx, sent, e, cands), sent))
-        yield (ctx.sents if ctx is not None else []), ms
+            sents = tuple(ctx.sents)
+            ms.extend(Mention(mention_id(doc.id, e.trigger), doc.id, e, candidate_features(ctx, sent, e, cands), sent,
+                              doc.raw, sents) for e in cands)
+        yield sents, ms
+
+
+def doc_mentions(doc: Document) -> Iterator[Mention]:
+    """The mentions of all articles of a document (:func:`article_mentions`)."""
+    for _, ms in article_mentions(doc):
+        yield from ms
 
 
 def write_batches(out: Path, n_batches: int, per_batch: int, seed: int = 11, exclude: set[str] = frozenset(),

@@ -12,13 +12,12 @@ sentence and says how sure it is (``Event.confidence``). Decisions are registere
 """
 from __future__ import annotations
 
-import math
 import os
 from functools import lru_cache
 from typing import Callable, Protocol
 
 from ..records import Event, Span
-from .model import feature_hashes, resubtype, retype
+from .model import feature_hashes, load_all, resubtype, retype, sigmoid
 
 
 class Decision(Protocol):
@@ -55,12 +54,11 @@ class ModelDecision:
     keep_all = True
 
     def __init__(self, model=None, threshold: float | None = None):
-        from .model import load_model
-        self.model = model or load_model()
+        shipped = load_all() if model is None else {}
+        self.model = model or shipped["decision"]
         self.threshold = self.model.threshold if threshold is None else threshold
-        from .model import load_all
-        self.types = {k: m for k, m in load_all().items() if k.startswith("type:")} if model is None else {}
-        self.subs = {k: m for k, m in load_all().items() if k.startswith("sub:")} if model is None else {}
+        self.types = {k: m for k, m in shipped.items() if k.startswith("type:")}
+        self.subs = {k: m for k, m in shipped.items() if k.startswith("sub:")}
 
     def __call__(self, ctx, sent: Span, cands: list[Event]) -> list[Event]:
         from .features import candidate_features, sentence_features
@@ -71,7 +69,7 @@ class ModelDecision:
         for e in cands:
             own = feature_hashes(candidate_features(ctx, sent, e, cands, with_sentence=False))
             z = self.model.score_hashes(own) + sent_z
-            e.confidence = round(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0, 3)
+            e.confidence = round(sigmoid(z), 3)
             if e.confidence >= self.threshold:
                 if self.types:
                     _set_type(ctx, sent, e, retype(self.types, own | sent_h, e.type))
@@ -97,13 +95,8 @@ def _set_type(ctx, sent: Span, e: Event, typ: str) -> None:
     else:
         e.sub_type = DEFAULT_SUB.get(typ)
     if typ == "battles" and e.actor2 is None and e.actor:
-        # forces reaching a place in fighting: the other side is the group named in the
-        # sentence, else the one the article is about (as the rules' battle frame does)
-        from .candidates import STATE_FORCES
-        side_state = e.actor in STATE_FORCES
-        opp = [a.key for a in ctx.an.actors if sent.start <= a.start < sent.end and a.key != e.actor
-               and a.key != "civilians" and (a.key in STATE_FORCES) != side_state]
-        e.actor2 = opp[0] if opp else (ctx.last_group if side_state and ctx.last_group != e.actor else None)
+        from .arguments import other_side
+        e.actor2 = other_side(ctx, sent, e.actor)
 
 
 @lru_cache(maxsize=4)

@@ -36,7 +36,8 @@ def _days_before(published: str | None, d: str | None) -> int | None:
         return None
 
 
-def _bucket(n: int, edges=(0, 1, 2, 4, 8)) -> str:
+def bucket(n: int, edges=(0, 1, 2, 4, 8)) -> str:
+    """``n`` as the first edge it does not exceed (a feature value), or ``>last``."""
     for e in edges:
         if n <= e:
             return str(e)
@@ -45,7 +46,7 @@ def _bucket(n: int, edges=(0, 1, 2, 4, 8)) -> str:
 
 def sentence_features(ctx, sent: Span) -> list[str]:
     """Features of the sentence (shared by its candidates; cached on the context)."""
-    cache = ctx.__dict__.setdefault("_sent_feats", {})
+    cache = ctx.sentence_features
     got = cache.get(sent.start)
     if got is not None:
         return got
@@ -53,8 +54,8 @@ def sentence_features(ctx, sent: Span) -> list[str]:
     out = ["sw=" + w for w in words]
     out += ["sb=" + a + "_" + b for a, b in zip(words, words[1:])]
     i = next((k for k, s in enumerate(ctx.sents) if s.start == sent.start), 0)
-    out.append("sent_pos=" + _bucket(i, (0, 1, 3, 7, 15)))
-    out.append("sent_len=" + _bucket(len(words), (8, 15, 25, 40, 60)))
+    out.append("sent_pos=" + bucket(i, (0, 1, 3, 7, 15)))
+    out.append("sent_len=" + bucket(len(words), (8, 15, 25, 40, 60)))
     raw = ctx.raw[sent.start:sent.end]
     if raw.count('"') + raw.count("«") >= 2:
         out.append("quoted_sentence")
@@ -62,7 +63,7 @@ def sentence_features(ctx, sent: Span) -> list[str]:
         if sent.start <= d.start < sent.end and d.date:
             back = _days_before(ctx.doc.published, d.date)
             if back is not None:
-                out.append("sdate_back=" + _bucket(back, (-1, 1, 3, 7, 31, 365)))
+                out.append("sdate_back=" + bucket(back, (-1, 1, 3, 7, 31, 365)))
             if d.precision == "year":
                 out.append("sdate_year")
     cache[sent.start] = out
@@ -114,24 +115,24 @@ def candidate_features(ctx, sent: Span, e: Event, cands: list[Event], *, with_se
     if e.actor:
         f.append("actor_key=" + e.actor)
     precs = {p.precision for p in e.places if p.lat is not None}
-    f.append("places=" + _bucket(len(e.places), (0, 1, 2)))
+    f.append("places=" + bucket(len(e.places), (0, 1, 2)))
     f += ["place_prec=" + (p or "-") for p in precs] or ["place_prec=none"]
     f.append("count=" + ("yes" if e.count else "no"))
     if e.count is not None and e.count.value:
-        f.append("count_size=" + _bucket(int(min(e.count.value, 10 ** 7)), (1, 10, 100, 1000, 10000)))
+        f.append("count_size=" + bucket(int(min(e.count.value, 10 ** 7)), (1, 10, 100, 1000, 10000)))
     if e.fatalities is not None:
-        f.append("fat=" + _bucket(e.fatalities, (0, 1, 10, 100, 1000)))
+        f.append("fat=" + bucket(e.fatalities, (0, 1, 10, 100, 1000)))
     f.append("date=" + (e.date_precision if e.date else "none"))
     back = _days_before(ctx.doc.published, e.date)
     if back is not None:
-        f.append("date_back=" + _bucket(back, (-1, 1, 3, 7, 31, 365)))
+        f.append("date_back=" + bucket(back, (-1, 1, 3, 7, 31, 365)))
     f.append("source=" + ("yes" if e.sources else "no"))
     f.append("stance=" + e.stance)
     # discourse
     same_before = sum(1 for o in ctx.proposed if o.type == e.type and o.trigger and t.start > o.trigger.start)
-    f.append("prev_same=" + _bucket(same_before, (0, 1, 3)))
-    f.append("sent_same=" + _bucket(sum(1 for o in cands if o.type == e.type) - 1, (0, 1)))
-    f.append("sent_cands=" + _bucket(len(cands), (1, 2, 4)))
+    f.append("prev_same=" + bucket(same_before, (0, 1, 3)))
+    f.append("sent_same=" + bucket(sum(1 for o in cands if o.type == e.type) - 1, (0, 1)))
+    f.append("sent_cands=" + bucket(len(cands), (1, 2, 4)))
     if with_sentence:
         f += sentence_features(ctx, sent)
     return f

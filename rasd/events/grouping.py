@@ -18,15 +18,9 @@ from datetime import date, timedelta
 
 from ..lang.normalize import norm_key
 from ..records import Event, Span
+from .features import bucket
 
 _DEF_ANAPHOR = re.compile(r"(^|\s)(هذا|هذه|ذلك|تلك)\s*$")
-
-
-def _bucket(n: int, edges) -> str:
-    for e in edges:
-        if n <= e:
-            return str(e)
-    return f">{edges[-1]}"
 
 
 def pair_features(a: Event, b: Event, raw: str, sent_index: dict[int, int]) -> list[str]:
@@ -35,7 +29,7 @@ def pair_features(a: Event, b: Event, raw: str, sent_index: dict[int, int]) -> l
          "same_sub=" + str(a.sub_type == b.sub_type)]
     sa = sent_index.get(a.sentence.start if a.sentence else -1, -1)
     sb = sent_index.get(b.sentence.start if b.sentence else -1, -1)
-    f.append("sent_gap=" + _bucket(max(0, sb - sa), (0, 1, 2, 4, 8)))
+    f.append("sent_gap=" + bucket(max(0, sb - sa), (0, 1, 2, 4, 8)))
     for name, x, y in (("actor", a.actor, b.actor), ("actor2", a.actor2, b.actor2)):
         f.append(f"{name}=" + ("both_none" if not x and not y else "one" if not (x and y)
                                else "same" if x == y else "differ"))
@@ -67,7 +61,7 @@ def pair_features(a: Event, b: Event, raw: str, sent_index: dict[int, int]) -> l
         f.append("b_anaphor")
     f.append("b_kill_only=" + str(b.kill_only))
     f.append("a_first_sentence=" + str(sa == 0))
-    f.append("type_gap=" + a.type + "|" + _bucket(max(0, sb - sa), (0, 1, 3)))
+    f.append("type_gap=" + a.type + "|" + bucket(max(0, sb - sa), (0, 1, 3)))
     return f
 
 

@@ -7,7 +7,6 @@ string features, each with its threshold —
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import zlib
@@ -21,6 +20,10 @@ MODEL_FILE = "model.json"
 
 def feature_index(f: str, bits: int) -> int:
     return zlib.crc32(f.encode("utf-8")) & ((1 << bits) - 1)
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
 _MEMO: dict[str, int] = {}     # feature → crc32, shared by all models (features repeat a lot)
@@ -62,13 +65,14 @@ class Model:
         return self.probability_hashes(feature_hashes(feats))
 
     def probability_hashes(self, hashes: set[int]) -> float:
-        z = self.score_hashes(hashes)
-        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+        return sigmoid(self.score_hashes(hashes))
+
+    def to_dict(self) -> dict:
+        return {"bits": self.bits, "bias": round(self.bias, 4), "threshold": self.threshold, "meta": self.meta,
+                "weights": {str(k): round(v, 4) for k, v in sorted(self.weights.items()) if v}}
 
     def to_json(self) -> str:
-        return json.dumps({"bits": self.bits, "bias": round(self.bias, 4), "threshold": self.threshold, "meta": self.meta,
-                           "weights": {str(k): round(v, 4) for k, v in sorted(self.weights.items()) if v}},
-                          ensure_ascii=False, sort_keys=True)
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Model":
@@ -81,36 +85,32 @@ class Model:
 
 
 TYPE_MIN = 0.6     # a type model overrides the trigger's type only when this sure
+SUB_MIN = 0.5      # a sub-type model overrides the rules' sub-type only when this sure
 
 
-def retype(models: dict[str, "Model"], feats, current: str) -> str:
-    """The type the one-vs-rest type models (``type:<type>``) are sure of, else ``current``
-    (``feats``: feature strings, or their :func:`feature_hashes`)."""
+def _most_sure(models: dict[str, "Model"], feats, current, minimum: float):
+    """The name of the one-vs-rest model most sure of ``feats`` (feature strings or their
+    :func:`feature_hashes`) when it reaches ``minimum``, else ``current``."""
     hashes = feats if isinstance(feats, set) else feature_hashes(feats)
     best, best_p = current, 0.0
     for name, m in models.items():
         p = m.probability_hashes(hashes)
         if p > best_p:
-            best, best_p = name.split(":", 1)[1], p
-    return best if best_p >= TYPE_MIN else current
+            best, best_p = name, p
+    return best if best_p >= minimum else current
 
 
-SUB_MIN = 0.5      # a sub-type model overrides the rules' sub-type only when this sure
+def retype(models: dict[str, "Model"], feats, current: str) -> str:
+    """The type the type models (``type:<type>``) are sure of, else ``current``."""
+    mine = {k.split(":", 1)[1]: m for k, m in models.items() if k.startswith("type:")}
+    return _most_sure(mine, feats, current, TYPE_MIN)
 
 
 def resubtype(models: dict[str, "Model"], feats, typ: str, current: str | None) -> str | None:
-    """The sub-type of ``typ`` its one-vs-rest models (``sub:<type>:<sub_type>``) are sure of, else ``current``."""
+    """The sub-type of ``typ`` its models (``sub:<type>:<sub_type>``) are sure of, else ``current``."""
     prefix = f"sub:{typ}:"
     mine = {k[len(prefix):]: m for k, m in models.items() if k.startswith(prefix)}
-    if not mine:
-        return current
-    hashes = feats if isinstance(feats, set) else feature_hashes(feats)
-    best, best_p = current, 0.0
-    for name, m in mine.items():
-        p = m.probability_hashes(hashes)
-        if p > best_p:
-            best, best_p = name, p
-    return best if best_p >= SUB_MIN else current
+    return _most_sure(mine, feats, current, SUB_MIN) if mine else current
 
 
 def _path():
@@ -140,14 +140,8 @@ def has_model(name: str) -> bool:
     return model_available() and name in _models()
 
 
-def model_hash() -> str:
-    """Short hash of the shipped models (part of the pipeline version): '' when none."""
-    p = _path()
-    return hashlib.sha1(p.read_bytes()).hexdigest()[:10] if p.is_file() else ""
-
-
 def save_models(models: dict[str, Model], path: Path) -> None:
-    path.write_text(json.dumps({k: json.loads(m.to_json()) for k, m in models.items()}, ensure_ascii=False,
+    path.write_text(json.dumps({k: m.to_dict() for k, m in models.items()}, ensure_ascii=False,
                                sort_keys=True) + "\n", encoding="utf-8")
     _models.cache_clear()
     model_available.cache_clear()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..records import Event
 from .dataset import REPO, Mention, ant_documents, doc_mentions, gsr_documents, labels_dir, split_of
-from .model import SUB_MIN, TYPE_MIN, Model, feature_index, resubtype, retype
+from .model import SUB_MIN, TYPE_MIN, Model, feature_hashes, resubtype, retype
 
 VIOLENT = frozenset(("battles", "explosions_remote_violence", "violence_against_civilians"))
 BITS = 18
@@ -101,8 +101,9 @@ def _matrix(exs: list[Example], bits: int = BITS):
     import numpy as np
     from scipy.sparse import csr_matrix
     rows, cols = [], []
+    mask = (1 << bits) - 1
     for i, e in enumerate(exs):
-        idx = {feature_index(f, bits) for f in e.mention.features}
+        idx = {h & mask for h in feature_hashes(e.mention.features)}
         rows.extend([i] * len(idx))
         cols.extend(idx)
     X = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(exs), 1 << bits))
