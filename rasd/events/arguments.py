@@ -7,6 +7,7 @@ nationality adjective names, come from ``rasd/data/actors.tsv`` (``side=``, ``co
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -140,8 +141,7 @@ def _place_roles(ctx: _Ctx, places: list[Place], frame: str, trig: Match) -> Non
 
 def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) -> tuple[str | None, str | None]:
     """(actor, actor2) from the actor mentions around the trigger."""
-    acts = [a for a in ctx.an.actors if sent.start <= a.start < sent.end
-            and not any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)
+    acts = [a for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)
             and not _OWNER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])]
     after = [a for a in acts if a.start >= trig.end and a.start < clause.end + 80]
     before = [a for a in acts if a.end <= trig.start and a.start >= clause.start]
@@ -154,8 +154,8 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
 
     # an institution announcing its own arrest or evacuation is its doer
     # («أعلن جهاز مكافحة الإرهاب اعتقال ...»), although it is named as the speaker
-    announcers = [a for a in ctx.an.actors if sent.start <= a.start < trig.start and a.key in STATE_FORCES
-                  and any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)]
+    announcers = [a for a in ctx.an.between("actors", sent.start, trig.start) if a.key in STATE_FORCES
+                  and ctx.an.in_speaker(a)]
     if frame == "move" and trig.payloads[0].sub_type == "evacuation":
         # the one who evacuates stands before («أجلى اللواء ...», «نجحت القوات في إجلاء»)
         doers = [a for a in before_sent if a.key != "civilians"] or announcers
@@ -173,7 +173,7 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         actor = key(cand[0]) if cand else None
         if frame == "move" and actor is None:
             seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
-            movers = [q for q in ctx.an.quantities if clause.start <= q.start < clause.end]
+            movers = ctx.an.between("quantities", clause.start, clause.end)
             if trig.payloads[0].sub_type == "displacement" or any(w in seg for w in CIVILIAN_NOUNS) or any(
                     q.unit_class in ("civilians", "families", "people", "children", "women") for q in movers):
                 actor = "civilians"       # «نزح 12 ألف شخص»: the people who move
@@ -223,8 +223,8 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         actor2 = _opponent(ctx, actor)
     if actor2 is None and frame in ("strike", "clash", "attack"):
         seg_after = " ".join(ctx.norm[trig.norm_end:_n(ctx, sent.end)].split()[:6])
-        victims = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
-                   and q.unit_class in ("civilians", "children", "women")]
+        victims = [q for q in ctx.an.between("quantities", sent.start, sent.end)
+                   if q.unit_class in ("civilians", "children", "women")]
         if victims or any(w in seg_after for w in CIVILIAN_NOUNS):
             actor2 = "civilians"
     if frame == "strike" and actor in ("us_gov", "us_forces"):
@@ -310,7 +310,7 @@ def other_side(ctx: _Ctx, sent: Span, actor: str) -> str | None:
     kind (state forces / non-state groups) named in the sentence, civilians apart; else,
     for state forces, the group the article is about."""
     state = actor in STATE_FORCES
-    opp = [a.key for a in ctx.an.actors if sent.start <= a.start < sent.end and a.key != actor
+    opp = [a.key for a in ctx.an.between("actors", sent.start, sent.end) if a.key != actor
            and a.key != "civilians" and (a.key in STATE_FORCES) != state]
     if opp:
         return opp[0]
@@ -336,8 +336,8 @@ def _has_person(ctx: _Ctx, trig: Match, clause: Span) -> bool:
 
 
 def _nearest_quantity(ctx: _Ctx, trig: Match, sent: Span, frame: str) -> Quantity | None:
-    qs = [q for q in ctx.an.quantities if sent.start <= q.start < sent.end
-          and (q.unit_class in PEOPLE_UNITS or (q.unit_class is None and q.value is None)
+    qs = [q for q in ctx.an.between("quantities", sent.start, sent.end)
+          if (q.unit_class in PEOPLE_UNITS or (q.unit_class is None and q.value is None)
                # «فر أكثر من 120 ألفا»: a bare number right after a verb of moving counts people
                or (q.unit_class is None and frame == "move" and trig.payloads[0].pos == "verb"
                    and q.start >= trig.end and _words_between(ctx.norm, trig.norm_end, _n(ctx, q.start)) <= 1))]
@@ -358,12 +358,13 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
     for k in kills:
         if not (sent.start <= k.start < sent.end):
             continue
-        after = [q for q in ctx.an.quantities if k.end <= q.start <= k.end + 25 and q.value is not None
+        near = ctx.an.between("quantities", k.start - 300, k.end + 26)
+        after = [q for q in near if k.end <= q.start <= k.end + 25 and q.value is not None
                  and q.unit_class not in ("percent", "km", "km2")]
-        before = [q for q in ctx.an.quantities if k.start - 25 <= q.end <= k.start and q.value is not None
+        before = [q for q in near if k.start - 25 <= q.end <= k.start and q.value is not None
                   and q.unit_class not in ("percent", "km", "km2")]
         n = None
-        lead = [q for q in ctx.an.quantities if k.start - 30 <= q.end <= k.start and q.value is not None
+        lead = [q for q in near if k.start - 30 <= q.end <= k.start and q.value is not None
                 and q.unit_class in PERSON_UNITS]
         verb = k.payloads[0].pos == "verb"
         if after and after[0].unit_class not in PERSON_UNITS and lead and verb and \
@@ -372,8 +373,10 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
         elif after:
             n = int(after[0].value)
             # «قتل 15 طفلا وامرأتان»: coordinated counts add up
-            for q in ctx.an.quantities:
-                if q.start > after[0].end and q.value is not None and \
+            for q in ctx.an.between("quantities", after[0].end + 1, len(ctx.raw)):
+                if q.start > after[-1].end + 40:
+                    break                 # (nothing but «و» may stand between them)
+                if q.value is not None and \
                         re.fullmatch(r"\s*و\s*", ctx.raw[after[-1].end:q.start]) and q.unit_class in PEOPLE_UNITS:
                     n += int(q.value)
                     after.append(q)
@@ -395,7 +398,7 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
 
 
 def _date_of(ctx: _Ctx, trig: Match, sent: Span) -> tuple[str | None, str]:
-    ds = [d for d in ctx.an.dates if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
+    ds = [d for d in ctx.an.between("dates", sent.start, sent.end) if d.date and d.precision != "year"]
     if not ds:
         return None, "unknown"
     d = min(ds, key=lambda d: abs(d.start - trig.start))
@@ -406,7 +409,7 @@ def _evidence(ctx: _Ctx, t: Match, clause: Span, places: list[Place], count: Qua
     """The words that state the event: its subject (when just before), the trigger and the
     arguments that follow it in its clause."""
     start, end = t.start, t.end
-    before = [a for a in ctx.an.actors if clause.start <= a.start and a.end <= t.start
+    before = [a for a in ctx.an.between("actors", clause.start, t.start) if a.end <= t.start
               and _words_between(ctx.norm, _n(ctx, a.end), t.norm_start) <= 4]
     if before:
         start = before[-1].start
@@ -423,12 +426,38 @@ def _evidence(ctx: _Ctx, t: Match, clause: Span, places: list[Place], count: Qua
     return Span(start, end)
 
 
+def _free_index(ctx: _Ctx) -> tuple[list[int], list[Place]]:
+    """The article's places that are no speaker's title or actor's name («مصدر سوري في دير
+    الزور»), in order, with their starts: built once per article (a long paragraph must
+    not make every candidate rescan every place)."""
+    if ctx.free_places is None:
+        skip = sorted((s.start, s.end) for s in (*ctx.an.speakers, *ctx.an.actors))
+        places = sorted(ctx.an.places, key=lambda p: p.start)
+        free, k, reach = [], 0, -1
+        for p in places:                       # reach: the furthest end of a span starting at or before p
+            while k < len(skip) and skip[k][0] <= p.start:
+                reach = max(reach, skip[k][1])
+                k += 1
+            if reach < p.end:
+                free.append(p)
+        ctx.free_places = ([p.start for p in free], free)
+    return ctx.free_places
+
+
 def _free_places(ctx: _Ctx, start: int, end: int) -> list[Place]:
-    """The places named in raw ``[start, end)`` that are no speaker's title or actor's name
-    («مصدر سوري في دير الزور»)."""
-    skip = [*ctx.an.speakers, *ctx.an.actors]
-    return [p for p in ctx.an.places if start <= p.start < end
-            and not any(s.start <= p.start and p.end <= s.end for s in skip)]
+    """The free places (:func:`_free_index`) that start in raw ``[start, end)``."""
+    starts, free = _free_index(ctx)
+    return free[bisect_left(starts, start):bisect_left(starts, end)]
+
+
+def _last_free_place(ctx: _Ctx, start: int, end: int, ok) -> Place | None:
+    """The last free place starting in ``[start, end)`` for which ``ok(place)`` holds."""
+    starts, free = _free_index(ctx)
+    lo = bisect_left(starts, start)
+    for i in range(bisect_left(starts, end) - 1, lo - 1, -1):
+        if ok(free[i]):
+            return free[i]
+    return None
 
 
 _TERRITORY_HEADS = word_set("territory_heads")   # الأراضي, الحدود, المناطق, المدن
@@ -489,8 +518,9 @@ def _locate_near(ctx: _Ctx, p: Place) -> None:
              if q.lat is not None and q.precision in ("town", "near", "region") and q.start != p.start]
     if not known:
         para = next((a for a in ctx.art.paragraphs if a.start <= p.start < a.end), None)
-        known = [q for q in _free_places(ctx, para.start, p.start)
-                 if q.lat is not None and q.precision in ("town", "near", "region")][-1:] if para else []
+        q = _last_free_place(ctx, para.start, p.start, lambda q: q.lat is not None and
+                             q.precision in ("town", "near", "region")) if para else None
+        known = [q] if q is not None else []
     if not known:
         return
     q = min(known, key=lambda q: abs(q.start - p.start))
@@ -503,6 +533,24 @@ _PLACE_ANAPHOR = re.compile(rf"(?:^|\s)[{''.join(CONJUNCTIONS + PREPOSITIONS)}]{
                             r"(?=\s|$|[\W])((?:\s+ال[^\s\d\W]+){0,3})")
 _NEIGHBOURING = word_set("neighbouring")   # «البلد المجاور»
 _TOWNISH = ("city", "town", "village", "admin3", "camp", "crossing", "point", "locality", "district")
+
+
+def _places_before(ctx: _Ctx, pos: int):
+    """Located places ending at or before ``pos`` that are no actor's name, latest first."""
+    if ctx.located is None:
+        actors = sorted((x.start, x.end) for x in ctx.an.actors)
+        located, k, reach = [], 0, -1
+        for p in sorted(ctx.an.places, key=lambda p: p.start):
+            while k < len(actors) and actors[k][0] <= p.start:
+                reach = max(reach, actors[k][1])
+                k += 1
+            if p.lat is not None and reach <= p.start:
+                located.append(p)
+        located.sort(key=lambda p: p.end)
+        ctx.located = ([p.end for p in located], located)
+    ends, located = ctx.located
+    for i in range(bisect_right(ends, pos) - 1, -1, -1):
+        yield located[i]
 
 
 def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> list[Place]:
@@ -522,24 +570,23 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
         gz = ctx.gz
         for w in adjs:
             cc = cc or gz.nisba(w)
-        actor_spans = [(x.start, x.end) for x in ctx.an.actors]
-        cands = [p for p in ctx.an.places if p.end <= rs and p.lat is not None
-                 and not any(x <= p.start < y for x, y in actor_spans)
-                 and (cc is None or p.country == cc)]
-        if head == "بلد":
-            if any(a in _NEIGHBOURING for a in adjs):
-                main = ctx.an.country
-                cands = [p for p in cands if p.precision == "country" and p.country == main] or \
-                    [p for p in ctx.an.places if p.precision == "country" and p.country == main and p.lat is not None]
-            else:
-                cands = [p for p in cands if p.precision == "country"]
-        elif head in ("محافظه", "منطقه"):
-            cands = [p for p in cands if p.precision != "country"]
-        else:
-            cands = [p for p in cands if p.precision in ("town", "near") or (p.feature or "") in _TOWNISH]
-        if not cands:
+        neighbour = head == "بلد" and any(a in _NEIGHBOURING for a in adjs)
+        main = ctx.an.country
+
+        def fits(q: Place, head=head, cc=cc, neighbour=neighbour, main=main) -> bool:
+            if cc is not None and q.country != cc:
+                return False
+            if head == "بلد":
+                return q.precision == "country" and (not neighbour or q.country == main)
+            if head in ("محافظه", "منطقه"):
+                return q.precision != "country"
+            return q.precision in ("town", "near") or (q.feature or "") in _TOWNISH
+        p = next((q for q in _places_before(ctx, rs) if fits(q)), None)
+        if p is None and neighbour:
+            p = next((q for q in reversed(ctx.an.places)
+                      if q.precision == "country" and q.country == main and q.lat is not None), None)
+        if p is None:
             continue
-        p = cands[-1]
         ea, eb = nt.raw_span(hs, m.end(3) if adjs else he)
         out.append(replace(p, start=ea, end=eb, text=ctx.raw[ea:eb], role="location"))
     return out
@@ -558,8 +605,8 @@ def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
     # a paragraph that goes on from the one before («وأضاف أبو ليلى: ...») shares its places
     if k > 0 and _GOES_ON.match(ctx.norm[_n(ctx, paras[k].start):_n(ctx, paras[k].start) + 30]):
         lo = paras[k - 1].start
-    cands = [p for p in _free_places(ctx, lo, before) if p.lat is not None]
-    return [replace(cands[-1], role="location")] if cands else []
+    p = _last_free_place(ctx, lo, before, lambda p: p.lat is not None)
+    return [replace(p, role="location")] if p is not None else []
 
 
 def _merge_places(ev: Event, places: list[Place]) -> None:

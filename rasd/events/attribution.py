@@ -52,7 +52,7 @@ def _reports(ctx: _Ctx, t: Match, reporting: list[Match]) -> bool:
 def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attribution]:
     """The reporting verbs of a sentence with their speakers, in order."""
     out: list[_Attribution] = []
-    spk = [s for s in ctx.an.speakers if sent.start <= s.start < sent.end]
+    spk = ctx.an.between("speakers", sent.start, sent.end)
     # «قال مسؤولان لصحيفة واشنطن بوست»: the outlet spoken to is not who speaks
     told = [s for s in spk if s.role == "outlet" and _glued_lam(ctx.raw, s.start)]
     sources = [s for s in spk if s not in told]
@@ -83,9 +83,7 @@ def _attributions(ctx: _Ctx, sent: Span, reporting: list[Match]) -> list[_Attrib
 def _actor_speaker(ctx: _Ctx, r: Match, sent: Span) -> Speaker | None:
     """A state or group named as the subject of a reporting verb speaks for itself."""
     text = ctx.norm
-    for a in ctx.an.actors:
-        if not (sent.start <= a.start < sent.end):
-            continue
+    for a in ctx.an.between("actors", sent.start, sent.end):
         if a.start >= r.end and _words_between(text, r.norm_end, _n(ctx, a.start)) == 0:
             return Speaker(a.start, a.end, a.text, a.text, "actor", a.key)
         if a.end <= r.start and _words_between(text, _n(ctx, a.end), r.norm_start) <= 1:
@@ -142,7 +140,6 @@ def denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
     prev.claim_group = prev.claim_group or prev.id
     ev.claim_group = prev.claim_group
     # places named in the denial itself («ما زالت متوقفة في البادية») are where it says they are
-    for p in ctx.an.places:
-        if sent.start <= p.start < sent.end:
-            ev.places.append(replace(p, role="location"))
+    for p in ctx.an.between("places", sent.start, sent.end):
+        ev.places.append(replace(p, role="location"))
     ctx.events.append(ev)

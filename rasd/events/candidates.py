@@ -44,7 +44,7 @@ from ..lang.lexicon import Match, PhraseMatcher
 from ..lang.sentences import clauses, sentences
 from ..lang.wordlists import alternation, word_set, words
 from ..records import Article, Document, Event, Span
-from .context import _Ctx, _NAQL, _data, _inside, _n, _within, _words_between
+from .context import _Ctx, _NAQL, _data, _n, _within, _words_between
 from .arguments import (
     CIVILIAN_NOUNS, NEAR_WORDS, STATE_FORCES, _date_of, _evidence, _fallback_place, _fatalities,
     _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for, other_side,
@@ -185,7 +185,7 @@ _DEMONSTRATIVE = re.compile(rf"(^|\s)({alternation('demonstratives')})\s*$")
 def _may(text: str, m: Match) -> bool:
     """«قد» + imperfect is «may» («قد يكون», «قد تصل»); «قد» + perfect is «had/has»
     («كانت الحافلات قد توجهت», «قد وصلت»)."""
-    nxt = text[m.norm_end:].split()[:1]
+    nxt = text[m.norm_end:m.norm_end + 60].split()[:1]
     if not nxt:
         return False
     w = nxt[0]
@@ -286,22 +286,28 @@ def propose(doc: Document, art: Article, *, analysis: Analysis | None = None,
     modal = modality_matcher().find(an.nt, overlapping=True)
     names = sorted((x.start, x.end) for x in (*an.actors, *an.places) if x.end > x.start)
     ctx.cues_in_names = {m.start for m in modal if _within(m.start, m.end, names)}
-    reporting = reporting_matcher().find(an.nt)
-    blockers = [*an.places, *an.actors, *an.speakers]
+    reporting = sorted(reporting_matcher().find(an.nt), key=lambda r: r.start)
+    blockers = sorted((x.start, x.end) for x in (*an.places, *an.actors, *an.speakers))
     # both in text order (actors by start, then end): a sentence's share is a slice
     t_starts = [t.start for t in triggers]
     a_starts = [a.start for a in an.actors]
+    modal.sort(key=lambda m: m.start)
+    m_starts = [m.start for m in modal]
+    r_starts = [r.start for r in reporting]
     for sent in sents:
-        atts = _attributions(ctx, sent, reporting)
+        # every use of modality cues and reporting verbs is within the sentence: its share
+        s_modal = modal[bisect_left(m_starts, sent.start):bisect_left(m_starts, sent.end)]
+        s_reporting = reporting[bisect_left(r_starts, sent.start - 100):bisect_left(r_starts, sent.end)]
+        atts = _attributions(ctx, sent, s_reporting)
         for a in atts:
             if a.speaker is not None:
                 ctx.last_speaker = a.speaker
         groups = [a for a in an.actors[bisect_left(a_starts, sent.start):bisect_left(a_starts, sent.end)]
                   if a.key not in STATE_FORCES and a.key not in ("civilians",)]
         st = [t for t in triggers[bisect_left(t_starts, sent.start):bisect_left(t_starts, sent.end)]
-              if not _inside(t.start, t.end, blockers) and not _reports(ctx, t, reporting)]
+              if not _within(t.start, t.end, blockers) and not _reports(ctx, t, s_reporting)]
         kills = [t for t in st if t.payloads[0].frame == "kill"]
-        cands = _candidates(ctx, sent, st, modal, atts, kills)
+        cands = _candidates(ctx, sent, st, s_modal, atts, kills)
         yield ctx, sent, cands, kills, atts
         ctx.proposed.extend(cands)
         if groups:
@@ -358,19 +364,19 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                 ctx_seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
                 sub = "air_drone_strike" if any(c in ctx_seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
             seg_s = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-            if not (actor or actor2 or any(p for p in ctx.an.places if sent.start <= p.start < sent.end)
+            if not (actor or actor2 or ctx.an.between("places", sent.start, sent.end)
                     or any(w in seg_s for w in _STRIKE_TARGETS)) \
                     and _veto(ctx, vetoes, "no_target"):
                 continue
         elif frame == "control":
             # the territory taken comes right after the trigger: a place, or a word for one
-            nxt = [w[2:] if w.startswith("ال") else w for w in ctx.norm[t.norm_end:].split()[:8]]
-            near_place = any(p for p in ctx.an.places if t.end <= p.start < clause.end
-                             and _words_between(ctx.norm, t.norm_end, _n(ctx, p.start)) <= 7)
+            nxt = [w[2:] if w.startswith("ال") else w for w in ctx.norm[t.norm_end:t.norm_end + 300].split()[:8]]
+            near_place = any(p for p in ctx.an.between("places", t.end, clause.end)
+                             if _words_between(ctx.norm, t.norm_end, _n(ctx, p.start)) <= 7)
             if nxt and nxt[0].endswith(("يين", "ين")) and _veto(ctx, vetoes, "people_freed"):
                 continue          # «تحرير اللبنانيين»: people freed, not territory taken
             if nxt and nxt[0] in _ON_IT and any(
-                    p for p in ctx.an.places if sent.start <= p.start < t.start):
+                    p for p in ctx.an.between("places", sent.start, t.start)):
                 near_place = True     # «... الباغوز، وسيطرت عليها»: the place named before
             if not any(w.startswith(CONTROL_OBJECTS) for w in nxt) and not near_place \
                     and _veto(ctx, vetoes, "no_territory"):
@@ -382,7 +388,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                 continue
         elif frame in ("clash", "attack", "loot"):
             if not (actor or actor2 or _has_person(ctx, t, clause) or
-                    (frame == "clash" and any(p for p in ctx.an.places if sent.start <= p.start < sent.end))) \
+                    (frame == "clash" and ctx.an.between("places", sent.start, sent.end))) \
                     and _veto(ctx, vetoes, "no_party"):
                 continue
             if sub == "abduction_forced_disappearance" and actor2 is None:
@@ -455,9 +461,9 @@ def _kill_candidate(ctx: _Ctx, sent: Span, cls: list[Span], kills: list[Match], 
     if actor and k.payloads[0].pos == "noun" and _victims_named_after(ctx, k, clause, actor):
         # «مقتل قيادي بارز في تنظيم داعش»: the dead are the group's; a state force announcing
         # it («أعلنت خلية الإعلام الحربي مقتل ...») is the side that killed
-        announcer = next((a.key for a in ctx.an.actors if sent.start <= a.start < k.start
-                          and a.key in STATE_FORCES and a.key != actor
-                          and any(sp.start <= a.start and a.end <= sp.end for sp in ctx.an.speakers)), None)
+        announcer = next((a.key for a in ctx.an.between("actors", sent.start, k.start)
+                          if a.key in STATE_FORCES and a.key != actor
+                          and ctx.an.in_speaker(a)), None)
         actor, actor2 = announcer, actor
     return Event(id="", doc=ctx.doc.id, article=ctx.art.id, type=typ,
                  sub_type=sub, evidence=clause,
@@ -472,9 +478,9 @@ def _kill_candidate(ctx: _Ctx, sent: Span, cls: list[Span], kills: list[Match], 
 def _victims_named_after(ctx: _Ctx, k: Match, clause: Span, actor: str) -> bool:
     """The actor of a killing noun is named only after it, close by: those killed belong
     to it («مقتل قيادي بارز في تنظيم داعش», «مقتل عناصر من الحشد»), nobody is said to kill."""
-    before = [a for a in ctx.an.actors if clause.start <= a.start and a.end <= k.start
-              and not any(s.start <= a.start and a.end <= s.end for s in ctx.an.speakers)]
-    after = [a for a in ctx.an.actors if a.key == actor and k.end <= a.start < clause.end
+    before = [a for a in ctx.an.between("actors", clause.start, k.start) if a.end <= k.start
+              and not ctx.an.in_speaker(a)]
+    after = [a for a in ctx.an.between("actors", k.end, clause.end) if a.key == actor
              and _words_between(ctx.norm, k.norm_end, _n(ctx, a.start)) <= 6]
     return not before and bool(after)
 

@@ -44,6 +44,8 @@ class _Ctx:
     sentence_features: dict[int, list[str]] = field(default_factory=dict)  # by sentence start (features.py)
     propose: bool = False          # keep candidates the rules would drop, with their reasons (cues)
     proposed: list[Event] = field(default_factory=list)   # the candidates of the sentences so far
+    free_places: Any = None        # (starts, places) of the places that are no name's part (arguments.py)
+    located: Any = None            # (ends, places) of the located places that are no actor's name
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:

@@ -9,6 +9,7 @@ paragraphs is blanked the same way.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,33 @@ class Analysis:
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateRef] = field(default_factory=list)
     country: str | None = None          # the text's main country (ISO alpha-2)
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def between(self, kind: str, start: int, end: int) -> list:
+        """The mentions of ``kind`` ("places", "actors", "speakers", "quantities", "dates")
+        that start in raw ``[start, end)``, in order (an index built once: a long paragraph
+        must not make every sentence rescan the whole article)."""
+        idx = self._index.get(kind)
+        if idx is None:
+            items = sorted(getattr(self, kind), key=lambda x: x.start)
+            idx = self._index[kind] = ([x.start for x in items], items)
+        starts, items = idx
+        return items[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def in_speaker(self, x) -> bool:
+        """``x`` (a span-like mention) lies inside a speaker's words («مصدر سوري في دير الزور»)."""
+        inside = self._index.get("in_speaker")
+        if inside is None:
+            spk = sorted((s.start, s.end) for s in self.speakers)
+            inside, k, reach = set(), 0, -1
+            for a in sorted((*self.actors, *self.places), key=lambda a: a.start):
+                while k < len(spk) and spk[k][0] <= a.start:
+                    reach = max(reach, spk[k][1])
+                    k += 1
+                if reach >= a.end:
+                    inside.add((a.start, a.end))
+            self._index["in_speaker"] = inside
+        return (x.start, x.end) in inside
 
 
 def masked(raw: str, spans: list[Span] | None, *, html: bool = False) -> str:

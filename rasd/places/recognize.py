@@ -30,6 +30,7 @@ alone inside quotes («الشرق الأوسط») are titles, not places.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -480,11 +481,14 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
 
     # ---- choose a candidate
     total = sum(ctx.values()) or 1
-    anchors: list[tuple[str, float, float]] = []
+    # the unambiguous towns of the text, once each, with where they are named
+    by_key: dict[str, tuple[float, float, list[int]]] = {}
     for x in mentions:
         if x.kind == "gaz" and len(x.cands) == 1 and x.cands[0].lat is not None \
                 and x.cands[0].precision == "town":
-            anchors.append((x.key, x.cands[0].lat, x.cands[0].lon, x.ns))
+            by_key.setdefault(x.key, (x.cands[0].lat, x.cands[0].lon, []))[2].append(x.ns)
+    anchors = [(k, lat, lon, pos) for k, (lat, lon, pos) in by_key.items()]
+    dists: dict[tuple[str, str], float] = {}
     for idx, x in enumerate(mentions):
         if x.kind in ("nisba", "border"):
             x.chosen = x.cands[0]
@@ -502,7 +506,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
         for e in x.cands:
             if "ana" in e.flags:
                 continue
-            s = _score(e, x, ctx, total, hint, anchors, mentions, idx)
+            s = _score(e, x, ctx, total, hint, anchors, mentions, idx, dists)
             if s > best_s:
                 best, best_s = e, s
         x.chosen = best if best is not None else x.cands[0]
@@ -570,7 +574,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
 
 
 def _score(e: Entry, x: _Mention, ctx: Counter, total: int, hint: str | None,
-           anchors: list, mentions: list, idx: int) -> float:
+           anchors: list, mentions: list, idx: int, dists: dict) -> float:
     if e.feature == "country":
         s = 4.0 + 0.3 * math.log10(e.population + 1)
     elif e.id.startswith("gn:"):
@@ -594,9 +598,14 @@ def _score(e: Entry, x: _Mention, ctx: Counter, total: int, hint: str | None,
         for key, alat, alon, pos in anchors:
             if key == x.key:
                 continue
-            d = _haversine(e.lat, e.lon, alat, alon)
+            d = dists.get((e.id, key))
+            if d is None:
+                d = dists[(e.id, key)] = _haversine(e.lat, e.lon, alat, alon)
             v = 3.0 if d < 30 else 2.5 if d < 100 else 1.5 if d < 200 else 1.0 if d < 300 else 0.0
-            if abs(pos - x.ns) > 600:      # a place far away in the text counts for less
+            if v <= best:
+                continue
+            i = bisect_left(pos, x.ns - 600)
+            if not (i < len(pos) and pos[i] <= x.ns + 600):   # a place far away in the text counts for less
                 v *= 0.5
             best = max(best, v)
         s += best
