@@ -188,7 +188,7 @@ class Event:
             "type": self.type, "sub_type": self.sub_type,
             "actor": self.actor, "actor2": self.actor2,
             "places": [{"role": p.role, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
-                        "precision": p.precision, "gazetteer_id": p.gazetteer_id,
+                        "precision": p.precision, "gazetteer_id": p.gazetteer_id, "admin1": p.admin1,
                         "start": p.start, "end": p.end, "text": p.text} for p in self.places],
             "count": ({"value": c.value, "approx": c.approx, "unit": c.unit, "text": c.text,
                        "unit_class": c.unit_class, "start": c.start, "end": c.end} if c else None),

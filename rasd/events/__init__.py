@@ -19,8 +19,11 @@ One article goes through four stages, each its own module:
 """
 from __future__ import annotations
 
+from datetime import date
+
 from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
+from .arguments import settle_where, settle_who
 from .attribution import denial_of_previous
 from .candidates import finish, propose
 from .decision import Decision, current_decision
@@ -44,4 +47,20 @@ def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = N
     if ctx is None:
         return []
     events = fold_repeats(ctx.events, doc.raw, ctx.sents) if dec.keep_all else ctx.events
-    return collapse_restatements(events)
+    events = settle_who(ctx, settle_where(ctx, collapse_restatements(events)))
+    return reported_dates(events, doc.published)
+
+
+def reported_dates(events: list[Event], published: str | None) -> list[Event]:
+    """An event whose text gives no date is dated by its report, with precision
+    ``reported`` (ACLED's practice). Done after the decision: its features read the text's
+    own dates only."""
+    day = (published or "")[:10]
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return events
+    for e in events:
+        if e.date is None:
+            e.date, e.date_precision = day, "reported"
+    return events

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -228,8 +229,13 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
         if victims or any(w in seg_after for w in CIVILIAN_NOUNS):
             actor2 = "civilians"
     if frame == "strike" and actor in ("us_gov", "us_forces"):
-        actor = "coalition"   # US air strikes in Iraq and Syria are the coalition's (ACLED's usage)
+        # US air strikes on the jihadist groups in Iraq and Syria are the coalition's (ACLED's
+        # usage); strikes on a state's forces («ضربة أميركية على مطار الشعيرات») are the US's own
+        actor = "coalition" if actor2 in _COALITION_TARGETS else "us_forces"
     return actor, actor2
+
+
+_COALITION_TARGETS = ("isis", "al_qaeda", "hts")
 
 
 # target_before: على, ضد, مواقع, تجمعا, لقوات ...; agent_before: طائرات, من قبل, التابع ل ...
@@ -595,8 +601,9 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
 _GOES_ON = re.compile(rf"^\W*({'|'.join(CONJUNCTIONS)})?({alternation('continuation_verbs')})")   # continuation_verbs: أضاف, أوضح ...
 
 
-def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
-    """No place in the event's clauses: the last place named before it in its paragraph."""
+def _fallback_place(ctx: _Ctx, sent: Span, before: int, ok=None) -> list[Place]:
+    """No place in the event's clauses: the last place named before it in its paragraph
+    (that ``ok`` accepts; any located one by default)."""
     paras = ctx.art.paragraphs
     k = next((i for i, p in enumerate(paras) if p.start <= sent.start < p.end), None)
     if k is None:
@@ -605,7 +612,7 @@ def _fallback_place(ctx: _Ctx, sent: Span, before: int) -> list[Place]:
     # a paragraph that goes on from the one before («وأضاف أبو ليلى: ...») shares its places
     if k > 0 and _GOES_ON.match(ctx.norm[_n(ctx, paras[k].start):_n(ctx, paras[k].start) + 30]):
         lo = paras[k - 1].start
-    p = _last_free_place(ctx, lo, before, lambda p: p.lat is not None)
+    p = _last_free_place(ctx, lo, before, ok or (lambda p: p.lat is not None))
     return [replace(p, role="location")] if p is not None else []
 
 
@@ -616,3 +623,108 @@ def _merge_places(ev: Event, places: list[Place]) -> None:
 
 # «مناطق سيطرة النظام», «الخاضعة لسيطرة داعش»: the actor owns the place, it does not act
 _OWNER = re.compile(rf"({alternation('owner')})\s*\"?\s*$")   # owner: سيطرة, نفوذ, قبضة
+
+
+# ---------------------------------------------------------------- where it happened
+# (after the decision and the fold: the decision's features read the places as found)
+
+_DOER_COUNTRY = {key: cc for cc, key in _NISBA_ACTORS.items()}   # russia_forces → RU
+_ACTING = ("battles", "explosions_remote_violence", "violence_against_civilians")
+_NISBA_AND = re.compile(r"([^\W\d_]+)\s+و\s*$")
+
+
+def _adjective_country(ctx: _Ctx, p: Place) -> bool:
+    """«غارات روسية وسورية»: a country's name right after «nationality adjective و» is an
+    adjective too, not a place."""
+    m = _NISBA_AND.search(ctx.raw[max(0, p.start - 30):p.start])
+    return m is not None and ctx.gz.nisba(norm_key(m.group(1))) is not None
+
+
+def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place | None:
+    """A place finer than a country for an event placed in a country (or nowhere): the one
+    nearest its trigger in its sentence, else the first of the article's lead sentence (the
+    lead says where the story is; a place further back in the paragraph is more often
+    another happening's: on the dev split of labels/args it lowered place accuracy)."""
+    def ok(p: Place) -> bool:
+        return (p.lat is not None and not _country_like(p) and p.country not in avoid
+                and (cc is None or p.country == cc))
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    sent = ev.sentence or ev.evidence
+    here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
+    if here:
+        return min(here, key=lambda p: abs(p.start - t))
+    if ctx.sents and ctx.sents[0].start != sent.start:
+        lead = ctx.sents[0]
+        return next((p for p in _free_places(ctx, lead.start, lead.end) if ok(p)), None)
+    return None
+
+
+def _country_like(p: Place) -> bool:
+    """A country, or a part of one named by direction («شمال سوريا»)."""
+    return p.precision == "country" or p.feature == "country"
+
+
+def _where_country(ctx: _Ctx) -> str | None:
+    """The country the article's happenings are in: the one most of its towns and regions
+    are in (countries named as parties do not count), else its main country."""
+    c = Counter(p.country for p in ctx.an.places if p.country and p.lat is not None and not _country_like(p))
+    return c.most_common(1)[0][0] if c else ctx.an.country
+
+
+def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """Where each event happened, not where its doer comes from: a strike's or a battle's
+    place is never the attacker's own country («غارات روسية على ريف درعا» is in Daraa, not
+    Russia), a nationality adjective is no place, and a country is the place only when
+    nothing finer is said of the event in its sentence or the article's lead."""
+    for ev in events:
+        avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
+        drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
+            p.country in avoid or _adjective_country(ctx, p))]
+        if drop:
+            ev.places = [p for p in ev.places if p not in drop]
+        if ev.type == "movement" and any(p.role != "location" for p in ev.places):
+            continue
+        loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
+        if loc and not all(_country_like(p) for p in loc):
+            # a town or region said of the event: a country beside it adds nothing (and
+            # must not stand first: «اتفاق ... بين روسيا والفصائل ... قصف درعا»)
+            ev.places = [p for p in ev.places if not (p in loc and _country_like(p))]
+            continue
+        main = _where_country(ctx)
+        main = main if main not in avoid else None
+        named = loc[0].country if loc else (drop[0].country if drop and drop[0].country not in avoid else None)
+        finer = None
+        for cc in dict.fromkeys(c for c in (main, named) if c):
+            # an article about Syria names Russia, France, Bahrain as parties: look for the
+            # place in the article's country first
+            finer = _finer_place(ctx, ev, cc, avoid)
+            if finer is not None:
+                break
+        if finer is not None:
+            ev.places = [p for p in ev.places if p not in loc] + [replace(finer, role="location")]
+            ev.places.sort(key=lambda p: p.start)
+    return events
+
+
+# ---------------------------------------------------------------- who did it (after the decision)
+
+_DOERS_ONLY = ("battles", "explosions_remote_violence")
+_MOVERS = ("flight", "displacement")
+_MOVER_UNITS = ("civilians", "families", "children", "women", "people", "displaced", "refugees")
+
+
+def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """Victims are never the doer of a strike or a battle (civilians killed in a raid are
+    what it acted on); people fleeing are the doer of their flight, not the army whose
+    advance they flee («بدأ آلاف المدنيين الفرار ... مع تقدم القوات الحكومية»)."""
+    for ev in events:
+        if ev.type in _DOERS_ONLY and ev.actor == "civilians":
+            ev.actor = None
+            ev.actor2 = ev.actor2 or "civilians"
+        elif ev.type == "movement" and ev.sub_type in _MOVERS and ev.actor != "civilians":
+            sent = ev.sentence or ev.evidence
+            civ = any(a.key == "civilians" for a in ctx.an.between("actors", sent.start, sent.end)) or any(
+                q.unit_class in _MOVER_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))
+            if civ:
+                ev.actor, ev.actor2 = "civilians", None
+    return events

@@ -82,7 +82,8 @@ def _fold_into(first: Event, rep: Event) -> None:
     first.actor = first.actor or rep.actor
     if first.actor2 is None and rep.actor2 != first.actor:
         first.actor2 = rep.actor2
-    first.date = first.date or rep.date
+    if first.date is None and rep.date is not None:
+        first.date, first.date_precision = rep.date, rep.date_precision
 
 
 def _shipped_fold():

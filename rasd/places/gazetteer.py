@@ -46,7 +46,7 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
 COUNTRIES = DATA_DIR / "countries_ar.tsv"
@@ -260,6 +260,35 @@ class _Builder:
         return i
 
 
+ADMIN1_REACH_KM = 60    # a place with no admin1 takes that of the nearest GeoNames town this close
+
+
+def _fill_admin1(b: _Builder) -> None:
+    """Curated places (regions, crossings, villages) and OCHA units carry no GeoNames admin1
+    code: they take that of the nearest GeoNames town of their country (within
+    :data:`ADMIN1_REACH_KM`; a region by its centre). Countries keep none."""
+    grid: dict[tuple[str, int, int], list[int]] = {}
+    for i, t in enumerate(b.entries):
+        if t[0].startswith("gn:") and t[6] and t[3] is not None and t[5]:
+            grid.setdefault((t[5], int(t[3] * 2), int(t[4] * 2)), []).append(i)
+    for i, t in enumerate(b.entries):
+        if t[3] is None or not t[5] or t[8] == "country" or (t[6] and "." in t[6]):
+            continue
+        gy, gx = int(t[3] * 2), int(t[4] * 2)
+        best, best_d = None, ADMIN1_REACH_KM
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for j in grid.get((t[5], gy + dy, gx + dx), ()):
+                    u = b.entries[j]
+                    d = _km(t[3], t[4], u[3], u[4])
+                    if d < best_d:
+                        best, best_d = u[6], d
+        if best is not None:
+            e = list(t)
+            e[6] = b.s(best)
+            b.entries[i] = tuple(e)
+
+
 def _load_stoplist() -> set[str]:
     out: set[str] = set()
     if STOPLIST.exists():
@@ -391,6 +420,8 @@ def _build(ocha: Path | None) -> dict:
     # (c) OCHA admin names
     if ocha is not None:
         _add_ocha(b, ocha, gn_by_key_cc, sup_by_key)
+
+    _fill_admin1(b)
 
     # the matcher's phrases, grouped by first word (the trie is grown lazily at run time)
     names = {k: tuple(v) for k, v in b.names.items() if v}

@@ -40,6 +40,7 @@ from ..lang.normalize import NormText, normalize
 from ..lang.tokenize import CONJUNCTIONS, Token, definite_forms, stems, words
 from ..lang.wordlists import words as word_list
 from ..records import Place
+from .admin import admin1_name
 from .gazetteer import Entry, Gazetteer, load_gazetteer, name_key
 
 POP_FREE = 20_000        # a multi-word name of a smaller place needs a cue or context
@@ -659,5 +660,5 @@ def _place(nt: NormText, x: _Mention) -> Place:
             else:
                 km = 0.6 * e.radius_km
             lat, lon = _offset(lat, lon, bearing, km)
-    return Place(a, b, raw_text, name, lat, lon, e.country, prec, e.id, admin1=e.admin1,
-                 feature=e.feature)
+    return Place(a, b, raw_text, name, lat, lon, e.country, prec, e.id,
+                 admin1=admin1_name(e.admin1) if e.feature != "country" else None, feature=e.feature)

@@ -1,0 +1,167 @@
+"""Where / who / when of real events against the team's arguments set (issue #12):
+``labels/args/ant.args.jsonl`` (guidelines: docs/labelling-guidelines.md, "Arguments").
+
+For every labelled event (a real first telling, by its trigger's offsets), the event
+rasd stores for that trigger (its trigger, or a telling folded into it) is compared
+with the label:
+
+* place: rasd's main place (location, else destination, else origin) has the labelled
+  name (normalised; a leading proclitic and «ال» ignored) — `place_loose` also takes a
+  name one word longer or shorter than the label («ريف درعا» for «ريف درعا الشرقي»);
+  a label with no place is right when rasd gives none or only a country;
+* admin1: rasd's admin1 of the main place against the label's (English name, spelling folded);
+* doer / acted-on: rasd's ``actor`` / ``actor2`` key against the label (a key named in the
+  label's note as another doer counts too); both empty is right;
+* date: rasd's date equals the label's (a month label: the same month), and `dated` is
+  the share with any date.
+
+Per split (dev by default; the test split only with --split test, for the final report).
+
+Usage: .venv/bin/python bench/eval_args.py [--split dev|test|all] [--show N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rasd.events import extract_events  # noqa: E402
+from rasd.events.decision import ModelDecision  # noqa: E402
+from rasd.events.dataset import ant_documents, split_of  # noqa: E402
+from rasd.lang.normalize import norm_key  # noqa: E402
+from rasd.pipeline import prepare  # noqa: E402
+from rasd.places.admin import canonical_admin1  # noqa: E402
+from rasd.places.gazetteer import load_gazetteer  # noqa: E402
+
+LABELS = ROOT / "labels" / "args" / "ant.args.jsonl"
+
+
+# a generic head or an adjective of a site is no part of the name: «محافظة درعا» is «درعا»,
+# «مطار التيفور العسكري» is «التيفور»
+HEADS = {norm_key(w) for w in "قضاء محافظة منطقة مدينة بلدة قرية حي مخيم ناحية مطار قاعدة معبر ريف".split()}
+ADJS = {norm_key(w) for w in "العسكري العسكرية الجوية الجوي".split()}
+
+
+def name_words(s: str | None) -> tuple[str, ...]:
+    if not s:
+        return ()
+    ws = norm_key(re.sub(r"[«»\"'()،,.]", " ", s)).split()
+    while len(ws) > 1 and (ws[0] in HEADS or ws[0].lstrip("وفبل") in HEADS):
+        ws = ws[1:]
+    while len(ws) > 1 and ws[-1] in ADJS:
+        ws = ws[:-1]
+    out = []
+    for i, w in enumerate(ws):
+        if i == 0 and len(w) > 3 and w[0] in "وفبل" and not w.startswith("لل"):
+            w = w[1:]
+        if w.startswith("لل"):
+            w = "ال" + w[2:]
+        if w.startswith("ال") and len(w) > 4:
+            w = w[2:]
+        out.append(w)
+    if out and out[0] in ("في", "الى", "من"):
+        out = out[1:]
+    return tuple(out)
+
+
+def admin_key(s: str | None) -> str | None:
+    return canonical_admin1(s) or (s.lower() if s else None)
+
+
+def main_place(e):
+    for role in ("location", "destination", "origin", "via"):
+        for p in e.places:
+            if p.role == role and p.lat is not None:
+                return p
+    return None
+
+
+def covers(e, s: int, t: int) -> bool:
+    spans = [(e.trigger.start, e.trigger.end)] if e.trigger else []
+    spans += [(m["start"], m["end"]) for m in e.mentions if "start" in m]
+    return any(a < t and s < b for a, b in spans)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="dev", choices=["dev", "test", "all"])
+    ap.add_argument("--show", type=int, default=0, help="print N wrong cases of each field")
+    ap.add_argument("--candidates", action="store_true",
+                    help="judge the arguments of every candidate (decision threshold 0), not only stored events")
+    a = ap.parse_args()
+    labels = [json.loads(x) for x in LABELS.read_text("utf-8").splitlines() if x.strip()]
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for lab in labels:
+        doc = lab["id"].split("@")[0]
+        if a.split == "all" or split_of(doc) == a.split:
+            by_doc[doc].append(lab)
+    gz = load_gazetteer()
+    dec = ModelDecision(threshold=0.0) if a.candidates else None
+    c: Counter = Counter()
+    wrong: dict[str, list] = defaultdict(list)
+    for doc in ant_documents(set(by_doc)):
+        evs = [e for art in prepare(doc).articles for e in extract_events(doc, art, decision=dec)]
+        pub = (doc.published or "")[:10]
+        for lab in by_doc[doc.id]:
+            c["labelled"] += 1
+            s, t = map(int, lab["id"].split("@")[1].split("-"))
+            e = next((e for e in evs if covers(e, s, t)), None)
+            if e is None:
+                continue
+            c["found"] += 1
+            p = main_place(e)
+            want = name_words(lab["place"])
+            got = name_words(p.name if p else None)
+            if not want:
+                ok = p is None or p.precision == "country"
+                loose = ok
+            else:
+                # the same gazetteer record under another of its names counts («التيفور» for
+                # «مطار التيفور العسكري»)
+                ids = {x.id for n in {lab["place"], " ".join(want)} for x in gz.lookup(n)}
+                ok = got == want or (p is not None and p.gazetteer_id in ids)
+                loose = ok or (bool(got) and (set(got) <= set(want) or set(want) <= set(got))
+                               and abs(len(got) - len(want)) <= 1)
+            c["place"] += ok
+            c["place_loose"] += loose
+            if not ok:
+                wrong["place"].append((lab["id"], lab["place"], p and (p.name, p.precision, p.country)))
+            if lab.get("admin1"):
+                c["admin1_n"] += 1
+                c["admin1"] += admin_key(p.admin1 if p else None) == admin_key(lab["admin1"])
+                if admin_key(p.admin1 if p else None) != admin_key(lab["admin1"]):
+                    wrong["admin1"].append((lab["id"], lab["admin1"], p and p.admin1))
+            note = lab.get("note") or ""
+            for field, got_k in (("doer", e.actor), ("target", e.actor2)):
+                want_k = lab.get(field)
+                if want_k == "protesters":       # rasd keys protesters as civilians
+                    want_k = "civilians"
+                ok = got_k == want_k or (field == "doer" and got_k is not None and re.search(
+                    rf"\b{re.escape(got_k)}\b", note) is not None)
+                c[field] += ok
+                if not ok:
+                    wrong[field].append((lab["id"], want_k, got_k, e.evidence_text[:90]))
+            want_d = lab.get("date") or pub
+            c["dated"] += bool(e.date)
+            ok = bool(e.date) and (e.date == want_d or (len(want_d) == 7 and e.date[:7] == want_d))
+            c["date"] += ok
+            if not ok:
+                wrong["date"].append((lab["id"], want_d, e.date, e.date_precision, lab.get("date_basis")))
+    n = c["found"] or 1
+    print(f"split {a.split}: {c['labelled']} labelled events, {c['found']} found ({c['found'] / max(c['labelled'], 1):.0%})")
+    for k in ("place", "place_loose", "doer", "target", "dated", "date"):
+        print(f"  {k:12s} {c[k] / n:.3f}  ({c[k]}/{c['found']})")
+    print(f"  {'admin1':12s} {c['admin1'] / max(c['admin1_n'], 1):.3f}  ({c['admin1']}/{c['admin1_n']})")
+    for k, rows in wrong.items():
+        for r in rows[:a.show]:
+            print(f"  ✗ {k}: {r}")
+
+
+if __name__ == "__main__":
+    main()
