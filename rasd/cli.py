@@ -239,7 +239,7 @@ def eval_cmd(what: str, db: str | None, pred: str | None, gold: str, raw_dir: st
               help="Also answer requests for this host name (repeatable); besides 127.0.0.1, localhost, [::1] "
                    "and --host, every other Host header is refused (DNS rebinding).")
 @click.option("--max-request-seconds", default=2.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Time one request may spend in the store; past it the answer is 503.")
+              help="CPU seconds of work one request may do in the store; past them the answer is 503.")
 def serve(db: str, host: str, port: int, allow_hosts: tuple[str, ...], max_request_seconds: float) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web map at / over a store."""
     from .api import serve as run_server
