@@ -182,7 +182,7 @@ def main() -> None:
         else:
             import asyncio
             loop = asyncio.new_event_loop()
-            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rasd")
+            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost")
             get = lambda url, params: loop.run_until_complete(client.get(url, params=params))  # noqa: E731
             how = "in-process: the ASGI app through httpx.ASGITransport, sequential requests"
         try:

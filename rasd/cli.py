@@ -235,13 +235,18 @@ def eval_cmd(what: str, db: str | None, pred: str | None, gold: str, raw_dir: st
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to serve (read-only).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told).")
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(db: str, host: str, port: int) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable); besides 127.0.0.1, localhost, [::1] "
+                   "and --host, every other Host header is refused (DNS rebinding).")
+@click.option("--max-request-seconds", default=2.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="CPU seconds of work one request may do in the store; past them the answer is 503.")
+def serve(db: str, host: str, port: int, allow_hosts: tuple[str, ...], max_request_seconds: float) -> None:
     """Serve the HTTP API (OpenAPI at /docs) and the web map at / over a store."""
     from .api import serve as run_server
 
     if not Path(db).exists():
         raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
-    run_server(db, host=host, port=port)
+    run_server(db, host=host, port=port, allow_hosts=allow_hosts, max_request_seconds=max_request_seconds)
 
 
 @main.command()

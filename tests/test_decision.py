@@ -184,7 +184,7 @@ def test_api_filters_by_confidence(seed_store):
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     from rasd.api import create_app
-    with TestClient(create_app(seed_store[2])) as c:
+    with TestClient(create_app(seed_store[2]), base_url="http://localhost") as c:
         everything = c.get("/api/events", params={"limit": 500}).json()
         confs = sorted(e["confidence"] for e in everything["items"] if e.get("confidence") is not None)
         cut = confs[len(confs) // 2]

@@ -1,7 +1,9 @@
 """The FastAPI app: read-only JSON over a store, CSV/GeoJSON exports, and the map page.
 
 ``create_app(db)`` builds it (usable in-process: ``httpx``/``TestClient``); ``serve``
-runs it with uvicorn. Every error has one JSON shape (``rasd.api.errors``).
+runs it with uvicorn. Every error has one JSON shape (``rasd.api.errors``). What one
+request may ask for (integers, sizes, words, seconds of work) and which ``Host`` names it
+may use are bounded in ``rasd.api.limits``.
 """
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ import io
 import json
 import logging
 import threading
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
+from contextlib import ExitStack, asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -26,12 +29,21 @@ from . import articles as arts
 from . import events as ev
 from .db import Database
 from .errors import ERROR_SCHEMA, bad, install, not_found
+from .limits import (
+    DEFAULT_MAX_SECONDS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_ROWS,
+    MAX_SEARCH_LIMIT,
+    RequestGuard,
+    allowed_hosts,
+)
 from .search import in_index, parse_query
 
 log = logging.getLogger(__name__)
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
-ERRORS = {400: ERROR_SCHEMA, 404: ERROR_SCHEMA}
+ERRORS = {400: ERROR_SCHEMA, 404: ERROR_SCHEMA, 503: ERROR_SCHEMA}
 RANK_WINDOW = 2000
 SNIPPETS = 3        # paragraphs shown (and marked) per search hit
 # the page loads nothing from anywhere but this server, and runs no inline script
@@ -76,7 +88,7 @@ def reject_unknown_params(request: Request) -> None:
     if dependant is None:
         return
     known = _query_names(dependant)
-    for name in request.query_params.keys():
+    for name in request.query_params:
         if name not in known and not name.startswith("_"):
             raise bad(name, f"unknown parameter; this endpoint takes {', '.join(sorted(known)) or 'none'}")
 
@@ -104,11 +116,18 @@ def event_filter(
 Filter = Annotated[ev.EventFilter, Depends(event_filter)]
 Sort = Annotated[str, Query(description="date, type or id; a leading - reverses (-date).")]
 Order = Annotated[str | None, Query(description="asc or desc (overrides a leading -).")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
+ExportLimit = Annotated[int | None, Query(ge=1, le=MAX_ROWS, description="At most this many rows.")]
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """The API and map page over the store at ``db_path``, opened read-only."""
-    db = Database(db_path)
+def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
+               max_request_seconds: float | None = DEFAULT_MAX_SECONDS) -> FastAPI:
+    """The API and map page over the store at ``db_path``, opened read-only.
+
+    ``allow_hosts``: names (or addresses) a request's ``Host`` header may give besides
+    127.0.0.1, localhost and [::1]; any other is a 400. ``max_request_seconds``: the work
+    (CPU seconds) one request may do in the store (past it: 503; None: no limit)."""
+    db = Database(db_path, max_seconds=max_request_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -125,7 +144,8 @@ def create_app(db_path: str | Path) -> FastAPI:
     # the place index (names → places) reads every event once: build it before anyone asks
     threading.Thread(target=ev.places, args=(db,), name="rasd-places", daemon=True).start()
     install(app)
-    app.add_middleware(_SecurityHeaders)
+    app.add_middleware(RequestGuard, hosts=allowed_hosts(extra=allow_hosts))
+    app.add_middleware(_SecurityHeaders)           # (the outer one: on refusals too)
 
     def json_response(obj, status: int = 200) -> JSONResponse:
         return JSONResponse(obj, status_code=status)
@@ -135,46 +155,60 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/events", tags=["events"], responses=ERRORS,
              summary="Event claims, filtered, sorted and paged")
     def list_events(f: Filter, sort: Sort = "-date", order: Order = None,
-                    limit: Annotated[int, Query(description="Page size, 1 to 500.")] = 50,
-                    offset: Annotated[int, Query(description="Events to skip.")] = 0) -> Response:
+                    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")] = 50,
+                    offset: Offset = 0) -> Response:
         """`{total, limit, offset, items}`; items are the exported event dicts
         (docs/export-format.md)."""
-        ev.check_page(limit, offset)
         order_sql = ev.order_by(sort, order)
+        where, args = f.where(db)
         with db.connection() as conn:
-            where, args = f.where(db)
             total = ev.count(conn, where, args)
             items = ev.page_json(conn, where, args, order_sql, limit, offset) if offset < total else []
         body = f'{{"total":{total},"limit":{limit},"offset":{offset},"items":[{",".join(items)}]}}'
         return Response(body, media_type="application/json")
 
-    def _export_query(f: ev.EventFilter, sort: str, order: str | None, limit: int | None, offset: int):
-        if limit is not None and limit < 1:
-            raise bad("limit", f"must be 1 or more (got {limit})")
-        if offset < 0:
-            raise bad("offset", f"must be 0 or more (got {offset})")
+    def _export(f: ev.EventFilter, sort: str, order: str | None, limit: int | None, offset: int):
+        """The event dicts of an export. Its query runs to its first row before the stream
+        starts (filtering, sorting: the work that comes before a first row), so bad
+        parameters and a query past a request's budget are errors with a status of their
+        own, never a stream cut short; each row after it has a request's budget again."""
         order_sql = ev.order_by(sort, order)
-        where, args = f.where(db)       # now, so that bad parameters fail before streaming starts
-        return where, args, order_sql
+        where, args = f.where(db)
+        stack = ExitStack()
+        conn = stack.enter_context(db.connection())
+        records = ev.iter_records(conn, where, args, order_sql, limit, offset)
+        stack.callback(records.close)       # (its statement ends before the connection goes back)
+        try:
+            first = next(records, None)
+        except BaseException as e:
+            stack.__exit__(type(e), e, e.__traceback__)     # (TooCostly from here)
+            raise
+
+        def stream():
+            with stack:
+                e = first
+                while e is not None:
+                    yield e
+                    db.renew(conn)
+                    e = next(records, None)
+        return stream()
 
     @app.get("/api/events.csv", tags=["events"], responses=ERRORS, response_class=StreamingResponse,
              summary="Event claims as CSV (ACLED's columns, then rasd's)")
     def events_csv(f: Filter, sort: Sort = "id", order: Order = None,
-                   limit: Annotated[int | None, Query(description="At most this many rows.")] = None,
-                   offset: int = 0) -> StreamingResponse:
-        where, args, order_sql = _export_query(f, sort, order, limit, offset)
+                   limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
+        records = _export(f, sort, order, limit, offset)
 
         def rows():
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
             w.writeheader()
-            with db.connection() as conn:
-                for i, row in enumerate(event_rows(ev.iter_records(conn, where, args, order_sql, limit, offset))):
-                    w.writerow(row)
-                    if i % 200 == 199:
-                        yield buf.getvalue()
-                        buf.seek(0)
-                        buf.truncate()
+            for i, row in enumerate(event_rows(records)):
+                w.writerow(row)
+                if i % 200 == 199:
+                    yield buf.getvalue()
+                    buf.seek(0)
+                    buf.truncate()
             yield buf.getvalue()
 
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
@@ -183,26 +217,24 @@ def create_app(db_path: str | Path) -> FastAPI:
     @app.get("/api/events.geojson", tags=["events"], responses=ERRORS, response_class=StreamingResponse,
              summary="Event claims as a GeoJSON FeatureCollection")
     def events_geojson(f: Filter, sort: Sort = "id", order: Order = None,
-                       limit: Annotated[int | None, Query(description="At most this many events.")] = None,
-                       offset: int = 0) -> StreamingResponse:
+                       limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
         """Movements with an origin and a destination are LineStrings from one to the other;
         other located events are Points; events without coordinates are left out."""
-        where, args, order_sql = _export_query(f, sort, order, limit, offset)
+        records = _export(f, sort, order, limit, offset)
 
         def features():
             chunk = ['{"type":"FeatureCollection","features":[']
             sep = ""
-            with db.connection() as conn:
-                for e in ev.iter_records(conn, where, args, order_sql, limit, offset):
-                    feat = geojson_feature(e)
-                    if feat is None:
-                        continue
-                    feat["properties"]["stance"] = e.get("stance", "assert")
-                    chunk.append(sep + json.dumps(feat, ensure_ascii=False))
-                    sep = ","
-                    if len(chunk) >= 200:
-                        yield "".join(chunk)
-                        chunk = []
+            for e in records:
+                feat = geojson_feature(e)
+                if feat is None:
+                    continue
+                feat["properties"]["stance"] = e.get("stance", "assert")
+                chunk.append(sep + json.dumps(feat, ensure_ascii=False))
+                sep = ","
+                if len(chunk) >= 200:
+                    yield "".join(chunk)
+                    chunk = []
             chunk.append("]}")
             yield "".join(chunk)
 
@@ -241,8 +273,8 @@ def create_app(db_path: str | Path) -> FastAPI:
         date_to take as they are)."""
         if interval not in ("auto", "day", "month", "year"):
             raise bad("interval", f"must be day, month, year or auto (got {interval!r})")
+        where, args = f.where(db)
         with db.connection() as conn:
-            where, args = f.where(db)
             lo, hi, dated = conn.execute(f"SELECT min(e.date), max(e.date), count(e.date) FROM events e WHERE {where}",
                                          args).fetchone()
             undated = ev.count(conn, where + " AND e.date IS NULL", args)
@@ -279,13 +311,12 @@ def create_app(db_path: str | Path) -> FastAPI:
     # ------------------------------------------------------------------ articles
 
     @app.get("/api/articles", tags=["articles"], responses=ERRORS, summary="Articles, paged")
-    def list_articles(limit: Annotated[int, Query(description="Page size, 1 to 500.")] = 50,
-                      offset: int = 0,
+    def list_articles(limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")] = 50,
+                      offset: Offset = 0,
                       duplicates: Annotated[bool, Query(description="Include articles that copy another.")] = True,
                       doc: Annotated[str | None, Query(description="Only the articles of this document.")] = None,
                       story: Annotated[str | None, Query(description="Only the articles of this story.")] = None,
                       ) -> JSONResponse:
-        ev.check_page(limit, offset)
         with db.connection() as conn:
             total, items = arts.list_articles(conn, limit, offset, duplicates=duplicates, doc=doc, story=story)
         return json_response({"total": total, "limit": limit, "offset": offset, "items": items})
@@ -308,20 +339,20 @@ def create_app(db_path: str | Path) -> FastAPI:
         return json_response(out)
 
     @app.get("/api/places", tags=["places"], responses=ERRORS, summary="Places events name, with counts")
-    def list_places(limit: Annotated[int | None, Query(description="At most this many (most named first).")] = None,
+    def list_places(limit: Annotated[int | None, Query(ge=1, le=MAX_ROWS,
+                                                       description="At most this many (most named first).")] = None,
                     ) -> JSONResponse:
         """`{total, items: [{key, name, names, lat, lon, country, precision, count}]}`:
         `count` is the number of events that name the place (in any role)."""
-        if limit is not None and limit < 1:
-            raise bad("limit", f"must be 1 or more (got {limit})")
         items = ev.places(db)
         return json_response({"total": len(items), "items": items[:limit] if limit else items})
 
     @app.get("/api/search", tags=["articles"], responses=ERRORS,
              summary="Full-text search over articles (Arabic-normalised)")
     def search(q: Annotated[str, Query(description="Words (all must occur; proclitics allowed), \"phrases\", prefix*.")],
-               limit: Annotated[int, Query(description="Page size, 1 to 100.")] = 20,
-               offset: int = 0,
+               limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_LIMIT,
+                                           description=f"Page size, 1 to {MAX_SEARCH_LIMIT}.")] = 20,
+               offset: Offset = 0,
                duplicates: Annotated[bool, Query(description="Include articles that copy another.")] = False,
                ) -> JSONResponse:
         """`{q, terms, total, limit, offset, ranked, items}`, best first (bm25; when more than
@@ -330,7 +361,6 @@ def create_app(db_path: str | Path) -> FastAPI:
         `highlights` in them and in the title (offsets into a block's text, and raw offsets:
         raw[raw_start:raw_end] is the word as written). `/api/articles/{id}?q=` marks the
         whole article."""
-        ev.check_page(limit, offset, 100)
         query = parse_query(q)
         cond = "" if duplicates else \
             " AND articles_fts.rowid NOT IN (SELECT rowid FROM articles WHERE duplicate_of IS NOT NULL)"
@@ -377,7 +407,7 @@ def create_app(db_path: str | Path) -> FastAPI:
                 "types": {t: n for t, n in q("SELECT type, count(*) FROM events GROUP BY type")},
             }
         paths = sorted({r.path for r in app.routes if r.path.startswith("/api")})
-        return json_response({"rasd": __version__, "store": str(db.path), "counts": counts,
+        return json_response({"rasd": __version__, "store": db.path.name, "counts": counts,
                               "endpoints": paths, "docs": "/docs"})
 
     @app.get("/docs", include_in_schema=False)
@@ -391,11 +421,14 @@ def create_app(db_path: str | Path) -> FastAPI:
     return app
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn (blocks until interrupted)."""
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, *, allow_hosts: Iterable[str] = (),
+          max_request_seconds: float | None = DEFAULT_MAX_SECONDS) -> None:
+    """Run the app with uvicorn (blocks until interrupted). It answers requests whose
+    ``Host`` is a loopback name, ``host`` (unless a wildcard such as 0.0.0.0) or one of
+    ``allow_hosts``."""
     import uvicorn
 
-    app = create_app(db)
+    app = create_app(db, allow_hosts=allowed_hosts(host, allow_hosts), max_request_seconds=max_request_seconds)
     shown = f"[{host}]" if ":" in host else host
     print(f"rasd: serving {db} on http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -48,14 +48,39 @@ ERROR_SCHEMA = {
 }
 
 
-def _validation_message(err: dict) -> tuple[str, str | None]:
+def _shown(value, most: int = 40) -> str:
+    s = repr(value)
+    return s if len(s) <= most else s[:most] + "…"
+
+
+def _bounds(dependant, name: str) -> tuple:
+    """``(ge, le)`` of the query parameter ``name`` of a route (None where unbounded)."""
+    for f in dependant.query_params:
+        if f.alias == name:
+            meta = f.field_info.metadata
+            return (next((m.ge for m in meta if hasattr(m, "ge")), None),
+                    next((m.le for m in meta if hasattr(m, "le")), None))
+    for d in dependant.dependencies:
+        found = _bounds(d, name)
+        if found != (None, None):
+            return found
+    return None, None
+
+
+def _validation_message(err: dict, dependant=None) -> tuple[str, str | None]:
     loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body")]
     param = loc[0] if loc else None
     msg = err.get("msg", "invalid value")
-    if err.get("type") == "missing":
+    kind = err.get("type")
+    if kind == "missing":
         msg = "is required"
-    elif "input" in err and err.get("type") != "missing":
-        msg = f"{msg[0].lower()}{msg[1:]} (got {err['input']!r})"
+    elif kind in ("greater_than_equal", "less_than_equal") and param and dependant is not None:
+        ge, le = _bounds(dependant, param)
+        bound = (f"between {ge} and {le}" if ge is not None and le is not None
+                 else f"{ge} or more" if ge is not None else f"at most {le}")
+        msg = f"must be {bound} (got {_shown(err.get('input'))})"
+    elif "input" in err:
+        msg = f"{msg[0].lower()}{msg[1:]} (got {_shown(err['input'])})"
     return (f"{param}: {msg}" if param else msg), param
 
 
@@ -67,7 +92,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         errors = exc.errors()
-        msgs = [_validation_message(e) for e in errors] or [("invalid request", None)]
+        dependant = getattr(request.scope.get("route"), "dependant", None)
+        msgs = [_validation_message(e, dependant) for e in errors] or [("invalid request", None)]
         return error_response(400, "; ".join(m for m, _ in msgs), msgs[0][1])
 
     @app.exception_handler(StarletteHTTPException)

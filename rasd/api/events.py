@@ -27,7 +27,6 @@ SORTS = {  # (ascending, descending): undated events last both ways; ties keep a
     "type": ("e.type, e.sub_type, e.rowid", "e.type DESC, e.sub_type DESC, e.rowid"),
     "id": ("e.id", "e.id DESC"),
 }
-MAX_LIMIT = 500
 
 
 def split_values(values: list[str] | None) -> list[str]:
@@ -189,13 +188,6 @@ def order_by(sort: str, order: str | None) -> str:
             raise bad("order", f"must be asc or desc (got {order!r})")
         desc = order == "desc"
     return SORTS[key][desc]
-
-
-def check_page(limit: int, offset: int, max_limit: int = MAX_LIMIT) -> None:
-    if limit < 1 or limit > max_limit:
-        raise bad("limit", f"must be between 1 and {max_limit} (got {limit})")
-    if offset < 0:
-        raise bad("offset", f"must be 0 or more (got {offset})")
 
 
 def count(conn: sqlite3.Connection, where: str, args: list) -> int:

@@ -22,9 +22,9 @@ from functools import lru_cache
 
 from ..lang.normalize import _COMPAT_RE, DELETED, norm_key, normalize
 from .errors import bad
+from .limits import MAX_QUERY_CHARS, MAX_QUERY_WORDS, MAX_TERMS
 from .text import Block
 
-MAX_TERMS = 12
 # proclitics a word may carry in front (normalised forms)
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "س", "وب", "ول", "وك", "وس", "فب", "فل", "فس", "فك")
 # the article with what may come before it; ل + ال is written لل
@@ -99,6 +99,8 @@ class Query:
 def parse_query(q: str | None, param: str = "q") -> Query:
     if q is None or not q.strip():
         raise bad(param, "is empty: give one or more words to search for")
+    if len(q) > MAX_QUERY_CHARS:
+        raise bad(param, f"is {len(q)} characters long; at most {MAX_QUERY_CHARS}")
     folded = norm_key(q)
     terms: list[Term] = []
     for phrase in re.findall(r'"([^"]*)"', folded):
@@ -114,6 +116,9 @@ def parse_query(q: str | None, param: str = "q") -> Query:
         raise bad(param, f"has no words to search for (got {q!r})")
     if len(terms) > MAX_TERMS:
         raise bad(param, f"has {len(terms)} words and phrases; at most {MAX_TERMS}")
+    n_words = sum(len(t.words) for t in terms)
+    if n_words > MAX_QUERY_WORDS:
+        raise bad(param, f"has {n_words} words (phrases' words counted); at most {MAX_QUERY_WORDS}")
     return Query(q, tuple(dict.fromkeys(terms)))
 
 
