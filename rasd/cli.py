@@ -349,7 +349,7 @@ def _tag_line(line: str, published: str | None, tag_record) -> tuple[dict | None
         pub = None
     try:
         return tag_record(str(obj["id"]), obj["text"], published=pub or published), problem
-    except Exception as e:  # noqa: BLE001 - one text never stops the stream
+    except Exception as e:  # one text never stops the stream
         log.debug("traceback", exc_info=True)
         return None, f"skipped ({type(e).__name__}: {e})"
 

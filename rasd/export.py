@@ -21,11 +21,12 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 from urllib.parse import urlsplit
 
 from .clean import article_lines
@@ -241,7 +242,7 @@ def _host(value: str | None) -> str:
     if not value or "://" not in value:
         return ""
     host = (urlsplit(value).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def outlet_of(url: str | None, meta: dict, doc_id: str, tables: AcledTables) -> tuple[str, str | None, str]:
@@ -384,7 +385,9 @@ class RowBuilder:
     def notes(self, e: dict, place: dict, doc: DocInfo) -> str:
         """One line in Arabic from the fields: what happened, who did it to whom, where,
         how many, the dead, and who says so."""
-        w = lambda k: self.words.get(("word", k), k)  # noqa: E731
+        def w(key: str) -> str:
+            return self.words.get(("word", key), key)
+
         what = self._ar("sub_type", e.get("sub_type")) if ("sub_type", e.get("sub_type")) in self.words \
             else self._ar("type", e.get("type"))
         out = f"{what}:"

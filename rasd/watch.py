@@ -26,11 +26,18 @@ import re
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
-from .ingest import FEED_SUFFIXES, MAX_BYTES, URL_TIMEOUT, now_iso, read_bytes, read_file
+from .ingest import (
+    FEED_SUFFIXES,
+    MAX_BYTES,
+    URL_TIMEOUT,
+    now_iso,
+    read_bytes,
+    read_file,
+)
 from .pipeline import Processor, Summary, _process_item
 from .store import Store
 
@@ -50,7 +57,7 @@ STATE_TABLE = """CREATE TABLE IF NOT EXISTS watch_state (
     error TEXT
 )"""
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.I)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNITS = {None: 1, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 
 
@@ -107,7 +114,7 @@ class FetchError(Exception):
 
 
 def _is_url(source: str) -> bool:
-    return bool(re.match(r"^https?://", source, re.I))
+    return bool(re.match(r"^https?://", source, re.IGNORECASE))
 
 
 def fetch(url: str, state: SourceState, *, timeout: float = URL_TIMEOUT) -> tuple[int, bytes, dict]:
