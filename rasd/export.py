@@ -8,10 +8,10 @@ the reporting outlet, a one-line Arabic summary in ``notes`` and the time the ev
 stored. ACLED's names are data (``rasd/data/acled.tsv``), and so are the Arabic words of
 the summary (``rasd/data/notes_ar.tsv``).
 
-What a row needs beyond the event itself (the event's stable number in its country, its
-document's outlet, publication date and storing time) is read from the store through an
-:class:`ExportContext`; without one, events are numbered in the order given and the
-outlet and timestamp are left empty.
+What a row needs beyond the event itself (its stable number in the store, its document's
+outlet, publication date and storing time) is read from the store through an
+:class:`ExportContext`; without one, events are numbered per country in the order given
+and the outlet and timestamp are left empty.
 """
 from __future__ import annotations
 
@@ -222,11 +222,6 @@ def _main_place(e: dict) -> dict | None:
     return None
 
 
-def _main_country(places) -> str:
-    p = _main_place({"places": places or []})
-    return (p or {}).get("country") or ""
-
-
 # ------------------------------------------------------------------ what the store adds
 
 @dataclass(slots=True)
@@ -263,11 +258,12 @@ def outlet_of(url: str | None, meta: dict, doc_id: str, tables: AcledTables) -> 
 
 
 class ExportContext:
-    """What the store knows about an event beyond its record: its stable number within its
-    country (``event_id_cnty``: events numbered per country in the order they were stored,
-    by rowid, so an export and the API give the same number whatever is filtered), and its
-    document's outlet, publication date and storing time. Reads ``conn`` (a connection to
-    a rasd store, read-only is enough) lazily and caches."""
+    """What the store knows about an event beyond its record: its number (``event_id_cnty``
+    is the country's ISO3 code and the event's row number in the store, so an event keeps
+    its id from one export to the next, whatever is filtered out and whatever other
+    documents are re-processed), and its document's outlet, publication date and storing
+    time. Reads ``conn`` (a connection to a rasd store, read-only is enough) lazily and
+    caches."""
 
     def __init__(self, conn: sqlite3.Connection, tables: AcledTables | None = None) -> None:
         self.conn = conn
@@ -277,14 +273,7 @@ class ExportContext:
 
     def number(self, event_id: str) -> int | None:
         if self._numbers is None:
-            counts: Counter = Counter()
-            numbers: dict[str, int] = {}
-            for eid, places in self.conn.execute(
-                    "SELECT id, json_extract(data, '$.places') FROM events ORDER BY rowid"):
-                cc = _main_country(json.loads(places) if places else [])
-                counts[cc] += 1
-                numbers[eid] = counts[cc]
-            self._numbers = numbers
+            self._numbers = dict(self.conn.execute("SELECT id, rowid FROM events"))
         return self._numbers.get(event_id)
 
     def document(self, article_id: str, doc_id: str) -> DocInfo:
