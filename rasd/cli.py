@@ -210,7 +210,7 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
 @main.group()
 def export() -> None:
     """Export the store: JSONL, CSV (ACLED's columns, then rasd's) or GeoJSON. Every field
-    is described in docs/output-format.md (in the repository and the source package)."""
+    is described in docs/output-format.md (in the rasd repository)."""
 
 
 @contextlib.contextmanager

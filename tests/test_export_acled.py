@@ -163,7 +163,7 @@ def test_ids_survive_another_document_being_reprocessed(tmp_path):
     db = tmp_path / "s.db"
     assert CliRunner().invoke(main, ["process", str(pages), "--db", str(db)]).exit_code == 0
     before = {r["id"]: r["event_id_cnty"] for r in _rows(_export(db, tmp_path))}
-    first = sorted(pages.iterdir())[0]
+    first = min(pages.iterdir())
     first.write_text(first.read_text("utf-8") + "\nخبر أضيف لاحقا.\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["process", str(pages), "--db", str(db), "--json"])
     assert json.loads(r.stdout)["run"]["updated"] == 1
@@ -250,3 +250,18 @@ def test_outlet_dates_and_names_from_page_metadata(tmp_path):
     assert next(x for x in by_doc["a3"] if x["actor1_key"] == "iraq_forces")["actor1"] == "Military Forces of Iraq"
     assert any(x["fatalities"] == "12" for x in by_doc["a1"])
     assert all(x["country"] == "Iraq" and x["event_id_cnty"].startswith("IRQ") for x in rows if x["location"])
+
+
+def test_the_output_format_is_documented_in_the_repository():
+    """docs/output-format.md names every CSV column; README and 'rasd export --help' link
+    to it, and nothing points a cloner at the team's shared folder."""
+    from rasd.export import CSV_COLUMNS
+    root = GOLD.parent.parent
+    doc = (root / "docs" / "output-format.md").read_text("utf-8")
+    missing = [c for c in CSV_COLUMNS if f"`{c}`" not in doc]
+    assert not missing, missing
+    readme = (root / "README.md").read_text("utf-8")
+    assert "docs/output-format.md" in readme and "../shared/docs" not in readme
+    for args in (["export", "--help"], ["export", "events", "--help"]):
+        out = CliRunner().invoke(main, args).output
+        assert "docs/output-format.md" in out and "shared" not in out
