@@ -44,6 +44,7 @@ class _Commands(click.Group):
     folders, stores, data files) become one ``Error:`` line and exit code 1."""
 
     def invoke(self, ctx: click.Context):
+        from .export import DataFileError
         from .ingest import DecodeError
         from .store import StoreError
         try:
@@ -58,7 +59,7 @@ class _Commands(click.Group):
         except OSError as e:
             log.debug("traceback", exc_info=True)
             raise click.ClickException(_os_message(e)) from None
-        except (StoreError, sqlite3.DatabaseError, DecodeError) as e:
+        except (StoreError, sqlite3.DatabaseError, DecodeError, DataFileError) as e:
             log.debug("traceback", exc_info=True)
             raise click.ClickException(str(e)) from None
 

@@ -99,6 +99,10 @@ class AcledTables:
     outlets: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)  # → (name, country, scale)
 
 
+class DataFileError(ValueError):
+    """A row of acled.tsv / notes_ar.tsv (or a user's file of that format) that cannot be read."""
+
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ACLED_ARITY = {"type": (3, 4), "sub_type": (3, 4), "actor": (6, 6), "country": (3, 3), "region": (3, 3),
                "outlet": (5, 5)}      # table → (least, most) columns, the table's name included
@@ -120,7 +124,7 @@ def _table_rows(files: tuple[str, ...], tables: dict[str, tuple[int, int]]) -> I
                 cols = [c.strip() for c in line.split("\t")]
                 lo, hi = tables.get(cols[0], (0, 0))
                 if cols[0] not in tables or not lo <= len(cols) <= hi or not all(cols[:lo]):
-                    raise ValueError(f"{path}:{n}: expected one of the tables {', '.join(sorted(tables))} "
+                    raise DataFileError(f"{path}:{n}: expected one of the tables {', '.join(sorted(tables))} "
                                      f"with its columns, got {line!r}")
                 yield str(path), n, cols
 
@@ -129,12 +133,26 @@ def _date_or_none(value: str, where: str) -> str | None:
     if value == "-":
         return None
     if not _DATE.match(value):
-        raise ValueError(f"{where}: expected a date YYYY-MM-DD or -, got {value!r}")
+        raise DataFileError(f"{where}: expected a date YYYY-MM-DD or -, got {value!r}")
     return value
 
 
-@lru_cache(maxsize=4)
-def _acled_tables(files: tuple[str, ...]) -> AcledTables:
+def _stamped(files: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The files with their modification times and sizes: the cache key (an edited file is
+    read again)."""
+    out = []
+    for f in files:
+        try:
+            st = Path(f).stat()
+            out.append((f, f"{st.st_mtime_ns}:{st.st_size}"))
+        except OSError:
+            out.append((f, ""))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _acled_tables(stamped: tuple[tuple[str, str], ...]) -> AcledTables:
+    files = tuple(f for f, _ in stamped)
     t = AcledTables()
     for path, n, cols in _table_rows(files, ACLED_ARITY):
         kind, key = cols[0], cols[1]
@@ -159,11 +177,12 @@ def _acled_tables(files: tuple[str, ...]) -> AcledTables:
 
 def acled_tables(extra_path=None) -> AcledTables:
     """ACLED's names: the packaged rasd/data/acled.tsv, ``$RASD_ACLED`` files, ``extra_path``."""
-    return _acled_tables(lexicon_files(ACLED_FILE, ACLED_ENV, extra_path))
+    return _acled_tables(_stamped(lexicon_files(ACLED_FILE, ACLED_ENV, extra_path)))
 
 
-@lru_cache(maxsize=4)
-def _notes_words(files: tuple[str, ...]) -> dict[tuple[str, str], str]:
+@lru_cache(maxsize=8)
+def _notes_words(stamped: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], str]:
+    files = tuple(f for f, _ in stamped)
     out: dict[tuple[str, str], str] = {}
     for _, _, cols in _table_rows(files, NOTES_ARITY):
         out.setdefault((cols[0], cols[1]), cols[2])
@@ -172,15 +191,15 @@ def _notes_words(files: tuple[str, ...]) -> dict[tuple[str, str], str]:
 
 def notes_words(extra_path=None) -> dict[tuple[str, str], str]:
     """The Arabic words of the summary line: rasd/data/notes_ar.tsv, ``$RASD_NOTES`` files."""
-    return _notes_words(lexicon_files(NOTES_FILE, NOTES_ENV, extra_path))
+    return _notes_words(_stamped(lexicon_files(NOTES_FILE, NOTES_ENV, extra_path)))
 
 
 def _packaged_types() -> dict[str, str]:
-    return {k: v[0] for k, v in _acled_tables((str(ACLED_FILE),)).types.items()}
+    return {k: v[0] for k, v in _acled_tables(_stamped((str(ACLED_FILE),))).types.items()}
 
 
 ACLED_TYPES: dict[str, str] = _packaged_types()   # our type key → ACLED event_type (rasd's types, in order)
-ACLED_SUB_TYPES: dict[str, str] = {k: v[0] for k, v in _acled_tables((str(ACLED_FILE),)).sub_types.items()}
+ACLED_SUB_TYPES: dict[str, str] = {k: v[0] for k, v in _acled_tables(_stamped((str(ACLED_FILE),))).sub_types.items()}
 
 
 @lru_cache(maxsize=1)

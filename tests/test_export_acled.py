@@ -265,3 +265,23 @@ def test_the_output_format_is_documented_in_the_repository():
     for args in (["export", "--help"], ["export", "events", "--help"]):
         out = CliRunner().invoke(main, args).output
         assert "docs/output-format.md" in out and "shared" not in out
+
+
+def test_a_user_file_renames_an_actor_and_a_bad_row_is_named(seed_store, tmp_path, monkeypatch):
+    store, _, _ = seed_store
+    mine = tmp_path / "my-acled.tsv"
+    mine.write_text("# mine\nactor\tisis\tIQ\t-\t-\tIS (Iraq branch)\n", encoding="utf-8")
+    monkeypatch.setenv("RASD_ACLED", str(mine))
+    out = io.StringIO()
+    write_csv(store.event_records(), out, context=ExportContext(store.conn))
+    rows = _rows(out.getvalue().encode("utf-8"))
+    isis = [r for r in rows if r["actor1_key"] == "isis"]
+    assert {r["actor1"] for r in isis if r["country_code"] == "IQ"} == {"IS (Iraq branch)"}
+    assert {r["actor1"] for r in isis if r["country_code"] == "SY"} == {"Islamic State (Syria)"}
+    # a mistake in the file: one line that names it, no traceback
+    mine.write_text("actor\tisis\tIQ\tsoon\t-\tIS\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["export", "events", "--db", str(seed_store[2]), "--format", "csv",
+                                  "-o", str(tmp_path / "e.csv")])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    assert r.stderr.startswith("Error: ") and "my-acled.tsv:1:" in r.stderr and len(r.stderr.splitlines()) == 1
+    assert not (tmp_path / "e.csv").exists()
