@@ -23,7 +23,6 @@ from . import __version__
 
 DEFAULT_DB = None    # no default store: every command that needs one takes --db (see _guard)
 DB_OPTIONAL = {"eval"}   # commands whose --db is one of several sources (eval: --db or --pred)
-FORMAT_DOC = "docs/output-format.md"
 
 log = logging.getLogger("rasd.cli")
 
@@ -119,7 +118,7 @@ def _check_listen(host: str, port: int) -> None:
 def _inputs_exist(ctx: click.Context, param: click.Parameter, value):
     """Refuse inputs that are neither an existing file or folder nor a URL, before a store
     is opened (a mistyped path would otherwise leave a store holding one reject)."""
-    missing = [v for v in value or () if "://" not in v and v != "-" and not Path(v).exists()]
+    missing = [v for v in value or () if "://" not in v and not Path(v).exists()]
     if missing:
         raise click.ClickException("no such file or folder: " + ", ".join(missing))
     return value
@@ -134,8 +133,7 @@ def _db_given(ctx: click.Context, param: click.Parameter, value):
 def _guard(group: click.Group) -> None:
     """Rules every command follows, new ones included: an option ``--db`` that would fall
     back to a default store is required, except in DB_OPTIONAL (nothing writes ./rasd.db
-    silently);
-    an argument ``inputs`` must name existing files, folders or URLs."""
+    silently); an argument ``inputs`` must name existing files, folders or URLs."""
     for name, cmd in group.commands.items():
         if isinstance(cmd, click.Group):
             _guard(cmd)

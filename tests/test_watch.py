@@ -244,3 +244,20 @@ def test_ctrl_c_stops_it_cleanly(server, tmp_path):
             p.kill()
     assert p.returncode == 0 and "Traceback" not in rest and "stopped" in rest
     assert docs(db) == [ENTRIES[0][0], ENTRIES[1][0]]
+
+
+def test_a_local_feed_file_is_read_again_only_when_it_changes(tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(ENTRIES[:1]))
+    store = Store(tmp_path / "w.db")
+    w = Watcher([str(feed)], store, every=60)
+    assert w.poll(str(feed)).summary.new == 1
+    assert w.poll(str(feed)).status == "not_modified"
+    feed.write_bytes(rss(ENTRIES[:2]))
+    os.utime(feed, ns=(time.time_ns(), time.time_ns() + 10**9))     # a later modification time
+    r = w.poll(str(feed))
+    assert r.status == "changed" and (r.summary.new, r.summary.unchanged) == (1, 1)
+    feed.unlink()
+    r = w.poll(str(feed))
+    assert r.status == "failed" and "FileNotFoundError" in r.error
+    store.close()
