@@ -1,8 +1,19 @@
-"""The ``rasd`` command: a thin layer over the pipeline functions."""
+"""The ``rasd`` command: a thin layer over the pipeline functions.
+
+A user's mistake (a file or folder that is not there, a folder that cannot be written, a
+file that is not a rasd store, a busy port) ends in one ``Error: ...`` line on standard
+error and a non-zero exit, never a traceback (``-vv`` logs the traceback too), and
+creates nothing: every command that reads or writes a store needs ``--db FILE``, and
+inputs that do not exist are refused before any store is opened (see :func:`_guard`).
+"""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import logging
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -10,7 +21,10 @@ import click
 
 from . import __version__
 
-DEFAULT_DB = "rasd.db"
+DEFAULT_DB = None    # no default store: every command that needs one takes --db (see _guard)
+DB_OPTIONAL = {"eval"}   # commands whose --db is one of several sources (eval: --db or --pred)
+
+log = logging.getLogger("rasd.cli")
 
 
 def _setup_logging(verbose: int) -> None:
@@ -18,7 +32,38 @@ def _setup_logging(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _os_message(e: OSError) -> str:
+    if e.filename is not None and e.strerror:
+        return f"{e.filename}: {e.strerror}"
+    return str(e) or type(e).__name__
+
+
+class _Commands(click.Group):
+    """The top-level group: errors that come from what the user asked for (files,
+    folders, stores, data files) become one ``Error:`` line and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        from .export import DataFileError
+        from .ingest import DecodeError
+        from .store import StoreError
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            # the reader went away (``rasd export ... | head``): stop quietly
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
+        except OSError as e:
+            log.debug("traceback", exc_info=True)
+            raise click.ClickException(_os_message(e)) from None
+        except (StoreError, sqlite3.DatabaseError, DecodeError, DataFileError) as e:
+            log.debug("traceback", exc_info=True)
+            raise click.ClickException(str(e)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="rasd")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 def main(verbose: int) -> None:
@@ -27,11 +72,79 @@ def main(verbose: int) -> None:
 
 
 def _open_store(db: str, *, readonly: bool = False):
+    """The store at ``db``; read-only: it must exist (a clear error, and no empty file made)."""
     from .store import Store, StoreError
+    if readonly and not Path(db).is_file():
+        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
+    if not readonly and Path(db).is_dir():
+        raise click.ClickException(f"{db} is a folder, not a store file")
     try:
         return Store(db, readonly=readonly)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
+    except sqlite3.DatabaseError as e:
+        raise click.ClickException(f"{db} is not a rasd database: {e}") from None
+
+
+def _need(path: str, what: str, *, folder: bool = False) -> None:
+    """A clear error unless ``path`` is an existing file (or folder)."""
+    p = Path(path)
+    if not p.exists():
+        raise click.ClickException(f"{what} {path} does not exist")
+    if folder and not p.is_dir():
+        raise click.ClickException(f"{what} {path} is not a folder")
+    if not folder and p.is_dir():
+        raise click.ClickException(f"{what} {path} is a folder, not a file")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """A clear error now, before anything says "serving", when ``host:port`` cannot be bound."""
+    import socket
+    if not 0 < port < 65536:
+        raise click.ClickException(f"port {port} is not a port number (1-65535)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise click.ClickException(f"cannot listen on {host}: {e.strerror}") from None
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn does
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+
+
+def _inputs_exist(ctx: click.Context, param: click.Parameter, value):
+    """Refuse inputs that are neither an existing file or folder nor a URL, before a store
+    is opened (a mistyped path would otherwise leave a store holding one reject)."""
+    missing = [v for v in value or () if "://" not in v and not Path(v).exists()]
+    if missing:
+        raise click.ClickException("no such file or folder: " + ", ".join(missing))
+    return value
+
+
+def _db_given(ctx: click.Context, param: click.Parameter, value):
+    if value is None:       # (click ≥ 8.3 takes a default of None for a given value)
+        raise click.MissingParameter(ctx=ctx, param=param)
+    return value
+
+
+def _guard(group: click.Group) -> None:
+    """Rules every command follows, new ones included: an option ``--db`` that would fall
+    back to a default store is required, except in DB_OPTIONAL (nothing writes ./rasd.db
+    silently); an argument ``inputs`` must name existing files, folders or URLs."""
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            _guard(cmd)
+            continue
+        for p in cmd.params:
+            if isinstance(p, click.Option) and p.name == "db" and p.default in (DEFAULT_DB, "rasd.db") \
+                    and name not in DB_OPTIONAL:
+                p.required, p.default, p.show_default = True, None, False
+                p.callback = _db_given
+            elif isinstance(p, click.Argument) and p.name == "inputs" and p.callback is None:
+                p.callback = _inputs_exist
 
 
 def _estimate(inputs: tuple[str, ...]) -> int | None:
@@ -95,55 +208,80 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
 
 @main.group()
 def export() -> None:
-    """Export the store (formats of docs/export-format.md)."""
+    """Export the store: JSONL, CSV (ACLED's columns, then rasd's) or GeoJSON. Every field
+    is described in docs/output-format.md (in the rasd repository)."""
 
 
+@contextlib.contextmanager
 def _output(path: str | None):
+    """A text stream for ``-o PATH`` (standard output for None or -): UTF-8 whatever the
+    locale, no newline translation. A file is written beside its final name and renamed
+    when complete, so a failed export leaves no half file."""
     if path in (None, "-"):
-        return click.get_text_stream("stdout")
-    return open(path, "w", encoding="utf-8")
+        sys.stdout.flush()
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        try:
+            yield out
+        finally:
+            out.flush()
+            out.detach()        # standard output stays open
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise click.ClickException(f"{path} is a folder: give a file name to write")
+    if not target.parent.is_dir():
+        raise click.ClickException(f"cannot write {path}: no folder {target.parent}")
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 @export.command("events")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to read.")
+@click.option("--db", default=DEFAULT_DB, help="SQLite store to read.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", default=None, help="Output file (default: standard output).")
-def export_events(db: str, fmt: str, output: str | None) -> None:
-    """Event claims: JSONL (the contract), CSV (ACLED's columns plus rasd's), or GeoJSON
-    (movements as lines from origin to destination, other events as points)."""
-    from .export import write_csv, write_geojson, write_jsonl
+@click.option("--bom/--no-bom", default=None,
+              help="Start a CSV with a UTF-8 byte order mark, so that spreadsheet programs read the "
+                   "Arabic (default: on for CSV).")
+def export_events(db: str, fmt: str, output: str | None, bom: bool | None) -> None:
+    """Event claims: JSONL (the record of each claim), CSV (ACLED's columns and values,
+    then rasd's), or GeoJSON (movements as lines from origin to destination, other events
+    as points; properties as in the CSV). Fields: docs/output-format.md."""
+    from .export import ExportContext, write_csv, write_geojson, write_jsonl
 
-    if not Path(db).exists():
-        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv")
     store = _open_store(db, readonly=True)
-    out = _output(output)
-    writer = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}[fmt]
-    try:
-        n = writer(store.event_records(), out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    ctx = ExportContext(store.conn)
+    with _output(output) as out:
+        if fmt == "csv":
+            n = write_csv(store.event_records(), out, context=ctx, bom=bom is not False)
+        elif fmt == "geojson":
+            n = write_geojson(store.event_records(), out, context=ctx)
+        else:
+            n = write_jsonl(store.event_records(), out)
+    store.close()
     click.echo(f"{n} events" + (" with coordinates" if fmt == "geojson" else ""), err=True)
 
 
 @export.command("articles")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to read.")
+@click.option("--db", default=DEFAULT_DB, help="SQLite store to read.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", default=None, help="Output file (default: standard output).")
 @click.option("--text", "with_text", is_flag=True, help="Add each paragraph's text.")
 def export_articles(db: str, fmt: str, output: str | None, with_text: bool) -> None:
-    """Articles: one JSON line each, paragraphs as raw offsets."""
+    """Articles: one JSON line each, paragraphs as raw offsets (docs/output-format.md)."""
     from .export import article_records, write_jsonl
 
-    if not Path(db).exists():
-        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
     store = _open_store(db, readonly=True)
-    out = _output(output)
-    try:
+    with _output(output) as out:
         n = write_jsonl(article_records(store, with_text=with_text), out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    store.close()
     click.echo(f"{n} articles", err=True)
 
 
@@ -157,10 +295,16 @@ def tag(source: str, fmt: str, published: str | None, pretty: bool) -> None:
     """Show what the language layer finds in a text: places (with coordinates and
     precision), actors, speakers, quantities and dates, as raw offsets.
 
-    SOURCE is a file or - for standard input. Prints one JSON line per text."""
+    SOURCE is a file or - for standard input. Prints one JSON line per text. With
+    --format jsonl, lines are split on newline (\\n) only, as JSON Lines are: U+2028 and
+    friends inside a string are text. A line that cannot be read is reported on standard
+    error ("line N: ...") and skipped, the rest goes on, and the exit code is 1."""
     from .ingest import DecodeError, decode_bytes
     from .lang.analyse import tag_record
 
+    if source != "-" and not Path(source).is_file():
+        raise click.ClickException(f"{source}: no such file" if not Path(source).exists()
+                                   else f"{source} is not a file")
     data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     try:
         text, _ = decode_bytes(data)
@@ -171,22 +315,42 @@ def tag(source: str, fmt: str, published: str | None, pretty: bool) -> None:
         click.echo(json.dumps(rec, ensure_ascii=False, indent=1 if pretty else None))
         return
     bad = 0
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-            doc_id, raw = str(obj["id"]), obj["text"]
-            if not isinstance(raw, str):
-                raise TypeError("'text' is not a string")
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            click.echo(f"line {n}: skipped ({type(e).__name__}: {e})", err=True)
-            bad += 1
-            continue
-        rec = tag_record(doc_id, raw, published=obj.get("published") or published)
-        click.echo(json.dumps(rec, ensure_ascii=False))
+        rec, problem = _tag_line(line, published, tag_record)
+        if rec is not None:
+            click.echo(json.dumps(rec, ensure_ascii=False))
+        if problem:
+            click.echo(f"line {n}: {problem}", err=True)
+            bad += rec is None
     if bad:
         click.echo(f"{bad} lines skipped", err=True)
+        raise SystemExit(1)
+
+
+def _tag_line(line: str, published: str | None, tag_record) -> tuple[dict | None, str | None]:
+    """(the record of one JSON line, or None; what was wrong with it, or None)."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        return None, f"skipped (not JSON: {e.msg} at column {e.colno})"
+    if not isinstance(obj, dict):
+        return None, "skipped (not a JSON object)"
+    if obj.get("id") is None or not isinstance(obj["id"], (str, int, float)):
+        return None, "skipped (no 'id', or not a string or number)"
+    if not isinstance(obj.get("text"), str):
+        return None, "skipped ('text' missing or not a string)"
+    problem = None
+    pub = obj.get("published")
+    if pub is not None and not isinstance(pub, str):
+        problem = f"'published' is a {type(pub).__name__}, not an ISO date string: ignored"
+        pub = None
+    try:
+        return tag_record(str(obj["id"]), obj["text"], published=pub or published), problem
+    except Exception as e:  # one text never stops the stream
+        log.debug("traceback", exc_info=True)
+        return None, f"skipped ({type(e).__name__}: {e})"
 
 
 @main.command("eval")
@@ -203,6 +367,11 @@ def eval_cmd(what: str, db: str | None, pred: str | None, gold: str, raw_dir: st
 
     if (db is None) == (pred is None):
         raise click.UsageError("give exactly one of --db and --pred")
+    _need(gold, "gold file")
+    if pred:
+        _need(pred, "prediction file")
+    if raw_dir is not None:
+        _need(raw_dir, "folder of raw pages", folder=True)
     if pred:
         preds = load_jsonl(pred)
     elif what == "articles":
@@ -244,8 +413,8 @@ def serve(db: str, host: str, port: int, allow_hosts: tuple[str, ...], max_reque
     """Serve the HTTP API (OpenAPI at /docs) and the web map at / over a store."""
     from .api import serve as run_server
 
-    if not Path(db).exists():
-        raise click.ClickException(f"no store at {db}: run 'rasd process ... --db {db}' first")
+    _open_store(db, readonly=True).close()
+    _check_listen(host, port)
     run_server(db, host=host, port=port, allow_hosts=allow_hosts, max_request_seconds=max_request_seconds)
 
 
@@ -267,13 +436,74 @@ def batch(inputs: tuple[str, ...], out_dir: str, scheduler: str, workers: int, p
 
 @main.command()
 @click.argument("batch_dir")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to load into.")
+@click.option("--db", default=DEFAULT_DB, help="SQLite store to load into.")
 def load(batch_dir: str, db: str) -> None:
     """Load the output of 'rasd batch' into a SQLite store (for the API and map)."""
-    from .batch import load_batch
+    from .batch import MARKER, load_batch
 
-    summary = load_batch(batch_dir, _open_store(db))
+    _need(batch_dir, "batch folder", folder=True)
+    if not (Path(batch_dir) / MARKER).is_file():
+        raise click.ClickException(f"{batch_dir} holds no rasd batch result ({MARKER} missing)")
+    store = _open_store(db)
+    try:
+        summary = load_batch(batch_dir, store)
+    except ValueError as e:     # an unfinished batch, another pipeline version
+        raise click.ClickException(str(e)) from None
+    finally:
+        store.close()
     click.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="FEED_OR_URL...")
+@click.option("--db", default=DEFAULT_DB, help="SQLite store to write.")
+@click.option("--every", default="10m", show_default=True,
+              help="Time between two polls of a source: 30s, 10m, 1h (or seconds).")
+@click.option("--once", is_flag=True, help="Poll every source once, then exit.")
+@click.option("--max-polls", type=click.IntRange(min=1), default=None,
+              help="Stop after this many rounds of polls.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for a server.")
+def watch(inputs: tuple[str, ...], db: str, every: str, once: bool, max_polls: int | None,
+          timeout: float) -> None:
+    """Poll RSS/Atom feeds and pages (http(s) URLs, or local feed files) and process what
+    is new or changed into the store, until Ctrl-C.
+
+    URLs are fetched with a conditional GET (ETag / Last-Modified, kept per URL in the
+    store), so an unchanged feed costs one short request; entries already stored with the
+    same content are skipped. A source that is down is logged and tried again later
+    (back-off: twice the wait after each failure, up to 6 h). One line per poll on
+    standard error. Run 'rasd serve' on the same store to see the new events on the map."""
+    import signal
+
+    from .watch import Watcher, parse_duration
+
+    try:
+        interval = parse_duration(every)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--every") from None
+    for src in inputs:
+        if "://" in src and not src.lower().startswith(("http://", "https://")):
+            raise click.BadParameter(f"{src}: only http(s) URLs can be watched", param_hint="FEED_OR_URL")
+        if "://" not in src and not Path(src).is_file():
+            raise click.ClickException(f"{src} is not a file: watch feed files and URLs, not folders")
+    store = _open_store(db)
+    w = Watcher(inputs, store, every=interval, timeout=timeout, echo=lambda line: click.echo(line, err=True))
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        results = w.run(once=once, max_rounds=max_polls)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+        results = None
+    finally:
+        signal.signal(signal.SIGTERM, old)
+        store.close()
+    if results is not None and results and all(r.status == "failed" for r in results):
+        raise SystemExit(1)
 
 
 @main.command()
@@ -303,6 +533,9 @@ def train(output: str | None, report_test: bool, as_json: bool) -> None:
     for k, v in figures.items():
         click.echo(f"{k}: {json.dumps(v, ensure_ascii=False)}")
     click.echo(f"model written to {out}")
+
+
+_guard(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -313,7 +313,7 @@ def test_export_events_cli_formats(seed_store, tmp_path):
         out = tmp_path / f"e.{fmt}"
         r = CliRunner().invoke(main, ["export", "events", "--db", str(db), "--format", fmt, "-o", str(out)])
         assert r.exit_code == 0, r.output
-        text = out.read_text("utf-8")
+        text = out.read_text("utf-8-sig")   # the CSV starts with a BOM
         if fmt == "jsonl":
             assert all(json.loads(x)["evidence"]["text"] for x in text.splitlines())
         elif fmt == "csv":

@@ -672,7 +672,7 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
     path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
     if path.exists() and not force:
         return path
-    log.warning("building the place gazetteer index (once; a few seconds) → %s", path)
+    log.info("building the place gazetteer index (once; a few seconds) → %s", path)
     data = _build(ocha)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gaz-", dir=path.parent)
