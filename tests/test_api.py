@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import sqlite3
 import warnings
 from pathlib import Path
@@ -433,11 +434,14 @@ def test_article_marks_a_query(client):
 def test_csv_export_honours_the_filters(client, records):
     r = client.get("/api/events.csv", params={"type": "movement"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert r.content.startswith(b"\xef\xbb\xbf")          # a BOM: spreadsheet programs read the Arabic
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert list(rows[0].keys()) == CSV_COLUMNS
+    # the same numbering as `rasd export`: the country's ISO3 code and the event's row
+    assert all(re.fullmatch(r"(IRQ|SYR|[A-Z]{3})\d+", row["event_id_cnty"]) for row in rows)
     assert {row["id"] for row in rows} == {e["id"] for e in records if e["type"] == "movement"}
     assert all(row["event_type"] == "Movement" for row in rows)
-    every = list(csv.DictReader(io.StringIO(client.get("/api/events.csv").text)))
+    every = list(csv.DictReader(io.StringIO(client.get("/api/events.csv").content.decode("utf-8-sig"))))
     assert len(every) == len(records)
     denial = the_denial(records)
     row = next(x for x in every if x["id"] == denial["id"])

@@ -7,8 +7,6 @@ may use are bounded in ``rasd.api.limits``.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import threading
@@ -24,7 +22,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..export import CSV_COLUMNS, event_rows, geojson_feature
+from ..export import ExportContext, RowBuilder, csv_chunks, geojson_feature
 from . import articles as arts
 from . import events as ev
 from .db import Database
@@ -200,16 +198,10 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
         records = _export(f, sort, order, limit, offset)
 
         def rows():
-            buf = io.StringIO()
-            w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-            w.writeheader()
-            for i, row in enumerate(event_rows(records)):
-                w.writerow(row)
-                if i % 200 == 199:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-            yield buf.getvalue()
+            # the same writer as `rasd export --format csv`: stable event_id_cnty, the outlet,
+            # every field quoted as needed, a BOM for spreadsheet programs
+            with db.connection() as conn:
+                yield from csv_chunks(records, context=ExportContext(conn))
 
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
@@ -225,16 +217,18 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
         def features():
             chunk = ['{"type":"FeatureCollection","features":[']
             sep = ""
-            for e in records:
-                feat = geojson_feature(e)
-                if feat is None:
-                    continue
-                feat["properties"]["stance"] = e.get("stance", "assert")
-                chunk.append(sep + json.dumps(feat, ensure_ascii=False))
-                sep = ","
-                if len(chunk) >= 200:
-                    yield "".join(chunk)
-                    chunk = []
+            with db.connection() as conn:
+                builder = RowBuilder(ExportContext(conn))     # the same fields as the CSV
+                for e in records:
+                    feat = geojson_feature(e, builder)
+                    if feat is None:
+                        continue
+                    feat["properties"]["stance"] = e.get("stance", "assert")
+                    chunk.append(sep + json.dumps(feat, ensure_ascii=False))
+                    sep = ","
+                    if len(chunk) >= 200:
+                        yield "".join(chunk)
+                        chunk = []
             chunk.append("]}")
             yield "".join(chunk)
 
