@@ -217,7 +217,9 @@ function hashParams() {
   if (!state.undated) h.set("undated", "0");
   if (state.sort !== DEFAULTS.sort) h.set("sort", state.sort);
   const c = map.getCenter();
-  h.set("map", `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`);
+  const view = `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`;
+  $("#map").dataset.view = view;
+  h.set("map", view);
   if (state.selected) h.set("event", state.selected);
   else if (state.article) h.set("article", state.article);
   return h;
@@ -414,7 +416,7 @@ function fitEvents() {
   const ds = pts.map(dist).sort((a, b) => a - b);
   const r = Math.max(1, ds[Math.min(ds.length - 1, Math.floor(ds.length * 0.9))]);
   const near = pts.filter((p) => dist(p) <= r);
-  map.fitBounds(L.latLngBounds(near), { padding: [25, 25], maxZoom: 8 });
+  map.fitBounds(L.latLngBounds(near).pad(0.08), { padding: [20, 20], maxZoom: 8 });
 }
 
 function drawLines() {
@@ -1113,8 +1115,9 @@ function refreshEvents() {
 }
 
 async function refreshAll() {
-  await loadTimeline().catch(() => {});
+  const timeline = loadTimeline().catch(() => {});          // (the list and the map need not wait for it)
   refreshEvents();
+  await timeline;
 }
 
 function openFromHash(sel) {
@@ -1200,8 +1203,6 @@ function wire() {
   map.on("zoomend", () => { drawPoints(); drawLines(); markSelected(); });
   map.on("moveend", () => {
     drawCities();
-    const c = map.getCenter();
-    $("#map").dataset.view = `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`;
     writeHash();
   });
   new ResizeObserver(() => map.invalidateSize({ pan: false })).observe($("#map"));
