@@ -170,6 +170,7 @@ const state = {
   bins: [], interval: "month", offset: 0, total: 0, selected: null, article: null,
 };
 const PAGE = 100;
+const WIDE = window.matchMedia("(min-width: 801px)");
 const MAP_LIMIT = 3000;
 
 /* The API parameters of the current filter; `dates` false leaves the date range out
@@ -276,6 +277,8 @@ map.attributionControl.setPrefix(false);
 map.attributionControl.addAttribution("Leaflet · Natural Earth · GeoNames (CC BY 4.0)");
 map.createPane("basemap").style.zIndex = 250;
 map.createPane("labels").style.zIndex = 350;
+map.createPane("selected").style.zIndex = 650;        // above the clusters (markers: 600)
+map.getPane("selected").style.pointerEvents = "none";
 map.getPane("labels").style.pointerEvents = "none";
 const linesLayer = L.featureGroup().addTo(map);
 const pointsLayer = L.featureGroup().addTo(map);
@@ -549,7 +552,9 @@ function markSelected() {
     if (line) { line.setStyle({ weight: 5 }); line.bringToFront(); }
   }
   for (const [x, y] of cs) {
-    L.circleMarker([y, x], { radius: 12, color: "#111", weight: 3, fillColor: colour, fillOpacity: 0.35,
+    L.circleMarker([y, x], { pane: "selected", radius: 15, color: "#fff", weight: 7, fill: false, interactive: false,
+      className: "rasd-selected-halo" }).addTo(selLayer);
+    L.circleMarker([y, x], { pane: "selected", radius: 15, color: "#111", weight: 3, fillColor: colour, fillOpacity: 0.15,
       className: "rasd-selected", interactive: false }).addTo(selLayer);
   }
 }
@@ -996,7 +1001,8 @@ async function selectEvent(id) {
   openDrawer("detail");
   focusSelected();
   const ev = detail.querySelector("mark.evidence");
-  if (ev) ev.scrollIntoView({ block: "center" });
+  if (ev && WIDE.matches) ev.scrollIntoView({ block: "center" });       // on a phone the facts come first
+  else detail.scrollTop = 0;
 }
 
 // ------------------------------------------------------------------ search
