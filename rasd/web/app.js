@@ -170,6 +170,7 @@ const state = {
   bins: [], interval: "month", offset: 0, total: 0, selected: null, article: null,
 };
 const PAGE = 100;
+let refreshSeq = 0;           // the latest filter asked for: answers to older ones are dropped
 const WIDE = window.matchMedia("(min-width: 801px)");
 const MAP_LIMIT = 3000;
 
@@ -177,7 +178,7 @@ const MAP_LIMIT = 3000;
  * (the timeline is drawn over every date). */
 function filterParams(dates = true) {
   const p = {};
-  if (state.types.size !== ALL_TYPES.length) p.type = [...state.types].join(",") || "none";
+  if (state.types.size !== ALL_TYPES.length) p.type = [...state.types].join(",");
   if (state.subType) p.sub_type = state.subType;
   if (state.actor) p.actor = state.actor;
   if (state.source) p.source = state.source;
@@ -206,7 +207,7 @@ let viewFromHash = null;
 
 function hashParams() {
   const h = new URLSearchParams();
-  if (state.types.size !== ALL_TYPES.length) h.set("type", [...state.types].join(",") || "none");
+  if (state.types.size !== ALL_TYPES.length) h.set("type", [...state.types].join(","));
   if (state.subType) h.set("sub_type", state.subType);
   if (state.actor) h.set("actor", state.actor);
   if (state.source) h.set("source", state.source);
@@ -236,7 +237,8 @@ function writeHash() {
 function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
   const types = h.get("type");
-  state.types = new Set(types ? types.split(",").filter((t) => TYPES[t]) : ALL_TYPES);
+  const chosen = (types || "").split(",").filter((t) => TYPES[t]);
+  state.types = new Set(chosen.length ? chosen : ALL_TYPES);
   state.subType = h.get("sub_type") || "";
   state.actor = h.get("actor") || "";
   state.source = h.get("source") || "";
@@ -390,17 +392,26 @@ function tooltip(p) {
 }
 
 async function loadMap() {
+  const seq = refreshSeq;
   const fc = await api("/api/events.geojson", { ...filterParams(), limit: MAP_LIMIT, sort: "-date" });
+  if (seq !== refreshSeq) return;
   features = fc.features;
   drawLines();
   drawPoints();
   $("#map").dataset.features = String(features.length);
   if (!fitted) {
     fitted = true;
-    if (viewFromHash) map.setView(viewFromHash.center, viewFromHash.zoom);
+    if (viewFromHash) setViewNow(viewFromHash);
     else if (features.length) fitEvents();
   }
   markSelected();
+}
+
+/* A view from a link, without animation; a zoom still under way would swallow it, so it
+ * waits for that to end. */
+function setViewNow(v) {
+  if (map._animatingZoom) map.once("zoomend", () => map.setView(v.center, v.zoom, { animate: false }));
+  else map.setView(v.center, v.zoom, { animate: false });
 }
 
 /* Fit the view to where most events are: around the median point, as far out as holds
@@ -419,7 +430,7 @@ function fitEvents() {
   const ds = pts.map(dist).sort((a, b) => a - b);
   const r = Math.max(1, ds[Math.min(ds.length - 1, Math.floor(ds.length * 0.9))]);
   const near = pts.filter((p) => dist(p) <= r);
-  map.fitBounds(L.latLngBounds(near).pad(0.08), { padding: [20, 20], maxZoom: 8 });
+  map.fitBounds(L.latLngBounds(near).pad(0.08), { padding: [20, 20], maxZoom: 8, animate: false });
 }
 
 function drawLines() {
@@ -638,7 +649,9 @@ function eventItem(e) {
 async function loadEvents(reset) {
   if (reset) state.offset = 0;
   const list = $("#event-list");
+  const seq = refreshSeq;
   const page = await api("/api/events", { ...filterParams(), sort: state.sort, limit: PAGE, offset: state.offset });
+  if (seq !== refreshSeq) return;              // a newer filter has been asked for meanwhile
   if (reset) list.replaceChildren();
   for (const e of page.items) list.append(eventItem(e));
   if (!page.total) list.append(el("li", { class: "empty" }, "لا أحداث بهذه المعايير"));
@@ -667,7 +680,9 @@ function fillSelect(sel, entries, current, label) {
 }
 
 async function loadFacets() {
+  const seq = refreshSeq;
   const f = await api("/api/facets", filterParams());
+  if (seq !== refreshSeq) return;
   for (const lab of document.querySelectorAll("#type-filter label")) {
     lab.querySelector(".count").textContent = `(${f.types[lab.dataset.type] || 0})`;
   }
@@ -705,6 +720,7 @@ function exportLinks() {
 
 // ------------------------------------------------------------------ timeline
 
+let timelineSeq = 0;
 const BIN_WIDTH = { day: 10, month: 7, year: 4 };
 const THUMB = 16;        // the handles' width: bars run from half a handle in to half a handle short
 
@@ -734,7 +750,9 @@ function fillBins(bins, interval) {
 }
 
 async function loadTimeline() {
+  const seq = ++timelineSeq;
   const t = await api("/api/timeline", filterParams(false));
+  if (seq !== timelineSeq) return;
   state.interval = t.interval;
   state.bins = fillBins(t.bins, t.interval);
   $("#undated-count").textContent = `(${t.undated})`;
@@ -1101,6 +1119,11 @@ async function typeFilter() {
   for (const t of ALL_TYPES) {
     const cb = el("input", { type: "checkbox", value: t, checked: state.types.has(t) });
     cb.addEventListener("change", () => {
+      if (!cb.checked && state.types.size === 1) {          // no type at all would be no filter the API knows
+        cb.checked = true;
+        setStatus("اترك نوعاً واحداً على الأقل");
+        return;
+      }
       if (cb.checked) state.types.add(t); else state.types.delete(t);
       refreshAll();
     });
@@ -1110,7 +1133,6 @@ async function typeFilter() {
   }
 }
 
-let refreshSeq = 0;
 function refreshEvents() {
   refreshSeq++;
   exportLinks();
@@ -1135,7 +1157,7 @@ function onHashChange() {
   const before = query(filterParams());
   const sel = readHash();
   syncControls();
-  if (viewFromHash) map.setView(viewFromHash.center, viewFromHash.zoom);
+  if (viewFromHash) setViewNow(viewFromHash);
   if (query(filterParams()) !== before) refreshAll();
   openFromHash(sel);
 }
@@ -1224,7 +1246,7 @@ async function start() {
   legend();
   loadBasemap().catch((e) => setStatus("تعذّر تحميل الخريطة الأساسية: " + e.message, true));
   loadCities().catch(() => {});
-  if (viewFromHash) { map.setView(viewFromHash.center, viewFromHash.zoom); fitted = true; }
+  if (viewFromHash) { setViewNow(viewFromHash); fitted = true; }
   await refreshAll();
   openFromHash(sel);
 }
