@@ -417,6 +417,16 @@ def test_a_linear_timeline_then_dates_and_an_actor_filter_list_map_and_counts(pa
     hf, ht = box(page, "#h-from"), box(page, "#h-to")
     assert abs(hf["x"] + hf["width"] / 2 - first["x"]) < 1
     assert abs(ht["x"] + ht["width"] / 2 - (last["x"] + last["width"])) < 1
+    # the handles are sliders for the keyboard too: one step left leaves the last month out
+    seq = page.get_attribute("#event-list", "data-seq")
+    page.focus("#h-to")
+    page.keyboard.press("ArrowLeft")
+    list_changed(page, seq)
+    assert page.text_content("#t-range").endswith(bins[-2][0])
+    assert total(page) == api(server, "/api/events", limit=1, date_to=bins[-2][0], undated="true")["total"]
+    seq = page.get_attribute("#event-list", "data-seq")
+    page.click("#t-reset")
+    list_changed(page, seq)
     # drag the left handle onto the left edge of March 2015's bar
     march = page.locator("#histogram g.bin[data-date='2015-03'] rect.slot").bounding_box()
     hf = box(page, "#h-from")

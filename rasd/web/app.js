@@ -706,7 +706,8 @@ function summary(f) {
   setChildren(box,
     el("div", { class: "figures" },
       el("span", {}, el("b", { id: "sum-total" }, String(f.total)), " حدثاً"),
-      el("span", {}, el("b", {}, String(f.located)), " على الخريطة"),
+      el("span", {}, el("b", {}, String(f.located)), " على الخريطة",
+        f.located > MAP_LIMIT ? ` (تُرسم أحدث ${MAP_LIMIT})` : ""),
       el("span", { title: "مجموع أعداد القتلى المذكورة في الأخبار" }, "قتلى مذكورون: ",
         el("b", { id: "sum-fatalities" }, String(f.fatalities)))),
     bar);
