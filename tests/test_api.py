@@ -577,3 +577,43 @@ def test_search_index_follows_changed_documents(tmp_path):
     with TestClient(create_app(db), base_url="http://localhost") as c:
         assert c.get("/api/search", params={"q": "الرمادي"}).json()["total"] == 0
         assert [i["article"]["id"] for i in c.get("/api/search", params={"q": "الفلوجة"}).json()["items"]] == ["a.txt#1"]
+
+
+def test_facets_count_each_filter_under_all_the_others(client, records):
+    """/api/facets (the map's counts): a facet ignores its own filter and obeys the rest."""
+    def n(pred):
+        return sum(1 for e in records if pred(e))
+
+    def isis(e):
+        return "isis" in (e.get("actor"), e.get("actor2"))
+
+    f = client.get("/api/facets", params={"actor": "isis", "type": "movement"}).json()
+    assert f["total"] == n(lambda e: isis(e) and e["type"] == "movement") > 0
+    assert f["located"] == n(lambda e: isis(e) and e["type"] == "movement"
+                             and any(p.get("lat") is not None for p in e["places"]))
+    # types under the actor filter only; actors under the type filter only
+    for t in {e["type"] for e in records}:
+        assert f["types"].get(t, 0) == n(lambda e, t=t: isis(e) and e["type"] == t)
+    for a in {e.get("actor") for e in records} - {None}:
+        assert f["actors"].get(a, 0) == n(lambda e, a=a: e["type"] == "movement" and a in (e.get("actor"), e.get("actor2")))
+    every = client.get("/api/facets").json()
+    assert every["total"] == len(records)
+    assert every["fatalities"] == sum(e.get("fatalities") or 0 for e in records)
+    assert sum(every["stances"].values()) == len(records)
+    scored = [e["confidence"] for e in records if e.get("confidence") is not None]
+    assert sum(every["confidence"].values()) == len(scored) and every["unscored"] == len(records) - len(scored)
+    names = dict(every["sources"])
+    for name in {s["name"] for e in records for s in e.get("sources") or []}:
+        assert names.get(name) == n(lambda e, name=name: any(s["name"] == name for s in e.get("sources") or []))
+    assert client.get("/api/facets", params={"type": "war"}).status_code == 400
+
+
+def test_geojson_features_say_how_exact_their_points_are(client, records):
+    by_id = {e["id"]: e for e in records}
+    for f in client.get("/api/events.geojson").json()["features"]:
+        coords = f["geometry"]["coordinates"]
+        pts = coords if f["geometry"]["type"] == "LineString" else [coords]
+        places = by_id[f["id"]]["places"]
+        assert len(f["properties"]["precision"]) == len(pts)
+        for (x, y), prec in zip(pts, f["properties"]["precision"], strict=True):
+            assert prec in {p["precision"] for p in places if (p.get("lon"), p.get("lat")) == (x, y)}

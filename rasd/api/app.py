@@ -224,6 +224,11 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                     if feat is None:
                         continue
                     feat["properties"]["stance"] = e.get("stance", "assert")
+                    # how exact each of the feature's points is (town, near, region, country)
+                    precision = {(p.get("lon"), p.get("lat")): p.get("precision") for p in e.get("places") or []}
+                    coords = feat["geometry"]["coordinates"]
+                    feat["properties"]["precision"] = [precision.get(tuple(c)) for c in
+                                                       (coords if feat["geometry"]["type"] == "LineString" else [coords])]
                     chunk.append(sep + json.dumps(feat, ensure_ascii=False))
                     sep = ","
                     if len(chunk) >= 200:
@@ -233,6 +238,14 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
             yield "".join(chunk)
 
         return StreamingResponse(features(), media_type="application/geo+json")
+
+    @app.get("/api/facets", tags=["events"], responses=ERRORS, summary="Counts for the filters")
+    def facets(f: Filter) -> JSONResponse:
+        """`{total, located, fatalities, types, sub_types, actors, sources, stances,
+        confidence, unscored}`: each facet counted under every filter but its own; `total`,
+        `located` (events with coordinates) and `fatalities` (their sum) under all of them."""
+        with db.connection() as conn:
+            return json_response(ev.facets(conn, db, f))
 
     @app.get("/api/events/{event_id:path}", tags=["events"], responses=ERRORS,
              summary="One event claim with its article and evidence")

@@ -275,3 +275,52 @@ def resolve_place(db: Database, name: str) -> list[str]:
     for k in _name_keys(name):
         keys |= by_name.get(k, set())
     return sorted(keys)
+
+
+# ------------------------------------------------------------------ facets
+
+FACET_LIMIT = 60        # values listed per facet (most frequent first)
+
+
+def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
+    """Counts for the map's filters. Each facet is counted under every filter but its own
+    (the types under all filters except ``type``, and so on), so that a choice shows what
+    picking another value would give; ``total`` and ``fatalities`` follow every filter.
+
+    ``{total, located, fatalities, types: {type: n}, sub_types, actors, sources:
+    [[value, n], ...], stances, confidence: {"0".."9": n}, unscored}``: actors count an
+    event under both its actor and actor2; confidence buckets are tenths (``"7"``: 0.7 to
+    0.8); ``unscored`` events have no confidence (rules decision)."""
+    from dataclasses import replace
+
+    def where_without(**cleared) -> tuple[str, list]:
+        return replace(f, **cleared).where(db)
+
+    def grouped(sql: str, where: str, args: list) -> list[list]:
+        return [[v, n] for v, n in conn.execute(sql.format(where=where), args) if v is not None]
+
+    where, args = f.where(db)
+    total, located, fatalities = conn.execute(
+        f"SELECT count(*), count(e.lat), coalesce(sum(e.fatalities), 0) FROM events e WHERE {where}",
+        args).fetchone()
+    w, a = where_without(types=[])
+    types = grouped("SELECT e.type, count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 2 DESC", w, a)
+    w, a = where_without(sub_types=[])
+    subs = grouped("SELECT e.sub_type, count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 2 DESC", w, a)
+    w, a = where_without(actors=[])
+    actors = grouped("SELECT x, count(*) FROM (SELECT e.actor AS x FROM events e WHERE {where} UNION ALL "
+                     "SELECT e.actor2 FROM events e WHERE {where} AND e.actor2 IS NOT e.actor) "
+                     f"GROUP BY 1 ORDER BY 2 DESC LIMIT {FACET_LIMIT}", w, a * 2)
+    w, a = where_without(source=None)
+    sources = grouped("SELECT s.value ->> '$.name', count(DISTINCT e.rowid) FROM events e, "
+                      "json_each(e.data, '$.sources') s WHERE {where} "
+                      f"GROUP BY 1 ORDER BY 2 DESC LIMIT {FACET_LIMIT}", w, a)
+    w, a = where_without(stances=[])
+    stances = grouped("SELECT e.stance, count(*) FROM events e WHERE {where} GROUP BY 1", w, a)
+    w, a = where_without(min_confidence=None)
+    conf = grouped("SELECT min(9, CAST((e.data ->> '$.confidence') * 10 AS INTEGER)), count(*) FROM events e "
+                   "WHERE {where} AND e.data ->> '$.confidence' IS NOT NULL GROUP BY 1", w, a)
+    unscored = count(conn, w + " AND e.data ->> '$.confidence' IS NULL", a)
+    return {"total": total, "located": located, "fatalities": fatalities,
+            "types": dict(types), "sub_types": dict(subs), "actors": dict(actors), "sources": sources,
+            "stances": dict(stances), "confidence": {str(b): n for b, n in conf}, "unscored": unscored}

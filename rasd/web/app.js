@@ -136,53 +136,160 @@ function renderMarked(parent, text, hls) {
   }
 }
 
+// news outlets by web host (the article's own site), for the panel
+const OUTLETS = {
+  "skynewsarabia.com": "سكاي نيوز عربية", "arabic.cnn.com": "سي إن إن بالعربية", "france24.com": "فرانس 24",
+  "bbc.co.uk": "بي بي سي عربي", "bbc.com": "بي بي سي عربي", "aljazeera.net": "الجزيرة نت", "alarabiya.net": "العربية",
+  "arabic.rt.com": "آر تي عربي", "alhurra.com": "الحرة", "aawsat.com": "الشرق الأوسط", "alquds.co.uk": "القدس العربي",
+  "independentarabia.com": "إندبندنت عربية", "enabbaladi.net": "عنب بلدي", "syriahr.com": "المرصد السوري لحقوق الإنسان",
+  "shafaq.com": "شفق نيوز", "rudaw.net": "رووداو", "sana.sy": "سانا", "ina.iq": "وكالة الأنباء العراقية",
+  "annahar.com": "النهار", "alsumaria.tv": "السومرية", "baghdadtoday.news": "بغداد اليوم", "reuters.com": "رويترز",
+};
+
+function outletOf(url) {
+  let host;
+  try { host = new URL(url).hostname.replace(/^www\./, ""); } catch (e) { return null; }
+  for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
+    if (OUTLETS[h]) return OUTLETS[h];
+  }
+  return host;
+}
+
+/* The address as people read it: percent-escapes decoded (the link itself keeps them). */
+function readableUrl(url) {
+  try { return decodeURI(url); } catch (e) { return url; }
+}
+
 // ------------------------------------------------------------------ state
 
+const ALL_TYPES = Object.keys(TYPES);
+const DEFAULTS = { subType: "", actor: "", source: "", denyOnly: false, minConfidence: 0, q: "", from: null, to: null,
+  undated: true, sort: "-date" };
 const state = {
-  types: new Set(Object.keys(TYPES)),
-  sort: "-date",
-  denyOnly: false,
-  minConfidence: 0,
-  bins: [],
-  range: null,              // [from index, to index] into bins; null: everything
-  undated: true,
-  offset: 0,
-  total: 0,
-  selected: null,
-  query: "",
+  types: new Set(ALL_TYPES), ...DEFAULTS,
+  bins: [], interval: "month", offset: 0, total: 0, selected: null, article: null,
 };
 const PAGE = 100;
+let refreshSeq = 0;           // the latest filter asked for: answers to older ones are dropped
+const WIDE = window.matchMedia("(min-width: 801px)");
 const MAP_LIMIT = 3000;
 
-function filterParams() {
+/* The API parameters of the current filter; `dates` false leaves the date range out
+ * (the timeline is drawn over every date). */
+function filterParams(dates = true) {
   const p = {};
-  const all = Object.keys(TYPES);
-  if (state.types.size !== all.length) p.type = [...state.types].join(",") || "none";
+  if (state.types.size !== ALL_TYPES.length) p.type = [...state.types].join(",");
+  if (state.subType) p.sub_type = state.subType;
+  if (state.actor) p.actor = state.actor;
+  if (state.source) p.source = state.source;
   if (state.denyOnly) p.stance = "deny";
   if (state.minConfidence > 0) p.min_confidence = String(state.minConfidence);
+  if (state.q) p.q = state.q;
+  if (dates) {
+    if (state.from || state.to) {
+      if (state.from) p.date_from = state.from;
+      if (state.to) p.date_to = state.to;
+      if (state.undated) p.undated = "true";
+    } else if (!state.undated) p.date_from = "0001-01-01";
+  }
   return p;
 }
 
-function dateParams() {
-  const n = state.bins.length;
-  const full = !state.range || (state.range[0] === 0 && state.range[1] === n - 1);
-  if (!n) return state.undated ? {} : { date_from: "0001-01-01" };
-  if (full && state.undated) return {};
-  const [i, j] = state.range || [0, n - 1];
-  const p = { date_from: state.bins[i].date, date_to: state.bins[j].date };
-  if (state.undated) p.undated = true;
-  return p;
+function query(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") u.set(k, v);
+  return u.toString();
+}
+
+// ------------------------------------------------------------------ permalink (the hash)
+
+let viewFromHash = null;
+
+function hashParams() {
+  const h = new URLSearchParams();
+  if (state.types.size !== ALL_TYPES.length) h.set("type", [...state.types].join(","));
+  if (state.subType) h.set("sub_type", state.subType);
+  if (state.actor) h.set("actor", state.actor);
+  if (state.source) h.set("source", state.source);
+  if (state.denyOnly) h.set("deny", "1");
+  if (state.minConfidence > 0) h.set("conf", String(Math.round(state.minConfidence * 100)));
+  if (state.q) h.set("q", state.q);
+  if (state.from) h.set("from", state.from);
+  if (state.to) h.set("to", state.to);
+  if (!state.undated) h.set("undated", "0");
+  if (state.sort !== DEFAULTS.sort) h.set("sort", state.sort);
+  const c = map.getCenter();
+  const view = `${c.lat.toFixed(4)},${c.lng.toFixed(4)},${map.getZoom()}`;
+  $("#map").dataset.view = view;
+  h.set("map", view);
+  if (state.selected) h.set("event", state.selected);
+  else if (state.article) h.set("article", state.article);
+  return h;
+}
+
+function writeHash() {
+  const h = "#" + hashParams().toString();
+  if (location.hash !== h) history.replaceState(null, "", h);
+  $("#permalink").href = location.href;
+}
+
+/* Filters, view and selection from the hash (an old `#event=` link still works). */
+function readHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  const types = h.get("type");
+  const chosen = (types || "").split(",").filter((t) => TYPES[t]);
+  state.types = new Set(chosen.length ? chosen : ALL_TYPES);
+  state.subType = h.get("sub_type") || "";
+  state.actor = h.get("actor") || "";
+  state.source = h.get("source") || "";
+  state.denyOnly = h.get("deny") === "1";
+  const conf = Number(h.get("conf") || 0);
+  state.minConfidence = conf > 0 && conf <= 100 ? conf / 100 : 0;
+  state.q = h.get("q") || "";
+  state.from = h.get("from") || null;
+  state.to = h.get("to") || null;
+  state.undated = h.get("undated") !== "0";
+  state.sort = h.get("sort") || DEFAULTS.sort;
+  const v = (h.get("map") || "").split(",").map(Number);
+  viewFromHash = v.length === 3 && v.every(Number.isFinite) ? { center: [v[0], v[1]], zoom: v[2] } : null;
+  return { event: h.get("event"), article: h.get("article") };
+}
+
+function syncControls() {
+  for (const cb of document.querySelectorAll("#type-filter input")) cb.checked = state.types.has(cb.value);
+  $("#deny-only").checked = state.denyOnly;
+  $("#min-confidence").value = String(Math.round(state.minConfidence * 100));
+  $("#min-confidence-value").textContent = Math.round(state.minConfidence * 100) + "٪";
+  $("#sort").value = state.sort;
+  $("#undated").checked = state.undated;
+  $("#active-query").hidden = !state.q;
+  $("#active-query-text").textContent = state.q;
+  if (state.q && !$("#search-input").value) $("#search-input").value = state.q;
+  for (const [sel, key] of [["#f-sub_type", "subType"], ["#f-actor", "actor"], ["#f-source", "source"]]) {
+    const s = $(sel);
+    if (state[key] && ![...s.options].some((o) => o.value === state[key])) s.append(el("option", { value: state[key] }, state[key]));
+    s.value = state[key];
+  }
 }
 
 // ------------------------------------------------------------------ map
 
-const map = L.map("map", { minZoom: 2, worldCopyJump: true, zoomSnap: 0.5 }).setView([34, 40], 5);
+const map = L.map("map", { minZoom: 2, maxZoom: 12, worldCopyJump: true, zoomSnap: 0.5 }).setView([34, 40], 5);
 map.attributionControl.setPrefix(false);
-map.attributionControl.addAttribution("Leaflet · Natural Earth (world-atlas)");
+map.attributionControl.addAttribution("Leaflet · Natural Earth · GeoNames (CC BY 4.0)");
 map.createPane("basemap").style.zIndex = 250;
-const eventsLayer = L.featureGroup().addTo(map);
+map.createPane("labels").style.zIndex = 350;
+map.createPane("selected").style.zIndex = 650;        // above the clusters (markers: 600)
+map.getPane("selected").style.pointerEvents = "none";
+map.getPane("labels").style.pointerEvents = "none";
+const linesLayer = L.featureGroup().addTo(map);
+const pointsLayer = L.featureGroup().addTo(map);
+const cityLayer = L.layerGroup().addTo(map);
+const selLayer = L.layerGroup().addTo(map);
 const layersById = new Map();
-let firstFit = true;
+let features = [];
+let fitted = false;
+let cities = [];
 
 // Arabic names of the countries around the region, by ISO 3166-1 numeric code (world-atlas ids)
 const COUNTRY_NAMES = {
@@ -199,16 +306,46 @@ async function loadBasemap() {
   L.geoJSON(land, {
     pane: "basemap",
     interactive: false,
-    style: { color: "#9aa3ab", weight: 0.8, fillColor: "#f3efe6", fillOpacity: 1 },
+    style: (f) => ({ color: "#8f989f", weight: COUNTRY_NAMES[Number(f.id)] ? 1.2 : 0.7,
+      fillColor: Number(f.id) === 368 || Number(f.id) === 760 ? "#f6f1e4" : "#ece8de", fillOpacity: 1 }),
     onEachFeature: (f, layer) => {
       const name = COUNTRY_NAMES[Number(f.id)];
       if (name) {
-        L.tooltip({ permanent: true, direction: "center", className: "country-label", interactive: false })
+        L.tooltip({ permanent: true, direction: "center", className: "country-label", interactive: false, pane: "labels" })
           .setLatLng(layer.getBounds().getCenter()).setContent(el("span", {}, name)).addTo(map);
       }
     },
   }).addTo(map);
 }
+
+async function loadCities() {
+  const r = await fetch("vendor/geonames-cities/cities.json");
+  cities = await r.json();
+  drawCities();
+}
+
+/* City labels: the more one zooms in, the smaller the towns named (most populous first,
+ * none on top of another). */
+function drawCities() {
+  cityLayer.clearLayers();
+  const z = map.getZoom();
+  const minPop = z < 5 ? 1500000 : z < 6 ? 600000 : z < 7 ? 200000 : z < 8 ? 60000 : 0;
+  const view = map.getBounds().pad(0.1);
+  const taken = [];
+  for (const [name, lat, lon, pop] of cities) {
+    if (pop < minPop) break;                          // sorted by population
+    if (!view.contains([lat, lon])) continue;
+    const pt = map.latLngToLayerPoint([lat, lon]);
+    if (taken.some((q) => Math.abs(q.x - pt.x) < 70 && Math.abs(q.y - pt.y) < 18)) continue;
+    taken.push(pt);
+    L.marker([lat, lon], {
+      pane: "labels", interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "city-label", html: el("span", {}, el("i"), name), iconSize: null, iconAnchor: [3, 3] }),
+    }).addTo(cityLayer);
+  }
+}
+
+const COARSE = new Set(["region", "country"]);
 
 function arrowIcon(angle, colour) {
   // a triangle whose tip is the destination, turned to the line's direction on screen
@@ -229,97 +366,244 @@ function arrowIcon(angle, colour) {
   return L.divIcon({ html: div, className: "rasd-arrow", iconSize: [16, 14], iconAnchor: [16, 7] });
 }
 
-function popupList(features) {
+function popupList(feats) {
   const list = el("ul", { class: "popup-list" });
-  for (const f of features) {
+  for (const f of feats.slice(0, 200)) {
     const p = f.properties;
     list.append(el("li", { onclick: () => { map.closePopup(); selectEvent(p.id); } },
       el("span", { class: "swatch", style: { background: typeColour(p.type) } }), " ",
+      p.date ? el("bdi", { class: "date" }, p.date.slice(0, 10) + " ") : null,
       subLabel(p.sub_type) || typeLabel(p.type), " — ", (p.evidence || "").slice(0, 80)));
   }
+  if (feats.length > 200) list.append(el("li", {}, `… و${feats.length - 200} غيرها`));
   return list;
 }
 
-function tooltip(p, n) {
+function tooltip(p) {
   // a DOM node, not a string: Leaflet would put a string in as HTML
   const from = p.places.filter((x) => x.role === "origin").map((x) => x.name);
   const to = p.places.filter((x) => x.role === "destination").map((x) => x.name);
   const at = p.places.filter((x) => x.role === "location").map((x) => x.name);
   const where = from.length || to.length ? `${from.join("، ") || "؟"} ← ${to.join("، ") || "؟"}` : at.slice(0, 2).join("، ");
+  const coarse = (p.precision || []).some((x) => COARSE.has(x));
   return el("div", { dir: "rtl" }, el("strong", {}, where), el("br"),
-    typeLabel(p.type), p.sub_type ? " · " + subLabel(p.sub_type) : "", n > 1 ? ` (+${n - 1})` : "");
+    typeLabel(p.type), p.sub_type ? " · " + subLabel(p.sub_type) : "",
+    coarse ? el("div", { class: "muted" }, "موقع تقريبي: بلد أو منطقة، لا مكان محدد") : null);
 }
 
 async function loadMap() {
-  const fc = await api("/api/events.geojson", { ...filterParams(), ...dateParams(), limit: MAP_LIMIT, sort: "-date" });
-  eventsLayer.clearLayers();
-  layersById.clear();
-  const byPoint = new Map();
-  for (const f of fc.features) {
-    if (f.geometry.type === "Point") {
-      const key = f.geometry.coordinates.join(",");
-      if (!byPoint.has(key)) byPoint.set(key, []);
-      byPoint.get(key).push(f);
-    }
+  const seq = refreshSeq;
+  const fc = await api("/api/events.geojson", { ...filterParams(), limit: MAP_LIMIT, sort: "-date" });
+  if (seq !== refreshSeq) return;
+  features = fc.features;
+  drawLines();
+  drawPoints();
+  $("#map").dataset.features = String(features.length);
+  if (!fitted) {
+    fitted = true;
+    if (viewFromHash) setViewNow(viewFromHash);
+    else if (features.length) fitEvents();
   }
-  for (const f of fc.features) {
+  markSelected();
+}
+
+/* A view from a link, without animation; a zoom still under way would swallow it, so it
+ * waits for that to end. */
+function setViewNow(v) {
+  if (map._animatingZoom) map.once("zoomend", () => map.setView(v.center, v.zoom, { animate: false }));
+  else map.setView(v.center, v.zoom, { animate: false });
+}
+
+/* Fit the view to where most events are: around the median point, as far out as holds
+ * nine in ten of them, so that a few places far away (a capital abroad) do not shrink the
+ * region to a dot. */
+function fitEvents() {
+  const pts = [];
+  for (const f of features) {
+    const cs = f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates;
+    for (const [x, y] of cs) pts.push([y, x]);
+  }
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const my = median(pts.map((p) => p[0]));
+  const mx = median(pts.map((p) => p[1]));
+  const dist = (p) => Math.max(Math.abs(p[0] - my), Math.abs(p[1] - mx));
+  const ds = pts.map(dist).sort((a, b) => a - b);
+  const r = Math.max(1, ds[Math.min(ds.length - 1, Math.floor(ds.length * 0.9))]);
+  const near = pts.filter((p) => dist(p) <= r);
+  map.fitBounds(L.latLngBounds(near).pad(0.08), { padding: [20, 20], maxZoom: 8, animate: false });
+}
+
+function drawLines() {
+  linesLayer.clearLayers();
+  for (const [id, layer] of layersById) if (layer.rasdLine) layersById.delete(id);
+  for (const f of features) {
+    if (f.geometry.type !== "LineString") continue;
     const p = f.properties;
     const colour = typeColour(p.type);
     const deny = p.stance === "deny";
-    if (f.geometry.type === "LineString") {
-      const [[x1, y1], [x2, y2]] = f.geometry.coordinates;
-      const line = L.polyline([[y1, x1], [y2, x2]], {
-        color: colour, weight: 2.5, opacity: 0.85, dashArray: deny ? "6 5" : null, className: "rasd-move",
-      });
+    const [[x1, y1], [x2, y2]] = f.geometry.coordinates;
+    const [pFrom, pTo] = p.precision || [];
+    const coarseEnd = COARSE.has(pTo);
+    const parts = [];
+    const line = L.polyline([[y1, x1], [y2, x2]], {
+      color: colour, weight: 2.5, opacity: coarseEnd ? 0.6 : 0.85,
+      dashArray: deny ? "6 5" : coarseEnd ? "2 6" : null,
+      className: "rasd-move" + (coarseEnd ? " coarse" : ""),
+    });
+    parts.push(line);
+    if (coarseEnd) {
+      // towards a country or a region, not a place: no arrowhead, a hollow ring
+      parts.push(L.circleMarker([y2, x2], { radius: 9, color: colour, weight: 2, fill: false, dashArray: "3 3",
+        className: "rasd-move-end coarse" }));
+    } else {
       const a = map.latLngToLayerPoint([y1, x1]);
       const b = map.latLngToLayerPoint([y2, x2]);
       const angle = (Math.atan2(b.y - a.y, b.x - a.x) * 180) / Math.PI;
-      const head = L.marker([y2, x2], { icon: arrowIcon(angle, colour), keyboard: false });
-      const group = L.featureGroup([line, head]).on("click", () => selectEvent(p.id));
-      group.bindTooltip(tooltip(p), { sticky: true });
-      group.addTo(eventsLayer);
-      layersById.set(p.id, line);
-    } else {
-      const [x, y] = f.geometry.coordinates;
-      const m = L.circleMarker([y, x], {
-        radius: 6, color: deny ? "#b3261e" : "#fff", weight: deny ? 2.5 : 1.2, fillColor: colour,
-        fillOpacity: 0.9, className: "rasd-marker type-" + p.type + (deny ? " deny" : ""),
-      });
-      const here = byPoint.get(f.geometry.coordinates.join(","));
-      m.bindTooltip(tooltip(p, here.length));
-      m.on("click", () => {
-        if (here.length > 1) L.popup().setLatLng([y, x]).setContent(popupList(here)).openOn(map);
-        else selectEvent(p.id);
-      });
-      m.addTo(eventsLayer);
-      layersById.set(p.id, m);
+      parts.push(L.marker([y2, x2], { icon: arrowIcon(angle, colour), keyboard: false }));
     }
+    if (COARSE.has(pFrom)) {
+      parts.push(L.circleMarker([y1, x1], { radius: 7, color: colour, weight: 1.5, fill: false, dashArray: "3 3",
+        className: "rasd-move-start coarse" }));
+    }
+    const group = L.featureGroup(parts).on("click", () => selectEvent(p.id));
+    group.bindTooltip(tooltip(p), { sticky: true });
+    group.addTo(linesLayer);
+    line.rasdLine = true;
+    layersById.set(p.id, line);
   }
-  $("#map").dataset.features = String(fc.features.length);
-  if (firstFit && fc.features.length) {
-    map.fitBounds(eventsLayer.getBounds(), { padding: [30, 30], maxZoom: 7 });
-    firstFit = false;
-  }
-  highlightOnMap(state.selected);
 }
 
-function highlightOnMap(id) {
-  for (const [key, layer] of layersById) {
-    const on = key === id;
-    if (layer instanceof L.CircleMarker) layer.setRadius(on ? 10 : 6);
-    else layer.setStyle({ weight: on ? 5 : 2.5 });
-    if (on && layer.bringToFront) layer.bringToFront();
+/* Points, gathered on the screen: those within one cell of a 44-pixel grid at this zoom
+ * are one disc with their number on it. */
+function drawPoints() {
+  pointsLayer.clearLayers();
+  for (const [id, layer] of layersById) if (!layer.rasdLine) layersById.delete(id);
+  const cells = new Map();
+  const z = map.getZoom();
+  for (const f of features) {
+    if (f.geometry.type !== "Point") continue;
+    const [x, y] = f.geometry.coordinates;
+    const pt = map.project([y, x], z);
+    const key = Math.floor(pt.x / 44) + ":" + Math.floor(pt.y / 44);
+    if (!cells.has(key)) cells.set(key, []);
+    cells.get(key).push(f);
+  }
+  let markers = 0;
+  let clusters = 0;
+  for (const group of cells.values()) {
+    if (group.length === 1) {
+      const f = group[0];
+      const p = f.properties;
+      const [x, y] = f.geometry.coordinates;
+      const deny = p.stance === "deny";
+      const coarse = COARSE.has((p.precision || [])[0]);
+      const colour = typeColour(p.type);
+      const m = L.circleMarker([y, x], coarse
+        ? { radius: 9, color: colour, weight: 2.2, dashArray: "3 3", fillColor: colour, fillOpacity: 0.12,
+          className: "rasd-marker coarse type-" + p.type + (deny ? " deny" : "") }
+        : { radius: 6, color: deny ? "#b3261e" : "#fff", weight: deny ? 2.5 : 1.2, fillColor: colour, fillOpacity: 0.9,
+          className: "rasd-marker type-" + p.type + (deny ? " deny" : "") });
+      m.bindTooltip(tooltip(p));
+      m.on("click", () => selectEvent(p.id));
+      m.addTo(pointsLayer);
+      layersById.set(p.id, m);
+      markers++;
+      continue;
+    }
+    clusters++;
+    const byType = {};
+    let lat = 0;
+    let lon = 0;
+    for (const f of group) {
+      byType[f.properties.type] = (byType[f.properties.type] || 0) + 1;
+      lon += f.geometry.coordinates[0];
+      lat += f.geometry.coordinates[1];
+    }
+    const top = Object.entries(byType).sort((a, b) => b[1] - a[1])[0][0];
+    const n = group.length;
+    const size = Math.round(22 + Math.min(18, Math.log2(n) * 3));
+    const same = group.every((f) => f.geometry.coordinates.join() === group[0].geometry.coordinates.join());
+    const where = same ? [group[0].geometry.coordinates[1], group[0].geometry.coordinates[0]] : [lat / n, lon / n];
+    const icon = L.divIcon({
+      className: "rasd-cluster", iconSize: [size, size],
+      html: el("div", { style: { background: typeColour(top), width: size + "px", height: size + "px" } }, String(n)),
+    });
+    const m = L.marker(where, { icon, title: `${n} أحداث`, keyboard: true });
+    m.on("add", () => { m.getElement().dataset.count = String(n); });
+    m.on("click", () => {
+      if (same || map.getZoom() >= map.getMaxZoom() - 0.5) {
+        L.popup({ maxWidth: 320 }).setLatLng(where).setContent(popupList(group)).openOn(map);
+      } else {
+        map.flyToBounds(L.latLngBounds(group.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]])),
+          { padding: [50, 50], maxZoom: map.getMaxZoom(), duration: 0.5 });
+      }
+    });
+    m.addTo(pointsLayer);
+    for (const f of group) layersById.set(f.properties.id, m);
+  }
+  $("#map").dataset.markers = String(markers);
+  $("#map").dataset.clusters = String(clusters);
+  markSelected();
+}
+
+function featureOf(id) {
+  return features.find((f) => f.properties.id === id) || null;
+}
+
+/* A ring (two for a movement) around the selected event, above the clusters. */
+function markSelected() {
+  selLayer.clearLayers();
+  for (const [, layer] of layersById) if (layer.rasdLine) layer.setStyle({ weight: 2.5 });
+  const f = state.selected && featureOf(state.selected);
+  if (!f) return;
+  const cs = f.geometry.type === "Point" ? [f.geometry.coordinates] : f.geometry.coordinates;
+  const colour = typeColour(f.properties.type);
+  if (f.geometry.type === "LineString") {
+    const line = layersById.get(f.properties.id);
+    if (line) { line.setStyle({ weight: 5 }); line.bringToFront(); }
+  }
+  for (const [x, y] of cs) {
+    L.circleMarker([y, x], { pane: "selected", radius: 15, color: "#fff", weight: 7, fill: false, interactive: false,
+      className: "rasd-selected-halo" }).addTo(selLayer);
+    L.circleMarker([y, x], { pane: "selected", radius: 15, color: "#111", weight: 3, fillColor: colour, fillOpacity: 0.15,
+      className: "rasd-selected", interactive: false }).addTo(selLayer);
+  }
+}
+
+/* Bring the selected event into view: the map first takes its new size (the panel beside or
+ * below it), then flies to the point, or to the whole arrow. */
+function focusSelected() {
+  map.invalidateSize({ pan: false });
+  const f = state.selected && featureOf(state.selected);
+  if (!f) return;
+  if (f.geometry.type === "Point") {
+    const [x, y] = f.geometry.coordinates;
+    map.flyTo([y, x], Math.max(map.getZoom(), 7), { duration: 0.6 });
+  } else {
+    const b = L.latLngBounds(f.geometry.coordinates.map(([x, y]) => [y, x]));
+    map.flyToBounds(b, { padding: [40, 40], maxZoom: 8, duration: 0.6 });
   }
 }
 
 function legend() {
-  const ctl = L.control({ position: "bottomleft" });
+  const ctl = L.control({ position: "topright" });
   ctl.onAdd = () => {
-    const box = el("div", { class: "map-legend" });
-    for (const t of Object.keys(TYPES)) {
-      box.append(el("div", {}, el("span", { class: "swatch", style: { background: typeColour(t) } }), typeLabel(t)));
+    const box = el("div", { class: "map-legend", dir: "rtl" });
+    const body = el("div", { class: "legend-body", hidden: true });
+    const button = el("button", { type: "button", class: "legend-toggle", "aria-expanded": "false" }, "مفتاح الخريطة");
+    button.addEventListener("click", () => {
+      body.hidden = !body.hidden;
+      button.setAttribute("aria-expanded", String(!body.hidden));
+    });
+    for (const t of ALL_TYPES) {
+      body.append(el("div", {}, el("span", { class: "swatch", style: { background: typeColour(t) } }), typeLabel(t)));
     }
-    box.append(el("div", { class: "wide" }, "السهم: تحرك من مكان إلى آخر · المتقطع: رواية منفية"));
+    body.append(el("div", { class: "wide" }, el("span", { class: "swatch coarse-swatch" }),
+      "دائرة مجوفة متقطعة: بلد أو منطقة، لا مكان محدد"));
+    body.append(el("div", { class: "wide" }, "السهم: تحرك من مكان إلى آخر؛ بلا رأس: نحو بلد أو منطقة"));
+    body.append(el("div", { class: "wide" }, "خط متقطع: رواية منفية · رقم: أحداث متقاربة (انقر للتكبير)"));
+    box.append(button, body);
+    L.DomEvent.disableClickPropagation(box);
     return box;
   };
   ctl.addTo(map);
@@ -347,7 +631,8 @@ function sourcesBadges(e) {
 function eventItem(e) {
   return el("li", {
     class: "event" + (e.id === state.selected ? " selected" : ""), tabindex: 0,
-    dataset: { id: e.id, type: e.type, stance: e.stance || "assert" },
+    dataset: { id: e.id, type: e.type, stance: e.stance || "assert", date: e.date || "", actor: e.actor || "",
+      actor2: e.actor2 || "" },
     onclick: () => selectEvent(e.id),
     onkeydown: (ev) => { if (ev.key === "Enter") selectEvent(e.id); },
   },
@@ -356,7 +641,7 @@ function eventItem(e) {
     el("span", { class: "etype" }, typeLabel(e.type), e.sub_type ? " · " + subLabel(e.sub_type) : ""),
     e.stance === "deny" ? el("span", { class: "badge-deny" }, "نفي") : null,
     el("span", { class: "date" }, e.date || "بلا تاريخ")),
-  el("div", { class: "event-where" }, placesLine(e)),
+  el("div", { class: "event-where" }, placesLine(e), e.actor ? " · " + actorLabel(e.actor) : ""),
   el("div", { class: "event-evidence" }, e.evidence.text),
   el("div", { class: "event-sources" }, sourcesBadges(e)));
 }
@@ -364,36 +649,142 @@ function eventItem(e) {
 async function loadEvents(reset) {
   if (reset) state.offset = 0;
   const list = $("#event-list");
-  const page = await api("/api/events", {
-    ...filterParams(), ...dateParams(), sort: state.sort, limit: PAGE, offset: state.offset,
-  });
+  const seq = refreshSeq;
+  const page = await api("/api/events", { ...filterParams(), sort: state.sort, limit: PAGE, offset: state.offset });
+  if (seq !== refreshSeq) return;              // a newer filter has been asked for meanwhile
   if (reset) list.replaceChildren();
   for (const e of page.items) list.append(eventItem(e));
   if (!page.total) list.append(el("li", { class: "empty" }, "لا أحداث بهذه المعايير"));
   state.total = page.total;
   state.offset += page.items.length;
   $("#events-total").textContent = `(${page.total})`;
+  $("#phone-total").textContent = `(${page.total})`;
   $("#more").hidden = state.offset >= page.total;
   list.dataset.total = String(page.total);
   list.dataset.seq = String(Number(list.dataset.seq) + 1);
 }
 
+// ------------------------------------------------------------------ filters with counts
+
+function fillSelect(sel, entries, current, label) {
+  const s = $(sel);
+  const opts = [el("option", { value: "" }, "الكل")];
+  let seen = false;
+  for (const [v, n] of entries) {
+    if (v === current) seen = true;
+    opts.push(el("option", { value: v }, `${label(v)} (${n})`));
+  }
+  if (current && !seen) opts.push(el("option", { value: current }, `${label(current)} (0)`));
+  s.replaceChildren(...opts);
+  s.value = current;
+}
+
+async function loadFacets() {
+  const seq = refreshSeq;
+  const f = await api("/api/facets", filterParams());
+  if (seq !== refreshSeq) return;
+  for (const lab of document.querySelectorAll("#type-filter label")) {
+    lab.querySelector(".count").textContent = `(${f.types[lab.dataset.type] || 0})`;
+  }
+  fillSelect("#f-sub_type", Object.entries(f.sub_types), state.subType, subLabel);
+  fillSelect("#f-actor", Object.entries(f.actors), state.actor, actorLabel);
+  fillSelect("#f-source", f.sources, state.source, (v) => v);
+  $("#deny-count").textContent = `(${f.stances.deny || 0})`;
+  summary(f);
+  const box = $("#summary");
+  box.dataset.total = String(f.total);
+}
+
+function summary(f) {
+  const box = $("#summary");
+  const bar = el("div", { class: "type-bar", title: "الأحداث حسب النوع" });
+  const byType = Object.entries(f.types).filter(([t]) => state.types.has(t));
+  const sum = byType.reduce((a, [, n]) => a + n, 0) || 1;
+  for (const [t, n] of byType) {
+    bar.append(el("span", { style: { background: typeColour(t), width: (100 * n) / sum + "%" }, title: `${typeLabel(t)}: ${n}` }));
+  }
+  setChildren(box,
+    el("div", { class: "figures" },
+      el("span", {}, el("b", { id: "sum-total" }, String(f.total)), " حدثاً"),
+      el("span", {}, el("b", {}, String(f.located)), " على الخريطة",
+        f.located > MAP_LIMIT ? ` (تُرسم أحدث ${MAP_LIMIT})` : ""),
+      el("span", { title: "مجموع أعداد القتلى المذكورة في الأخبار" }, "قتلى مذكورون: ",
+        el("b", { id: "sum-fatalities" }, String(f.fatalities)))),
+    bar);
+}
+
+function exportLinks() {
+  const q = query({ ...filterParams(), sort: state.sort });
+  $("#export-csv").href = "/api/events.csv" + (q ? "?" + q : "");
+  $("#export-geojson").href = "/api/events.geojson" + (q ? "?" + q : "");
+}
+
 // ------------------------------------------------------------------ timeline
 
-async function loadTimeline() {
-  const t = await api("/api/timeline", filterParams());
-  state.bins = t.bins;
-  state.range = null;
-  const n = t.bins.length;
-  for (const id of ["#t-from", "#t-to"]) {
-    const r = $(id);
-    r.max = String(Math.max(n - 1, 0));
-    r.disabled = n < 2;
+let timelineSeq = 0;
+const BIN_WIDTH = { day: 10, month: 7, year: 4 };
+const THUMB = 16;        // the handles' width: bars run from half a handle in to half a handle short
+
+function nextBin(d, interval) {
+  if (interval === "year") return String(Number(d) + 1);
+  if (interval === "month") {
+    const [y, m] = d.split("-").map(Number);
+    return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
   }
-  $("#t-from").value = "0";
-  $("#t-to").value = String(Math.max(n - 1, 0));
+  const t = new Date(d + "T00:00:00Z");
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+}
+
+/* Every bin from the first to the last, empty ones too: the axis is linear in time. */
+function fillBins(bins, interval) {
+  const w = BIN_WIDTH[interval];
+  const ok = bins.filter((b) => b.date && b.date.length === w);
+  if (!ok.length) return [];
+  const have = new Map(ok.map((b) => [b.date, b]));
+  const out = [];
+  const last = ok[ok.length - 1].date;
+  for (let d = ok[0].date; d <= last && out.length < 20000; d = nextBin(d, interval)) {
+    out.push(have.get(d) || { date: d, count: 0, types: {} });
+  }
+  return out;
+}
+
+async function loadTimeline() {
+  const seq = ++timelineSeq;
+  const t = await api("/api/timeline", filterParams(false));
+  if (seq !== timelineSeq) return;
+  state.interval = t.interval;
+  state.bins = fillBins(t.bins, t.interval);
   $("#undated-count").textContent = `(${t.undated})`;
   drawHistogram();
+}
+
+/* [i, j): the bins inside the date range (edges between bins, 0..n). */
+function rangeEdges() {
+  const bins = state.bins;
+  const n = bins.length;
+  let i = 0;
+  let j = n;
+  if (state.from) {
+    i = bins.findIndex((b) => b.date.slice(0, state.from.length) >= state.from.slice(0, b.date.length));
+    if (i < 0) i = n;
+  }
+  if (state.to) {
+    let k = n - 1;
+    while (k >= 0 && bins[k].date.slice(0, state.to.length) > state.to.slice(0, bins[k].date.length)) k--;
+    j = k + 1;
+  }
+  return [Math.min(i, n), Math.max(j, Math.min(i, n))];
+}
+
+let drag = null;          // [i, j] while a handle moves
+
+function plotGeometry() {
+  const W = $("#tl-plot").clientWidth;
+  const n = Math.max(state.bins.length, 1);
+  const step = (W - THUMB) / n;
+  return { W, n, step, x: (v) => THUMB / 2 + v * step };
 }
 
 function drawHistogram() {
@@ -401,44 +792,123 @@ function drawHistogram() {
   const svg = $("#histogram");
   svg.replaceChildren();
   const bins = state.bins;
-  const n = bins.length;
-  const W = 1000;
-  const H = 56;
+  const { W, n, step, x } = plotGeometry();
+  const H = svg.clientHeight || 48;
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  const [i0, j0] = state.range || [0, n - 1];
+  const [i0, j0] = drag || rangeEdges();
   const max = Math.max(1, ...bins.map((b) => b.count));
-  const w = W / Math.max(n, 24);            // a lone day is a bar, not the whole strip
-  const x0 = (W - w * n) / 2;
+  const gap = step > 4 ? step * 0.15 : 0;
   bins.forEach((b, k) => {
-    const h = Math.max(2, (b.count / max) * (H - 4));
-    const r = document.createElementNS(NS, "rect");
-    r.setAttribute("x", String(x0 + k * w + w * 0.1));
-    r.setAttribute("width", String(Math.max(w * 0.8, 1)));
-    r.setAttribute("y", String(H - h));
-    r.setAttribute("height", String(h));
-    r.setAttribute("class", "bar" + (k >= i0 && k <= j0 ? " in" : ""));
+    const g = document.createElementNS(NS, "g");
+    g.setAttribute("class", "bin" + (k >= i0 && k < j0 ? " in" : ""));
+    g.dataset.date = b.date;
+    g.dataset.count = String(b.count);
+    let y = H;
+    const types = ALL_TYPES.filter((t) => b.types[t]);
+    for (const t of types) {
+      const h = (b.types[t] / max) * (H - 2);
+      const r = document.createElementNS(NS, "rect");
+      r.setAttribute("x", String(x(k) + gap / 2));
+      r.setAttribute("width", String(Math.max(step - gap, 0.8)));
+      r.setAttribute("y", String(y - h));
+      r.setAttribute("height", String(h));
+      r.setAttribute("fill", typeColour(t));
+      g.append(r);
+      y -= h;
+    }
+    const hit = document.createElementNS(NS, "rect");          // the whole slot: a title, a click target
+    hit.setAttribute("x", String(x(k)));
+    hit.setAttribute("width", String(step));
+    hit.setAttribute("y", "0");
+    hit.setAttribute("height", String(H));
+    hit.setAttribute("class", "slot");
     const title = document.createElementNS(NS, "title");
     title.textContent = `${b.date}: ${b.count}`;
-    r.append(title);
-    svg.append(r);
+    hit.append(title);
+    hit.addEventListener("click", () => setRange(k, k + 1));
+    g.append(hit);
+    svg.append(g);
   });
-  const label = n ? `${bins[i0].date} – ${bins[j0].date}` : "لا أحداث مؤرخة";
-  $("#t-range").textContent = label;
+  const hf = $("#h-from");
+  const ht = $("#h-to");
+  hf.style.left = x(i0) - THUMB / 2 + "px";
+  ht.style.left = x(j0) - THUMB / 2 + "px";
+  hf.hidden = ht.hidden = !bins.length;
+  for (const [h, v] of [[hf, i0], [ht, j0]]) {
+    h.setAttribute("aria-valuemin", "0");
+    h.setAttribute("aria-valuemax", String(n));
+    h.setAttribute("aria-valuenow", String(v));
+    h.dataset.edge = String(v);
+  }
+  hf.setAttribute("aria-valuetext", bins[i0] ? bins[i0].date : "");
+  ht.setAttribute("aria-valuetext", bins[j0 - 1] ? bins[j0 - 1].date : "");
+  $("#t-range").textContent = !bins.length ? "لا أحداث مؤرخة" : j0 > i0 ? `${bins[i0].date} – ${bins[j0 - 1].date}` : "—";
+  drawAxis();
 }
 
-let rangeTimer = null;
-function onRange(which) {
-  let i = Number($("#t-from").value);
-  let j = Number($("#t-to").value);
-  if (i > j) {
-    if (which === "from") j = i; else i = j;
-    $("#t-from").value = String(i);
-    $("#t-to").value = String(j);
-  }
-  state.range = [i, j];
+function drawAxis() {
+  const axis = $("#tl-axis");
+  axis.replaceChildren();
+  const bins = state.bins;
+  const { W, x } = plotGeometry();
+  if (!bins.length) return;
+  // ticks at years (months and years), or at months (days)
+  const ticks = [];
+  bins.forEach((b, k) => {
+    if (state.interval === "year") ticks.push([k, b.date]);
+    else if (state.interval === "month" && (b.date.endsWith("-01") || k === 0)) ticks.push([k, b.date.slice(0, 4)]);
+    else if (state.interval === "day" && (b.date.endsWith("-01") || k === 0)) ticks.push([k, b.date.slice(0, 7)]);
+  });
+  const every = Math.max(1, Math.ceil((ticks.length * 44) / Math.max(W, 1)));
+  ticks.forEach(([k, label], m) => {
+    if (m % every) return;
+    axis.append(el("span", { style: { left: x(k) + "px" } }, label));
+  });
+}
+
+function setRange(i, j) {
+  const bins = state.bins;
+  const n = bins.length;
+  state.from = i > 0 ? bins[i].date : null;
+  state.to = j < n ? bins[j - 1].date : null;
+  drag = null;
   drawHistogram();
-  clearTimeout(rangeTimer);
-  rangeTimer = setTimeout(refreshEvents, 200);
+  refreshEvents();
+}
+
+function wireHandles() {
+  const plot = $("#tl-plot");
+  for (const [id, which] of [["#h-from", 0], ["#h-to", 1]]) {
+    const h = $(id);
+    h.addEventListener("pointerdown", (ev) => {
+      ev.preventDefault();
+      h.setPointerCapture(ev.pointerId);
+      drag = rangeEdges();
+    });
+    h.addEventListener("pointermove", (ev) => {
+      if (!drag || !h.hasPointerCapture(ev.pointerId)) return;
+      const { n, step } = plotGeometry();
+      const v = Math.round((ev.clientX - plot.getBoundingClientRect().left - THUMB / 2) / step);
+      if (which === 0) drag[0] = Math.max(0, Math.min(v, drag[1] - 1));
+      else drag[1] = Math.min(n, Math.max(v, drag[0] + 1));
+      drawHistogram();
+    });
+    h.addEventListener("pointerup", (ev) => {
+      if (!drag) return;
+      h.releasePointerCapture(ev.pointerId);
+      setRange(...drag);
+    });
+    h.addEventListener("keydown", (ev) => {
+      const d = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1 }[ev.key];
+      if (!d) return;
+      ev.preventDefault();
+      const [i, j] = rangeEdges();
+      const n = state.bins.length;
+      if (which === 0) setRange(Math.max(0, Math.min(i + d, j - 1)), j);
+      else setRange(i, Math.min(n, Math.max(j + d, i + 1)));
+    });
+  }
+  new ResizeObserver(() => drawHistogram()).observe(plot);
 }
 
 // ------------------------------------------------------------------ detail: an event
@@ -497,9 +967,15 @@ function articleSection(article, highlights) {
   const title = el("h4", { class: "article-title" });
   renderMarked(title, article.title || "(بلا عنوان)", article.title ? byBlock.get("title") || [] : []);
   sec.append(title);
-  sec.append(el("div", { class: "article-meta" }, el("bdi", {}, article.doc),
-    article.published ? " · " + article.published : "", article.author ? " · " + article.author : "",
-    article.url ? [" · ", el("bdi", {}, article.url)] : ""));
+  const web = article.url && /^https?:\/\//i.test(article.url);
+  const outlet = web ? outletOf(article.url) : null;
+  sec.append(el("div", { class: "article-meta" },
+    outlet ? el("span", { class: "outlet" }, outlet) : el("bdi", {}, article.doc),
+    article.published ? " · " + article.published : "", article.author ? " · " + article.author : ""));
+  if (web) {
+    sec.append(el("div", { class: "article-link" }, "الأصل: ",
+      el("a", { href: article.url, target: "_blank", rel: "noopener noreferrer", dir: "ltr" }, readableUrl(article.url))));
+  }
   const body = el("div", { class: "article-text" });
   for (const p of article.paragraphs) {
     const para = el("p", { dataset: { index: p.index } });
@@ -512,11 +988,12 @@ function articleSection(article, highlights) {
 
 async function selectEvent(id) {
   state.selected = id;
-  history.replaceState(null, "", "#event=" + encodeURIComponent(id));
+  state.article = null;
+  writeHash();
   for (const li of document.querySelectorAll("#event-list li.event")) {
     li.classList.toggle("selected", li.dataset.id === id);
   }
-  highlightOnMap(id);
+  markSelected();
   const d = await api("/api/events/" + encodeURIComponent(id));
   if (state.selected !== id) return;
   const e = d.event;
@@ -540,13 +1017,11 @@ async function selectEvent(id) {
   detail.hidden = false;
   detail.dataset.event = id;
   detail.dataset.article = d.article ? d.article.id : "";
-  const layer = layersById.get(id);
-  if (layer) {
-    const ll = layer.getBounds ? layer.getBounds().getCenter() : layer.getLatLng();
-    if (!map.getBounds().contains(ll)) map.panTo(ll);
-  }
+  openDrawer("detail");
+  focusSelected();
   const ev = detail.querySelector("mark.evidence");
-  if (ev) ev.scrollIntoView({ block: "center" });
+  if (ev && WIDE.matches) ev.scrollIntoView({ block: "center" });       // on a phone the facts come first
+  else detail.scrollTop = 0;
 }
 
 // ------------------------------------------------------------------ search
@@ -558,7 +1033,9 @@ function showTab(name) {
 }
 
 async function search(q) {
-  state.query = q;
+  state.q = q;
+  syncControls();
+  refreshAll();
   showTab("results");
   const box = $("#search-results");
   const res = await api("/api/search", { q, limit: 30 });
@@ -593,13 +1070,15 @@ async function search(q) {
 function relatedList(label, items) {
   if (!items || !items.length) return null;
   return el("div", { class: "related" }, el("h3", {}, label),
-    el("ul", {}, items.map((a) => el("li", { class: "linkish", onclick: () => openArticle(a.id, state.query) },
+    el("ul", {}, items.map((a) => el("li", { class: "linkish", onclick: () => openArticle(a.id, state.q) },
       a.title || el("bdi", {}, a.id), " — ", el("bdi", {}, a.doc)))));
 }
 
 async function openArticle(id, q) {
   state.selected = null;
-  history.replaceState(null, "", "#article=" + encodeURIComponent(id));
+  state.article = id;
+  markSelected();
+  writeHash();
   const a = await api("/api/articles/" + encodeURIComponent(id), q ? { q } : {});
   const body = $("#detail-body");
   const events = el("ul", { class: "related" }, a.events.map((e) => el("li", {
@@ -618,45 +1097,70 @@ async function openArticle(id, q) {
   detail.hidden = false;
   detail.dataset.event = "";
   detail.dataset.article = a.id;
+  openDrawer("detail");
+  map.invalidateSize({ pan: false });
   const hit = detail.querySelector("mark.hit");
   if (hit) hit.scrollIntoView({ block: "center" });
+}
+
+// ------------------------------------------------------------------ drawers (phone)
+
+/* Below 800 px the list (with the filters) and the event panel are drawers under the map,
+ * one at a time; on a wide screen both stand beside it and this only records the choice. */
+function openDrawer(name) {
+  document.body.dataset.drawer = name || "";
+  $("#toggle-side").setAttribute("aria-expanded", String(name === "side"));
+  map.invalidateSize({ pan: false });
 }
 
 // ------------------------------------------------------------------ wiring
 
 async function typeFilter() {
   const box = $("#type-filter");
-  let counts = {};
-  try {
-    counts = (await api("/api")).counts.types;
-  } catch (e) { /* counts are a nicety */ }
-  for (const t of Object.keys(TYPES)) {
-    const cb = el("input", { type: "checkbox", value: t, checked: true });
+  for (const t of ALL_TYPES) {
+    const cb = el("input", { type: "checkbox", value: t, checked: state.types.has(t) });
     cb.addEventListener("change", () => {
+      if (!cb.checked && state.types.size === 1) {          // no type at all would be no filter the API knows
+        cb.checked = true;
+        setStatus("اترك نوعاً واحداً على الأقل");
+        return;
+      }
       if (cb.checked) state.types.add(t); else state.types.delete(t);
       refreshAll();
     });
     box.append(el("label", { dataset: { type: t } }, cb,
       el("span", { class: "swatch", style: { background: typeColour(t) } }), typeLabel(t),
-      el("span", { class: "count" }, `(${counts[t] || 0})`)));
+      el("span", { class: "count" }, "")));
   }
 }
 
 function refreshEvents() {
+  refreshSeq++;
+  exportLinks();
+  writeHash();
   loadEvents(true).catch(() => {});
   loadMap().catch(() => {});
+  loadFacets().catch(() => {});
 }
 
 async function refreshAll() {
-  await loadTimeline().catch(() => {});
+  const timeline = loadTimeline().catch(() => {});          // (the list and the map need not wait for it)
   refreshEvents();
+  await timeline;
 }
 
-function fromHash() {
-  const h = location.hash.slice(1);
-  const [k, v] = [h.slice(0, h.indexOf("=")), decodeURIComponent(h.slice(h.indexOf("=") + 1))];
-  if (k === "event" && v) selectEvent(v).catch(() => {});
-  if (k === "article" && v) openArticle(v).catch(() => {});
+function openFromHash(sel) {
+  if (sel.event) selectEvent(sel.event).catch(() => {});
+  else if (sel.article) openArticle(sel.article).catch(() => {});
+}
+
+function onHashChange() {
+  const before = query(filterParams());
+  const sel = readHash();
+  syncControls();
+  if (viewFromHash) setViewNow(viewFromHash);
+  if (query(filterParams()) !== before) refreshAll();
+  openFromHash(sel);
 }
 
 function wire() {
@@ -665,43 +1169,87 @@ function wire() {
     const q = $("#search-input").value.trim();
     if (q) search(q).catch(() => {});
   });
+  $("#clear-query").addEventListener("click", () => {
+    state.q = "";
+    $("#search-input").value = "";
+    syncControls();
+    showTab("events");
+    refreshAll();
+  });
   for (const b of document.querySelectorAll(".tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
-  $("#sort").addEventListener("change", (ev) => { state.sort = ev.target.value; loadEvents(true).catch(() => {}); });
+  $("#sort").addEventListener("change", (ev) => {
+    state.sort = ev.target.value;
+    exportLinks();
+    writeHash();
+    loadEvents(true).catch(() => {});
+  });
+  for (const [sel, key] of [["#f-sub_type", "subType"], ["#f-actor", "actor"], ["#f-source", "source"]]) {
+    $(sel).addEventListener("change", (ev) => { state[key] = ev.target.value; refreshAll(); });
+  }
   $("#deny-only").addEventListener("change", (ev) => { state.denyOnly = ev.target.checked; refreshAll(); });
+  $("#min-confidence").addEventListener("input", (ev) => {
+    $("#min-confidence-value").textContent = ev.target.value + "٪";
+  });
   $("#min-confidence").addEventListener("change", (ev) => {
     state.minConfidence = Number(ev.target.value) / 100;
     $("#min-confidence-value").textContent = ev.target.value + "٪";
     refreshAll();
   });
   $("#more").addEventListener("click", () => loadEvents(false).catch(() => {}));
-  $("#t-from").addEventListener("input", () => onRange("from"));
-  $("#t-to").addEventListener("input", () => onRange("to"));
   $("#undated").addEventListener("change", (ev) => { state.undated = ev.target.checked; refreshEvents(); });
   $("#t-reset").addEventListener("click", () => {
-    state.range = null;
-    $("#t-from").value = "0";
-    $("#t-to").value = $("#t-to").max;
+    state.from = state.to = null;
     state.undated = true;
     $("#undated").checked = true;
     drawHistogram();
     refreshEvents();
   });
+  $("#reset").addEventListener("click", () => {
+    Object.assign(state, DEFAULTS);
+    state.types = new Set(ALL_TYPES);
+    $("#search-input").value = "";
+    syncControls();
+    refreshAll();
+  });
+  $("#permalink").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    writeHash();
+    const done = () => setStatus("نُسخ الرابط الدائم");
+    if (navigator.clipboard) navigator.clipboard.writeText(location.href).then(done, () => {});
+  });
   $("#detail-close").addEventListener("click", () => {
     $("#detail").hidden = true;
     state.selected = null;
-    highlightOnMap(null);
-    history.replaceState(null, "", location.pathname);
+    state.article = null;
+    markSelected();
+    openDrawer(null);
+    writeHash();
   });
+  $("#toggle-side").addEventListener("click", () => {
+    const open = document.body.dataset.drawer === "side";
+    openDrawer(open ? (!$("#detail").hidden ? "detail" : null) : "side");
+  });
+  map.on("zoomend", () => { drawPoints(); drawLines(); markSelected(); });
+  map.on("moveend", () => {
+    drawCities();
+    writeHash();
+  });
+  new ResizeObserver(() => map.invalidateSize({ pan: false })).observe($("#map"));
+  window.addEventListener("hashchange", onHashChange);
+  wireHandles();
 }
 
 async function start() {
+  const sel = readHash();
+  await typeFilter();
+  syncControls();
   wire();
-  window.addEventListener("hashchange", fromHash);
   legend();
   loadBasemap().catch((e) => setStatus("تعذّر تحميل الخريطة الأساسية: " + e.message, true));
-  await typeFilter();
+  loadCities().catch(() => {});
+  if (viewFromHash) { setViewNow(viewFromHash); fitted = true; }
   await refreshAll();
-  fromHash();
+  openFromHash(sel);
 }
 
 start();

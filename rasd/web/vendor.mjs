@@ -45,5 +45,5 @@ const lines = Object.entries(versions).map(([p, v]) => `- ${p} ${v}`);
 writeFileSync(join(OUT, "VERSIONS.md"),
   "# Vendored front-end files\n\nCopied from npm by `npm run vendor` (rasd/web/vendor.mjs); each folder keeps its licence.\n" +
   "The country outlines (world-atlas) are derived from Natural Earth, which is in the public domain.\n\n" +
-  lines.join("\n") + "\n");
+  lines.join("\n") + "\n" + readFileSync("rasd/web/vendor/geonames-cities/VERSIONS-extra.md", "utf8"));
 console.log(`vendored ${Object.keys(files).length} files into ${OUT}`);
