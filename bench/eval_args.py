@@ -94,6 +94,7 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print N wrong cases of each field")
     ap.add_argument("--candidates", action="store_true",
                     help="judge the arguments of every candidate (decision threshold 0), not only stored events")
+    ap.add_argument("--json", action="store_true", help="also print the figures as one JSON line (last)")
     a = ap.parse_args()
     labels = [json.loads(x) for x in LABELS.read_text("utf-8").splitlines() if x.strip()]
     by_doc: dict[str, list[dict]] = defaultdict(list)
@@ -161,6 +162,11 @@ def main() -> None:
     for k, rows in wrong.items():
         for r in rows[:a.show]:
             print(f"  ✗ {k}: {r}")
+    if a.json:
+        fig = {k: round(c[k] / n, 4) for k in ("place", "place_loose", "doer", "target", "dated", "date")}
+        fig["admin1"] = round(c["admin1"] / max(c["admin1_n"], 1), 4)
+        fig["found"] = round(c["found"] / max(c["labelled"], 1), 4)
+        print(json.dumps(fig))
 
 
 if __name__ == "__main__":

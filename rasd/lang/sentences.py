@@ -3,7 +3,8 @@
 A sentence ends at ``.``, ``!``, ``?``, ``؟`` or ``…`` followed by white space (or by a
 closing quote or bracket and then white space), or at a line break. A number like
 ``3.5`` or an initialism like ``أ.ف.ب`` does not end a sentence, and neither does a
-full stop inside «...» when the quote goes on.
+full stop inside «...» when the quote goes on. A full stop glued between two Arabic words
+(«العراق.ففي هجوم», a missing space) does end one.
 
 Clauses split a sentence further at the Arabic comma ``،``, ``;``, ``:`` and dashes:
 events are anchored on the clause that states them.
@@ -14,7 +15,7 @@ import re
 
 from ..records import Span
 
-_END = re.compile(r"[.!?؟…]+[»\"”’')\]]*(?=\s|$)|\n+")
+_END = re.compile(r"[.!?؟…]+[»\"”’')\]]*(?=\s|$)|\n+|(?P<glued>(?<=[\u0621-\u064a]{2})[.!?؟](?=[\u0621-\u064a]{2}))")
 _CLAUSE = re.compile(r"[،;؛:]|\s[-–—]\s")
 
 
@@ -34,7 +35,7 @@ def sentences(raw: str, start: int = 0, end: int | None = None) -> list[Span]:
     for m in _END.finditer(raw, start, end):
         b = m.end() if m.group()[0] != "\n" else m.start()
         # "3.5", "أ.ف.ب": a dot between two letters/digits with no space is not an end
-        if m.group()[0] == "." and m.end() < end and not raw[m.end()].isspace():
+        if m.group()[0] == "." and m.end() < end and not raw[m.end()].isspace() and not m.group("glued"):
             continue
         if _inside_quote(raw, a, b):
             continue
