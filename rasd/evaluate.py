@@ -128,6 +128,8 @@ def score_events(gold: list[dict], preds: list[dict]) -> dict:
     optional or an already-matched claim is neither right nor wrong; the rest are false
     positives. Fields are scored on matched required claims.
     """
+    from .lang.actors import load_actors
+    actors = load_actors()
     by_doc: dict[str, list[dict]] = {}
     for g in gold:
         by_doc.setdefault(g["file"], []).append(g)
@@ -176,7 +178,8 @@ def score_events(gold: list[dict], preds: list[dict]) -> dict:
             continue
         for f in ("sub_type", "actor", "actor2"):
             if g.get(f):
-                tally(f, p.get(f) == g[f])
+                # a faction counts for the wider actor the gold names (actors.tsv part_of=)
+                tally(f, p.get(f) == g[f] or (f != "sub_type" and actors.within(p.get(f), g[f])))
         for role, alts in (g.get("places") or {}).items():
             pts = [(float(x["lat"]), float(x["lon"])) for x in p.get("places") or []
                    if x.get("role") in _ROLES[role] and x.get("lat") is not None]

@@ -231,7 +231,12 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
     if frame == "strike" and actor in ("us_gov", "us_forces"):
         # US air strikes on the jihadist groups in Iraq and Syria are the coalition's (ACLED's
         # usage); strikes on a state's forces («ضربة أميركية على مطار الشعيرات») are the US's own
-        actor = "coalition" if actor2 in _COALITION_TARGETS else "us_forces"
+        # (no target named: the coalition's when the article is about one of those groups)
+        if actor2 is None:
+            jihadist = any(a.key in _COALITION_TARGETS for a in ctx.an.actors)
+        else:
+            jihadist = actor2 in _COALITION_TARGETS
+        actor = "coalition" if jihadist else "us_forces"
     return actor, actor2
 
 
@@ -710,6 +715,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
 
 _DOERS_ONLY = ("battles", "explosions_remote_violence")
 _MOVERS = ("flight", "displacement")
+_TAKING = ("government_regains_territory", "non_state_actor_overtakes_territory")
 _MOVER_UNITS = ("civilians", "families", "children", "women", "people", "displaced", "refugees")
 
 
@@ -721,7 +727,12 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type in _DOERS_ONLY and ev.actor == "civilians":
             ev.actor = None
             ev.actor2 = ev.actor2 or "civilians"
-        elif ev.type == "movement" and ev.sub_type in _MOVERS and ev.actor != "civilians":
+        elif ev.actor2 is None and ev.actor is not None and ev.actor != "civilians" and (
+                ev.type == "battles" or ev.sub_type in _TAKING):
+            # a battle or a town taken with no other side named: the side the article is
+            # about that is neither the doer nor its ally
+            ev.actor2 = _opponent(ctx, ev.actor)
+        if ev.type == "movement" and ev.sub_type in _MOVERS and ev.actor != "civilians":
             sent = ev.sentence or ev.evidence
             civ = any(a.key == "civilians" for a in ctx.an.between("actors", sent.start, sent.end)) or any(
                 q.unit_class in _MOVER_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))

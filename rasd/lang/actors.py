@@ -73,6 +73,16 @@ class ActorLexicon:
     files: tuple[str, ...] = ()
     sides: dict[str, str] = field(default_factory=dict)       # key → state | non_state | civilian
     by_country: dict[str, str] = field(default_factory=dict)  # country code → the key its nisba names
+    parents: dict[str, str] = field(default_factory=dict)     # key → the wider key it is part of (part_of=)
+
+    def within(self, key: str | None, wider: str | None) -> bool:
+        """``key`` is ``wider`` or a part of it (jaysh_al_islam within syria_opposition)."""
+        seen = 0
+        while key is not None and seen < 10:
+            if key == wider:
+                return True
+            key, seen = self.parents.get(key), seen + 1
+        return False
 
     def side(self, key: str) -> str | None:
         return self.sides.get(key)
@@ -143,6 +153,7 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
     neutral: set[str] = set()
     sides: dict[str, str] = {}
     by_country: dict[str, str] = {}
+    parents: dict[str, str] = {}
     for fi, name in enumerate(files):
         path = Path(name)
         if not path.is_file():
@@ -160,6 +171,8 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
                     labels[key] = settings["label"]
                 if "country" in settings:
                     by_country[settings["country"].upper()] = key
+                if "part_of" in settings:
+                    parents[key] = settings["part_of"]
                 continue
             nk = norm_key(alias)
             if key == "@neutral":
@@ -189,7 +202,7 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
     ref_matcher = PhraseMatcher()
     for nk, (_, alias, rule) in refs.items():
         ref_matcher.add(alias, rule)
-    return ActorLexicon(matcher, ref_matcher, kinds, labels, aliases, frozenset(neutral), files, sides, by_country)
+    return ActorLexicon(matcher, ref_matcher, kinds, labels, aliases, frozenset(neutral), files, sides, by_country, parents)
 
 
 # ---------------------------------------------------------------- finding mentions
