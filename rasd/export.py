@@ -453,7 +453,10 @@ class RowBuilder:
             number = self._seq[prefix]
 
         date = _iso_date(e.get("date"))
-        if date:
+        if date and e.get("date_precision") == "reported":
+            # the pipeline dated it by its report (the text gives no date)
+            date_source, tp = "published", PUBLISHED_TIME_PRECISION
+        elif date:
             date_source = "event"
             tp = TIME_PRECISION.get(e.get("date_precision"), 3)
         elif _iso_date(doc.published):

@@ -105,7 +105,7 @@ def test_every_column_on_the_seed_pages(seed_csv):
             assert r["geo_precision"] == GEO[p["precision"]]
         else:
             assert r["location"] == r["latitude"] == r["geo_precision"] == ""
-        assert r["admin1"] == (p or {}).get("admin1", "") or ""
+        assert r["admin1"] == ((p or {}).get("admin1") or "")
         # numbers
         assert int(r["fatalities"]) == (e["fatalities"] or 0)
         assert now - 86400 < int(r["timestamp"]) <= now + 1

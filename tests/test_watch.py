@@ -208,7 +208,7 @@ def test_the_command_polls_once_and_the_api_sees_the_rows(server, tmp_path):
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     from rasd.api import create_app
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url="http://localhost") as c:
         before = c.get("/api").json()
         server.change(ENTRIES)
         r = CliRunner().invoke(main, ["watch", server.url, "--db", str(db), "--once"])
