@@ -679,6 +679,7 @@ def test_admin1_facet_counts_under_every_filter_but_its_own(client, records):
     every = client.get("/api/facets").json()
     counted = {governorate(e) for e in records} - {None}
     assert set(every["admin1"]) == counted and every["admin1"]["Al Anbar"] > 0
+    assert every["admin1_ar"]["Al Anbar"] == "الأنبار" and set(every["admin1_ar"]) <= counted
     for g in counted:
         assert every["admin1"][g] == n(lambda e, g=g: governorate(e) == g)
     # the facet follows the other filters ...

@@ -315,7 +315,7 @@ def test_a_confidence_floor_hides_less_certain_events_and_the_panel_shows_it(pag
     assert count() == before
 
 
-def test_a_governorate_filters_list_map_and_counts_and_the_panel_names_it(page, server):
+def test_a_governorate_filters_list_map_and_counts_and_the_panel_names_it(page, browser, server):
     def listed():
         return page.eval_on_selector_all("#event-list li.event", "els => els.map(e => e.dataset.id)")
 
@@ -341,8 +341,17 @@ def test_a_governorate_filters_list_map_and_counts_and_the_panel_names_it(page, 
     page.wait_for_function("n => [...document.querySelectorAll('#f-actor option')].some(o => o.value === 'isis' "
                            "&& o.textContent.endsWith('(' + n + ')'))", arg=isis)
     assert page.locator("#f-admin1 option[value=Nineveh]").count() == 1
+    assert "الأنبار" in page.text_content("#f-admin1 option[value='Al Anbar']")     # its Arabic name too
     # kept in the permalink and the export links
-    assert "admin1=Al+Anbar" in page.get_attribute("#permalink", "href")
+    link = page.get_attribute("#permalink", "href")
+    assert "admin1=Al+Anbar" in link
+    other = open_page(browser, link, server, DESKTOP, csp=True)
+    try:
+        assert other.input_value("#f-admin1") == "Al Anbar"
+        other.wait_for_function("n => document.querySelector('#event-list').dataset.total === String(n)", arg=len(want))
+        other.watch.clean()
+    finally:
+        other.context.close()
     assert "admin1=Al+Anbar" in page.get_attribute("#export-csv", "href")
     assert "admin1=Al+Anbar" in page.get_attribute("#export-geojson", "href")
     # the panel names the governorate beside the place

@@ -247,7 +247,8 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
     @app.get("/api/facets", tags=["events"], responses=ERRORS, summary="Counts for the filters")
     def facets(f: Filter) -> JSONResponse:
         """`{total, located, fatalities, types, sub_types, actors, admin1, sources, stances,
-        confidence, unscored}`: each facet counted under every filter but its own; `total`,
+        confidence, unscored, admin1_ar}`: each facet counted under every filter but its own
+        (`admin1`: by the governorate of the event's main place; `admin1_ar`: their Arabic names); `total`,
         `located` (events with coordinates) and `fatalities` (their sum) under all of them."""
         with db.connection() as conn:
             return json_response(ev.facets(conn, db, f))

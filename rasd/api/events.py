@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from ..export import ACLED_TYPES
 from ..lang.normalize import norm_key
-from ..places.admin import canonical_admin1
+from ..places.admin import admin1_table, canonical_admin1
 from .db import Database
 from .errors import bad
 from .search import Query, parse_query
@@ -294,9 +294,11 @@ def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
     picking another value would give; ``total`` and ``fatalities`` follow every filter.
 
     ``{total, located, fatalities, types: {type: n}, sub_types, actors, admin1, sources:
-    [[value, n], ...], stances, confidence: {"0".."9": n}, unscored}``: actors count an
+    [[value, n], ...], stances, confidence: {"0".."9": n}, unscored, admin1_ar}``: actors count an
     event under both its actor and actor2; confidence buckets are tenths (``"7"``: 0.7 to
-    0.8); ``unscored`` events have no confidence (rules decision)."""
+    0.8); ``unscored`` events have no confidence (rules decision); ``admin1`` counts events
+    by the governorate of their main place, and ``admin1_ar`` gives those governorates'
+    Arabic names (data/admin1.tsv)."""
     from dataclasses import replace
 
     def where_without(**cleared) -> tuple[str, list]:
@@ -318,6 +320,7 @@ def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
                      "SELECT e.actor2 FROM events e WHERE {where} AND e.actor2 IS NOT e.actor) "
                      f"GROUP BY 1 ORDER BY 2 DESC LIMIT {FACET_LIMIT}", w, a * 2)
     w, a = where_without(admin1=[])
+    arabic = {name: ar for name, ar, _ in admin1_table().values()}
     admin1 = grouped("SELECT e.admin1, count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 "
                      f"LIMIT {FACET_LIMIT}", w, a)
     w, a = where_without(source=None)
@@ -333,4 +336,5 @@ def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
     return {"total": total, "located": located, "fatalities": fatalities,
             "types": dict(types), "sub_types": dict(subs), "actors": dict(actors), "admin1": dict(admin1),
             "sources": sources,
-            "stances": dict(stances), "confidence": {str(b): n for b, n in conf}, "unscored": unscored}
+            "stances": dict(stances), "confidence": {str(b): n for b, n in conf}, "unscored": unscored,
+            "admin1_ar": {g: arabic[g] for g, _ in admin1 if arabic.get(g)}}

@@ -691,7 +691,8 @@ async function loadFacets() {
   }
   fillSelect("#f-sub_type", Object.entries(f.sub_types), state.subType, subLabel);
   fillSelect("#f-actor", Object.entries(f.actors), state.actor, actorLabel);
-  fillSelect("#f-admin1", Object.entries(f.admin1 || {}), state.admin1, (v) => v);
+  const ar = f.admin1_ar || {};
+  fillSelect("#f-admin1", Object.entries(f.admin1 || {}), state.admin1, (v) => (ar[v] ? `${ar[v]} · ${v}` : v));
   fillSelect("#f-source", f.sources, state.source, (v) => v);
   $("#deny-count").textContent = `(${f.stances.deny || 0})`;
   summary(f);
