@@ -123,8 +123,34 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_type_date ON events(type, date);
     CREATE INDEX events_geo_date ON events(lat, lon, date);
     """,
+    # 4: the governorate (admin1) of each event's main place (``main_place``), for the
+    # API's admin1 filter and facet: a column with an index of its own, filled from the
+    # stored event dicts (the first located place by role: location, destination, origin,
+    # via, as the CSV's admin1 column has it).
+    """
+    ALTER TABLE events ADD COLUMN admin1 TEXT;
+    UPDATE events SET admin1 = (
+        SELECT nullif(p.value ->> '$.admin1', '') FROM json_each(events.data, '$.places') p
+        WHERE p.value ->> '$.lat' IS NOT NULL AND p.value ->> '$.role' IN ('location', 'destination', 'origin', 'via')
+        ORDER BY instr('location destination origin via', p.value ->> '$.role'), p.key LIMIT 1);
+    CREATE INDEX events_admin1 ON events(admin1, date);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MAIN_PLACE_ROLES = ("location", "destination", "origin", "via")
+
+
+def main_place(places: list[dict]) -> dict | None:
+    """An exported event's main place: its first located place of the first role in
+    ``MAIN_PLACE_ROLES`` that has one (the CSV's location, admin1, latitude ...)."""
+    located = [p for p in places or () if p.get("lat") is not None]
+    for role in MAIN_PLACE_ROLES:
+        for p in located:
+            if p.get("role") == role:
+                return p
+    return None
 
 
 class StoreError(RuntimeError):
@@ -293,19 +319,22 @@ class Store:
             rows, place_rows = [], []
             for e in events:
                 first = next((p for p in e.places if p.lat is not None), None)
+                data = e.as_export()
+                main = main_place(data.get("places") or [])
                 rows.append((e.id, e.doc, e.article, e.type, e.sub_type, e.actor, e.actor2, e.stance,
                              e.claim_group, e.date, e.date_precision, e.fatalities,
                              e.count.value if e.count else None,
                              first.lat if first else None, first.lon if first else None,
                              first.country if first else None, first.name if first else None,
-                             e.evidence.start, e.evidence.end, json.dumps(e.as_export(), ensure_ascii=False)))
+                             e.evidence.start, e.evidence.end, json.dumps(data, ensure_ascii=False),
+                             (main or {}).get("admin1") or None))
                 place_rows += [(e.id, k, e.type, e.actor or "") for k in {p.gazetteer_id or p.name
                                                                          for p in e.places}]
             if rows:
                 c.executemany(
                     """INSERT INTO events (id, doc, article, type, sub_type, actor, actor2, stance, claim_group,
                        date, date_precision, fatalities, count_value, lat, lon, country, location,
-                       ev_start, ev_end, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
+                       ev_start, ev_end, data, admin1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", rows)
             if place_rows:
                 c.executemany("INSERT OR IGNORE INTO event_places (event, key, type, actor) VALUES (?, ?, ?, ?)",
                               place_rows)

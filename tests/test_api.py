@@ -617,3 +617,117 @@ def test_geojson_features_say_how_exact_their_points_are(client, records):
         assert len(f["properties"]["precision"]) == len(pts)
         for (x, y), prec in zip(pts, f["properties"]["precision"], strict=True):
             assert prec in {p["precision"] for p in places if (p.get("lon"), p.get("lat")) == (x, y)}
+
+
+# ------------------------------------------------------------------ admin1 (governorates)
+
+ROLE_ORDER = ("location", "destination", "origin", "via")
+
+
+def governorate(e: dict) -> str | None:
+    """The spec: the governorate of an event's main place, its first located place of role
+    location, else destination, else origin, else via."""
+    for role in ROLE_ORDER:
+        for p in e["places"]:
+            if p["role"] == role and p.get("lat") is not None:
+                return p.get("admin1") or None
+    return None
+
+
+def test_admin1_filter_keeps_the_events_whose_main_place_lies_in_the_governorate(client, records):
+    anbar = {e["id"] for e in records if governorate(e) == "Al Anbar"}
+    got = set(all_ids(client, admin1="Al Anbar"))
+    assert got == anbar
+    # the seed pages' Anah/Rawa/Al-Qaim events are there; Mosul's are not
+    names = {next(p["name"] for p in e["places"] if p.get("lat") is not None)
+             for e in records if e["id"] in got}
+    assert {"القائم", "راوة"} <= names and "الموصل" not in names
+    # any listed spelling, Arabic too; several governorates: any of them
+    assert set(all_ids(client, admin1="الأنبار")) == set(all_ids(client, admin1="anbar")) == anbar
+    nineveh = {e["id"] for e in records if governorate(e) == "Nineveh"}
+    assert nineveh and set(all_ids(client, admin1="Al Anbar,Nineveh")) == anbar | nineveh
+    assert set(ids(client.get("/api/events?admin1=Al%20Anbar&admin1=Nineveh&limit=500"))) == anbar | nineveh
+    # with the other filters (AND)
+    assert set(all_ids(client, admin1="Al Anbar", type="battles")) == \
+        {e["id"] for e in records if governorate(e) == "Al Anbar" and e["type"] == "battles"}
+    # a governorate no event lies in: nothing, not an error
+    r = client.get("/api/events", params={"admin1": "Atlantis"})
+    assert r.status_code == 200 and r.json()["total"] == 0
+
+
+def test_admin1_filter_applies_to_the_exports_and_the_timeline(client, records):
+    anbar = [e for e in records if governorate(e) == "Al Anbar"]
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/api/events.csv", params={"admin1": "Al Anbar"}).content.decode("utf-8-sig"))))
+    assert {row["id"] for row in rows} == {e["id"] for e in anbar}
+    assert {row["admin1"] for row in rows} == {"Al Anbar"}        # the CSV's own admin1 column agrees
+    # ... for every event: the filter's governorate is the CSV's
+    every = csv.DictReader(io.StringIO(client.get("/api/events.csv").content.decode("utf-8-sig")))
+    for row in every:
+        if row["admin1"]:
+            assert row["id"] in set(all_ids(client, admin1=row["admin1"]))
+    geo = client.get("/api/events.geojson", params={"admin1": "Al Anbar"}).json()
+    assert {f["properties"]["id"] for f in geo["features"]} == {e["id"] for e in anbar}
+    tl = client.get("/api/timeline", params={"admin1": "Al Anbar"}).json()
+    assert tl["dated"] + tl["undated"] == len(anbar)
+
+
+def test_admin1_facet_counts_under_every_filter_but_its_own(client, records):
+    def n(pred):
+        return sum(1 for e in records if pred(e))
+
+    every = client.get("/api/facets").json()
+    counted = {governorate(e) for e in records} - {None}
+    assert set(every["admin1"]) == counted and every["admin1"]["Al Anbar"] > 0
+    assert every["admin1_ar"]["Al Anbar"] == "الأنبار" and set(every["admin1_ar"]) <= counted
+    for g in counted:
+        assert every["admin1"][g] == n(lambda e, g=g: governorate(e) == g)
+    # the facet follows the other filters ...
+    f = client.get("/api/facets", params={"type": "movement", "admin1": "Al Anbar"}).json()
+    for g in counted:
+        assert f["admin1"].get(g, 0) == n(lambda e, g=g: e["type"] == "movement" and governorate(e) == g)
+    assert "Nineveh" in f["admin1"]                     # ... but not its own
+    # ... and the others follow it
+    assert f["total"] == n(lambda e: e["type"] == "movement" and governorate(e) == "Al Anbar") > 0
+    for t in {e["type"] for e in records}:
+        assert f["types"].get(t, 0) == n(lambda e, t=t: governorate(e) == "Al Anbar" and e["type"] == t)
+    for a in {e.get("actor") for e in records} - {None}:
+        assert f["actors"].get(a, 0) == n(lambda e, a=a: e["type"] == "movement" and governorate(e) == "Al Anbar"
+                                          and a in (e.get("actor"), e.get("actor2")))
+
+
+def test_admin1_parameter_is_bounded_and_documented(client):
+    r = client.get("/api/events", params={"admin1": "x" * 1001})
+    assert r.status_code == 400 and r.json()["error"]["param"] == "admin1"
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/events", "/api/events.csv", "/api/events.geojson", "/api/facets", "/api/timeline"):
+        params = {p["name"]: p for p in spec["paths"][path]["get"]["parameters"]}
+        assert "admin1" in params and "Governorate" in params["admin1"]["description"], path
+    r = client.get("/api/events", params={"admin_1": "Al Anbar"})   # misspelt: an error, not ignored
+    assert r.status_code == 400 and "admin1" in r.json()["error"]["message"]
+
+
+def test_admin1_of_an_older_store_is_filled_by_the_migration(tmp_path, store_db):
+    """A schema-3 store (no admin1 column) migrated by Store() gets the same governorates
+    as events stored by this version."""
+    import shutil
+
+    db = tmp_path / "old.db"
+    src = sqlite3.connect(store_db)
+    src.execute("PRAGMA wal_checkpoint(FULL)")
+    src.close()
+    shutil.copy(store_db, db)
+    conn = sqlite3.connect(db)
+    want = dict(conn.execute("SELECT id, admin1 FROM events"))
+    assert "Al Anbar" in want.values()
+    conn.execute("DROP INDEX events_admin1")
+    conn.execute("ALTER TABLE events DROP COLUMN admin1")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="schema version 3"):
+        create_app(db)
+    Store(db).close()
+    conn = sqlite3.connect(db)
+    assert dict(conn.execute("SELECT id, admin1 FROM events")) == want
+    conn.close()

@@ -315,6 +315,58 @@ def test_a_confidence_floor_hides_less_certain_events_and_the_panel_shows_it(pag
     assert count() == before
 
 
+def test_a_governorate_filters_list_map_and_counts_and_the_panel_names_it(page, browser, server):
+    def listed():
+        return page.eval_on_selector_all("#event-list li.event", "els => els.map(e => e.dataset.id)")
+
+    every = api(server, "/api/facets")["admin1"]
+    assert every["Al Anbar"] > 0 and len(every) > 1
+    page.wait_for_function("n => [...document.querySelectorAll('#f-admin1 option')].some(o => o.value === 'Al Anbar' "
+                           "&& o.textContent.endsWith('(' + n + ')'))", arg=every["Al Anbar"])
+    before = listed()
+    seq = page.get_attribute("#event-list", "data-seq")
+    page.select_option("#f-admin1", "Al Anbar")
+    list_changed(page, seq)
+    want = api(server, "/api/events", admin1="Al Anbar", limit=500)["items"]
+    assert sorted(listed()) == sorted(e["id"] for e in want) and 0 < len(want) < len(before)
+    assert total(page) == len(want)
+    map_shows(page, len(api(server, "/api/events.geojson", admin1="Al Anbar")["features"]))
+    # the other counts follow the governorate; its own list still offers the others
+    f = api(server, "/api/facets", admin1="Al Anbar")
+    page.wait_for_function("n => document.querySelector('#summary').dataset.total === String(n)", arg=len(want))
+    for t, n in f["types"].items():
+        assert page.text_content(f"#type-filter label[data-type={t}] .count") == f"({n})"
+    isis = f["actors"]["isis"]
+    assert isis < api(server, "/api/facets")["actors"]["isis"]
+    page.wait_for_function("n => [...document.querySelectorAll('#f-actor option')].some(o => o.value === 'isis' "
+                           "&& o.textContent.endsWith('(' + n + ')'))", arg=isis)
+    assert page.locator("#f-admin1 option[value=Nineveh]").count() == 1
+    assert "الأنبار" in page.text_content("#f-admin1 option[value='Al Anbar']")     # its Arabic name too
+    # kept in the permalink and the export links
+    link = page.get_attribute("#permalink", "href")
+    assert "admin1=Al+Anbar" in link
+    other = open_page(browser, link, server, DESKTOP, csp=True)
+    try:
+        assert other.input_value("#f-admin1") == "Al Anbar"
+        other.wait_for_function("n => document.querySelector('#event-list').dataset.total === String(n)", arg=len(want))
+        other.watch.clean()
+    finally:
+        other.context.close()
+    assert "admin1=Al+Anbar" in page.get_attribute("#export-csv", "href")
+    assert "admin1=Al+Anbar" in page.get_attribute("#export-geojson", "href")
+    # the panel names the governorate beside the place
+    qaim = next(e for e in want if any(p["name"] == "القائم" and p.get("admin1") == "Al Anbar" for p in e["places"]))
+    page.click(f"#event-list li.event[data-id={json.dumps(qaim['id'])}]")
+    page.wait_for_selector("#detail:not([hidden]) dl.facts")
+    page.wait_for_function("id => document.querySelector('#detail').dataset.event === id", arg=qaim["id"])
+    assert "القائم — Al Anbar" in page.text_content("#detail dl.facts")
+    page.click("#detail-close")
+    seq = page.get_attribute("#event-list", "data-seq")
+    page.select_option("#f-admin1", "")
+    list_changed(page, seq)
+    assert sorted(listed()) == sorted(before)
+
+
 def test_search_finds_the_convoy_article_and_filters_the_map(page, server, shots):
     everything = total(page)
     seq = page.get_attribute("#event-list", "data-seq")

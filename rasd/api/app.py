@@ -96,6 +96,11 @@ def event_filter(
     sub_type: Annotated[list[str] | None, Query(description="Sub-type(s); repeat or comma-separate.")] = None,
     actor: Annotated[list[str] | None, Query(description="Actor key(s), matched against actor or actor2.")] = None,
     place: Annotated[str | None, Query(description="A place name (Arabic-normalised, with or without ال) or gazetteer id; any role.")] = None,
+    admin1: Annotated[list[str] | None, Query(description=(
+        "Governorate(s) (first-level unit, e.g. Al Anbar, Dar'a, Rural Damascus; any spelling "
+        "data/admin1.tsv lists, Arabic too) of the event's main place: its first located place of "
+        "role location, else destination, else origin, else via (the CSV's admin1 column); repeat or "
+        "comma-separate."))] = None,
     bbox: Annotated[str | None, Query(description="minLon,minLat,maxLon,maxLat around the event's point.")] = None,
     date_from: Annotated[str | None, Query(description="Earliest date, YYYY-MM-DD (or YYYY-MM, YYYY).")] = None,
     date_to: Annotated[str | None, Query(description="Latest date, YYYY-MM-DD (or YYYY-MM, YYYY), inclusive.")] = None,
@@ -106,7 +111,7 @@ def event_filter(
     q: Annotated[str | None, Query(description="Words of the evidence (Arabic-normalised, proclitics allowed, \"phrases\", prefix*).")] = None,
     min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0, description="Only events whose decision confidence is at least this (0-1); events stored without one (rules decision) are left out.")] = None,
 ) -> ev.EventFilter:
-    return ev.EventFilter.parse(type=type, sub_type=sub_type, actor=actor, place=place, bbox=bbox,
+    return ev.EventFilter.parse(type=type, sub_type=sub_type, actor=actor, place=place, admin1=admin1, bbox=bbox,
                                 date_from=date_from, date_to=date_to, undated=undated, source=source,
                                 stance=stance, claim_group=claim_group, q=q, min_confidence=min_confidence)
 
@@ -241,8 +246,9 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
 
     @app.get("/api/facets", tags=["events"], responses=ERRORS, summary="Counts for the filters")
     def facets(f: Filter) -> JSONResponse:
-        """`{total, located, fatalities, types, sub_types, actors, sources, stances,
-        confidence, unscored}`: each facet counted under every filter but its own; `total`,
+        """`{total, located, fatalities, types, sub_types, actors, admin1, sources, stances,
+        confidence, unscored, admin1_ar}`: each facet counted under every filter but its own
+        (`admin1`: by the governorate of the event's main place; `admin1_ar`: their Arabic names); `total`,
         `located` (events with coordinates) and `fatalities` (their sum) under all of them."""
         with db.connection() as conn:
             return json_response(ev.facets(conn, db, f))

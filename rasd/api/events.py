@@ -3,7 +3,7 @@
 Filters combine with AND; a filter given several values (``type=a,b`` or ``type=a&type=b``)
 matches any of them. The columns the filters use are the ``events`` table's own (type,
 sub_type, actor, actor2, stance, claim_group, date, lat/lon: the event's first located
-place), which its indexes cover; place names go through ``event_places``, text through the
+place, admin1: the governorate of its main place), which its indexes cover; place names go through ``event_places``, text through the
 articles' full-text index, sources through the stored event dict.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from ..export import ACLED_TYPES
 from ..lang.normalize import norm_key
+from ..places.admin import admin1_table, canonical_admin1
 from .db import Database
 from .errors import bad
 from .search import Query, parse_query
@@ -85,6 +86,7 @@ class EventFilter:
     sub_types: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     place: str | None = None
+    admin1: list[str] = field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
     date_from: str | None = None
     date_to: str | None = None
@@ -96,7 +98,7 @@ class EventFilter:
     min_confidence: float | None = None
 
     @classmethod
-    def parse(cls, *, type=None, sub_type=None, actor=None, place=None, bbox=None, date_from=None,
+    def parse(cls, *, type=None, sub_type=None, actor=None, place=None, admin1=None, bbox=None, date_from=None,
               date_to=None, undated=False, source=None, stance=None, claim_group=None, q=None,
               min_confidence=None) -> "EventFilter":
         types = split_values(type)
@@ -108,7 +110,9 @@ class EventFilter:
             if s not in STANCES:
                 raise bad("stance", f"must be assert or deny (got {s!r})")
         f = cls(types=types, sub_types=split_values(sub_type), actors=split_values(actor),
-                place=place.strip() if place and place.strip() else None, bbox=parse_bbox(bbox),
+                place=place.strip() if place and place.strip() else None,
+                admin1=list(dict.fromkeys(canonical_admin1(v) or v for v in split_values(admin1))),
+                bbox=parse_bbox(bbox),
                 date_from=parse_date(date_from, "date_from", end=False),
                 date_to=parse_date(date_to, "date_to", end=True), undated=undated,
                 source=norm_key(source) if source and source.strip() else None, stances=stances,
@@ -138,6 +142,8 @@ class EventFilter:
             marks = ",".join("?" * len(self.actors))
             c.append(f"(e.actor IN ({marks}) OR e.actor2 IN ({marks}))")
             a += self.actors * 2
+        if self.admin1:
+            any_of("e.admin1", self.admin1)
         if self.stances:
             any_of("e.stance", self.stances)
         if self.claim_group:
@@ -287,10 +293,12 @@ def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
     (the types under all filters except ``type``, and so on), so that a choice shows what
     picking another value would give; ``total`` and ``fatalities`` follow every filter.
 
-    ``{total, located, fatalities, types: {type: n}, sub_types, actors, sources:
-    [[value, n], ...], stances, confidence: {"0".."9": n}, unscored}``: actors count an
+    ``{total, located, fatalities, types: {type: n}, sub_types, actors, admin1, sources:
+    [[value, n], ...], stances, confidence: {"0".."9": n}, unscored, admin1_ar}``: actors count an
     event under both its actor and actor2; confidence buckets are tenths (``"7"``: 0.7 to
-    0.8); ``unscored`` events have no confidence (rules decision)."""
+    0.8); ``unscored`` events have no confidence (rules decision); ``admin1`` counts events
+    by the governorate of their main place, and ``admin1_ar`` gives those governorates'
+    Arabic names (data/admin1.tsv)."""
     from dataclasses import replace
 
     def where_without(**cleared) -> tuple[str, list]:
@@ -311,6 +319,10 @@ def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
     actors = grouped("SELECT x, count(*) FROM (SELECT e.actor AS x FROM events e WHERE {where} UNION ALL "
                      "SELECT e.actor2 FROM events e WHERE {where} AND e.actor2 IS NOT e.actor) "
                      f"GROUP BY 1 ORDER BY 2 DESC LIMIT {FACET_LIMIT}", w, a * 2)
+    w, a = where_without(admin1=[])
+    arabic = {name: ar for name, ar, _ in admin1_table().values()}
+    admin1 = grouped("SELECT e.admin1, count(*) FROM events e WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1 "
+                     f"LIMIT {FACET_LIMIT}", w, a)
     w, a = where_without(source=None)
     sources = grouped("SELECT s.value ->> '$.name', count(DISTINCT e.rowid) FROM events e, "
                       "json_each(e.data, '$.sources') s WHERE {where} "
@@ -322,5 +334,7 @@ def facets(conn: sqlite3.Connection, db: Database, f: EventFilter) -> dict:
                    "WHERE {where} AND e.data ->> '$.confidence' IS NOT NULL GROUP BY 1", w, a)
     unscored = count(conn, w + " AND e.data ->> '$.confidence' IS NULL", a)
     return {"total": total, "located": located, "fatalities": fatalities,
-            "types": dict(types), "sub_types": dict(subs), "actors": dict(actors), "sources": sources,
-            "stances": dict(stances), "confidence": {str(b): n for b, n in conf}, "unscored": unscored}
+            "types": dict(types), "sub_types": dict(subs), "actors": dict(actors), "admin1": dict(admin1),
+            "sources": sources,
+            "stances": dict(stances), "confidence": {str(b): n for b, n in conf}, "unscored": unscored,
+            "admin1_ar": {g: arabic[g] for g, _ in admin1 if arabic.get(g)}}

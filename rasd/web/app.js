@@ -163,7 +163,7 @@ function readableUrl(url) {
 // ------------------------------------------------------------------ state
 
 const ALL_TYPES = Object.keys(TYPES);
-const DEFAULTS = { subType: "", actor: "", source: "", denyOnly: false, minConfidence: 0, q: "", from: null, to: null,
+const DEFAULTS = { subType: "", actor: "", admin1: "", source: "", denyOnly: false, minConfidence: 0, q: "", from: null, to: null,
   undated: true, sort: "-date" };
 const state = {
   types: new Set(ALL_TYPES), ...DEFAULTS,
@@ -181,6 +181,7 @@ function filterParams(dates = true) {
   if (state.types.size !== ALL_TYPES.length) p.type = [...state.types].join(",");
   if (state.subType) p.sub_type = state.subType;
   if (state.actor) p.actor = state.actor;
+  if (state.admin1) p.admin1 = state.admin1;
   if (state.source) p.source = state.source;
   if (state.denyOnly) p.stance = "deny";
   if (state.minConfidence > 0) p.min_confidence = String(state.minConfidence);
@@ -210,6 +211,7 @@ function hashParams() {
   if (state.types.size !== ALL_TYPES.length) h.set("type", [...state.types].join(","));
   if (state.subType) h.set("sub_type", state.subType);
   if (state.actor) h.set("actor", state.actor);
+  if (state.admin1) h.set("admin1", state.admin1);
   if (state.source) h.set("source", state.source);
   if (state.denyOnly) h.set("deny", "1");
   if (state.minConfidence > 0) h.set("conf", String(Math.round(state.minConfidence * 100)));
@@ -241,6 +243,7 @@ function readHash() {
   state.types = new Set(chosen.length ? chosen : ALL_TYPES);
   state.subType = h.get("sub_type") || "";
   state.actor = h.get("actor") || "";
+  state.admin1 = h.get("admin1") || "";
   state.source = h.get("source") || "";
   state.denyOnly = h.get("deny") === "1";
   const conf = Number(h.get("conf") || 0);
@@ -265,7 +268,7 @@ function syncControls() {
   $("#active-query").hidden = !state.q;
   $("#active-query-text").textContent = state.q;
   if (state.q && !$("#search-input").value) $("#search-input").value = state.q;
-  for (const [sel, key] of [["#f-sub_type", "subType"], ["#f-actor", "actor"], ["#f-source", "source"]]) {
+  for (const [sel, key] of [["#f-sub_type", "subType"], ["#f-actor", "actor"], ["#f-admin1", "admin1"], ["#f-source", "source"]]) {
     const s = $(sel);
     if (state[key] && ![...s.options].some((o) => o.value === state[key])) s.append(el("option", { value: state[key] }, state[key]));
     s.value = state[key];
@@ -688,6 +691,8 @@ async function loadFacets() {
   }
   fillSelect("#f-sub_type", Object.entries(f.sub_types), state.subType, subLabel);
   fillSelect("#f-actor", Object.entries(f.actors), state.actor, actorLabel);
+  const ar = f.admin1_ar || {};
+  fillSelect("#f-admin1", Object.entries(f.admin1 || {}), state.admin1, (v) => (ar[v] ? `${ar[v]} · ${v}` : v));
   fillSelect("#f-source", f.sources, state.source, (v) => v);
   $("#deny-count").textContent = `(${f.stances.deny || 0})`;
   summary(f);
@@ -918,7 +923,10 @@ function factsList(e) {
   const add = (k, v) => { if (v !== null && v !== undefined && v !== "") dl.append(el("dt", {}, k), el("dd", {}, v)); };
   add("التاريخ", e.date ? `${e.date} (${e.date_precision})` : "غير مذكور");
   for (const p of e.places || []) {
-    add(ROLES[p.role] || p.role, p.name + (p.lat === null || p.lat === undefined ? " (بلا إحداثيات)" : ""));
+    // the place, and its governorate when the gazetteer knows it: «القائم — Al Anbar»
+    add(ROLES[p.role] || p.role, el("span", { class: "place" }, p.name,
+      p.lat === null || p.lat === undefined ? " (بلا إحداثيات)" : null,
+      p.admin1 ? el("span", { class: "admin1" }, " — ", el("bdi", { dir: "ltr" }, p.admin1)) : null));
   }
   add("الفاعل", actorLabel(e.actor));
   add("الطرف الآخر", actorLabel(e.actor2));
@@ -1183,7 +1191,7 @@ function wire() {
     writeHash();
     loadEvents(true).catch(() => {});
   });
-  for (const [sel, key] of [["#f-sub_type", "subType"], ["#f-actor", "actor"], ["#f-source", "source"]]) {
+  for (const [sel, key] of [["#f-sub_type", "subType"], ["#f-actor", "actor"], ["#f-admin1", "admin1"], ["#f-source", "source"]]) {
     $(sel).addEventListener("change", (ev) => { state[key] = ev.target.value; refreshAll(); });
   }
   $("#deny-only").addEventListener("change", (ev) => { state.denyOnly = ev.target.checked; refreshAll(); });
