@@ -46,7 +46,7 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
 COUNTRIES = DATA_DIR / "countries_ar.tsv"
@@ -271,9 +271,18 @@ def _fill_admin1(b: _Builder) -> None:
     for i, t in enumerate(b.entries):
         if t[0].startswith("gn:") and t[6] and t[3] is not None and t[5]:
             grid.setdefault((t[5], int(t[3] * 2), int(t[4] * 2)), []).append(i)
+    from .admin import admin1_table
+    by_name = {(code[:2], name_key(ar)): code for code, (_, ar, _) in admin1_table().items() if ar}
     for i, t in enumerate(b.entries):
         if t[3] is None or not t[5] or t[8] == "country" or (t[6] and "." in t[6]):
             continue
+        if t[8] == "admin1":            # a governorate itself: by its name («الأنبار»: its centre is desert)
+            code = by_name.get((t[5], name_key(t[2] or t[1])))
+            if code is not None:
+                e = list(t)
+                e[6] = b.s(code)
+                b.entries[i] = tuple(e)
+                continue
         gy, gx = int(t[3] * 2), int(t[4] * 2)
         best, best_d = None, ADMIN1_REACH_KM
         for dy in (-1, 0, 1):
