@@ -196,7 +196,6 @@ def _jsonl_units(path: Path, room) -> Iterator[tuple[Unit, int]]:
         start = 0
         if f.read(3) == codecs.BOM_UTF8:
             start = 3
-            enc = "utf-8-sig" if enc == "utf-8" else enc
         f.seek(start)
         pos = chunk_start = start
         line0 = terms = docs = 0

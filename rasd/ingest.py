@@ -424,16 +424,12 @@ def _lines(f, limits: Limits, deadline: float, what: str) -> Iterator[bytes]:
     """The lines of ``f`` split at ``\\n`` (without it), a line over the cap as a
     :class:`TooLong` (the line is skipped, never held in memory)."""
     cap = limits.max_doc_bytes
-    first = True
     while True:
         if time.monotonic() > deadline:
             raise _ReadError("timeout", f"{what}: not read within the deadline")
-        line = f.readline(cap + 2)
+        line = f.readline(cap + 5)
         if not line:
             return
-        if first and line.startswith(codecs.BOM_UTF8):
-            line = line[3:]
-        first = False
         if line.endswith(b"\n"):
             line = line[:-1]
         elif len(line) > cap:
@@ -455,12 +451,13 @@ def jsonl_encoding(lines: Iterable[bytes]) -> str:
     """``utf-8`` unless the lines that are not UTF-8 are all there is (no line holds a
     valid non-ASCII UTF-8 character) and the whole reads as Arabic Windows-1256."""
     utf8_lines = bad = arabic = letters = 0
+    bom = False
     legacy: list[bytes] = []
     for i, line in enumerate(lines):
         if isinstance(line, TooLong):
             continue
         if i == 0 and line.startswith(codecs.BOM_UTF8):
-            line = line[3:]
+            line, bom = line[3:], True
         try:
             line.decode("utf-8")
             if _NON_ASCII.search(line):
@@ -470,11 +467,13 @@ def jsonl_encoding(lines: Iterable[bytes]) -> str:
             if len(legacy) < 200:
                 legacy.append(line)
     if not bad or utf8_lines:
-        return "utf-8"
+        return "utf-8-sig" if bom else "utf-8"
     text = b"\n".join(legacy).decode("cp1256", "replace")
     letters = len(re.findall(r"[^\W\d_]", text))
     arabic = arabic_ratio(text) * letters
-    return "cp1256" if letters and arabic / letters >= 0.5 and _plausible(text) else "utf-8"
+    if letters and arabic / letters >= 0.5 and _plausible(text):
+        return "cp1256"
+    return "utf-8-sig" if bom else "utf-8"
 
 
 def read_jsonl_lines(lines: Iterable[bytes], *, source: str, encoding: str, line0: int = 0,
@@ -491,6 +490,8 @@ def read_jsonl_lines(lines: Iterable[bytes], *, source: str, encoding: str, line
             size = line.n if isinstance(line, TooLong) else len(line)
             yield _reject(where, "too_large", f"line {n}: {size} bytes (limit {limits.max_doc_bytes})")
             continue
+        if i == 0 and line0 == 0 and line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
         if not line.strip():
             continue
         try:
@@ -505,10 +506,18 @@ def read_bytes(data: bytes, *, source: str, doc_id: str, suffix: str = "",
                url: str | None = None, limits: Limits | None = None) -> Iterator[Item]:
     limits = limits or DEFAULT_LIMITS
     kind = sniff(data, suffix)
-    if kind == "jsonl" and jsonl_streamable(data[:4096]):
+    if kind == "jsonl" and not jsonl_streamable(data[:4096]):
+        # UTF-16/32 when the whole file reads as it; else line by line after all (one
+        # UTF-16 line in a UTF-8 file is a bad line, not a UTF-16 file)
+        try:
+            text, enc = decode_bytes(data)
+        except DecodeError:
+            text, enc = None, None
+        if enc and enc.startswith(("utf-16", "utf-32")):
+            yield from read_jsonl(text, source=source, encoding=enc, limits=limits)
+            return
+    if kind == "jsonl":
         lines = data.split(b"\n")
-        if lines and lines[0].startswith(codecs.BOM_UTF8):
-            lines[0] = lines[0][3:]
         yield from read_jsonl_lines(lines, source=source, encoding=jsonl_encoding(lines), limits=limits)
         return
     if kind in ("text", "html") and len(data) > limits.max_doc_bytes:
@@ -519,9 +528,7 @@ def read_bytes(data: bytes, *, source: str, doc_id: str, suffix: str = "",
     except DecodeError as e:
         yield _reject(source, e.reason, e.detail, doc_id)
         return
-    if kind == "jsonl":
-        yield from read_jsonl(text, source=source, encoding=enc, limits=limits)
-    elif kind == "feed":
+    if kind == "feed":
         yield from read_feed(text, source=source, feed_id=doc_id, limits=limits)
     else:
         yield make_document(doc_id, text, kind=kind, source=source, encoding=enc, url=url)
