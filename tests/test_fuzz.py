@@ -94,6 +94,7 @@ def check(docs: list[dict]) -> dict:
             figures["stored"], figures["events"] = len(raws), len(events)
             figures["rejects"] = sum(s.rejects.values())
             assert s.documents + figures["rejects"] >= 1
+            assert s.failed == 0 and "error" not in s.rejects, store.rejects()   # nothing raised inside
             for rid, raw in raws.items():
                 rid.encode("utf-8"), raw.encode("utf-8")          # no lone surrogate was stored
             for e in events:
