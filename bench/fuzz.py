@@ -33,7 +33,6 @@ def main() -> None:
 
     from hypothesis import HealthCheck, given, seed, settings
     from hypothesis import strategies as st
-
     from test_fuzz import check, document
 
     logging.disable(logging.WARNING)          # a reject logs a warning: thousands of them here

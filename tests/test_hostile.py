@@ -25,10 +25,9 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from rasd.store import Store
-
-from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, symlinks and signals are POSIX")
 
@@ -52,7 +51,7 @@ TIMEOUT = 90          # seconds for one run: far above what a run takes, far bel
 def cli(*args: str, timeout: float = TIMEOUT, env: dict | None = None) -> subprocess.CompletedProcess:
     e = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run([sys.executable, "-m", "rasd.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=e, cwd=ROOT)
+                          timeout=timeout, env=e, cwd=ROOT, check=False)
 
 
 # ------------------------------------------------------------------ the forms
@@ -348,8 +347,9 @@ def test_a_server_that_trickles_bytes_is_given_up(tmp_path, trickle_server):
 # ------------------------------------------------------------------ batch mode
 
 def test_batch_with_a_lone_surrogate_completes(tmp_path):
-    from rasd.batch import run_batch
     import pyarrow.parquet as pq
+
+    from rasd.batch import run_batch
 
     lines = [jsonl_line("good-1", STRIKE), b'{"id": "s\\ud800", "text": "x"}',
              b'{"id": "t", "text": "\\ud800' + AR_UTF8.strip() + b'", "title": "\\udfff"}',
@@ -440,9 +440,9 @@ def test_two_writers_on_one_store_both_finish(tmp_path):
     _wait_for_documents(db, first)          # the first has committed and goes on writing
     second = _popen("process", str(tmp_path / "b"), "--db", str(db))
     assert first.poll() is None, "the second writer must start while the first writes"
-    out2, err2 = second.communicate(timeout=TIMEOUT)
+    _, err2 = second.communicate(timeout=TIMEOUT)
     first_running = first.poll() is None
-    out1, err1 = first.communicate(timeout=TIMEOUT)
+    _, err1 = first.communicate(timeout=TIMEOUT)
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)
     assert first_running, "the second writer waited for the whole of the first"
     assert "Traceback" not in err1 + err2
