@@ -51,11 +51,14 @@ Output (``out_dir``), one file per partition ``part-NNNNN.parquet`` in each of:
 * ``rejects/``: ``seq``, ``source``, ``reason``, ``detail``, ``doc``.
 * ``_batch.json``: pipeline version, summary, and ``complete`` once everything is written.
 
-Where batch mode differs from ``rasd process``, on purpose: JSONL files are not subject
-to the 20 MB per-file limit (each line is, and an undecodable or oversized line is a
-reject of its own instead of failing its whole file), and Parquet files are read. De-
-duplication and claim groups cover the documents of the batch; ``load_batch`` writes
-them as they are (it does not re-link against what a store already holds).
+Where batch mode differs from ``rasd process``: Parquet files are read; the per-document
+time budget (``--doc-seconds``) is not applied (it needs the main thread's signals, and
+Dask runs tasks in worker threads), the size caps are (a JSONL line, a file, a feed entry
+over 20 MB is a ``too_large`` reject). JSONL is judged line by line in both, with the
+file's encoding decided over the whole file, so a partition reads its lines as the whole
+file would. De-duplication and claim groups cover the documents of the batch;
+``load_batch`` writes them as they are (it does not re-link against what a store
+already holds).
 
 ``--scheduler local`` starts a ``LocalCluster`` (``workers`` processes, one thread each,
 no dashboard) in-process and closes it afterwards; ``tcp://HOST:PORT`` (any Dask
