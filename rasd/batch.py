@@ -51,11 +51,14 @@ Output (``out_dir``), one file per partition ``part-NNNNN.parquet`` in each of:
 * ``rejects/``: ``seq``, ``source``, ``reason``, ``detail``, ``doc``.
 * ``_batch.json``: pipeline version, summary, and ``complete`` once everything is written.
 
-Where batch mode differs from ``rasd process``, on purpose: JSONL files are not subject
-to the 20 MB per-file limit (each line is, and an undecodable or oversized line is a
-reject of its own instead of failing its whole file), and Parquet files are read. De-
-duplication and claim groups cover the documents of the batch; ``load_batch`` writes
-them as they are (it does not re-link against what a store already holds).
+Where batch mode differs from ``rasd process``: Parquet files are read; the per-document
+time budget (``--doc-seconds``) is not applied (it needs the main thread's signals, and
+Dask runs tasks in worker threads), the size caps are (a JSONL line, a file, a feed entry
+over 20 MB is a ``too_large`` reject). JSONL is judged line by line in both, with the
+file's encoding decided over the whole file, so a partition reads its lines as the whole
+file would. De-duplication and claim groups cover the documents of the batch;
+``load_batch`` writes them as they are (it does not re-link against what a store
+already holds).
 
 ``--scheduler local`` starts a ``LocalCluster`` (``workers`` processes, one thread each,
 no dashboard) in-process and closes it afterwards; ``tcp://HOST:PORT`` (any Dask
@@ -79,11 +82,11 @@ import numpy as np
 
 from . import PIPELINE_VERSION, __version__
 from .dedup import DedupIndex
-from .ingest import (JSONL_SUFFIXES, MAX_BYTES, DecodeError, decode_bytes, expand, read_file, read_jsonl,
-                     read_url, sniff)
+from .ingest import (JSONL_SUFFIXES, expand, jsonl_encoding, jsonl_streamable, read_file, read_jsonl,
+                     read_jsonl_lines, read_url, sniff)
 from .pipeline import (EventIndex, ExtractionFailed, Prepared, analyse_document, collector_tuned,
-                       document_events, index_articles, link_articles)
-from .records import Article, Claim, Document, Event, Place, Quantity, Reject, Span
+                       document_events, index_articles, link_articles, warm)
+from .records import Article, Claim, Document, Event, Place, Quantity, Reject, Span, clean_str
 
 if TYPE_CHECKING:
     from .store import Store
@@ -182,18 +185,20 @@ def _file_kind(path: Path) -> str:
         return "parquet"
     if suffix not in JSONL_SUFFIXES or sniff(head, suffix) != "jsonl":
         return "file"
-    if b"\x00" in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not head.strip():
+    if not jsonl_streamable(head) or not head.strip():
         return "file"
     return "jsonl"
 
 
 def _jsonl_units(path: Path, room) -> Iterator[tuple[Unit, int]]:
     """Byte ranges of whole lines holding ``room()`` non-blank lines each."""
-    enc = None
     with open(path, "rb") as f:
+        # the file's encoding, decided over the whole file as `rasd process` decides it
+        enc = jsonl_encoding(line.rstrip(b"\n") for line in f)
+        f.seek(0)
         start = 0
         if f.read(3) == codecs.BOM_UTF8:
-            start, enc = 3, "utf-8-sig"
+            start = 3
         f.seek(start)
         pos = chunk_start = start
         line0 = terms = docs = 0
@@ -256,38 +261,17 @@ def _shift(item: Document | Reject, source: str, offset: int) -> Document | Reje
 
 def _read_jsonl_range(path: str, start: int, end: int, line0: int,
                       encoding: str | None) -> Iterator[Document | Reject]:
+    """Whole lines [start, end) of a JSONL file, each judged on its own by
+    :func:`rasd.ingest.read_jsonl_lines` (as `rasd process` reads the whole file)."""
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)
     if not data.strip():
         return
     lines = data.split(b"\n")
-    if max(map(len, lines)) <= MAX_BYTES:
-        try:
-            text, enc = decode_bytes(data)
-        except DecodeError:
-            text, enc = None, None
-        if enc == "utf-8":   # the whole range reads as the whole file would: same functions, same result
-            for item in read_jsonl(text, source=path, encoding=encoding or enc):
-                yield _shift(item, path, line0)
-            return
-    # something in the range is not UTF-8 text: line by line, a bad line is a reject of its own
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        n = line0 + i + 1
-        where = f"{path}:{n}"
-        if len(line) > MAX_BYTES:
-            yield Reject(where, "too_large", f"line {n}: {len(line)} bytes (limit {MAX_BYTES})")
-            continue
-        try:
-            text, enc = decode_bytes(line)
-        except DecodeError as e:
-            log.warning("rejected %s: %s (%s)", where, e.reason, e.detail)
-            yield Reject(where, e.reason, f"line {n}: {e.detail}")
-            continue
-        for item in read_jsonl(text, source=path, encoding=enc):
-            yield _shift(item, path, n - 1)
+    if lines and not lines[-1]:
+        lines.pop()
+    yield from read_jsonl_lines(lines, source=path, encoding=encoding or "utf-8", line0=line0)
 
 
 def _jsonable(v):
@@ -315,6 +299,9 @@ def _read_parquet_rows(path: str, r0: int, r1: int) -> Iterator[Document | Rejec
     if not tables:
         return
     rows = pa.concat_tables(tables).slice(r0 - first, r1 - r0).to_pylist()
+    for row in rows:   # a typed id column (integers) is an id, not a JSON accident
+        if isinstance(row.get("id"), int) and not isinstance(row.get("id"), bool):
+            row["id"] = str(row["id"])
     text = "\n".join(json.dumps({k: _jsonable(v) for k, v in row.items()}) for row in rows)
     for item in read_jsonl(text, source=path, encoding="utf-8"):
         yield _shift(item, path, r0)
@@ -347,15 +334,6 @@ def analyse_items(items: list[Document | Reject]) -> list[Prepared | Reject]:
                 log.exception("failed on %s", item.id)
                 out.append(Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id))
     return out
-
-
-def warm() -> float:
-    """Load what the pipeline loads once per process (lexicons, gazetteer); seconds taken."""
-    t0 = time.perf_counter()
-    doc = Document(id="warm", raw="قصفت طائرات التحالف مواقع لتنظيم داعش في مدينة الرقة أمس.\n",
-                   kind="text", source="warm")
-    analyse_document(doc)
-    return time.perf_counter() - t0
 
 
 # ------------------------------------------------------------------ Parquet schemas
@@ -424,7 +402,8 @@ def _event_row(seq: int, e: Event) -> dict:
 
 
 def _reject_row(seq: int, r: Reject) -> dict:
-    return {"seq": seq, "source": r.source, "reason": r.reason, "detail": r.detail, "doc": r.doc}
+    return {"seq": seq, "source": clean_str(r.source), "reason": r.reason, "detail": clean_str(r.detail or ""),
+            "doc": clean_str(r.doc) if r.doc is not None else None}
 
 
 # ------------------------------------------------------------------ the global pass (driver)
@@ -503,6 +482,7 @@ class Linker:
         self.seq = 0
         self.documents = self.articles = self.duplicates = self.n_events = 0
         self.unchanged = self.updated = 0
+        self.repeated = 0   # documents whose id was seen before in this batch
         self.rejects: Counter = Counter()
         self.removed: dict[int, set[str]] = {}   # partition → doc ids replaced later
 
@@ -527,6 +507,10 @@ class Linker:
     def _document(self, part: int, pos: int, p: Prepared, out: dict[int, Decision]) -> None:
         doc = p.doc
         old = self.kept.get(doc.id)
+        if doc.id in self.kept:
+            self.repeated += 1
+            log.warning("doc id %r appears again in this run (%s): the later version replaces the earlier",
+                        doc.id, doc.source)
         if old is not None and old.content_hash == doc.content_hash:
             self.unchanged += 1          # stored already, same content: skipped
             return
@@ -714,6 +698,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, *, scheduler: str = "l
         "documents": linker.documents, "articles": linker.articles, "duplicates": linker.duplicates,
         "events": linker.n_events, "rejects": sum(linker.rejects.values()),
         "reject_reasons": dict(linker.rejects), "unchanged": linker.unchanged, "updated": linker.updated,
+        "repeated_ids": linker.repeated,
         "partitions": len(parts), "workers": n_workers, "scheduler": scheduler, "out": str(out),
         "startup_seconds": round(t_ready - t0, 3), "pipeline_seconds": round(t_done - t_ready, 3),
         "seconds": round(time.perf_counter() - t0, 3),

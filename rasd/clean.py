@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -421,8 +422,8 @@ class _HtmlView:
     """Visible text of an HTML page with, for every character, its raw span."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: array   # of int (compact: a 20 MB page would take gigabytes as lists of int objects)
+    ends: array
 
     def text_of(self, start: int, end: int) -> str:
         import bisect
@@ -445,9 +446,9 @@ def _html_view(raw: str) -> _HtmlView:
     line_starts = [0]
     for m in re.finditer("\n", raw):
         line_starts.append(m.end())
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    chars: list[str] = []     # pieces of the visible text
+    code = "i" if len(raw) < 2**31 else "q"
+    starts, ends = array(code), array(code)
 
     class P(HTMLParser):
         skip = 0
@@ -483,20 +484,19 @@ def _html_view(raw: str) -> _HtmlView:
                 return
             p = self._pos()
             # with convert_charrefs=False, data is a verbatim slice of raw at p
-            for k, ch in enumerate(data):
-                chars.append(ch)
-                starts.append(p + k)
-                ends.append(p + k + 1)
+            chars.append(data)
+            starts.extend(range(p, p + len(data)))
+            ends.extend(range(p + 1, p + len(data) + 1))
 
         def _ref(self, text: str) -> None:
             if self.skip:
                 return
             p = self._pos()
             n = len(text)
-            for ch in unescape(text):
-                chars.append(ch)
-                starts.append(p)
-                ends.append(p + n)
+            u = unescape(text)
+            chars.append(u)
+            starts.extend([p] * len(u))
+            ends.extend([p + n] * len(u))
 
         def handle_entityref(self, name):
             self._ref(f"&{name};" if raw.startswith(f"&{name};", self._pos()) else f"&{name}")
@@ -527,20 +527,27 @@ def html_metadata(raw: str) -> dict:
     return {k: d.get(k) for k in ("title", "date", "url", "author", "sitename") if d.get(k)}
 
 
-def _squeeze(s: str) -> tuple[str, list[int]]:
-    """``s`` with white-space runs as one space, and each kept character's index in ``s``."""
-    out, idx = [], []
-    space = True
-    for i, ch in enumerate(s):
-        if ch.isspace():
-            if not space:
-                out.append(" ")
-                idx.append(i)
-            space = True
-        else:
-            out.append(ch)
-            idx.append(i)
-            space = False
+_SPACES = re.compile(r"\s+")
+
+
+def _squeeze(s: str) -> tuple[str, array]:
+    """``s`` with white-space runs as one space (none at the start), and each kept
+    character's index in ``s`` (the first of a run for its space)."""
+    out: list[str] = []
+    idx = array("i" if len(s) < 2**31 else "q")
+    pos = 0
+    for m in _SPACES.finditer(s):
+        a, b = m.span()
+        if a > pos:
+            out.append(s[pos:a])
+            idx.extend(range(pos, a))
+        if out:   # a space for the run, unless it leads
+            out.append(" ")
+            idx.append(a)
+        pos = b
+    if pos < len(s):
+        out.append(s[pos:])
+        idx.extend(range(pos, len(s)))
     return "".join(out), idx
 
 

@@ -147,11 +147,11 @@ def _guard(group: click.Group) -> None:
                 p.callback = _inputs_exist
 
 
-def _estimate(inputs: tuple[str, ...]) -> int | None:
+def _estimate(inputs: tuple[str, ...], follow_links: bool = False) -> int | None:
     """Documents to expect, for the progress bar (JSONL lines counted, URLs unknown)."""
     from .ingest import JSONL_SUFFIXES, expand
     total = 0
-    for x in expand([i for i in inputs if "://" not in i]):
+    for x in expand([i for i in inputs if "://" not in i], follow_links=follow_links):
         if isinstance(x, tuple):
             path, _ = x
             if path.suffix.lower() in JSONL_SUFFIXES:
@@ -170,25 +170,47 @@ def _estimate(inputs: tuple[str, ...]) -> int | None:
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite store to write.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bool) -> None:
+@click.option("--max-doc-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest document (file, JSONL line, feed entry, page) read  [default: 20 MB].")
+@click.option("--doc-seconds", type=click.FloatRange(min=0), default=None,
+              help="Time budget of one document; 0: none  [default: 60].")
+@click.option("--read-seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Deadline of one whole file or URL read  [default: 120].")
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links out of input folders.")
+def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bool,
+            max_doc_bytes: int | None, doc_seconds: float | None, read_seconds: float | None,
+            follow_links: bool) -> None:
     """Ingest INPUTS (files, folders, JSONL, HTML, feeds, http(s) URLs) into the store.
 
-    Idempotent: a document already stored with the same content is skipped. Exits
+    Idempotent: a document already stored with the same content is skipped. A document
+    over --max-doc-bytes or --doc-seconds is rejected and the run goes on. Exits
     non-zero only when nothing at all could be processed.
     """
+    from dataclasses import replace
+
     from tqdm import tqdm
 
+    from .ingest import DEFAULT_LIMITS
+    from .pipeline import DOC_SECONDS
     from .pipeline import process as run
+    from .store import StoreError
 
+    limits = replace(DEFAULT_LIMITS, follow_links=follow_links,
+                     **({"max_doc_bytes": max_doc_bytes} if max_doc_bytes else {}),
+                     **({"read_seconds": read_seconds} if read_seconds else {}))
     store = _open_store(db)
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=_estimate(inputs), unit="doc", disable=not show, file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=_estimate(inputs, follow_links), unit="doc", disable=not show, file=sys.stderr,
+               dynamic_ncols=True)
 
     def tick(item, status):
         bar.update(1)
 
     try:
-        s = run(inputs, store, on_item=tick)
+        s = run(inputs, store, on_item=tick, limits=limits,
+                doc_seconds=DOC_SECONDS if doc_seconds is None else (doc_seconds or None))
+    except StoreError as e:   # another writer kept the store locked: what was committed stays
+        raise click.ClickException(str(e)) from None
     finally:
         bar.close()
     counts = store.counts()
@@ -200,6 +222,10 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
         click.echo(f"articles:  {s.articles} written, {s.duplicates} duplicates linked")
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(s.rejects.items()))
         click.echo(f"rejects:   {sum(s.rejects.values())}" + (f" ({reasons})" if reasons else ""))
+        if s.repeated:
+            ids = ", ".join(list(s.repeated)[:5]) + (" …" if len(s.repeated) > 5 else "")
+            click.echo(f"repeated:  {sum(s.repeated.values())} documents had an id seen earlier in this run "
+                       f"(the later version replaced the earlier): {ids}")
         click.echo(f"store {db}: {counts['documents']} documents, {counts['articles']} articles, "
                    f"{counts['duplicates']} duplicates, {counts['events']} events, {counts['rejects']} rejects")
     if s.processed == 0:

@@ -11,6 +11,7 @@ import gc
 import heapq
 import logging
 import operator
+import signal
 import threading
 import time
 from collections import Counter, defaultdict
@@ -23,11 +24,11 @@ import numpy as np
 from . import PIPELINE_VERSION
 from .clean import article_lines, split_articles
 from .dedup import DedupIndex, shingles, signature
-from .ingest import read_inputs
+from .ingest import DEFAULT_LIMITS, Limits, read_inputs
 from .lang.normalize import norm_key
 from .events import assign_groups, extract_events
 from .records import Article, Document, Event, Reject
-from .store import Store
+from .store import Store, StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class Summary:
     rejects: Counter = field(default_factory=Counter)   # reason → count
     failed: int = 0           # documents that raised while being processed
     seconds: float = 0.0      # time spent in process()
+    repeated: Counter = field(default_factory=Counter)  # doc id → times seen again in this run
 
     @property
     def processed(self) -> int:
@@ -54,6 +56,7 @@ class Summary:
         return {"documents": self.documents, "new": self.new, "updated": self.updated,
                 "unchanged": self.unchanged, "articles": self.articles, "duplicates": self.duplicates,
                 "rejects": sum(self.rejects.values()), "reject_reasons": dict(self.rejects),
+                "repeated_ids": sum(self.repeated.values()),
                 "seconds": round(self.seconds, 3)}
 
 
@@ -203,11 +206,52 @@ class EventIndex:
         return out
 
 
-class Processor:
-    """Processes documents into one store, keeping the dedup index warm between calls."""
+class DocumentTimeout(BaseException):
+    """A document ran past its time budget (a BaseException: the pipeline's own
+    ``except Exception`` around one article must not swallow it)."""
 
-    def __init__(self, store: Store) -> None:
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`DocumentTimeout` in the block once ``seconds`` have passed (a real-time
+    interval timer, so pure-Python work stops where it is; a long C call is stopped when it
+    returns). Only in the main thread (where signals arrive); elsewhere, and when
+    ``seconds`` is None, the block runs unbounded."""
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def ring(signum, frame):
+        raise DocumentTimeout(f"over the time budget of {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def warm() -> float:
+    """Load what the pipeline loads once per process (lexicons, gazetteer); seconds taken."""
+    t0 = time.perf_counter()
+    doc = Document(id="warm", raw="قصفت طائرات التحالف مواقع لتنظيم داعش في مدينة الرقة أمس.\n",
+                   kind="text", source="warm")
+    analyse_document(doc)
+    return time.perf_counter() - t0
+
+
+class Processor:
+    """Processes documents into one store, keeping the dedup index warm between calls.
+
+    ``doc_seconds``: the time budget of one document (cleaning, linking, events; not the
+    write), past which it is rejected with reason ``budget``."""
+
+    def __init__(self, store: Store, *, doc_seconds: float | None = None) -> None:
         self.store = store
+        self.doc_seconds = doc_seconds
         self.index = DedupIndex(store.article_norm_text)
         for art_id, cluster, text_hash, hv in store.signatures():
             self.index.add(art_id, cluster, text_hash, hv)
@@ -228,9 +272,10 @@ class Processor:
         state = self.store.document_state(doc.id)
         if state == (doc.content_hash, PIPELINE_VERSION):
             return "unchanged", None
-        p = prepare(doc)
-        self.link(p)
-        p.events = self.events_of(p)
+        with time_budget(self.doc_seconds):
+            p = prepare(doc)
+            self.link(p)
+            p.events = self.events_of(p)
         self.store.save_document(doc, p.articles, p.norm_texts, p.signatures, p.events, new=state is None)
         self.add(p)
         return ("updated" if state else "new"), p
@@ -268,14 +313,34 @@ COMMIT_EVERY = 200       # documents per commit (each document is its own savepo
 COMMIT_SECONDS = 2.0     # ... or this often, whichever comes first
 
 
+DOC_SECONDS = 60.0       # default time budget of one document in `rasd process`
+
+
 def process(inputs: Iterable[str], store: Store, *,
-            on_item: Callable[[Document | Reject, str], None] | None = None) -> Summary:
-    """Ingest, clean, de-duplicate and store every document of ``inputs``."""
-    proc = Processor(store)
+            on_item: Callable[[Document | Reject, str], None] | None = None,
+            limits: Limits | None = None, doc_seconds: float | None = None) -> Summary:
+    """Ingest, clean, de-duplicate and store every document of ``inputs``.
+
+    ``limits``: size caps and read deadlines (:class:`rasd.ingest.Limits`);
+    ``doc_seconds``: the time budget of one document (None: unbounded). A document over
+    either is a reject (``too_large``, ``budget``) and the run goes on. A doc id seen
+    twice in one run is processed again (the later version replaces the earlier, as
+    across runs) and counted in ``Summary.repeated`` with a warning."""
+    limits = limits or DEFAULT_LIMITS
+    if doc_seconds:
+        warm()   # lexicons and gazetteer load once, outside any document's budget
+    proc = Processor(store, doc_seconds=doc_seconds)
     s = Summary()
+    seen: set[str] = set()
     t0 = last = time.perf_counter()
     with store.batch(), collector_tuned():
-        for n, item in enumerate(read_inputs(inputs), 1):
+        for n, item in enumerate(read_inputs(inputs, limits), 1):
+            if isinstance(item, Document):
+                if item.id in seen:
+                    s.repeated[item.id] += 1
+                    log.warning("doc id %r appears again in this run (%s): the later version replaces "
+                                "the earlier", item.id, item.source)
+                seen.add(item.id)
             _process_item(item, proc, store, s, on_item)
             now = time.perf_counter()
             if n % COMMIT_EVERY == 0 or now - last > COMMIT_SECONDS:
@@ -295,6 +360,13 @@ def _process_item(item: Document | Reject, proc: Processor, store: Store, s: Sum
         s.documents += 1
         try:
             status, prepared = proc.process_document(item)
+        except StoreBusy:
+            raise
+        except DocumentTimeout as e:
+            log.warning("rejected %s: budget (%s)", item.id, e)
+            r = Reject(item.source, "budget", f"{e} (--doc-seconds)", item.id)
+            store.save_reject(r)
+            s.rejects[r.reason] += 1
         except Exception as e:  # one bad document never stops the batch
             log.exception("failed on %s", item.id)
             r = Reject(item.source, "error", f"{type(e).__name__}: {e}", item.id)

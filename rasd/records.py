@@ -5,6 +5,7 @@ was read from (see ../shared/docs/export-format.md): ``raw[start:end] == text``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -204,3 +205,12 @@ class Event:
             "confidence": self.confidence,
             "mentions": list(self.mentions),
         }
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_str(s: str) -> str:
+    """``s`` with every lone surrogate (which UTF-8, SQLite and Parquet refuse) replaced by
+    U+FFFD: one character for one, so offsets into ``s`` still hold."""
+    return _LONE_SURROGATE.sub("\ufffd", s) if _LONE_SURROGATE.search(s) else s

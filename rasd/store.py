@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Iterator
 import numpy as np
 
 from . import PIPELINE_VERSION
-from .records import Article, Document, Event, Reject, Span
+from .records import Article, Document, Event, Reject, Span, clean_str
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,27 @@ class StoreError(RuntimeError):
     pass
 
 
+class StoreBusy(StoreError):
+    """Another writer held the store for longer than the busy timeout."""
+
+
+# How long a writer waits for another one to commit: a batch commits every 2 s, but one
+# document (within its time budget) may hold the lock longer. RASD_BUSY_TIMEOUT overrides.
+BUSY_TIMEOUT = 300.0
+
+
+def _busy_timeout() -> float:
+    try:
+        return float(os.environ.get("RASD_BUSY_TIMEOUT", BUSY_TIMEOUT))
+    except ValueError:
+        return BUSY_TIMEOUT
+
+
+def _locked(e: sqlite3.OperationalError) -> bool:
+    m = str(e).lower()
+    return "locked" in m or "busy" in m
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -166,6 +189,16 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
+        self.busy_timeout = _busy_timeout()
+        try:
+            self._open(readonly)
+        except sqlite3.OperationalError as e:
+            if _locked(e):
+                raise StoreBusy(f"{self.path} is locked by another writer (waited "
+                                f"{self.busy_timeout:g} s): try again when it has finished") from None
+            raise StoreError(f"{self.path}: {e}") from None
+
+    def _open(self, readonly: bool) -> None:
         if readonly:
             uri = f"file:{Path(self.path).resolve()}?mode=ro"
             self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
@@ -173,8 +206,10 @@ class Store:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: transactions are ours (BEGIN/SAVEPOINT), never implicit
-            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                        timeout=self.busy_timeout)
         self._batch = False
+        self._open_txn = False   # a batch's transaction is begun (lazily, at its first write)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
@@ -220,10 +255,36 @@ class Store:
                         self.conn.execute(stmt)
                 self.conn.execute(f"PRAGMA user_version = {i + 1}")
 
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting for another writer up to the busy timeout. The wait
+        polls every few milliseconds (SQLite's own handler sleeps up to 100 ms between
+        tries, and a writer that commits and begins again at once would starve it);
+        past the timeout, :class:`StoreBusy` with one clear line."""
+        deadline = time.monotonic() + self.busy_timeout
+        self.conn.execute("PRAGMA busy_timeout = 10")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as e:
+                    if not _locked(e):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(f"{self.path} is locked by another writer for more than "
+                                        f"{self.busy_timeout:g} s (RASD_BUSY_TIMEOUT): try again when "
+                                        "it has finished") from None
+                    time.sleep(0.005)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """All or nothing: a transaction of its own, or a savepoint inside a batch."""
         if self._batch:
+            if not self._open_txn:
+                self._begin()
+                self._open_txn = True
             self.conn.execute("SAVEPOINT one_document")
             try:
                 yield self.conn
@@ -234,7 +295,7 @@ class Store:
             else:
                 self.conn.execute("RELEASE one_document")
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self.conn
         except BaseException:
@@ -247,22 +308,28 @@ class Store:
     def batch(self) -> Iterator["Store"]:
         """Group many documents into one transaction (each still all or nothing, through
         its own savepoint); ``flush()`` commits what is done so far. Whatever stops the
-        batch, every document written completely is committed."""
+        batch, every document written completely is committed.
+
+        The write lock is taken at the first write after a commit, not at the commit:
+        between the two, while this writer reads and analyses, another writer waiting
+        for the store gets its turn."""
         if self._batch:
             yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
         self._batch = True
+        self._open_txn = False
         try:
             yield self
         finally:
             self._batch = False
-            self.conn.execute("COMMIT")
+            if self._open_txn:
+                self._open_txn = False
+                self.conn.execute("COMMIT")
 
     def flush(self) -> None:
-        if self._batch:
+        if self._batch and self._open_txn:
+            self._open_txn = False
             self.conn.execute("COMMIT")
-            self.conn.execute("BEGIN IMMEDIATE")
 
     def close(self) -> None:
         self.conn.close()
@@ -280,6 +347,9 @@ class Store:
         """Write a document, its articles and events in one transaction (replacing an old
         version; ``new``: the caller has just seen that the store has no version of it)."""
         with self.transaction() as c:
+            if new and c.execute(
+                    "SELECT 1 FROM documents WHERE id=?", (doc.id,)).fetchone():
+                new = False   # another writer stored it since the caller looked
             if not new:
                 c.execute("DELETE FROM events WHERE doc=?", (doc.id,))
                 c.execute("""INSERT INTO articles_fts (articles_fts, rowid, norm_text)
@@ -342,7 +412,8 @@ class Store:
     def save_reject(self, r: Reject) -> None:
         with self.transaction() as c:
             c.execute("INSERT OR IGNORE INTO rejects (source, doc, reason, detail, at) VALUES (?,?,?,?,?)",
-                      (r.source, r.doc, r.reason, r.detail, _now()))
+                      (clean_str(r.source), clean_str(r.doc) if r.doc is not None else None,
+                       clean_str(r.reason), clean_str(r.detail or ""), _now()))
 
     def get_document(self, doc_id: str) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()

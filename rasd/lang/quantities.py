@@ -299,7 +299,7 @@ class _Reader:
         self.start: list[int] = list(map(re.Match.start, ms))
         self.end: list[int] = list(map(re.Match.end, ms))
         # "d" digits, "w" word, "p" percent sign
-        self.kind: list[str] = ["d" if t[0].isdigit() else ("p" if t == "%" else "w") for t in self.tok]
+        self.kind: list[str] = ["d" if t[0].isdecimal() else ("p" if t == "%" else "w") for t in self.tok]
         self.n = len(self.tok)
         self.out: list[Quantity] = []
         self.floor = 0
