@@ -731,3 +731,10 @@ def test_admin1_of_an_older_store_is_filled_by_the_migration(tmp_path, store_db)
     conn = sqlite3.connect(db)
     assert dict(conn.execute("SELECT id, admin1 FROM events")) == want
     conn.close()
+
+
+def test_changes_counts_the_stored_events(client, records):
+    """/api/changes is what the map polls to show new events without a reload."""
+    c = client.get("/api/changes").json()
+    assert c["events"] == len(records) and c["last"] >= len(records)
+    assert client.get("/api/changes").json() == c          # nothing stored in between: the same token

@@ -606,3 +606,50 @@ def test_phone_layout_map_first_and_drawers(phone, server, shots):
     shots(pg, "phone-event.png")
     pg.click("#detail-close")
     pg.wait_for_function("document.querySelector('#map').getBoundingClientRect().height > 500")
+
+
+def test_new_events_appear_without_a_reload(browser, tmp_path):
+    """`rasd watch` (or another `rasd process`) adds documents to the store the map is
+    showing: the page notices (it polls /api/changes; ?poll=1 makes that every second) and
+    its list, map and counts follow without a reload."""
+    from rasd.pipeline import process
+    from rasd.store import Store
+
+    pages = sorted(p for p in SEEDS.iterdir() if p.is_file())
+    db = tmp_path / "live.db"
+    store = Store(db)
+    process([str(pages[0])], store)
+    store.close()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get_json(base + "/api")
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "rasd serve did not start"
+                time.sleep(0.1)
+        pg = open_page(browser, base + "/?poll=1", base, DESKTOP)
+        before = total(pg)
+        assert before == api(base, "/api/events", limit=1)["total"]
+        pg.evaluate("() => { window.__sameDocument = true; }")       # a reload would lose this
+        store = Store(db)
+        process([str(p) for p in pages[1:]], store)
+        store.close()
+        after = api(base, "/api/events", limit=1)["total"]
+        assert after > before
+        pg.wait_for_function("n => document.querySelector('#event-list').dataset.total === String(n)", arg=after,
+                             timeout=20_000)
+        assert pg.evaluate("() => window.__sameDocument === true")
+        pg.watch.clean()
+        pg.context.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -408,6 +408,15 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
 
     # ------------------------------------------------------------------ about
 
+    @app.get("/api/changes", tags=["about"], summary="A cheap token that changes when events are added or replaced")
+    def changes() -> JSONResponse:
+        """`{events, last}`: the number of stored events and the newest event row. The map
+        polls it and reloads its views when it changes (new documents from `rasd process`
+        or `rasd watch` on the same store)."""
+        with db.connection() as conn:
+            n, last = conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM events").fetchone()
+        return json_response({"events": n, "last": last})
+
     @app.get("/api", tags=["about"], summary="What the store holds, and the endpoints")
     def about() -> JSONResponse:
         with db.connection() as conn:

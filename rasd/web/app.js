@@ -1247,6 +1247,25 @@ function wire() {
   wireHandles();
 }
 
+// new events stored while the page is open (`rasd watch`, another `rasd process`): the page
+// asks /api/changes every POLL seconds (?poll=N in the address sets it) and reloads its views
+const POLL = Math.max(1, Number(new URLSearchParams(location.search).get("poll")) || 30);
+let seen = null;
+
+async function poll() {
+  try {
+    const r = await fetch(new URL("/api/changes", location.origin));   // (quietly: no status line)
+    const c = await r.json();
+    const token = c.events + ":" + c.last;
+    if (seen !== null && token !== seen) {
+      await refreshAll();
+      setStatus("وصلت أحداث جديدة");
+    }
+    seen = token;
+  } catch (e) { /* the next poll tries again */ }
+  setTimeout(poll, POLL * 1000);
+}
+
 async function start() {
   const sel = readHash();
   await typeFilter();
@@ -1258,6 +1277,7 @@ async function start() {
   if (viewFromHash) { setViewNow(viewFromHash); fitted = true; }
   await refreshAll();
   openFromHash(sel);
+  poll();
 }
 
 start();
