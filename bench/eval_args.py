@@ -141,8 +141,8 @@ def main() -> None:
             note = lab.get("note") or ""
             for field, got_k in (("doer", e.actor), ("target", e.actor2)):
                 want_k = lab.get(field)
-                if want_k == "protesters":       # rasd keys protesters as civilians
-                    want_k = "civilians"
+                if want_k == "civilians" and got_k == "protesters" and e.type in ("protests", "riots"):
+                    want_k = "protesters"        # (some labellers keyed protesters as civilians)
                 ok = got_k == want_k or (field == "doer" and got_k is not None and re.search(
                     rf"\b{re.escape(got_k)}\b", note) is not None)
                 c[field] += ok

@@ -170,3 +170,13 @@ def test_arguments_on_held_out_articles_meet_the_floor(tmp_path):
         if k.startswith("_"):
             continue
         assert fig[k] >= floor, (k, fig[k], floor)
+
+
+def test_a_demonstration_has_its_protesters_as_doer():
+    evs = [e for e in events_of("تظاهر مئات العراقيين في ساحة التحرير وسط بغداد أمس للمطالبة بتوفير فرص العمل.")
+           if e.type == "protests"]
+    assert evs and all(e.actor == "protesters" for e in evs)
+    # protesters killed in a raid are what it acted on, not its doer
+    for e in events_of("قتل ثلاثة متظاهرين في قصف على ساحة الاعتصام في مدينة البصرة أمس."):
+        if e.type in ("battles", "explosions_remote_violence"):
+            assert e.actor not in ("protesters", "civilians")

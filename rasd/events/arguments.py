@@ -313,7 +313,7 @@ def alliances() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-_NOT_SIDES = {"civilians", "us_gov", "unidentified_armed_group"}
+_NOT_SIDES = {"civilians", "protesters", "us_gov", "unidentified_armed_group"}
 
 
 def other_side(ctx: _Ctx, sent: Span, actor: str) -> str | None:
@@ -574,7 +574,7 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
         head = m.group(2)
         hs, he = m.start(1), m.end(1)
         rs, re_ = nt.raw_span(hs, he)
-        if any(p.start <= rs < p.end or rs <= p.start < re_ + 2 for p in ctx.an.places):
+        if any(p.start <= rs < p.end or rs <= p.start < re_ + 2 for p in ctx.an.between("places", rs - 200, re_ + 2)):
             continue                      # «مدينة القائم»: a named place, not a reference
         adjs = m.group(3).split()
         cc = None
@@ -724,10 +724,12 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
     what it acted on); people fleeing are the doer of their flight, not the army whose
     advance they flee («بدأ آلاف المدنيين الفرار ... مع تقدم القوات الحكومية»)."""
     for ev in events:
-        if ev.type in _DOERS_ONLY and ev.actor == "civilians":
+        if ev.type in ("protests", "riots") and ev.actor is None:
+            ev.actor = "protesters"      # ACLED codes every demonstration with its protesters
+        if ev.type in _DOERS_ONLY and ev.actor in ("civilians", "protesters"):
+            ev.actor2 = ev.actor2 or ev.actor
             ev.actor = None
-            ev.actor2 = ev.actor2 or "civilians"
-        elif ev.actor2 is None and ev.actor is not None and ev.actor != "civilians" and (
+        elif ev.actor2 is None and ev.actor is not None and ev.actor not in ("civilians", "protesters") and (
                 ev.type == "battles" or ev.sub_type in _TAKING):
             # a battle or a town taken with no other side named: the side the article is
             # about that is neither the doer nor its ally

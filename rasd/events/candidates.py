@@ -303,13 +303,14 @@ def propose(doc: Document, art: Article, *, analysis: Analysis | None = None,
             if a.speaker is not None:
                 ctx.last_speaker = a.speaker
         groups = [a for a in an.actors[bisect_left(a_starts, sent.start):bisect_left(a_starts, sent.end)]
-                  if a.key not in STATE_FORCES and a.key not in ("civilians",)]
+                  if a.key not in STATE_FORCES and a.key not in ("civilians", "protesters")]
         st = [t for t in triggers[bisect_left(t_starts, sent.start):bisect_left(t_starts, sent.end)]
               if not _within(t.start, t.end, blockers) and not _reports(ctx, t, s_reporting)]
         kills = [t for t in st if t.payloads[0].frame == "kill"]
         cands = _candidates(ctx, sent, st, s_modal, atts, kills)
         yield ctx, sent, cands, kills, atts
         ctx.proposed.extend(cands)
+        ctx.proposed_types.update(c.type for c in cands if c.trigger)
         if groups:
             ctx.last_group = groups[-1].key
 

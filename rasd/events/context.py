@@ -2,7 +2,7 @@
 shares: offsets between raw and normalised text, word counts, the packaged data files."""
 from __future__ import annotations
 
-import collections  # noqa: F401 (named in an annotation)
+import collections
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,8 +21,19 @@ _WORD_RUN = re.compile(r"[^\W_]+")
 _NAQL = words("naql")   # the verb «نقل» (carry, relay) in its trigger forms
 
 
+WORDS_CAP = 64     # every rule asks "at most N words apart" with N well under this
+
+
 def _words_between(nt_text: str, a: int, b: int) -> int:
-    return len(_WORD_RUN.findall(nt_text, a, b)) if a < b else 0
+    """Words in ``nt_text[a:b]``, counted up to a little past :data:`WORDS_CAP` (a count
+    above it is only "far"): a long sentence must not make every pair of mentions in it
+    cost its whole length."""
+    n = 0
+    while a < b and n <= WORDS_CAP:
+        e = min(b, a + 1024)
+        n += len(_WORD_RUN.findall(nt_text, a, e))
+        a = e
+    return n
 
 
 @dataclass
@@ -44,6 +55,7 @@ class _Ctx:
     sentence_features: dict[int, list[str]] = field(default_factory=dict)  # by sentence start (features.py)
     propose: bool = False          # keep candidates the rules would drop, with their reasons (cues)
     proposed: list[Event] = field(default_factory=list)   # the candidates of the sentences so far
+    proposed_types: "collections.Counter" = field(default_factory=collections.Counter)  # their types (with a trigger)
     free_places: Any = None        # (starts, places) of the places that are no name's part (arguments.py)
     located: Any = None            # (ends, places) of the located places that are no actor's name
 

@@ -129,7 +129,8 @@ def candidate_features(ctx, sent: Span, e: Event, cands: list[Event], *, with_se
     f.append("source=" + ("yes" if e.sources else "no"))
     f.append("stance=" + e.stance)
     # discourse
-    same_before = sum(1 for o in ctx.proposed if o.type == e.type and o.trigger and t.start > o.trigger.start)
+    # (ctx.proposed holds the candidates of the sentences before this one: all earlier)
+    same_before = ctx.proposed_types.get(e.type, 0)
     f.append("prev_same=" + bucket(same_before, (0, 1, 3)))
     f.append("sent_same=" + bucket(sum(1 for o in cands if o.type == e.type) - 1, (0, 1)))
     f.append("sent_cands=" + bucket(len(cands), (1, 2, 4)))

@@ -91,6 +91,9 @@ def _shipped_fold():
     return load_model("fold") if has_model("fold") else None
 
 
+FOLD_WINDOW = 50    # a telling is compared with the 50 events kept before it (articles keep under 20)
+
+
 def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -> list[Event]:
     """Fold the later tellings of a happening into its first telling (see the module)."""
     if model is None:
@@ -104,7 +107,7 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -
             out.append(e)
             continue
         best, best_p = None, model.threshold
-        for o in out:
+        for o in out[-FOLD_WINDOW:]:
             if o.trigger is None or o.stance == "deny":
                 continue
             p = model.probability(pair_features(o, e, raw, sent_index))

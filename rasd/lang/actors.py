@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -295,20 +296,31 @@ def resolve_references(nt: NormText | str, mentions: list[ActorMention], *,
     nt = _as_nt(nt)
     lex = lexicon or load_actors()
     base = sorted(mentions, key=lambda a: (a.start, a.end))
-    refs = [m for m in lex.refs.find(nt)
-            if not any(a.start < m.end and m.start < a.end for a in base)]
+    # (indexes, not scans: a long text has thousands of mentions and phrases)
+    starts = [a.start for a in base]
+    reach, far = [], -1                    # reach[i]: the furthest end among base[:i + 1]
+    for a in base:
+        far = max(far, a.end)
+        reach.append(far)
+
+    def inside_mention(m) -> bool:
+        i = bisect_left(starts, m.end) - 1
+        return i >= 0 and reach[i] > m.start
+
+    refs = [m for m in lex.refs.find(nt) if not inside_mention(m)]
     if not refs:
         return base
     raw = nt.raw
     out = list(base)
-    added: list[ActorMention] = []
+    by_end = sorted(base, key=lambda a: a.end)     # the mentions so far, by end (stable: text order)
+    ends = [a.end for a in by_end]
     for m in refs:
         rule: RefRule = m.payloads[0]
-        prior = [a for a in out if a.end <= m.start]
-        prior.sort(key=lambda a: a.end)
-        if rule.adjective and prior and not raw[prior[-1].end:m.start].strip():
+        k = bisect_right(ends, m.start)
+        if rule.adjective and k and not raw[by_end[k - 1].end:m.start].strip():
             continue  # an attribute of the mention right before it
-        for a in reversed(prior):
+        for i in range(k - 1, -1, -1):
+            a = by_end[i]
             if m.start - a.end > rule.window:
                 break
             if rule.heads and not any(h in norm_key(a.text) for h in rule.heads):
@@ -316,6 +328,8 @@ def resolve_references(nt: NormText | str, mentions: list[ActorMention], *,
             if a.key in rule.targets or lex.kinds.get(a.key) in rule.targets:
                 new = ActorMention(m.start, m.end, m.text, a.key)
                 out.append(new)
-                added.append(new)
+                j = bisect_right(ends, new.end)
+                by_end.insert(j, new)
+                ends.insert(j, new.end)
                 break
     return sorted(out, key=lambda a: (a.start, a.end))

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -517,8 +518,11 @@ def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | 
     # the longest reading wins; an overlapped shorter one is dropped
     cands.sort(key=lambda c: (-(c.ne - c.ns), c.prio, c.ns))
     kept: list[_Cand] = []
+    spans: list[tuple[int, int]] = []      # the kept ones, disjoint, by start (so by end too)
     for c in cands:
-        if all(c.ne <= k.ns or k.ne <= c.ns for k in kept):
+        i = bisect_left(spans, (c.ns, c.ne))
+        if (i == 0 or spans[i - 1][1] <= c.ns) and (i == len(spans) or c.ne <= spans[i][0]):
+            spans.insert(i, (c.ns, c.ne))
             kept.append(c)
     kept.sort(key=lambda c: c.ns)
     return kept

@@ -30,7 +30,7 @@ def admin1_name(code: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def _spellings() -> dict[str, str]:
     out = {}
-    for code, (name, ar, alts) in admin1_table().items():
+    for name, ar, alts in admin1_table().values():
         for s in (name, ar, *alts):
             out[_fold(s)] = name
     return out
