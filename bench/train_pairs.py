@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval_pairs import ant_store, find_side, load_pairs, pair_split  # noqa: E402
-from rasd.events.pairs import WEIGHTS, cross_features  # noqa: E402
+from eval_pairs import ant_store, find_side, load_pairs, pair_split
+
+from rasd.events.pairs import WEIGHTS, cross_features
 
 
 def main() -> None:

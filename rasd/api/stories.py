@@ -24,7 +24,7 @@ def outlet(url: str | None, source: str | None) -> str:
     """The outlet of a document: the host of its URL («www.» left out), else its source."""
     host = urlsplit(url).hostname if url else None
     if host:
-        return host[4:] if host.startswith("www.") else host
+        return host.removeprefix("www.")
     return source or "?"
 
 
