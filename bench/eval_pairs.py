@@ -7,7 +7,8 @@ All 1,779 ANT articles are processed into a temporary store as `rasd process` do
 labelled side is the stored event whose trigger overlaps the labelled trigger (a pair with
 a side not stored is counted apart). Two events are grouped when they share a
 ``claim_group``. Prints grouping precision and recall over the pairs whose both sides are
-stored (``unsure`` left out).
+stored (``unsure`` left out), and how many of the ``same`` pairs where one side is a
+denial are grouped (a denial linked to the claim it answers, across outlets).
 
 Pairs are split for honest measurement by a hash of the pair's two document ids
 (:func:`pair_split`: sha1 of the sorted docnos, 60 % ``train`` / 40 % ``test``); rules are
@@ -85,6 +86,10 @@ def score(pairs: list[dict], by_doc: dict[str, list[dict]]) -> Counter:
         grouped = bool(ea.get("claim_group")) and ea.get("claim_group") == eb.get("claim_group")
         same = p["label"] == "same"
         c[("tp" if same else "fp") if grouped else ("fn" if same else "tn")] += 1
+        if same and "deny" in (ea.get("stance"), eb.get("stance")):
+            # a denial and the claim it answers, told by two outlets: linked?
+            c["denials"] += 1
+            c["denials_linked"] += grouped
     return c
 
 
@@ -114,7 +119,8 @@ def main() -> None:
         else:
             print(f"{name:5s} grouping over pairs with both sides stored: precision {f['precision']:.3f}  "
                   f"recall {f['recall']:.3f}  (same {f['same']}, different {f['different']}; "
-                  f"{json.dumps({k: v for k, v in f.items() if k.startswith(('side', 'unsure', 'pairs'))})})")
+                  f"{json.dumps({k: v for k, v in f.items() if k.startswith(('side', 'unsure', 'pairs'))})}); "
+                  f"denials linked to what they deny: {f.get('denials_linked', 0)}/{f.get('denials', 0)}")
 
 
 if __name__ == "__main__":
