@@ -1,8 +1,9 @@
 """Stories and corroboration (issue #13, "the same happening across outlets").
 
-A *story* is the articles (from any outlet) that tell one happening or several linked
-ones: two articles belong to one story when they have claims in one claim group (claim
-groups join claims across documents, :mod:`rasd.events.grouping`). Stories are worked out
+A *story* is the articles (from any outlet) that tell one happening: two articles belong
+to one story when each tells the other's lead happening (the claim group of its first
+claim; claim groups join claims across documents, :mod:`rasd.events.grouping`) — a
+happening mentioned in the background does not chain two stories together. Stories are worked out
 from the stored claim groups when the data changes (a union-find over articles and
 groups, cached per state of the store); a story's id is the id of its earliest article.
 
@@ -81,23 +82,33 @@ def build_stories(conn: sqlite3.Connection) -> dict:
         return x
 
     order: dict[str, int] = {}
-    first_of_group: dict[str, str] = {}
     rows = conn.execute(
         """SELECT e.article, coalesce(e.claim_group, e.id), e.stance FROM events e
            JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
-           ORDER BY d.rowid, a.idx, e.rowid""").fetchall()
+           ORDER BY d.rowid, a.idx, e.ev_start, e.rowid""").fetchall()
+    lead: dict[str, str] = {}
+    groups_of: dict[str, set[str]] = {}
+    arts_of: dict[str, list[str]] = {}
     for art, group, _ in rows:
         if art not in parent:
             parent[art] = art
             order[art] = len(order)
-        other = first_of_group.setdefault(group, art)
-        ra, rb = find(art), find(other)
-        if ra != rb:
-            # the earlier article names the story
-            if order[ra] < order[rb]:
-                parent[rb] = ra
-            else:
-                parent[ra] = rb
+            lead[art] = group            # the article's first claim: what it is about
+        if group not in groups_of.setdefault(art, set()):
+            groups_of[art].add(group)
+            arts_of.setdefault(group, []).append(art)
+    for art in order:
+        for other in arts_of[lead[art]]:
+            # one story when both tell each other's lead happening (two articles about the
+            # same happening; a background mention alone does not chain stories together)
+            if other != art and lead[other] in groups_of[art]:
+                ra, rb = find(art), find(other)
+                if ra != rb:
+                    # the earlier article names the story
+                    if order[ra] < order[rb]:
+                        parent[rb] = ra
+                    else:
+                        parent[ra] = rb
     of_article = {a: find(a) for a in parent}
     stories: dict[str, dict] = {}
     meta = {r[0]: r[1:] for r in conn.execute(
