@@ -101,6 +101,13 @@ def cross_features(a: dict, b: dict) -> list[str]:
     ta, tb = _words(a), _words(b)
     j = len(ta & tb) / max(1, len(ta | tb))
     f.append("overlap=" + _bucket(j, (0.05, 0.1, 0.2, 0.35)))
+    sa = {norm_key(x["name"]) for x in a.get("sources") or () if x.get("name") not in (None, "?")}
+    sb = {norm_key(x["name"]) for x in b.get("sources") or () if x.get("name") not in (None, "?")}
+    f.append("sources=" + ("none" if not sa or not sb else "share" if sa & sb else "differ"))
+    ca = (a.get("count") or {}).get("value")
+    cb = (b.get("count") or {}).get("value")
+    if ca is not None and cb is not None:
+        f.append("count=" + ("same" if ca == cb else "differ"))
     fa, fb = a.get("fatalities"), b.get("fatalities")
     if fa is not None and fb is not None:
         f.append("fat=" + ("same" if fa == fb else "differ"))
