@@ -17,6 +17,7 @@ import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
@@ -135,8 +136,8 @@ def index_articles(p: Prepared, index: DedupIndex) -> None:
 def document_events(p: Prepared, candidates) -> list[Event]:
     """Event claims of the articles of ``p`` that are not duplicates, in claim groups.
 
-    ``candidates(type, actor, place_keys, exclude_doc)`` gives the earlier claims a new
-    one may join (:meth:`Store.group_candidates`, or :meth:`EventIndex.candidates`).
+    ``candidates(event)`` gives the earlier claims a new one may join
+    (:meth:`Store.claim_candidates`, or :meth:`EventIndex.candidates`).
     Uses the events of :func:`analyse_document` when ``p`` has them, else extracts."""
     evs: list[Event] = []
     for i, a in enumerate(p.articles):
@@ -161,47 +162,54 @@ _ROWID = operator.itemgetter("rowid")
 
 
 class EventIndex:
-    """In-memory equivalent of :meth:`Store.group_candidates` over the events kept so far
-    (batch mode keeps no store while it runs): events by (type, actor, place key) in the
-    order they were kept, the same rows, order and limit as the SQL query."""
-
-    LIMIT = 50   # as in Store.group_candidates
+    """In-memory equivalent of :meth:`Store.claim_candidates` over the events kept so far
+    (batch mode keeps no store while it runs): events by type and day in the order they
+    were kept, the same rows, order and limit as the SQL query."""
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple, list[dict]] = defaultdict(list)
+        self._by_day: dict[tuple[str, str], list[dict]] = defaultdict(list)
         self._by_doc: dict[str, list[dict]] = defaultdict(list)
         self._n = 0
 
     def add(self, events: Iterable[Event]) -> None:
         for e in events:
             self._n += 1
-            row = {"id": e.id, "claim_group": e.claim_group, "date": e.date, "rowid": self._n,
-                   "doc": e.doc, "live": True}
+            first = next((p for p in e.places if p.lat is not None), None)
+            row = {"id": e.id, "claim_group": e.claim_group, "data": e.as_export(), "rowid": self._n,
+                   "doc": e.doc, "live": True, "date": e.date,
+                   "lat": first.lat if first else None, "lon": first.lon if first else None}
             self._by_doc[e.doc].append(row)
-            for k in event_place_keys(e):
-                self._by_key[(e.type, e.actor, k)].append(row)
+            if e.date and len(e.date) == 10:
+                self._by_day[(e.type, e.date)].append(row)
 
     def drop_document(self, doc_id: str) -> None:
         """Forget the events of a document (it is being replaced by a new version)."""
         for row in self._by_doc.pop(doc_id, ()):
             row["live"] = False
 
-    def candidates(self, type_: str, actor: str | None, place_keys: set[str],
-                   exclude_doc: str) -> list[dict]:
-        if not place_keys:
+    def candidates(self, e: Event) -> list[dict]:
+        from .events.grouping import GROUP_CANDIDATES, candidate_window
+        win = candidate_window(e)
+        if win is None:
             return []
-        lists = [self._by_key[k] for k in ((type_, actor, pk) for pk in place_keys) if k in self._by_key]
-        if not lists:
-            return []
-        rows = lists[0] if len(lists) == 1 else heapq.merge(*lists, key=_ROWID)
+        lo, hi, box = win
+        day, last = date.fromisoformat(lo), date.fromisoformat(hi)
+        lists = []
+        while day <= last:
+            k = (e.type, day.isoformat())
+            if k in self._by_day:
+                lists.append(self._by_day[k])
+            day += timedelta(days=1)
+        rows = heapq.merge(*lists, key=_ROWID)
         out: list[dict] = []
-        seen: set[str] = set()
         for row in rows:
-            if not row["live"] or row["doc"] == exclude_doc or row["id"] in seen:
+            if not row["live"] or row["doc"] == e.doc:
                 continue
-            seen.add(row["id"])
+            if box is not None and (row["lat"] is None or not box[0] <= row["lat"] <= box[1]
+                                    or not box[2] <= row["lon"] <= box[3]):
+                continue
             out.append(row)
-            if len(out) >= self.LIMIT:
+            if len(out) >= GROUP_CANDIDATES:
                 break
         return out
 
@@ -262,7 +270,7 @@ class Processor:
 
     def events_of(self, p: Prepared) -> list[Event]:
         """Event claims of the articles that are not duplicates, in claim groups."""
-        return document_events(p, self.store.group_candidates)
+        return document_events(p, self.store.claim_candidates)
 
     def add(self, p: Prepared) -> None:
         index_articles(p, self.index)

@@ -481,6 +481,26 @@ class Store:
                 ORDER BY e.rowid LIMIT 50""",
             (*place_keys, type_, actor or "", exclude_doc)).fetchall()
 
+    def claim_candidates(self, e) -> list[dict]:
+        """Stored claims from other documents that may tell the same happening as the event
+        ``e`` (:func:`rasd.events.grouping.candidate_window`: same type, dates within a few
+        days, first located place in a box around its own), oldest first; each row
+        ``id``, ``claim_group``, ``data`` (the exported dict)."""
+        from .events.grouping import GROUP_CANDIDATES, candidate_window
+        win = candidate_window(e)
+        if win is None:
+            return []
+        lo, hi, box = win
+        sql = ("SELECT id, claim_group, data FROM events WHERE type = ? AND date BETWEEN ? AND ? "
+               "AND length(date) = 10 AND doc <> ?")
+        args: list = [e.type, lo, hi, e.doc]
+        if box is not None:
+            sql += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+            args += box
+        sql += f" ORDER BY rowid LIMIT {GROUP_CANDIDATES}"
+        return [{"id": r[0], "claim_group": r[1], "data": json.loads(r[2])}
+                for r in self.conn.execute(sql, args)]
+
     # -------------------------------------------------------------- summaries
 
     def counts(self) -> dict[str, int]:

@@ -25,6 +25,7 @@ from .. import __version__
 from ..export import ExportContext, RowBuilder, csv_chunks, geojson_feature
 from . import articles as arts
 from . import events as ev
+from . import stories as st
 from .db import Database
 from .errors import ERROR_SCHEMA, bad, install, not_found
 from .limits import (
@@ -317,8 +318,35 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
         who says what."""
         with db.connection() as conn:
             out = arts.claims(conn, group)
+            if out is not None:
+                out["corroboration"] = st.corroboration(st.group_claims(conn, "e.claim_group = ?", (group,)))
         if out is None:
             raise not_found(f"no claim group {group!r}")
+        return json_response(out)
+
+    # ------------------------------------------------------------------ stories
+
+    @app.get("/api/stories", tags=["stories"], responses=ERRORS,
+             summary="Stories: the articles of all outlets about one happening, the latest first")
+    def list_stories(limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")] = 50,
+                     offset: Offset = 0,
+                     min_outlets: Annotated[int, Query(ge=1, le=1000, description="Only stories told by at least this many outlets.")] = 1,
+                     ) -> JSONResponse:
+        """`{total, limit, offset, items}`; each story: `id`, `title` (its first article's),
+        `first_report`, `last_report`, `outlets`, and counts of outlets, articles, claim
+        groups, events and denials."""
+        index = db.cached("stories", st.build_stories)
+        total, items = st.list_stories(index, limit, offset, min_outlets=min_outlets)
+        return json_response({"total": total, "limit": limit, "offset": offset, "items": items})
+
+    @app.get("/api/stories/{story_id:path}", tags=["stories"], responses=ERRORS,
+             summary="One story: its claims side by side, with source, outlet and stance, per claim group")
+    def get_story(story_id: str) -> JSONResponse:
+        index = db.cached("stories", st.build_stories)
+        with db.connection() as conn:
+            out = st.story(conn, index, story_id)
+        if out is None:
+            raise not_found(f"no story {story_id!r}")
         return json_response(out)
 
     # ------------------------------------------------------------------ articles

@@ -190,12 +190,14 @@ def group_window_days() -> int:
 
 
 def assign_groups(events: list[Event], stored) -> None:
-    """Give each event a claim group: the group of an earlier claim about the same
-    happening (same type and actor, a shared place, dates within a few days) from another
-    document, else one of this document's own, else its own id.
-    ``stored(type, actor, place_keys, doc)`` gives candidate rows (id, claim_group, date)."""
-    window = timedelta(days=group_window_days())
+    """Give each event a claim group: the group of the earlier claim from another document
+    most likely to tell the same happening (:mod:`.pairs`: the cross-document pair model,
+    over the claims of the same type, dates within a few days, places within a few hundred
+    km that ``stored(event)`` gives: rows with ``id``, ``claim_group`` and ``data``, the
+    exported dict), else one of this document's own, else its own id."""
+    from .pairs import probability, threshold
     by_id = {e.id: e for e in events}
+    cut = threshold()
     for i, e in enumerate(events):
         if e.same_as and e.same_as in by_id:    # another source's words for a happening told before
             first = by_id[e.same_as]
@@ -203,15 +205,18 @@ def assign_groups(events: list[Event], stored) -> None:
             e.claim_group = first.claim_group
         if e.claim_group:
             continue
-        keys = _place_keys(e)
-        for row in stored(e.type, e.actor, keys, e.doc):
-            if e.date and row["date"] and abs(date.fromisoformat(e.date[:10])
-                                               - date.fromisoformat(row["date"][:10])) > window:
+        rows = stored(e)
+        if rows:
+            mine = e.as_export()
+            best, best_p = None, cut
+            for row in rows:
+                p = probability(mine, row["data"])
+                if p >= best_p and (best is None or p > best_p):
+                    best, best_p = row, p
+            if best is not None:
+                e.claim_group = best["claim_group"] or best["id"]
                 continue
-            e.claim_group = row["claim_group"] or row["id"]
-            break
-        if e.claim_group:
-            continue
+        keys = _place_keys(e)
         # the same happening told again in this document (another source, another article)
         for o in events[:i]:
             if o.type == e.type and o.actor == e.actor and keys & _place_keys(o) and o.claim_group \
@@ -219,3 +224,23 @@ def assign_groups(events: list[Event], stored) -> None:
                 e.claim_group = o.claim_group
                 break
         e.claim_group = e.claim_group or e.id
+
+
+def candidate_window(e: Event) -> tuple[str, str, tuple[float, float, float, float] | None] | None:
+    """Where earlier claims that may tell the same happening as ``e`` are looked for:
+    (first day, last day, (lat min, lat max, lon min, lon max) around its first located
+    place or None). None when ``e`` has no day (no candidates)."""
+    if not e.date or len(e.date) != 10:
+        return None
+    d = date.fromisoformat(e.date)
+    w = timedelta(days=group_window_days())
+    first = next((p for p in e.places if p.lat is not None), None)
+    box = None
+    if first is not None:
+        box = (first.lat - GROUP_BOX_DEG[0], first.lat + GROUP_BOX_DEG[0],
+               first.lon - GROUP_BOX_DEG[1], first.lon + GROUP_BOX_DEG[1])
+    return (d - w).isoformat(), (d + w).isoformat(), box
+
+
+GROUP_BOX_DEG = (2.7, 3.3)   # about 300 km each way at these latitudes (the labelled pairs' reach)
+GROUP_CANDIDATES = 200

@@ -1,0 +1,134 @@
+"""Two claims from different documents: the same happening? (issue #13, claim groups
+across outlets).
+
+:func:`cross_features` reads two exported event dicts (the export contract: what the
+store keeps in ``events.data``) and gives named features — same kind, the parties, how
+far apart their places are, the days between them, the words they share. A logistic
+regression over them (``pairs.json``: weights learned from the train split of
+``labels/pairs/ant.pairs.jsonl`` by ``bench/train_pairs.py``) gives the probability that
+both tell one happening; :func:`same_happening` applies it. Only the stdlib at run time.
+"""
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from ..lang.normalize import norm_key
+
+WEIGHTS = Path(__file__).with_name("pairs.json")
+MAIN_ROLES = ("location", "destination", "origin", "via")
+PRECISE = ("town", "near")
+
+
+def main_place(e: dict) -> dict | None:
+    """The first located place by role (location, destination, origin, via)."""
+    for role in MAIN_ROLES:
+        for p in e.get("places") or ():
+            if p.get("role") == role and p.get("lat") is not None:
+                return p
+    return None
+
+
+def first_located(e: dict) -> dict | None:
+    """The first place with coordinates (the store's lat/lon columns)."""
+    return next((p for p in e.get("places") or () if p.get("lat") is not None), None)
+
+
+def km(a: dict, b: dict) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _words(e: dict) -> set[str]:
+    texts = [(e.get("evidence") or {}).get("text") or ""]
+    texts += [m.get("text") or "" for m in e.get("mentions") or ()]
+    return {w for w in norm_key(" ".join(texts)).split() if len(w) > 2}
+
+
+def _trigger_word(e: dict) -> str:
+    ev, tr = e.get("evidence") or {}, e.get("trigger")
+    if not tr or not ev.get("text") or not (ev["start"] <= tr["start"] <= tr["end"] <= ev["end"]):
+        return ""
+    return norm_key(ev["text"][tr["start"] - ev["start"]:tr["end"] - ev["start"]])
+
+
+def _bucket(x: float, edges: tuple) -> str:
+    for e in edges:
+        if x <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+def _rel(x, y) -> str:
+    return "none" if not x and not y else "one" if not (x and y) else "same" if x == y else "differ"
+
+
+def cross_features(a: dict, b: dict) -> list[str]:
+    """Named features of two claims (exported dicts) of one type from different documents."""
+    f = ["bias", "same_sub=" + str(a.get("sub_type") == b.get("sub_type"))]
+    subs = {a.get("sub_type"), b.get("sub_type")}
+    if len(subs) == 1:
+        f.append("sub=" + str(a.get("sub_type")))
+    f.append("actor=" + _rel(a.get("actor"), b.get("actor")))
+    f.append("actor2=" + _rel(a.get("actor2"), b.get("actor2")))
+    pa = {x for x in (a.get("actor"), a.get("actor2")) if x}
+    pb = {x for x in (b.get("actor"), b.get("actor2")) if x}
+    f.append("parties=" + ("none" if not pa or not pb else "share" if pa & pb else "differ"))
+    ma, mb = main_place(a), main_place(b)
+    if ma and mb:
+        d = km(ma, mb)
+        f.append("km=" + _bucket(d, (1, 15, 40, 100)))
+        precise = (ma.get("precision") in PRECISE) + (mb.get("precision") in PRECISE)
+        f.append(f"precise={precise}")
+        if precise == 2:
+            f.append("towns_km=" + _bucket(d, (1, 15)))
+        f.append("admin1=" + ("same" if ma.get("admin1") and ma.get("admin1") == mb.get("admin1")
+                              else "none" if not ma.get("admin1") or not mb.get("admin1") else "differ"))
+    else:
+        f.append("km=unknown")
+    if a.get("date") and b.get("date"):
+        gap = abs((date.fromisoformat(a["date"][:10]) - date.fromisoformat(b["date"][:10])).days)
+        f.append("days=" + _bucket(gap, (0, 1, 2)))
+    else:
+        f.append("days=unknown")
+    f.append("deny=" + str((a.get("stance") == "deny") + (b.get("stance") == "deny")))
+    wa, wb = _trigger_word(a), _trigger_word(b)
+    f.append("same_word=" + str(bool(wa) and wa == wb))
+    ta, tb = _words(a), _words(b)
+    j = len(ta & tb) / max(1, len(ta | tb))
+    f.append("overlap=" + _bucket(j, (0.05, 0.1, 0.2, 0.35)))
+    sa = {norm_key(x["name"]) for x in a.get("sources") or () if x.get("name") not in (None, "?")}
+    sb = {norm_key(x["name"]) for x in b.get("sources") or () if x.get("name") not in (None, "?")}
+    f.append("sources=" + ("none" if not sa or not sb else "share" if sa & sb else "differ"))
+    ca = (a.get("count") or {}).get("value")
+    cb = (b.get("count") or {}).get("value")
+    if ca is not None and cb is not None:
+        f.append("count=" + ("same" if ca == cb else "differ"))
+    fa, fb = a.get("fatalities"), b.get("fatalities")
+    if fa is not None and fb is not None:
+        f.append("fat=" + ("same" if fa == fb else "differ"))
+    return f
+
+
+@lru_cache(maxsize=1)
+def _weights() -> tuple[dict[str, float], float]:
+    data = json.loads(WEIGHTS.read_text("utf-8"))
+    return data["weights"], float(data["threshold"])
+
+
+def threshold() -> float:
+    return _weights()[1]
+
+
+def probability(a: dict, b: dict) -> float:
+    w, _ = _weights()
+    z = sum(w.get(f, 0.0) for f in cross_features(a, b))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def same_happening(a: dict, b: dict) -> bool:
+    return a.get("type") == b.get("type") and probability(a, b) >= threshold()
