@@ -15,6 +15,7 @@ from pathlib import Path as _Path
 
 __version__ = "0.1.0"
 # Bumped whenever a change alters what the pipeline extracts; stored with every document.
-# The shipped decision model's hash is part of it: a retrained model re-processes stores.
-_MODEL = _Path(__file__).parent / "events" / "model.json"
-PIPELINE_VERSION = "2" + ("+" + _sha1(_MODEL.read_bytes()).hexdigest()[:10] if _MODEL.is_file() else "")
+# The shipped models' hashes are part of it: a retrained model re-processes stores.
+# 3: where/who/when settled after the decision, dates "reported", admin1, cross-outlet claim groups.
+_MODELS = [_Path(__file__).parent / "events" / n for n in ("model.json", "pairs.json")]
+PIPELINE_VERSION = "3" + "".join("+" + _sha1(m.read_bytes()).hexdigest()[:10] for m in _MODELS if m.is_file())
