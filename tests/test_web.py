@@ -9,6 +9,7 @@ Screenshots go to a temporary folder, and also to ``$RASD_SCREENSHOTS`` when it 
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -88,8 +89,14 @@ def server(tmp_path_factory):
     store = Store(db)
     process([str(pages), str(dated)], store)
     store.close()
+    with serving(db, tmp / "serve.log") as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(db, log_path):
+    """`rasd serve` over ``db`` on a free port, for the time of the block; yields its URL."""
     port = free_port()
-    log_path = tmp / "serve.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", str(db), "--port", str(port)],
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -620,19 +627,7 @@ def test_new_events_appear_without_a_reload(browser, tmp_path):
     store = Store(db)
     process([str(pages[0])], store)
     store.close()
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get_json(base + "/api")
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "rasd serve did not start"
-                time.sleep(0.1)
+    with serving(db, tmp_path / "serve.log") as base:
         pg = open_page(browser, base + "/?poll=1", base, DESKTOP)
         before = total(pg)
         assert before == api(base, "/api/events", limit=1)["total"]
@@ -647,9 +642,3 @@ def test_new_events_appear_without_a_reload(browser, tmp_path):
         assert pg.evaluate("() => window.__sameDocument === true")
         pg.watch.clean()
         pg.context.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()

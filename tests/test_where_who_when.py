@@ -7,14 +7,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SHARED
 
 from rasd.clean import split_articles
 from rasd.events import extract_events
 from rasd.events.decision import RuleDecision
 from rasd.ingest import make_document
 from rasd.lang.sentences import sentences
-
-from conftest import ROOT, SHARED
 
 RULES = RuleDecision()
 FLOOR = json.loads((ROOT / "tests" / "quality_floor.json").read_text("utf-8"))["arguments"]
