@@ -91,7 +91,7 @@ def _shipped_fold():
     return load_model("fold") if has_model("fold") else None
 
 
-FOLD_WINDOW = 20    # a telling is compared with the 20 events kept before it (an ANT article keeps at most 8)
+FOLD_WINDOW = 12    # a telling is compared with the 12 events kept before it (an ANT article keeps at most 8)
 
 
 def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -> list[Event]:
