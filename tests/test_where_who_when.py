@@ -179,3 +179,23 @@ def test_a_demonstration_has_its_protesters_as_doer():
     for e in events_of("قتل ثلاثة متظاهرين في قصف على ساحة الاعتصام في مدينة البصرة أمس."):
         if e.type in ("battles", "explosions_remote_violence"):
             assert e.actor not in ("protesters", "civilians")
+
+
+def test_a_huge_article_is_read_in_parts_with_unique_ids(monkeypatch):
+    """An article longer than MAX_ARTICLE_CHARS (a page that is one huge block) is read in
+    parts of whole paragraphs: memory stays bounded, every event keeps a unique id and
+    spans that hold."""
+    import rasd.events as ev
+
+    para = "قصفت القوات الحكومية السورية بلدة طفس في ريف درعا الغربي أمس بالمدفعية الثقيلة."
+    text = "\n\n".join(para.replace("طفس", town) for town in ("طفس", "نوى", "انخل", "جاسم", "الحارة", "داعل"))
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-07-04")
+    [art] = split_articles(doc)
+    whole = extract_events(doc, art, decision=RULES)
+    monkeypatch.setattr(ev, "MAX_ARTICLE_CHARS", 2 * len(para))
+    assert len(ev._parts(art)) >= 3
+    parts = extract_events(doc, art, decision=RULES)
+    assert len({e.id for e in parts}) == len(parts) >= len(art.paragraphs) - 1
+    assert {e.places[0].name for e in parts if e.places} == {e.places[0].name for e in whole if e.places}
+    for e in parts:
+        assert doc.raw[e.evidence.start:e.evidence.end] == e.evidence_text

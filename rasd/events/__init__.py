@@ -19,6 +19,7 @@ One article goes through four stages, each its own module:
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ..lang.analyse import Analysis
@@ -34,9 +35,36 @@ __all__ = ["extract_events", "assign_groups", "propose", "current_decision"]
 
 def extract_events(doc: Document, art: Article, *, analysis: Analysis | None = None,
                    decision: Decision | None = None) -> list[Event]:
-    """Event claims of one article."""
+    """Event claims of one article. An article longer than :data:`MAX_ARTICLE_CHARS` (a
+    page that is one huge block) is read in parts of whole paragraphs, so the memory of
+    its analysis stays bounded; news articles are far shorter."""
+    if analysis is None and sum(p.end - p.start for p in art.paragraphs) > MAX_ARTICLE_CHARS:
+        out: list[Event] = []
+        for part in _parts(art):
+            out.extend(_extract(doc, part, None, decision, first=len(out)))
+        return out
+    return _extract(doc, art, analysis, decision)
+
+
+MAX_ARTICLE_CHARS = 500_000
+
+
+def _parts(art: Article) -> list[Article]:
+    parts: list[list] = [[]]
+    size = 0
+    for p in art.paragraphs:
+        if parts[-1] and size + (p.end - p.start) > MAX_ARTICLE_CHARS:
+            parts.append([])
+            size = 0
+        parts[-1].append(p)
+        size += p.end - p.start
+    return [replace(art, paragraphs=ps) for ps in parts]
+
+
+def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: Decision | None,
+             first: int = 0) -> list[Event]:
     dec = decision or current_decision()
-    ctx, n = None, 0
+    ctx, n = None, first
     for ctx, sent, cands, kills, atts in propose(doc, art, analysis=analysis, keep_all=dec.keep_all):
         kept = dec(ctx, sent, cands) if cands else []
         for ev in finish(ctx, sent, kept, kills):
