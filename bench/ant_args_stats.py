@@ -25,17 +25,14 @@ sys.path.insert(0, str(ROOT))
 from rasd.events import extract_events  # noqa: E402
 from rasd.events.dataset import ant_documents  # noqa: E402
 from rasd.pipeline import prepare  # noqa: E402
-from rasd.store import main_place as _main_place_of_dicts  # noqa: E402
+from rasd.records import main_place as records_main_place  # noqa: E402
 
 REGION = {"SY", "IQ", "TR", "LB", "JO", "IL", "PS", "IR", "SA", "KW"}
 VIOLENT = {"battles", "explosions_remote_violence"}
 
 
 def main_place(e):
-    """The event's main place, as the CSV and the API's admin1 filter take it."""
-    from dataclasses import asdict
-    p = _main_place_of_dicts([asdict(p) for p in e.places])
-    return next(q for q in e.places if q.start == p["start"] and q.role == p["role"]) if p else None
+    return records_main_place(e.places)
 
 
 def main() -> None:

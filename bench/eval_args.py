@@ -36,7 +36,7 @@ from rasd.events.decision import ModelDecision  # noqa: E402
 from rasd.events.dataset import ant_documents, split_of  # noqa: E402
 from rasd.lang.normalize import norm_key  # noqa: E402
 from rasd.pipeline import prepare  # noqa: E402
-from rasd.store import main_place as _main_place_of_dicts  # noqa: E402
+from rasd.records import main_place as records_main_place  # noqa: E402
 from rasd.places.admin import canonical_admin1  # noqa: E402
 from rasd.places.gazetteer import load_gazetteer  # noqa: E402
 
@@ -76,10 +76,7 @@ def admin_key(s: str | None) -> str | None:
 
 
 def main_place(e):
-    """The event's main place, as the CSV and the API's admin1 filter take it."""
-    from dataclasses import asdict
-    p = _main_place_of_dicts([asdict(p) for p in e.places])
-    return next(q for q in e.places if q.start == p["start"] and q.role == p["role"]) if p else None
+    return records_main_place(e.places)
 
 
 def covers(e, s: int, t: int) -> bool:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from .clean import article_lines
 from .lang.lexicon import lexicon_files
+from .records import main_place
 from .store import Store
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -233,12 +234,7 @@ NO_COUNTRY = "XXX"               # event_id_cnty prefix of an event with no loca
 
 
 def _main_place(e: dict) -> dict | None:
-    located = [p for p in e.get("places") or [] if p.get("lat") is not None]
-    for role in ("location", "destination", "origin", "via"):
-        for p in located:
-            if p["role"] == role:
-                return p
-    return None
+    return main_place(e.get("places"))
 
 
 # ------------------------------------------------------------------ what the store adds

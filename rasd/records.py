@@ -133,6 +133,23 @@ class DateRef:
     precision: str = "day"          # day | week | month | year | unknown
 
 
+MAIN_PLACE_ROLES = ("location", "destination", "origin", "via")
+
+
+def main_place(places):
+    """An event's main place: its first located place of the first role in
+    ``MAIN_PLACE_ROLES`` that has one (the CSV's location, admin1, latitude; the API's
+    admin1 filter; the pair model). ``places``: :class:`Place` records or exported dicts."""
+    def get(p, k):
+        return p.get(k) if isinstance(p, dict) else getattr(p, k)
+    located = [p for p in places or () if get(p, "lat") is not None]
+    for role in MAIN_PLACE_ROLES:
+        for p in located:
+            if get(p, "role") == role:
+                return p
+    return None
+
+
 def as_dict(rec: Any) -> dict[str, Any]:
     """Plain dict of a record (spans as ``{start, end}``)."""
     return asdict(rec)

@@ -20,7 +20,7 @@ from typing import Iterator
 import numpy as np
 
 from . import PIPELINE_VERSION
-from .records import Article, Document, Event, Reject, Span, clean_str
+from .records import Article, Document, Event, Reject, Span, clean_str, main_place
 
 log = logging.getLogger(__name__)
 
@@ -140,19 +140,6 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-
-MAIN_PLACE_ROLES = ("location", "destination", "origin", "via")
-
-
-def main_place(places: list[dict]) -> dict | None:
-    """An exported event's main place: its first located place of the first role in
-    ``MAIN_PLACE_ROLES`` that has one (the CSV's location, admin1, latitude ...)."""
-    located = [p for p in places or () if p.get("lat") is not None]
-    for role in MAIN_PLACE_ROLES:
-        for p in located:
-            if p.get("role") == role:
-                return p
-    return None
 
 
 class StoreError(RuntimeError):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from conftest import free_port, serving
 
 from rasd.api import create_app
 from rasd.api import limits as L
@@ -348,12 +348,6 @@ def test_writes_are_refused(client, method):
 # ------------------------------------------------------------------ a real server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(port: int, path: str, host: str) -> tuple[int, dict, bytes]:
     """A GET with this Host header; reading the whole body (a cut stream raises)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=GENEROUS)
@@ -370,29 +364,10 @@ def _get(port: int, path: str, host: str) -> tuple[int, dict, bytes]:
 @pytest.fixture(scope="module")
 def served(db, tmp_path_factory):
     """`rasd serve --allow-host rasd.test` on 127.0.0.1; yields the port."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", str(db), "--port", str(port),
-                                 "--allow-host", "rasd.test"], stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + GENEROUS
-            while True:
-                try:
-                    _get(port, "/api", f"127.0.0.1:{port}")
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("rasd serve did not start: " + log.read_text()) from None
-                    time.sleep(0.1)
-            assert f"http://127.0.0.1:{port}/" in log.read_text()
-            yield port
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    port = free_port()
+    with serving(db, log, "--allow-host", "rasd.test", port=port, timeout=GENEROUS):
+        yield port
 
 
 def test_the_server_checks_the_host_header(served):

@@ -9,21 +9,16 @@ Screenshots go to a temporary folder, and also to ``$RASD_SCREENSHOTS`` when it 
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -57,12 +52,6 @@ DATED = [  # three months apart, with the months between them empty
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get_json(url: str):
     with urllib.request.urlopen(url, timeout=10) as r:
         return json.load(r)
@@ -91,35 +80,6 @@ def server(tmp_path_factory):
     store.close()
     with serving(db, tmp / "serve.log") as base:
         yield base
-
-
-@contextlib.contextmanager
-def serving(db, log_path):
-    """`rasd serve` over ``db`` on a free port, for the time of the block; yields its URL."""
-    port = free_port()
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "serve", "--db", str(db), "--port", str(port)],
-                                stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    get_json(base + "/api")
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("rasd serve did not start: " + log_path.read_text()) from None
-                    time.sleep(0.1)
-            log.flush()
-            assert f"{base}/" in log_path.read_text(encoding="utf-8")      # it says where it is
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..lang.actors import load_actors
+from ..lang.analyse import reaches
 from ..lang.normalize import norm_key
 from ..lang.lexicon import Match
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
@@ -442,15 +443,7 @@ def _free_index(ctx: _Ctx) -> tuple[list[int], list[Place]]:
     الزور»), in order, with their starts: built once per article (a long paragraph must
     not make every candidate rescan every place)."""
     if ctx.free_places is None:
-        skip = sorted((s.start, s.end) for s in (*ctx.an.speakers, *ctx.an.actors))
-        places = sorted(ctx.an.places, key=lambda p: p.start)
-        free, k, reach = [], 0, -1
-        for p in places:                       # reach: the furthest end of a span starting at or before p
-            while k < len(skip) and skip[k][0] <= p.start:
-                reach = max(reach, skip[k][1])
-                k += 1
-            if reach < p.end:
-                free.append(p)
+        free = [p for p, reach in reaches(ctx.an.places, (*ctx.an.speakers, *ctx.an.actors)) if reach < p.end]
         ctx.free_places = ([p.start for p in free], free)
     return ctx.free_places
 
@@ -549,14 +542,7 @@ _TOWNISH = ("city", "town", "village", "admin3", "camp", "crossing", "point", "l
 def _places_before(ctx: _Ctx, pos: int):
     """Located places ending at or before ``pos`` that are no actor's name, latest first."""
     if ctx.located is None:
-        actors = sorted((x.start, x.end) for x in ctx.an.actors)
-        located, k, reach = [], 0, -1
-        for p in sorted(ctx.an.places, key=lambda p: p.start):
-            while k < len(actors) and actors[k][0] <= p.start:
-                reach = max(reach, actors[k][1])
-                k += 1
-            if p.lat is not None and reach <= p.start:
-                located.append(p)
+        located = [p for p, reach in reaches(ctx.an.places, ctx.an.actors) if p.lat is not None and reach <= p.start]
         located.sort(key=lambda p: p.end)
         ctx.located = ([p.end for p in located], located)
     ends, located = ctx.located
@@ -681,6 +667,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     place is never the attacker's own country («غارات روسية على ريف درعا» is in Daraa, not
     Russia), a nationality adjective is no place, and a country is the place only when
     nothing finer is said of the event in its sentence or the article's lead."""
+    where = _where_country(ctx) if events else None
     for ev in events:
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
         drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
@@ -695,8 +682,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             # must not stand first: «اتفاق ... بين روسيا والفصائل ... قصف درعا»)
             ev.places = [p for p in ev.places if not (p in loc and _country_like(p))]
             continue
-        main = _where_country(ctx)
-        main = main if main not in avoid else None
+        main = where if where not in avoid else None
         named = loc[0].country if loc else (drop[0].country if drop and drop[0].country not in avoid else None)
         finer = None
         for cc in dict.fromkeys(c for c in (main, named) if c):

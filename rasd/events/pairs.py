@@ -17,19 +17,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..lang.normalize import norm_key
+from ..records import main_place as _main_place
 
 WEIGHTS = Path(__file__).with_name("pairs.json")
-MAIN_ROLES = ("location", "destination", "origin", "via")
 PRECISE = ("town", "near")
 
 
 def main_place(e: dict) -> dict | None:
-    """The first located place by role (location, destination, origin, via)."""
-    for role in MAIN_ROLES:
-        for p in e.get("places") or ():
-            if p.get("role") == role and p.get("lat") is not None:
-                return p
-    return None
+    return _main_place(e.get("places"))
 
 
 def first_located(e: dict) -> dict | None:

@@ -47,16 +47,24 @@ class Analysis:
         """``x`` (a span-like mention) lies inside a speaker's words («مصدر سوري في دير الزور»)."""
         inside = self._index.get("in_speaker")
         if inside is None:
-            spk = sorted((s.start, s.end) for s in self.speakers)
-            inside, k, reach = set(), 0, -1
-            for a in sorted((*self.actors, *self.places), key=lambda a: a.start):
-                while k < len(spk) and spk[k][0] <= a.start:
-                    reach = max(reach, spk[k][1])
-                    k += 1
-                if reach >= a.end:
-                    inside.add((a.start, a.end))
+            inside = {(a.start, a.end) for a, reach in reaches((*self.actors, *self.places), self.speakers)
+                      if reach >= a.end}
             self._index["in_speaker"] = inside
         return (x.start, x.end) in inside
+
+
+def reaches(items, spans):
+    """``(item, reach)`` for each of ``items`` in text order, ``reach`` the furthest end of
+    the ``spans`` that start at or before the item (-1 when none): the item lies inside one
+    of them when ``reach >= item.end``, starts inside one when ``reach > item.start``. One
+    sweep, not a scan of every span per item."""
+    spans = sorted((s.start, s.end) for s in spans)
+    k, reach = 0, -1
+    for x in sorted(items, key=lambda x: x.start):
+        while k < len(spans) and spans[k][0] <= x.start:
+            reach = max(reach, spans[k][1])
+            k += 1
+        yield x, reach
 
 
 def masked(raw: str, spans: list[Span] | None, *, html: bool = False) -> str:
