@@ -173,7 +173,7 @@ def test_unknown_story_is_a_404_and_bad_paging_a_400(client):
 
 
 def test_a_wire_quoted_by_two_outlets_counts_once():
-    from rasd.api.stories import corroboration
+    from rasd.stories import corroboration
     wire = [{"name": "وكالة فرانس برس", "stance": "assert", "actor": None}]
     claims = [{"id": "1", "doc": "a", "outlet": "a.com", "stance": "assert", "sources": wire, "actor": "us_forces"},
               {"id": "2", "doc": "b", "outlet": "b.com", "stance": "assert", "sources": wire, "actor": "us_forces"},

@@ -18,7 +18,7 @@ import json
 import sqlite3
 from urllib.parse import urlsplit
 
-from ..lang.normalize import norm_key
+from .lang.normalize import norm_key
 
 
 def outlet(url: str | None, source: str | None) -> str:
