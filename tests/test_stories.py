@@ -204,4 +204,111 @@ def test_cross_outlet_pairs_meet_the_floor(tmp_path):
         f = eval_pairs.figures(eval_pairs.score([p for p in pairs if eval_pairs.pair_split(p) == split], by_doc))
         assert f["precision"] >= FLOOR[split]["precision"], (split, f)
         assert f["recall"] >= FLOOR[split]["recall"], (split, f)
+    # every denial the labellers marked (train and dev articles) that is stored as a denial
+    # is in a group with a claim that asserts what it denies
+    import eval_denials
+
+    from rasd.events.dataset import split_of
+    groups: dict[str, list[dict]] = {}
+    for evs in by_doc.values():
+        for e in evs:
+            groups.setdefault(e["claim_group"], []).append(e)
+    stored = linked = 0
+    for m in eval_denials.labelled_denials():
+        if split_of(m["doc"]) == "test":
+            continue
+        side = {"doc": m["doc"], "trigger": [m["start"], m["end"]], "sentence": None}
+        e = eval_pairs.find_side({m["doc"]: [x for x in by_doc.get(m["doc"], []) if x["stance"] == "deny"]}, side)
+        if e is not None:
+            stored += 1
+            linked += any(x["stance"] != "deny" for x in groups[e["claim_group"]])
+    assert linked == stored and linked >= FLOOR["denials_linked"], (linked, stored)
     store.close()
+
+
+# ------------------------------------------------------------------ how a document's claims join groups
+
+
+def _event(i, *, stance="assert", sub="air_drone_strike", actor=None, actor2=None, place=None, article="n#1"):
+    from rasd.records import Event, Place, Span
+    places = [Place(role="location", name=place, lat=34.52, lon=37.63, precision="town", gazetteer_id=place,
+                    start=i * 100, end=i * 100 + 3, text=place)] \
+        if place else []
+    return Event(id=f"n#1:e{i}", doc="n", article=article, type="explosions_remote_violence", sub_type=sub,
+                 evidence=Span(i * 100, i * 100 + 40), evidence_text="x", actor=actor, actor2=actor2,
+                 places=places, stance=stance, date="2018-04-09", date_precision="day")
+
+
+def test_a_denial_told_apart_joins_the_claim_of_its_article_it_answers():
+    from rasd.events.grouping import assign_groups
+    strike = _event(1, actor="israel_forces", place="T4")                 # the strike on the base
+    other = _event(2, sub="shelling_artillery_missile_attack", place="Douma")   # shelling elsewhere
+    denial = _event(3, stance="deny", actor="us_forces", place="T4")      # «بيد أنهما نفيا قصف القاعدة»
+    assign_groups([strike, other, denial], lambda e: [])
+    assert denial.claim_group == strike.claim_group != other.claim_group
+
+
+def test_a_denial_of_another_kind_of_happening_stays_apart():
+    from rasd.events.grouping import assign_groups
+    strike = _event(1, actor="israel_forces", place="T4")
+    denial = _event(2, stance="deny", sub="chemical_weapon", actor="syria_gov", place="Douma")
+    denial.type = "violence_against_civilians"
+    assign_groups([strike, denial], lambda e: [])
+    assert denial.claim_group != strike.claim_group
+
+
+def test_a_documents_tellings_of_one_happening_join_another_outlets_group_together():
+    from rasd.events.grouping import assign_groups
+    first = _event(1, place="T4")
+    denial = _event(2, stance="deny", place="T4")
+    denial.claim_group = first.claim_group = first.id        # «نفى ذلك»: the extraction grouped them
+    earlier = {"id": "o#1:e1", "claim_group": "o#1:e1", "data": {**_event(9, place="T4").as_export(), "doc": "o"}}
+    assign_groups([first, denial], lambda e: [earlier])
+    assert first.claim_group == denial.claim_group == "o#1:e1"
+
+
+def test_one_look_alike_claim_does_not_pull_a_claim_into_a_group_of_other_happenings(monkeypatch):
+    from rasd.events import grouping, pairs
+    scores = {"a": 0.95, "b": 0.05, "c": 0.05}      # one claim of the group like ours, two not at all
+    monkeypatch.setattr(pairs, "probability", lambda mine, other: scores[other["id"]])
+    rows = [{"id": k, "claim_group": "G", "data": {"id": k}} for k in scores]
+    assert grouping._best_group({"id": "x"}, rows) is None           # mean 0.35 < JOIN_MEAN
+    scores.update(b=0.5, c=0.3)
+    assert grouping._best_group({"id": "x"}, rows) == "G"            # mean 0.58
+
+
+def _stories_of(tmp_path, docs):
+    from rasd.stories import build_stories
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in docs), "utf-8")
+    store = Store(tmp_path / "s.db")
+    process([str(src)], store)
+    of_article = build_stories(store.conn)["of_article"]
+    groups = {e["doc"]: e["claim_group"] for e in store.event_records()}
+    store.close()
+    return of_article, groups
+
+
+STRIKE = "قتل 12 مدنيا في غارة جوية على مدينة دوما في الغوطة الشرقية يوم 7 أبريل 2018، بحسب المرصد السوري لحقوق الإنسان."
+
+
+def test_a_story_holds_the_reports_of_its_first_days_only(tmp_path):
+    again = "قال الدفاع المدني إن غارة جوية استهدفت مدينة دوما في الغوطة الشرقية يوم 7 أبريل 2018 وأسفرت عن مقتل 12 مدنيا."
+    later = "أعلن ناشطون أن 12 مدنيا قتلوا في غارة جوية على مدينة دوما في الغوطة الشرقية يوم 7 أبريل 2018 ودفنوا اليوم."
+    docs = [{"id": "s1", "url": "https://a.com/1", "published": "2018-04-08T10:00:00+00:00", "title": "غارة", "text": STRIKE},
+            {"id": "s2", "url": "https://b.com/2", "published": "2018-04-09T10:00:00+00:00", "title": "غارة", "text": again},
+            {"id": "s3", "url": "https://c.com/3", "published": "2018-04-13T10:00:00+00:00", "title": "غارة", "text": later}]
+    of_article, groups = _stories_of(tmp_path, docs)
+    assert groups["s1"] == groups["s2"] == groups["s3"]          # one happening, one claim group
+    assert of_article["s2#1"] == of_article["s1#1"] == "s1#1"
+    assert of_article["s3#1"] == "s3#1"      # five days after the story's first report: a story of its own
+
+
+def test_an_article_whose_first_claim_comes_late_stands_alone(tmp_path):
+    filler = "\n".join(f"فقرة {i} عن الوضع الإنساني والسياسي في البلاد وتصريحات المسؤولين حول المفاوضات." for i in range(3))
+    docs = [{"id": "n1", "url": "https://a.com/1", "published": "2018-04-08T10:00:00+00:00", "title": "غارة", "text": STRIKE},
+            {"id": "n2", "url": "https://b.com/2", "published": "2018-04-08T12:00:00+00:00", "title": "تحليل",
+             "text": filler + "\n" + STRIKE}]
+    of_article, groups = _stories_of(tmp_path, docs)
+    assert groups["n1"] == groups["n2"]                        # the claim is the same happening
+    assert of_article["n2#1"] == "n2#1" != of_article["n1#1"]  # but the analysis piece is not that story

@@ -234,6 +234,34 @@ def _local_groups(events: list[Event]) -> list[int]:
     return [find(i) for i in range(len(events))]
 
 
+def _link_denials(events: list[Event], alone: set[int]) -> None:
+    """A denial told apart from what it denies («بيد أنهما نفيا قصف القاعدة» after the
+    strike on the base, «وتنفي سوريا …» after the drone's interception) that found no
+    claim to answer elsewhere (``alone``: the indexes of such denials) joins the claim of
+    its article it answers: one of the same kind and sub-type, else of the same kind
+    sharing a party or a place — the nearest, an earlier one first."""
+    for i in sorted(alone):
+        e = events[i]
+        parties = {x for x in (e.actor, e.actor2) if x}
+        keys = _place_keys(e)
+        best, best_key = None, None
+        for j, o in enumerate(events):
+            if o.stance == "deny" or o.type != e.type or o.article != e.article:
+                continue
+            same_sub = o.sub_type == e.sub_type
+            shares = bool(parties & {x for x in (o.actor, o.actor2) if x}) or bool(keys & _place_keys(o))
+            if not (same_sub or shares):
+                continue
+            key = (same_sub, shares, j < i, -abs(i - j))
+            if best_key is None or key > best_key:
+                best, best_key = j, key
+        if best is not None:
+            old = e.claim_group
+            for d in events:
+                if d.claim_group == old:
+                    d.claim_group = events[best].claim_group
+
+
 def _best_group(mine: dict, rows: list[dict]) -> str | None:
     """The claim group among ``rows`` (earlier claims from other documents) that ``mine``
     tells: the best pair ≥ JOIN_BEST and the group's mean ≥ JOIN_MEAN; None if none."""
@@ -269,6 +297,9 @@ def assign_groups(events: list[Event], stored) -> None:
                 joined[r] = g
     for i, e in enumerate(events):
         e.claim_group = joined.get(roots[i]) or events[roots[i]].id
+    asserted = {roots[i] for i, e in enumerate(events) if e.stance != "deny"}
+    _link_denials(events, {i for i, e in enumerate(events)
+                           if e.stance == "deny" and roots[i] not in asserted and roots[i] not in joined})
 
 
 def candidate_window(e: Event) -> tuple[str, str, tuple[float, float, float, float] | None] | None:
