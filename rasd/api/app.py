@@ -22,10 +22,10 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from .. import stories as st
 from ..export import ExportContext, RowBuilder, csv_chunks, geojson_feature
 from . import articles as arts
 from . import events as ev
-from .. import stories as st
 from .db import Database
 from .errors import ERROR_SCHEMA, bad, install, not_found
 from .limits import (
