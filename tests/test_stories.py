@@ -165,6 +165,29 @@ def test_claims_endpoint_has_the_corroboration(client, outlets):
     assert cor["outlets"] == ["outlet-a.com", "outlet-b.net", "outlet-e.com"]
 
 
+def test_an_event_names_its_story_and_how_many_outlets_tell_it(client, outlets):
+    _, evs, _ = outlets
+    for doc in ("a1", "b1", "e1"):          # the strike on Douma, told (or denied) by three outlets
+        r = client.get("/api/events/" + quote(evs[doc]["id"], safe=""))
+        assert r.status_code == 200
+        story = r.json()["story"]
+        assert story["id"] == evs["a1"]["article"] and story["title"] == "غارة على دوما"
+        assert story["n_outlets"] == 3 and story["outlets"] == ["outlet-a.com", "outlet-b.net", "outlet-e.com"]
+        assert story["n_articles"] == 3 and story["n_denials"] == 1
+        assert "articles" not in story and "claim_groups" not in story      # a summary, as /api/stories lists it
+    # the summary opens the story
+    opened = client.get("/api/stories/" + quote(story["id"], safe="")).json()
+    assert {c["outlet"] for g in opened["groups"] for c in g["claims"]} == set(story["outlets"])
+
+
+def test_an_event_told_by_one_article_is_a_story_of_one_outlet(client, outlets):
+    _, evs, _ = outlets
+    for doc, host in (("c1", "outlet-c.org"), ("d1", "outlet-d.com")):
+        story = client.get("/api/events/" + quote(evs[doc]["id"], safe="")).json()["story"]
+        assert story["id"] == evs[doc]["article"]
+        assert story["n_outlets"] == 1 and story["outlets"] == [host] and story["n_articles"] == 1
+
+
 def test_unknown_story_is_a_404_and_bad_paging_a_400(client):
     r = client.get("/api/stories/nope")
     assert r.status_code == 404 and "nope" in r.json()["error"]["message"]

@@ -51,6 +51,25 @@ DATED = [  # three months apart, with the months between them empty
              "الأحد ما أدى إلى مقتل ثلاثة مدنيين.\n\nوأكد الناشطون أن القصف طال سوقا شعبيا."},
 ]
 
+# one happening (IS fighters reaching Anah) told by two outlets: Sky News Arabia counts 331
+# people on its own account and the coalition's denial, France 24 counts 400 on an Iraqi
+# official's; a battle in Tikrit told by one outlet
+STORY = [
+    {"id": "story-a", "url": "https://www.skynewsarabia.com/middle-east/anah-convoy", "published": "2017-09-13",
+     "title": "قافلة داعش في عنه",
+     "text": "قافلة داعش في عنه\n\nعناصر داعش وعائلاتهم، وعددهم 331 شخصاً، وصلوا إلى مدينة عنه يوم الأربعاء "
+             "قادمين من البادية السورية.\n\nلكن التحالف الدولي نفى ذلك، مؤكداً أن القافلة ما زالت متوقفة في "
+             "البادية السورية."},
+    {"id": "story-b", "url": "https://www.france24.com/ar/20170913-anah", "published": "2017-09-14",
+     "title": "مسلحو داعش يصلون إلى عنه",
+     "text": "مسلحو داعش يصلون إلى عنه\n\nأفاد مسؤول عراقي أن 400 من مسلحي داعش وصلوا إلى مدينة عنه يوم "
+             "الأربعاء قادمين من البادية السورية."},
+    {"id": "story-lone", "url": "https://arabic.cnn.com/middle-east/2017/09/20/tikrit", "published": "2017-09-20",
+     "title": "اشتباكات في تكريت",
+     "text": "اشتباكات في تكريت\n\nقال مصدر أمني إن القوات العراقية خاضت اشتباكات عنيفة مع مسلحي داعش في مدينة "
+             "تكريت يوم الثلاثاء وقتلت عشرة منهم."},
+]
+
 
 def get_json(url: str):
     with urllib.request.urlopen(url, timeout=10) as r:
@@ -79,6 +98,22 @@ def server(tmp_path_factory):
     process([str(pages), str(dated)], store)
     store.close()
     with serving(db, tmp / "serve.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory):
+    """`rasd serve` over the STORY items; yields its base URL."""
+    from rasd.pipeline import process
+    from rasd.store import Store
+
+    tmp = tmp_path_factory.mktemp("story")
+    src = tmp / "story.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in STORY), encoding="utf-8")
+    store = Store(tmp / "story.db")
+    process([str(src)], store)
+    store.close()
+    with serving(tmp / "story.db", tmp / "serve.log") as base:
         yield base
 
 
@@ -573,6 +608,103 @@ def test_phone_layout_map_first_and_drawers(phone, server, shots):
     shots(pg, "phone-event.png")
     pg.click("#detail-close")
     pg.wait_for_function("document.querySelector('#map').getBoundingClientRect().height > 500")
+
+
+def story_claims(pg) -> dict:
+    """{outlet host: [(stance, stance label, source, count, evidence)]} of the story shown."""
+    return pg.evaluate("""() => {
+        const text = (c, sel) => { const n = c.querySelector(sel); return n ? n.textContent : null; };
+        const out = {};
+        for (const col of document.querySelectorAll('#detail .outlet-col')) {
+            out[col.dataset.outlet] = [...col.querySelectorAll('.story-claim')].map((c) => [c.dataset.stance,
+                text(c, '.stance'), text(c, '.source'), text(c, '.count'), text(c, '.evidence-text')]);
+        }
+        return out;
+    }""")
+
+
+def test_an_event_s_story_in_two_outlets_with_asserts_denials_and_the_count_range(browser, story_server, shots):
+    events = api(story_server, "/api/events", limit=500)["items"]
+    france24 = next(e for e in events if e["doc"] == "story-b")
+    pg = open_page(browser, story_server + "/", story_server, DESKTOP, csp=True)       # the real CSP
+    pg.click(f"#event-list li.event[data-id='{france24['id']}']")
+    pg.wait_for_selector(f"#detail[data-event='{france24['id']}'] #story-line")
+    # the story: the articles of both outlets (the earlier one names it)
+    line = pg.text_content("#story-line")
+    assert line.startswith("هذه القصة في منفذين: ") and "سكاي نيوز عربية" in line and "فرانس 24" in line
+    assert pg.get_attribute("#story-line", "data-outlets") == "2"
+    assert pg.get_attribute("#story-line", "data-story") == "story-a#1"
+    # the claim group: two independent sources assert (Sky News on its own account, the Iraqi
+    # official), one denies (the coalition); 331 and 400 people told
+    assert pg.text_content("#claims .corroboration .asserting") == "2"
+    assert pg.text_content("#claims .corroboration .denying") == "1"
+    assert pg.text_content("#claims .corroboration .count-range") == "من 331 إلى 400"
+    assert pg.locator("#claims .asserts .claim").count() == 2 and pg.locator("#claims .denials .claim").count() == 1
+    shots(pg, "story-event.png")
+    # the story: every claim of each outlet side by side, with its source and stance
+    pg.click("#open-story")
+    pg.wait_for_selector("#detail[data-story='story-a#1'] .story-group .outlet-col")
+    assert "story=" in pg.evaluate("location.hash")
+    assert pg.text_content("#detail h2") == "القصة: قافلة داعش في عنه"
+    assert pg.locator("#detail .story-group").count() == 1
+    claims = story_claims(pg)
+    assert list(claims) == ["skynewsarabia.com", "france24.com"]
+    (a_stance, a_label, a_source, a_count, a_evidence), (d_stance, d_label, d_source, _, d_evidence) = \
+        claims["skynewsarabia.com"]
+    assert (a_stance, a_label) == ("assert", "تأكيد") and a_source.startswith("الوسيلة نفسها")
+    assert "331" in a_count and "وصلوا إلى مدينة عنه" in a_evidence
+    assert (d_stance, d_label, d_source) == ("deny", "نفي", "التحالف الدولي") and "نفى ذلك" in d_evidence
+    [(b_stance, b_label, b_source, b_count, b_evidence)] = claims["france24.com"]
+    assert (b_stance, b_label, b_source) == ("assert", "تأكيد", "مسؤول عراقي") and "400" in b_count
+    assert b_evidence.startswith("400 من مسلحي داعش")
+    assert [pg.text_content(f"#detail .outlet-col[data-outlet='{h}'] h4") for h in claims] == \
+        ["سكاي نيوز عربية", "فرانس 24"]
+    cols = [box(pg, f"#detail .outlet-col[data-outlet='{h}']") for h in claims]
+    assert abs(cols[0]["y"] - cols[1]["y"]) < 2 and cols[1]["x"] + cols[1]["width"] <= cols[0]["x"] + 1  # right to left
+    assert pg.text_content("#detail .story-group .corroboration .asserting") == "2"
+    assert pg.text_content("#detail .story-group .corroboration .denying") == "1"
+    assert pg.text_content("#detail .story-group .corroboration .count-range") == "من 331 إلى 400"
+    assert pg.get_attribute("#detail .story-claim.current", "data-id") == france24["id"]
+    shots(pg, "story.png")
+    # back to the event; a claim of the story opens as an event
+    pg.click("#story-back")
+    pg.wait_for_selector(f"#detail[data-event='{france24['id']}'] #story-line")
+    pg.click("#open-story")
+    pg.wait_for_selector("#detail[data-story='story-a#1'] .story-claim[data-stance=deny]")
+    denial = pg.get_attribute("#detail .story-claim[data-stance=deny]", "data-id")
+    pg.click("#detail .story-claim[data-stance=deny]")
+    pg.wait_for_selector(f"#detail[data-event='{denial}'] #story-line")
+    assert pg.get_attribute("#detail", "data-story") == ""
+    pg.watch.clean()
+    pg.context.close()
+
+
+def test_a_story_of_one_outlet_and_a_story_on_a_phone(browser, story_server, shots):
+    events = api(story_server, "/api/events", limit=500)["items"]
+    lone = next(e for e in events if e["doc"] == "story-lone")
+    france24 = next(e for e in events if e["doc"] == "story-b")
+    pg = open_page(browser, story_server + "/", story_server, PHONE)
+    try:
+        pg.click("#toggle-side")
+        pg.click(f"#event-list li.event[data-id='{lone['id']}']")
+        pg.wait_for_selector(f"#detail[data-event='{lone['id']}'] #story-line")
+        assert pg.text_content("#story-line").startswith("هذه القصة في منفذ واحد: سي إن إن بالعربية")
+        assert pg.text_content("#claims .corroboration .asserting") == "1"
+        assert pg.text_content("#claims .corroboration .denying") == "0"
+        assert pg.locator("#claims .corroboration .count-range").count() == 0       # no count told
+        # a permalink to the two outlets' story, on a phone: no sideways scrolling, the map keeps its room
+        pg.evaluate("h => { location.hash = h; }", "#event=" + quote(france24["id"], safe="") + "&story=story-a%231")
+        pg.wait_for_selector("#detail[data-story='story-a#1'] .outlet-col[data-outlet='france24.com'] .story-claim")
+        assert pg.locator("#detail .story-claim").count() == 3
+        assert pg.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert box(pg, "#map")["height"] >= 300
+        for col in ("skynewsarabia.com", "france24.com"):
+            b = box(pg, f"#detail .outlet-col[data-outlet='{col}']")
+            assert b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"]
+        shots(pg, "phone-story.png")
+        pg.watch.clean()
+    finally:
+        pg.context.close()
 
 
 def test_new_events_appear_without_a_reload(browser, tmp_path):

@@ -22,10 +22,10 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from .. import stories as st
 from ..export import ExportContext, RowBuilder, csv_chunks, geojson_feature
 from . import articles as arts
 from . import events as ev
-from .. import stories as st
 from .db import Database
 from .errors import ERROR_SCHEMA, bad, install, not_found
 from .limits import (
@@ -122,6 +122,12 @@ Sort = Annotated[str, Query(description="date, type or id; a leading - reverses 
 Order = Annotated[str | None, Query(description="asc or desc (overrides a leading -).")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 ExportLimit = Annotated[int | None, Query(ge=1, le=MAX_ROWS, description="At most this many rows.")]
+
+
+def _story_summary(index: dict, article: str) -> dict | None:
+    """The summary of the story ``article`` belongs to (as /api/stories lists it), or None."""
+    s = index["stories"].get(index["of_article"].get(article))
+    return None if s is None else {k: v for k, v in s.items() if k not in ("articles", "claim_groups")}
 
 
 def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
@@ -259,7 +265,12 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
     def get_event(event_id: str) -> JSONResponse:
         """The event, its article (paragraphs with text) and `highlights`: where its evidence
         (and the naming of its sources) stands, as offsets into a block's text (`block`:
-        `title` or a paragraph index) and as raw offsets into the document."""
+        `title` or a paragraph index) and as raw offsets into the document; `story`: the
+        story its article belongs to (the articles of all outlets about one happening) as
+        `/api/stories` lists it (`id`, `title`, `outlets`, `n_outlets`, `n_articles`,
+        `n_claim_groups`, `n_events`, `n_denials`, `first_report`, `last_report`), which
+        `/api/stories/{id}` opens; an article alone in its story is a story of one outlet."""
+        index = db.cached("stories", st.build_stories)
         with db.connection() as conn:
             e = ev.get_event(conn, event_id)
             if e is None:
@@ -268,7 +279,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
             group_size = conn.execute("SELECT count(*) FROM events WHERE claim_group = ?",
                                       (e["claim_group"],)).fetchone()[0] if e.get("claim_group") else 1
         out = {"event": e, "article": None, "highlights": [], "evidence": dict(e["evidence"]),
-               "claim_group_size": group_size}
+               "claim_group_size": group_size, "story": _story_summary(index, e["article"])}
         if view.found:
             out["article"] = view.payload()
             out["highlights"] = view.evidence(e)

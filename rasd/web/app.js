@@ -41,6 +41,7 @@ const ACTORS = {
 };
 const ROLES = { location: "المكان", origin: "من", destination: "إلى", via: "عبر" };
 const STANCE = { assert: "يؤكد", deny: "ينفي" };
+const STANCE_NOUN = { assert: "تأكيد", deny: "نفي" };
 
 const typeLabel = (t) => (TYPES[t] ? TYPES[t][0] : t);
 const typeColour = (t) => (TYPES[t] ? TYPES[t][1] : "#555");
@@ -146,13 +147,34 @@ const OUTLETS = {
   "annahar.com": "النهار", "alsumaria.tv": "السومرية", "baghdadtoday.news": "بغداد اليوم", "reuters.com": "رويترز",
 };
 
-function outletOf(url) {
-  let host;
-  try { host = new URL(url).hostname.replace(/^www\./, ""); } catch (e) { return null; }
+/* An outlet's name from its host (the API's `outlet`: «www.» left out): the Arabic name of a
+ * known one (or of the site it is part of), else the host itself. */
+function outletName(host) {
+  host = String(host || "").replace(/^www\./, "");
   for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
     if (OUTLETS[h]) return OUTLETS[h];
   }
   return host;
+}
+
+function outletOf(url) {
+  let host;
+  try { host = new URL(url).hostname; } catch (e) { return null; }
+  return outletName(host);
+}
+
+/* «في منفذ واحد / منفذين / 3 منافذ / 11 منفذاً» (Arabic counts its nouns). */
+function outletsPhrase(n) {
+  if (n === 1) return "منفذ واحد";
+  if (n === 2) return "منفذين";
+  if (n >= 3 && n <= 10) return `${n} منافذ`;
+  return `${n} منفذاً`;
+}
+
+/* «331» or «من 331 إلى 400» */
+function rangeText(r) {
+  if (!r) return null;
+  return r[0] === r[1] ? String(r[0]) : `من ${r[0]} إلى ${r[1]}`;
 }
 
 /* The address as people read it: percent-escapes decoded (the link itself keeps them). */
@@ -167,7 +189,7 @@ const DEFAULTS = { subType: "", actor: "", admin1: "", source: "", denyOnly: fal
   undated: true, sort: "-date" };
 const state = {
   types: new Set(ALL_TYPES), ...DEFAULTS,
-  bins: [], interval: "month", offset: 0, total: 0, selected: null, article: null,
+  bins: [], interval: "month", offset: 0, total: 0, selected: null, article: null, story: null,
 };
 const PAGE = 100;
 let refreshSeq = 0;           // the latest filter asked for: answers to older ones are dropped
@@ -226,6 +248,7 @@ function hashParams() {
   h.set("map", view);
   if (state.selected) h.set("event", state.selected);
   else if (state.article) h.set("article", state.article);
+  if (state.story) h.set("story", state.story);
   return h;
 }
 
@@ -255,7 +278,7 @@ function readHash() {
   state.sort = h.get("sort") || DEFAULTS.sort;
   const v = (h.get("map") || "").split(",").map(Number);
   viewFromHash = v.length === 3 && v.every(Number.isFinite) ? { center: [v[0], v[1]], zoom: v[2] } : null;
-  return { event: h.get("event"), article: h.get("article") };
+  return { event: h.get("event"), article: h.get("article"), story: h.get("story") };
 }
 
 function syncControls() {
@@ -946,10 +969,29 @@ function claimCard(c, currentId) {
   el("div", { class: "where" }, c.article_title || el("bdi", {}, c.doc), c.date ? " · " + c.date : ""));
 }
 
+/* A claim group's corroboration (the API's `corroboration`): independent sources that assert
+ * and deny it, a party to it among them, and the range of the numbers told. */
+function corroborationFacts(cor) {
+  if (!cor) return null;
+  const dl = el("dl", { class: "facts corroboration",
+    dataset: { asserting: cor.asserting_sources, denying: cor.denying_sources } });
+  const add = (cls, k, v) => { if (v !== null && v !== undefined) dl.append(el("dt", {}, k), el("dd", { class: cls }, v)); };
+  add("asserting", "مصادر مستقلة تؤكد", String(cor.asserting_sources));
+  add("denying", "مصادر تنفي", String(cor.denying_sources));
+  add("count-range", "العدد المذكور", rangeText(cor.count_range));
+  add("fatalities-range", "القتلى", rangeText(cor.fatalities_range));
+  if (cor.party_among_sources) {
+    const names = [...new Set((cor.party_sources || []).map((p) => p.name))];
+    add("party", "طرف في الحدث بين المصادر", names.join("، ") || "نعم");
+  }
+  return dl;
+}
+
 function claimsSection(claims, currentId) {
   const sec = el("section", { id: "claims" });
   const n = claims ? claims.total : 1;
   sec.append(el("h3", {}, `روايات الحدث نفسه (${n})`));
+  if (claims) sec.append(corroborationFacts(claims.corroboration));
   if (!claims || claims.total < 2) {
     sec.append(el("p", { class: "article-meta" }, "لا روايات أخرى لهذا الحدث."));
   }
@@ -962,6 +1004,86 @@ function claimsSection(claims, currentId) {
           : el("p", { class: "article-meta" }, "لا نفي"))));
   }
   return sec;
+}
+
+/* «هذه القصة في منفذين: …» and the button that opens the story (the API's `story`). */
+function storyLine(story, eventId) {
+  if (!story) return null;
+  return el("p", { id: "story-line", class: "story-line", dataset: { story: story.id, outlets: story.n_outlets } },
+    "هذه القصة في ", el("strong", {}, outletsPhrase(story.n_outlets)), ": ",
+    story.outlets.flatMap((o, k) => [k ? "، " : "", el("bdi", { class: "outlet" }, outletName(o))]),
+    story.n_articles > 1 ? ` (${story.n_articles} مقالات)` : "", " ",
+    el("button", { type: "button", id: "open-story", class: "small-button", onclick: () => openStory(story.id, eventId).catch(() => {}) },
+      "افتح القصة"));
+}
+
+/* One claim of a story: its stance, its source (or the outlet itself), its numbers, its
+ * evidence and its article; it opens the claim as an event. */
+function storyClaim(c, currentId) {
+  const stance = c.stance || "assert";
+  const sources = c.sources || [];
+  return el("div", {
+    class: "claim story-claim" + (c.id === currentId ? " current" : ""), tabindex: 0,
+    dataset: { id: c.id, stance }, onclick: () => selectEvent(c.id),
+    onkeydown: (ev) => { if (ev.key === "Enter") selectEvent(c.id); },
+  },
+  el("div", { class: "claim-head" }, el("span", { class: "src stance " + stance }, STANCE_NOUN[stance] || stance), " ",
+    el("span", { class: "source" }, sources.length ? sources.map((s) => s.name).join("، ") : "الوسيلة نفسها، دون نسبة إلى مصدر")),
+  c.count || (c.fatalities !== null && c.fatalities !== undefined) ? el("div", { class: "numbers" },
+    c.count ? el("span", { class: "count" }, "العدد: ", c.count.text) : null,
+    c.count && c.fatalities !== null && c.fatalities !== undefined ? " · " : "",
+    c.fatalities !== null && c.fatalities !== undefined ? el("span", { class: "fatalities" }, `القتلى: ${c.fatalities}`) : null) : null,
+  el("div", { class: "evidence-text" }, c.evidence || ""),
+  el("div", { class: "where" }, c.article_title || el("bdi", {}, c.article),
+    c.published ? [" · ", el("bdi", { dir: "ltr" }, c.published.slice(0, 10))] : "",
+    c.date ? [" · الحدث: ", el("bdi", { dir: "ltr" }, c.date)] : ""));
+}
+
+/* A claim group of a story: its corroboration, then its claims side by side, one column per outlet. */
+function storyGroup(g, currentId) {
+  const byOutlet = new Map();
+  for (const c of g.claims) {
+    if (!byOutlet.has(c.outlet)) byOutlet.set(c.outlet, []);
+    byOutlet.get(c.outlet).push(c);
+  }
+  const first = g.claims[0] || {};
+  return el("section", { class: "story-group", dataset: { group: g.claim_group } },
+    el("h3", {}, el("span", { class: "swatch", style: { background: typeColour(g.type) } }), " ", typeLabel(g.type),
+      first.sub_type ? " · " + subLabel(first.sub_type) : "", ` (${g.claims.length} روايات)`),
+    corroborationFacts(g.corroboration),
+    el("div", { class: "outlet-columns" }, [...byOutlet].map(([outlet, claims]) =>
+      el("div", { class: "outlet-col", dataset: { outlet } }, el("h4", {}, el("bdi", {}, outletName(outlet))),
+        claims.map((c) => storyClaim(c, currentId))))));
+}
+
+/* A story: every claim of every outlet about the happening, per claim group (the group of
+ * the event it was opened from first). */
+async function openStory(id, fromEvent) {
+  state.story = id;
+  state.selected = fromEvent || null;
+  state.article = null;
+  markSelected();
+  writeHash();
+  const s = await api("/api/stories/" + encodeURIComponent(id));
+  if (state.story !== id) return;
+  const mine = (g) => g.claims.some((c) => c.id === fromEvent);
+  const groups = [...s.groups].sort((a, b) => mine(b) - mine(a) || b.claims.length - a.claims.length);
+  const reports = [s.first_report, s.last_report].filter(Boolean).map((d) => d.slice(0, 10));
+  setChildren($("#detail-body"),
+    fromEvent ? el("button", { type: "button", id: "story-back", class: "linkish", onclick: () => selectEvent(fromEvent) },
+      "العودة إلى الحدث") : null,
+    el("h2", {}, "القصة: ", s.title || "(بلا عنوان)"),
+    el("p", { class: "article-meta story-meta" }, "في ", outletsPhrase(s.n_outlets), ": ",
+      s.outlets.flatMap((o, k) => [k ? "، " : "", el("bdi", { class: "outlet" }, outletName(o))]),
+      ` · ${s.n_articles} مقالات`, reports.length ? [" · ", el("bdi", { dir: "ltr" }, [...new Set(reports)].join(" – "))] : ""),
+    groups.map((g) => storyGroup(g, fromEvent)));
+  const detail = $("#detail");
+  detail.hidden = false;
+  detail.dataset.event = "";
+  detail.dataset.article = "";
+  detail.dataset.story = id;
+  openDrawer("detail");
+  detail.scrollTop = 0;
 }
 
 function articleSection(article, highlights) {
@@ -997,6 +1119,7 @@ function articleSection(article, highlights) {
 async function selectEvent(id) {
   state.selected = id;
   state.article = null;
+  state.story = null;
   writeHash();
   for (const li of document.querySelectorAll("#event-list li.event")) {
     li.classList.toggle("selected", li.dataset.id === id);
@@ -1013,6 +1136,7 @@ async function selectEvent(id) {
       typeLabel(e.type), e.sub_type ? " · " + subLabel(e.sub_type) : "",
       e.stance === "deny" ? el("span", { class: "badge-deny" }, " — رواية منفية") : null),
     factsList(e),
+    storyLine(d.story, e.id),
     el("h3", {}, "المصادر"),
     el("ul", { class: "sources-list" }, (e.sources || []).length
       ? e.sources.map((s) => el("li", { class: "source-item", dataset: { stance: s.stance } },
@@ -1025,6 +1149,7 @@ async function selectEvent(id) {
   detail.hidden = false;
   detail.dataset.event = id;
   detail.dataset.article = d.article ? d.article.id : "";
+  detail.dataset.story = "";
   openDrawer("detail");
   focusSelected();
   const ev = detail.querySelector("mark.evidence");
@@ -1085,6 +1210,7 @@ function relatedList(label, items) {
 async function openArticle(id, q) {
   state.selected = null;
   state.article = id;
+  state.story = null;
   markSelected();
   writeHash();
   const a = await api("/api/articles/" + encodeURIComponent(id), q ? { q } : {});
@@ -1105,6 +1231,7 @@ async function openArticle(id, q) {
   detail.hidden = false;
   detail.dataset.event = "";
   detail.dataset.article = a.id;
+  detail.dataset.story = "";
   openDrawer("detail");
   map.invalidateSize({ pan: false });
   const hit = detail.querySelector("mark.hit");
@@ -1158,7 +1285,8 @@ async function refreshAll() {
 }
 
 function openFromHash(sel) {
-  if (sel.event) selectEvent(sel.event).catch(() => {});
+  if (sel.story) openStory(sel.story, sel.event).catch(() => {});
+  else if (sel.event) selectEvent(sel.event).catch(() => {});
   else if (sel.article) openArticle(sel.article).catch(() => {});
 }
 
@@ -1229,6 +1357,7 @@ function wire() {
     $("#detail").hidden = true;
     state.selected = null;
     state.article = null;
+    state.story = null;
     markSelected();
     openDrawer(null);
     writeHash();
