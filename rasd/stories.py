@@ -74,7 +74,7 @@ def group_claims(conn: sqlite3.Connection, where: str, args: tuple) -> list[dict
 
 
 STORY_DAYS = 3       # an article joins a story first reported at most this many days before it
-LEAD_PARAGRAPHS = 2  # what an article is about is told in its title or first paragraphs
+LEAD_PARAGRAPHS = 1  # what an article is about is told in its title or first paragraph
 
 
 def _when(published: str | None) -> datetime | None:
@@ -92,27 +92,30 @@ def build_stories(conn: sqlite3.Connection) -> dict:
     stored claim groups.
 
     An article's *lead* is its first claim, when it is told in the title or the first
-    paragraphs (an article whose first claim comes later is a feature, an analysis or a
+    paragraph (an article whose first claim comes later is a feature, an analysis or a
     reaction piece: it stands alone). Articles are taken in the order they were
     published; one joins the story of an earlier article when each tells the other's
-    lead happening (both leads among the other's claim groups) and the story was first
-    reported at most ``STORY_DAYS`` before it — a background mention does not chain two
-    stories, nor a campaign's days one after the other. A story's id is its first
-    article's id. Chosen on a read sample of 30 stories (the #13 note)."""
+    lead happening (both leads among the other's claim groups), its lead happened on the
+    day of the story's first lead, and the story was first reported at most
+    ``STORY_DAYS`` before it — a background mention does not chain two stories, nor a
+    campaign's days one after the other. A story's id is its first article's id. Chosen
+    on two read samples of 30 stories (the #13 note)."""
     order: dict[str, int] = {}
     rows = conn.execute(
-        """SELECT e.article, coalesce(e.claim_group, e.id), e.stance, e.ev_start FROM events e
+        """SELECT e.article, coalesce(e.claim_group, e.id), e.stance, e.ev_start, e.date FROM events e
            JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
            ORDER BY d.rowid, a.idx, e.ev_start, e.rowid""").fetchall()
     meta = {r[0]: r[1:] for r in conn.execute(
         """SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs FROM articles a
            JOIN documents d ON d.id = a.doc WHERE a.id IN (SELECT DISTINCT article FROM events)""")}
     lead: dict[str, str | None] = {}
+    day: dict[str, str | None] = {}
     groups_of: dict[str, set[str]] = {}
     arts_of: dict[str, list[str]] = {}
-    for art, group, _, start in rows:
+    for art, group, _, start, date in rows:
         if art not in order:
             order[art] = len(order)
+            day[art] = date[:10] if date else None
             paras = json.loads(meta[art][4]) if art in meta else []
             told_by = paras[min(LEAD_PARAGRAPHS, len(paras)) - 1][1] if paras else 0
             lead[art] = group if start is not None and start <= told_by else None
@@ -133,12 +136,14 @@ def build_stories(conn: sqlite3.Connection) -> dict:
                 t0, t = first[o_sid], when[art]
                 if t0 is not None and t is not None and (t - t0).total_seconds() > STORY_DAYS * 86400:
                     continue
+                if day[art] and day[o_sid] and day[art] != day[o_sid]:
+                    continue        # another day's happening of the same thread
                 if sid is None or (first[o_sid] or never, order[o_sid]) < (first[sid] or never, order[sid]):
                     sid = o_sid
         of_article[art] = sid or art
         first.setdefault(of_article[art], when[art])
     stories: dict[str, dict] = {}
-    for art, group, stance, _ in rows:
+    for art, group, stance, _, _ in rows:
         sid = of_article[art]
         s = stories.setdefault(sid, {"id": sid, "title": None, "articles": set(), "groups": set(),
                                      "outlets": set(), "first_report": None, "last_report": None,
