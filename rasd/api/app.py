@@ -207,7 +207,9 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
             # the same writer as `rasd export --format csv`: stable event_id_cnty, the outlet,
             # every field quoted as needed, a BOM for spreadsheet programs
             with db.connection() as conn:
-                yield from csv_chunks(records, context=ExportContext(conn))
+                # (each claim's story and its group's corroboration: one index per state of the store)
+                index = db.cached("export_index", st.export_index)
+                yield from csv_chunks(records, context=ExportContext(conn, index=index))
 
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
@@ -224,7 +226,8 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
             chunk = ['{"type":"FeatureCollection","features":[']
             sep = ""
             with db.connection() as conn:
-                builder = RowBuilder(ExportContext(conn))     # the same fields as the CSV
+                index = db.cached("export_index", st.export_index)
+                builder = RowBuilder(ExportContext(conn, index=index))     # the same fields as the CSV
                 for e in records:
                     feat = geojson_feature(e, builder)
                     if feat is None:

@@ -1,0 +1,114 @@
+"""Benchmark the exports over a store of ≥ 100k events (stories and corroboration included).
+
+    python bench/bench_export.py [--events 100000] [--keep DB] [--baseline PATH] [--runs 1]
+
+The store is bench_api.py's (the seed pages copied with shifted ids, dates and points).
+Each figure is the wall time of a fresh process (``python -m rasd.cli ...``, imports
+included), best of ``--runs``, with the code of this checkout and, with ``--baseline``,
+the code of another checkout (a folder holding a ``rasd`` package: e.g. an older commit
+unpacked with ``git archive``), on the same store:
+
+* ``rasd export events`` as JSONL, CSV and GeoJSON, and ``rasd export articles``, written
+  to a file (its size is printed);
+* ``/api/events.csv?limit=100`` in-process (FastAPI's TestClient): the first request (which
+  builds the export index of the store, once per state of the store) and the next one;
+* this checkout only: :func:`rasd.stories.export_index` alone (the one pass over the
+  store's claims that gives every article's story and every claim group's corroboration).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+EXPORTS = [("events jsonl", ["export", "events", "--format", "jsonl"]),
+           ("events csv", ["export", "events", "--format", "csv"]),
+           ("events geojson", ["export", "events", "--format", "geojson"]),
+           ("articles jsonl", ["export", "articles"])]
+
+API = """
+import sys, time
+from fastapi.testclient import TestClient
+from rasd.api import create_app
+with TestClient(create_app(sys.argv[1]), base_url="http://localhost") as c:
+    for label in ("first", "next"):
+        t = time.perf_counter()
+        r = c.get("/api/events.csv", params={"limit": 100})
+        assert r.status_code == 200, r.text[:200]
+        print(label, time.perf_counter() - t, len(r.text.splitlines()) - 1)
+"""
+
+
+def run(code: Path, args: list[str], runs: int) -> tuple[float, str]:
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    best, out = float("inf"), ""
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run([sys.executable, *args], check=False, env=env, capture_output=True, text=True)
+        best = min(best, time.perf_counter() - t)
+        if p.returncode != 0:
+            raise SystemExit(f"{' '.join(args)} with {code}: exit {p.returncode}\n{p.stderr[-2000:]}")
+        out = p.stdout
+    return best, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--keep", type=Path, default=None, help="build (or reuse) the store at this path and keep it")
+    ap.add_argument("--baseline", type=Path, default=None, help="another checkout to time on the same store")
+    ap.add_argument("--runs", type=int, default=1)
+    args = ap.parse_args()
+
+    from bench_api import build_store
+
+    tmp = Path(tempfile.mkdtemp(prefix="rasd-bench-export-"))
+    try:
+        db = args.keep or tmp / "bench.db"
+        if args.keep is None or not db.exists():
+            counts = build_store(db, args.events)
+            print(f"store: {counts['events']} events, {counts['articles']} articles "
+                  f"(synthesised from the seeds in {counts['seconds']} s)")
+        else:
+            print(f"store: {db} (reused)")
+        codes = ([("baseline", args.baseline.resolve())] if args.baseline else []) + [("this", ROOT)]
+        for name, code in codes:
+            print(f"{name} ({code}):")
+            for label, cmd in EXPORTS:
+                out = tmp / "out"
+                secs, _ = run(code, ["-m", "rasd.cli", *cmd, "--db", str(db), "-o", str(out)], args.runs)
+                print(f"  rasd export {label:16s} {secs:7.1f} s   {out.stat().st_size / 1e6:8.1f} MB")
+                out.unlink()
+            _, text = run(code, ["-c", API, str(db)], 1)
+            for line in text.split("\n"):
+                if line:
+                    label, secs, rows = line.split()
+                    print(f"  /api/events.csv?limit=100, {label:5s} request {float(secs) * 1000:8.0f} ms  ({rows} rows)")
+
+        import sqlite3
+
+        from rasd.stories import export_index
+        conn = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
+        best = float("inf")
+        for _ in range(max(args.runs, 1)):
+            t = time.perf_counter()
+            index = export_index(conn)
+            best = min(best, time.perf_counter() - t)
+        print(f"export_index alone: {best:.2f} s ({len(index['story'])} articles, "
+              f"{len(index['corroboration'])} claim groups, {len(set(index['story'].values()))} stories)")
+        conn.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
