@@ -237,6 +237,7 @@ def export_index(conn: sqlite3.Connection) -> dict:
     return {"story": story_of_articles(conn, of_article),
             "corroboration": {g: export_corroboration(t.figures()) for g, t in tallies.items()}}
 
+
 def list_stories(index: dict, limit: int, offset: int, *, min_outlets: int = 1) -> tuple[int, list[dict]]:
     """Stories, the latest reported first (summaries: no article or group lists)."""
     items = [s for s in index["stories"].values() if s["n_outlets"] >= min_outlets]

@@ -201,14 +201,15 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
              summary="Event claims as CSV (ACLED's columns, then rasd's)")
     def events_csv(f: Filter, sort: Sort = "id", order: Order = None,
                    limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
+        # each claim's story and its group's corroboration: one index per state of the store,
+        # built before the export's query and stream start (their connections have a budget)
+        index = db.cached("export_index", st.export_index)
         records = _export(f, sort, order, limit, offset)
 
         def rows():
             # the same writer as `rasd export --format csv`: stable event_id_cnty, the outlet,
             # every field quoted as needed, a BOM for spreadsheet programs
             with db.connection() as conn:
-                # (each claim's story and its group's corroboration: one index per state of the store)
-                index = db.cached("export_index", st.export_index)
                 yield from csv_chunks(records, context=ExportContext(conn, index=index))
 
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
@@ -220,13 +221,13 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                        limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
         """Movements with an origin and a destination are LineStrings from one to the other;
         other located events are Points; events without coordinates are left out."""
+        index = db.cached("export_index", st.export_index)     # (as for the CSV)
         records = _export(f, sort, order, limit, offset)
 
         def features():
             chunk = ['{"type":"FeatureCollection","features":[']
             sep = ""
             with db.connection() as conn:
-                index = db.cached("export_index", st.export_index)
                 builder = RowBuilder(ExportContext(conn, index=index))     # the same fields as the CSV
                 for e in records:
                     feat = geojson_feature(e, builder)
