@@ -3,8 +3,9 @@
     python bench/bench_export.py [--events 100000] [--keep DB] [--baseline PATH] [--runs 1]
 
 The store is bench_api.py's (the seed pages copied with shifted ids, dates and points).
-Each figure is the wall time of a fresh process (``python -m rasd.cli ...``, imports
-included), best of ``--runs``, with the code of this checkout and, with ``--baseline``,
+Each figure is the wall time and the CPU time (user + system: steadier on a busy machine) of
+a fresh process (``python -m rasd.cli ...``, imports included), best of ``--runs``, and its
+peak memory, with the code of this checkout and, with ``--baseline``,
 the code of another checkout (a folder holding a ``rasd`` package: e.g. an older commit
 unpacked with ``git archive``), on the same store:
 
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -35,6 +38,12 @@ EXPORTS = [("events jsonl", ["export", "events", "--format", "jsonl"]),
            ("events geojson", ["export", "events", "--format", "geojson"]),
            ("articles jsonl", ["export", "articles"])]
 
+# (run first in each process: its peak memory on standard error when it exits)
+PEAK = ("import atexit, resource, sys\n"
+        "atexit.register(lambda: sys.stderr.write("
+        "f'\\npeak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n")
+CLI = "import runpy, sys\nsys.argv[0] = 'rasd'\nrunpy.run_module('rasd.cli', run_name='__main__', alter_sys=True)\n"
+
 API = """
 import sys, time
 from fastapi.testclient import TestClient
@@ -48,19 +57,25 @@ with TestClient(create_app(sys.argv[1]), base_url="http://localhost") as c:
 """
 
 
-def run(code: Path, args: list[str], runs: int, cwd: Path) -> tuple[float, str]:
+def run(code: Path, args: list[str], runs: int, cwd: Path) -> tuple[float, float, float, str]:
     """``python ARGS`` with ``code``'s rasd, from ``cwd`` (a folder without one: ``-m`` and
-    ``-c`` put the working folder first on the path)."""
+    ``-c`` put the working folder first on the path): the best wall and CPU seconds, the peak
+    memory (MB) of the last run, its standard output."""
     env = {**os.environ, "PYTHONPATH": str(code)}
-    best, out = float("inf"), ""
+    wall, cpu, out = float("inf"), float("inf"), ""
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        p = subprocess.run([sys.executable, *args], check=False, env=env, capture_output=True, text=True, cwd=cwd)
-        best = min(best, time.perf_counter() - t)
+        p = subprocess.run([sys.executable, "-c", PEAK + args[0], *args[1:]], check=False, env=env,
+                           capture_output=True, text=True, cwd=cwd)
+        wall = min(wall, time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = min(cpu, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if p.returncode != 0:
-            raise SystemExit(f"{' '.join(args)} with {code}: exit {p.returncode}\n{p.stderr[-2000:]}")
+            raise SystemExit(f"{' '.join(args[1:])} with {code}: exit {p.returncode}\n{p.stderr[-2000:]}")
         out = p.stdout
-    return best, out
+        peak = int(re.findall(r"^peak (\d+)$", p.stderr, re.MULTILINE)[-1]) / 1024
+    return wall, cpu, peak, out
 
 
 def main() -> None:
@@ -87,10 +102,12 @@ def main() -> None:
             print(f"{name} ({code}):")
             for label, cmd in EXPORTS:
                 out = tmp / "out"
-                secs, _ = run(code, ["-m", "rasd.cli", *cmd, "--db", str(db.resolve()), "-o", str(out)], args.runs, tmp)
-                print(f"  rasd export {label:16s} {secs:7.1f} s   {out.stat().st_size / 1e6:8.1f} MB")
+                wall, cpu, peak, _ = run(code, [CLI, *cmd, "--db", str(db.resolve()), "-o", str(out)],
+                                         args.runs, tmp)
+                print(f"  rasd export {label:16s} wall {wall:6.1f} s  CPU {cpu:6.1f} s  peak {peak:5.0f} MB  "
+                      f"({out.stat().st_size / 1e6:.1f} MB written)")
                 out.unlink()
-            _, text = run(code, ["-c", API, str(db.resolve())], 1, tmp)
+            _, _, _, text = run(code, [API, str(db.resolve())], 1, tmp)
             for line in text.split("\n"):
                 if line:
                     label, secs, rows = line.split()

@@ -214,28 +214,43 @@ def export_corroboration(cor: dict) -> dict:
             "fatalities_range": cor["fatalities_range"], "n_outlets": len(cor["outlets"])}
 
 
+GROUP_ROWS = """SELECT coalesce(e.claim_group, e.id) AS g, e.stance, e.id, e.doc, e.actor, e.actor2, e.fatalities,
+    e.data ->> '$.count.value', CASE WHEN json_array_length(e.data, '$.sources') > 0 THEN e.data -> '$.sources' END,
+    a.dedup_cluster, d.url, d.source FROM events e
+    JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
+    ORDER BY g, e.rowid"""
+
+
 def export_index(conn: sqlite3.Connection) -> dict:
-    """What an export adds to the records, for the whole store in one pass over its
-    claims: ``{"story": {article: story} (:func:`story_of_articles`), "corroboration":
-    {claim group: export fields (:func:`export_corroboration`)}}``. A group's figures are
-    those of all its claims in the store, whatever an export filters."""
-    rows = conn.execute(STORY_ROWS.format(extra=""",
-        e.id, e.doc, e.actor, e.actor2, e.fatalities, e.data ->> '$.count.value',
-        CASE WHEN json_array_length(e.data, '$.sources') > 0 THEN e.data -> '$.sources' END,
-        a.dedup_cluster, d.url, d.source""")).fetchall()
-    of_article, _ = _link_articles(rows)
-    tallies: dict[str, Tally] = {}
+    """What an export adds to the records, for the whole store: ``{"story": {article:
+    story} (:func:`story_of_articles`), "corroboration": {claim group: export fields
+    (:func:`export_corroboration`)}}``. A group's figures are those of all its claims in the
+    store, whatever an export filters. Two passes over the store's claims, each streamed:
+    the stories, then the claims group by group (one group's tally at a time; groups with
+    the same figures share one dict)."""
+    of_article, _ = _link_articles(conn.execute(STORY_ROWS.format(extra="")))
+    figures: dict[str, dict] = {}
+    shared: dict[tuple, dict] = {}
     outlets: dict[tuple, str] = {}
-    for _, group, stance, eid, doc, actor, actor2, deaths, count, sources, cluster, url, source in rows:
+
+    def close(group: str, t: Tally) -> None:
+        f = export_corroboration(t.figures())
+        key = tuple(tuple(v) if isinstance(v, list) else v for v in f.values())
+        figures[group] = shared.setdefault(key, f)
+
+    current, t = None, None
+    for group, stance, eid, doc, actor, actor2, deaths, count, sources, cluster, url, source in conn.execute(GROUP_ROWS):
+        if group != current:
+            if t is not None:
+                close(current, t)
+            current, t = group, Tally()
         where = outlets.get((url, source))
         if where is None:
             where = outlets[(url, source)] = outlet(url, source)
-        t = tallies.get(group)
-        if t is None:
-            t = tallies[group] = Tally()
         t.add(eid, stance, actor, actor2, json.loads(sources) if sources else (), count, deaths, cluster, where, doc)
-    return {"story": story_of_articles(conn, of_article),
-            "corroboration": {g: export_corroboration(t.figures()) for g, t in tallies.items()}}
+    if t is not None:
+        close(current, t)
+    return {"story": story_of_articles(conn, of_article), "corroboration": figures}
 
 
 def list_stories(index: dict, limit: int, offset: int, *, min_outlets: int = 1) -> tuple[int, list[dict]]:
