@@ -278,7 +278,7 @@ def export_events(db: str, fmt: str, output: str | None, bom: bool | None) -> No
     """Event claims: JSONL (the record of each claim), CSV (ACLED's columns and values,
     then rasd's), or GeoJSON (movements as lines from origin to destination, other events
     as points; properties as in the CSV). Fields: docs/output-format.md."""
-    from .export import ExportContext, write_csv, write_geojson, write_jsonl
+    from .export import ExportContext, with_links, write_csv, write_geojson, write_jsonl
 
     if bom and fmt != "csv":
         raise click.UsageError("--bom is for --format csv")
@@ -290,7 +290,7 @@ def export_events(db: str, fmt: str, output: str | None, bom: bool | None) -> No
         elif fmt == "geojson":
             n = write_geojson(store.event_records(), out, context=ctx)
         else:
-            n = write_jsonl(store.event_records(), out)
+            n = write_jsonl(with_links(store.event_records(), ctx), out)
     store.close()
     click.echo(f"{n} events" + (" with coordinates" if fmt == "geojson" else ""), err=True)
 

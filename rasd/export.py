@@ -12,6 +12,11 @@ What a row needs beyond the event itself (its stable number in the store, its do
 outlet, publication date and storing time) is read from the store through an
 :class:`ExportContext`; without one, events are numbered per country in the order given
 and the outlet and timestamp are left empty.
+
+Stories and corroboration (:mod:`rasd.stories`): an article's ``story`` is the
+cross-outlet story it belongs to; every event claim carries its article's ``story`` and its
+claim group's ``corroboration`` (JSONL: an object; CSV and GeoJSON: columns after the
+others), worked out once per export from the whole store.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ from .clean import article_lines
 from .lang.lexicon import lexicon_files
 from .records import main_place
 from .store import Store
+from .stories import export_index, story_of_articles
 
 DATA = Path(__file__).resolve().parent / "data"
 ACLED_FILE = DATA / "acled.tsv"
@@ -42,8 +48,10 @@ NOTES_ENV = "RASD_NOTES"
 
 
 def article_records(store: Store, *, with_text: bool = False) -> Iterator[dict]:
-    """One dict per article, export-contract fields first, extras after."""
+    """One dict per article, export-contract fields first, extras after. ``story``: the
+    cross-outlet story (:func:`rasd.stories.story_of_articles`)."""
     docs: dict[str, object] = {}
+    stories = story_of_articles(store.conn)
     for a in store.articles():
         rec = {
             "id": a.id,
@@ -52,7 +60,7 @@ def article_records(store: Store, *, with_text: bool = False) -> Iterator[dict]:
             "paragraphs": [p.as_dict() for p in a.paragraphs],
             "duplicate_of": a.duplicate_of,
             "dedup_cluster": a.dedup_cluster,
-            "story": a.story,
+            "story": stories.get(a.id, a.story),
             "index": a.index,
             "headings": [h.as_dict() for h in a.headings],
             "author": a.author,
@@ -224,7 +232,12 @@ RASD_COLUMNS = [
     "speaker", "origin", "destination", "via", "count", "count_text", "sources", "stance", "claim_group",
     "confidence", "evidence_start", "evidence_end", "evidence",
 ]
-CSV_COLUMNS = ACLED_COLUMNS + RASD_COLUMNS
+# the claim's story and its group's corroboration (rasd.stories), after the others
+STORY_COLUMNS = [
+    "story", "n_outlets", "asserting_sources", "denying_sources", "party_among_sources",
+    "count_min", "count_max", "fatalities_min", "fatalities_max",
+]
+CSV_COLUMNS = ACLED_COLUMNS + RASD_COLUMNS + STORY_COLUMNS
 
 GEO_PRECISION = {"town": 1, "near": 2, "region": 3, "country": 3}
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3}
@@ -278,13 +291,31 @@ class ExportContext:
     its id from one export to the next, whatever is filtered out and whatever other
     documents are re-processed), and its document's outlet, publication date and storing
     time. Reads ``conn`` (a connection to a rasd store, read-only is enough) lazily and
-    caches."""
+    caches. Also each article's story and each claim group's corroboration
+    (:func:`rasd.stories.export_index`, worked out on first use for the whole store, or
+    ``index`` when given: the API keeps one per state of the store)."""
 
-    def __init__(self, conn: sqlite3.Connection, tables: AcledTables | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, tables: AcledTables | None = None, *,
+                 index: dict | None = None) -> None:
         self.conn = conn
         self.tables = tables or acled_tables()
         self._numbers: dict[str, int] | None = None
         self._articles: dict[str, DocInfo] = {}
+        self._index = index
+
+    def index(self) -> dict:
+        if self._index is None:
+            self._index = export_index(self.conn)
+        return self._index
+
+    def links(self, e: dict) -> tuple[str | None, dict | None]:
+        """(story, corroboration) of an event dict: its own fields when it has them, else
+        the store's."""
+        if "story" in e and "corroboration" in e:
+            return e["story"], e["corroboration"]
+        index = self.index()
+        return (index["story"].get(e["article"]),
+                index["corroboration"].get(e.get("claim_group") or e["id"]))
 
     def number(self, event_id: str) -> int | None:
         if self._numbers is None:
@@ -318,6 +349,15 @@ class ExportContext:
         return info
 
 
+def with_links(records: Iterable[dict], context: ExportContext) -> Iterator[dict]:
+    """The event dicts with ``story`` (their article's) and ``corroboration`` (their claim
+    group's: ``asserting_sources``, ``denying_sources``, ``party_among_sources``,
+    ``count_range``, ``fatalities_range``, ``n_outlets``), for the JSONL export."""
+    for e in records:
+        e["story"], e["corroboration"] = context.links(e)
+        yield e
+
+
 # ------------------------------------------------------------------ rows
 
 def _iso_date(value: str | None) -> str:
@@ -325,6 +365,11 @@ def _iso_date(value: str | None) -> str:
     if value and re.match(r"^\d{4}-\d{2}-\d{2}", value):
         return value[:10]
     return ""
+
+
+def _number(value):
+    """A count as written in a cell: 300, not 300.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _one_line(text: str) -> str:
@@ -472,6 +517,9 @@ class RowBuilder:
         if scale in LOCAL_SCALES and doc.outlet_country and cc and doc.outlet_country != cc:
             scale = "Regional"
         fatalities = e.get("fatalities")
+        story, cor = self.context.links(e) if self.context else (e.get("story"), e.get("corroboration"))
+        cor = cor or {}
+        counts, deaths = cor.get("count_range") or ("", ""), cor.get("fatalities_range") or ("", "")
         return {
             "event_id_cnty": f"{prefix}{number}" if number is not None else "",
             "event_date": date, "year": date[:4], "time_precision": tp,
@@ -503,6 +551,12 @@ class RowBuilder:
             "confidence": e.get("confidence") if e.get("confidence") is not None else "",
             "evidence_start": e["evidence"]["start"], "evidence_end": e["evidence"]["end"],
             "evidence": e["evidence"]["text"],
+            # the story and the claim group's corroboration
+            "story": story or "", "n_outlets": cor.get("n_outlets", ""),
+            "asserting_sources": cor.get("asserting_sources", ""), "denying_sources": cor.get("denying_sources", ""),
+            "party_among_sources": int(cor["party_among_sources"]) if "party_among_sources" in cor else "",
+            "count_min": _number(counts[0]), "count_max": _number(counts[1]),
+            "fatalities_min": deaths[0], "fatalities_max": deaths[1],
         }
 
 
@@ -559,7 +613,8 @@ def csv_chunks(records, *, context: ExportContext | None = None, bom: bool = Tru
 
 # the ACLED fields a GeoJSON feature's properties carry besides rasd's own
 GEOJSON_FIELDS = [c for c in ACLED_COLUMNS if c not in ("latitude", "longitude")] + [
-    "actor1_key", "actor2_key", "country_code", "date_source", "speaker", "origin", "destination", "via"]
+    "actor1_key", "actor2_key", "country_code", "date_source", "speaker", "origin", "destination", "via",
+    *STORY_COLUMNS]
 
 
 def geojson_feature(e: dict, rows: RowBuilder | None = None) -> dict | None:
@@ -568,8 +623,9 @@ def geojson_feature(e: dict, rows: RowBuilder | None = None) -> dict | None:
     rasd's fields (``actor`` the key, ``sources``, ``count``, ``places`` as objects) and the
     CSV's ACLED fields (``actor1``/``actor2`` ACLED's names, ``fatalities`` 0 when none
     stated, ``location``, ``admin1``, ``geo_precision`` ...; null where the CSV cell is
-    empty). Without ``rows`` (a
-    :class:`RowBuilder`), ``event_id_cnty`` is empty."""
+    empty), and the story and corroboration columns (``party_among_sources`` a boolean).
+    Without ``rows`` (a :class:`RowBuilder`), ``event_id_cnty`` is empty, and the story and
+    corroboration are the event dict's own (``with_links``), else null."""
     located = [p for p in e.get("places") or [] if p.get("lat") is not None]
     orig = next((p for p in located if p["role"] == "origin"), None)
     dest = next((p for p in located if p["role"] == "destination"), None)
@@ -588,6 +644,8 @@ def geojson_feature(e: dict, rows: RowBuilder | None = None) -> dict | None:
         geom = {"type": "Point", "coordinates": [p["lon"], p["lat"]]}
     row = (rows or RowBuilder(numbered=False)).row(e)
     props.update({k: None if row[k] == "" else row[k] for k in GEOJSON_FIELDS})
+    if props["party_among_sources"] is not None:
+        props["party_among_sources"] = bool(props["party_among_sources"])
     return {"type": "Feature", "id": e["id"], "geometry": geom, "properties": props}
 
 

@@ -11,14 +11,19 @@ first article.
 
 *Corroboration* of a claim group: how many independent sources assert it and how many deny
 it. A claim's source is its named source (two outlets quoting one observatory, or one wire
-re-published, count once); a claim without a named source counts as its article's outlet
-(the document's host), and copies of one article (one dedup cluster) count once.
+re-published, count once); a claim without a named source counts as its article (its
+dedup cluster: copies of one article, in any outlet, count once).
+
+The exports (:mod:`rasd.export`) carry both: every article's story
+(:func:`story_of_articles`) and, on every claim, its story and its group's corroboration
+(:func:`export_index`, one pass over the store's claims).
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 from datetime import datetime, timezone
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .lang.normalize import norm_key
@@ -32,31 +37,65 @@ def outlet(url: str | None, source: str | None) -> str:
     return source or "?"
 
 
+_source_key = lru_cache(maxsize=1 << 16)(norm_key)     # (an export's claims name few sources, often)
+
+
+class Tally:
+    """The corroboration of one claim group, added up claim by claim (:func:`corroboration`;
+    the exports add up every group of the store in one pass, :func:`export_index`)."""
+
+    __slots__ = ("asserting", "counts", "deaths", "denying", "outlets", "parties", "spoken")
+
+    def __init__(self) -> None:
+        self.asserting: set[str] = set()
+        self.denying: set[str] = set()
+        self.parties: set[str] = set()
+        self.spoken: list[tuple[dict, str]] = []     # (source with an actor, claim id)
+        self.outlets: set[str] = set()
+        self.counts: list = []
+        self.deaths: list = []
+
+    def add(self, claim_id: str, stance: str | None, actor: str | None, actor2: str | None, sources,
+            count, fatalities, cluster: str | None, outlet_: str | None, doc: str | None) -> None:
+        """One claim: its stance, doer and acted-on, sources (dicts), count value,
+        fatalities, dedup cluster and outlet."""
+        keys = {"source:" + _source_key(s["name"]) for s in sources if s.get("name") not in (None, "?")}
+        if not keys:
+            keys = {"outlet:" + (cluster or outlet_ or doc)}
+        (self.denying if stance == "deny" else self.asserting).update(keys)
+        if actor:
+            self.parties.add(actor)
+        if actor2:
+            self.parties.add(actor2)
+        self.spoken += [(s, claim_id) for s in sources if s.get("actor")]
+        if outlet_:
+            self.outlets.add(outlet_)
+        if count is not None:
+            self.counts.append(count)
+        if fatalities is not None:
+            self.deaths.append(fatalities)
+
+    def figures(self) -> dict:
+        party_sources = [{"name": s["name"], "actor": s["actor"], "stance": s.get("stance"), "event": claim_id}
+                         for s, claim_id in self.spoken if s["actor"] in self.parties]
+        return {"asserting_sources": len(self.asserting), "denying_sources": len(self.denying),
+                "outlets": sorted(self.outlets),
+                "party_among_sources": bool(party_sources), "party_sources": party_sources,
+                "count_range": [min(self.counts), max(self.counts)] if self.counts else None,
+                "fatalities_range": [min(self.deaths), max(self.deaths)] if self.deaths else None}
+
+
 def corroboration(claims: list[dict]) -> dict:
     """Figures of one claim group from its claims (exported dicts, each with ``outlet``
     and ``dedup_cluster``): independent asserting and denying sources, whether a party to
     the happening (its doer or acted-on) is among the sources, and the range of the
     numbers told (counts, fatalities)."""
-    asserting: set[str] = set()
-    denying: set[str] = set()
-    parties = {x for c in claims for x in (c.get("actor"), c.get("actor2")) if x}
-    party_sources: list[dict] = []
+    t = Tally()
     for c in claims:
-        keys = {"source:" + norm_key(s["name"]) for s in c.get("sources") or () if s.get("name") not in (None, "?")}
-        if not keys:
-            keys = {"outlet:" + (c.get("dedup_cluster") or c.get("outlet") or c["doc"])}
-        (denying if c.get("stance") == "deny" else asserting).update(keys)
-        for s in c.get("sources") or ():
-            if s.get("actor") and s["actor"] in parties:
-                party_sources.append({"name": s["name"], "actor": s["actor"], "stance": s.get("stance"),
-                                      "event": c["id"]})
-    counts = [c["count"]["value"] for c in claims if c.get("count") and c["count"].get("value") is not None]
-    deaths = [c["fatalities"] for c in claims if c.get("fatalities") is not None]
-    return {"asserting_sources": len(asserting), "denying_sources": len(denying),
-            "outlets": sorted({c["outlet"] for c in claims if c.get("outlet")}),
-            "party_among_sources": bool(party_sources), "party_sources": party_sources,
-            "count_range": [min(counts), max(counts)] if counts else None,
-            "fatalities_range": [min(deaths), max(deaths)] if deaths else None}
+        t.add(c.get("id"), c.get("stance"), c.get("actor"), c.get("actor2"), c.get("sources") or (),
+              (c.get("count") or {}).get("value"), c.get("fatalities"), c.get("dedup_cluster"), c.get("outlet"),
+              c.get("doc"))
+    return t.figures()
 
 
 def group_claims(conn: sqlite3.Connection, where: str, args: tuple) -> list[dict]:
@@ -76,6 +115,12 @@ def group_claims(conn: sqlite3.Connection, where: str, args: tuple) -> list[dict
 STORY_DAYS = 3       # an article joins a story first reported at most this many days before it
 LEAD_PARAGRAPHS = 1  # what an article is about is told in its title or first paragraph
 
+STORY_ROWS = """SELECT e.article, coalesce(e.claim_group, e.id), e.stance, e.ev_start, e.date FROM events e
+    JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
+    ORDER BY d.rowid, a.idx, e.ev_start, e.rowid"""
+ARTICLE_ROWS = """SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs
+    FROM articles a JOIN documents d ON d.id = a.doc WHERE a.id IN (SELECT DISTINCT article FROM events)"""
+
 
 def _when(published: str | None) -> datetime | None:
     try:
@@ -87,9 +132,9 @@ def _when(published: str | None) -> datetime | None:
     return t
 
 
-def build_stories(conn: sqlite3.Connection) -> dict:
-    """``{"of_article": {article: story}, "stories": {story: {...summary...}}}`` from the
-    stored claim groups.
+def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, int], list[tuple], dict]:
+    """``({article: story}, {article: order}, claim rows, {article: (title, published,
+    url, source, paragraphs)})`` for the articles with claims.
 
     An article's *lead* is its first claim, when it is told in the title or the first
     paragraph (an article whose first claim comes later is a feature, an analysis or a
@@ -100,14 +145,9 @@ def build_stories(conn: sqlite3.Connection) -> dict:
     ``STORY_DAYS`` before it — a background mention does not chain two stories, nor a
     campaign's days one after the other. A story's id is its first article's id. Chosen
     on two read samples of 30 stories (the #13 note)."""
+    rows = conn.execute(STORY_ROWS).fetchall()
+    meta = {r[0]: r[1:] for r in conn.execute(ARTICLE_ROWS)}
     order: dict[str, int] = {}
-    rows = conn.execute(
-        """SELECT e.article, coalesce(e.claim_group, e.id), e.stance, e.ev_start, e.date FROM events e
-           JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
-           ORDER BY d.rowid, a.idx, e.ev_start, e.rowid""").fetchall()
-    meta = {r[0]: r[1:] for r in conn.execute(
-        """SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs FROM articles a
-           JOIN documents d ON d.id = a.doc WHERE a.id IN (SELECT DISTINCT article FROM events)""")}
     lead: dict[str, str | None] = {}
     day: dict[str, str | None] = {}
     groups_of: dict[str, set[str]] = {}
@@ -142,6 +182,14 @@ def build_stories(conn: sqlite3.Connection) -> dict:
                     sid = o_sid
         of_article[art] = sid or art
         first.setdefault(of_article[art], when[art])
+    return of_article, order, rows, meta
+
+
+def build_stories(conn: sqlite3.Connection) -> dict:
+    """``{"of_article": {article: story}, "stories": {story: {...summary...}}}`` from the
+    stored claim groups (:func:`_link_articles`); ``of_article`` holds the articles with
+    claims."""
+    of_article, order, rows, meta = _link_articles(conn)
     stories: dict[str, dict] = {}
     for art, group, stance, _, _ in rows:
         sid = of_article[art]
@@ -168,6 +216,71 @@ def build_stories(conn: sqlite3.Connection) -> dict:
                     "n_claim_groups": len(s["groups"]), "n_events": s["events"], "n_denials": s["denials"],
                     "articles": sorted(s["articles"], key=order.__getitem__), "claim_groups": sorted(s["groups"])}
     return {"of_article": of_article, "stories": out}
+
+
+def story_of_articles(conn: sqlite3.Connection, of_article: dict[str, str] | None = None) -> dict[str, str]:
+    """The story of every stored article: an article with claims is in the story
+    :func:`build_stories` gives it (``of_article``, worked out here when not given); an
+    article without claims (a near-duplicate, whose claims are its original's, or an
+    article that tells no event) takes the story of its dedup cluster's canonical article
+    when that one has claims, else the cluster's id, else its own id — copies of an
+    article always share its story."""
+    if of_article is None:
+        of_article = _link_articles(conn)[0]
+    out = {}
+    for art, cluster in conn.execute("SELECT id, dedup_cluster FROM articles"):
+        story_id = of_article.get(art)
+        if story_id is None:
+            canonical = cluster or art
+            story_id = of_article.get(canonical, canonical)
+        out[art] = story_id
+    return out
+
+
+def export_corroboration(cor: dict) -> dict:
+    """The fields of :func:`corroboration` that the exports carry (one claim group)."""
+    return {"asserting_sources": cor["asserting_sources"], "denying_sources": cor["denying_sources"],
+            "party_among_sources": cor["party_among_sources"], "count_range": cor["count_range"],
+            "fatalities_range": cor["fatalities_range"], "n_outlets": len(cor["outlets"])}
+
+
+GROUP_ROWS = """SELECT coalesce(e.claim_group, e.id) AS g, e.stance, e.id, e.doc, e.actor, e.actor2, e.fatalities,
+    e.data ->> '$.count.value', CASE WHEN json_array_length(e.data, '$.sources') > 0 THEN e.data -> '$.sources' END,
+    a.dedup_cluster, d.url, d.source FROM events e
+    JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
+    ORDER BY g, e.rowid"""
+
+
+def export_index(conn: sqlite3.Connection) -> dict:
+    """What an export adds to the records, for the whole store: ``{"story": {article:
+    story} (:func:`story_of_articles`), "corroboration": {claim group: export fields
+    (:func:`export_corroboration`)}}``. A group's figures are those of all its claims in the
+    store, whatever an export filters. Two passes over the store's claims, each streamed:
+    the stories, then the claims group by group (one group's tally at a time; groups with
+    the same figures share one dict)."""
+    of_article = _link_articles(conn)[0]
+    figures: dict[str, dict] = {}
+    shared: dict[tuple, dict] = {}
+    outlets: dict[tuple, str] = {}
+
+    def close(group: str, t: Tally) -> None:
+        f = export_corroboration(t.figures())
+        key = tuple(tuple(v) if isinstance(v, list) else v for v in f.values())
+        figures[group] = shared.setdefault(key, f)
+
+    current, t = None, None
+    for group, stance, eid, doc, actor, actor2, deaths, count, sources, cluster, url, source in conn.execute(GROUP_ROWS):
+        if group != current:
+            if t is not None:
+                close(current, t)
+            current, t = group, Tally()
+        where = outlets.get((url, source))
+        if where is None:
+            where = outlets[(url, source)] = outlet(url, source)
+        t.add(eid, stance, actor, actor2, json.loads(sources) if sources else (), count, deaths, cluster, where, doc)
+    if t is not None:
+        close(current, t)
+    return {"story": story_of_articles(conn, of_article), "corroboration": figures}
 
 
 def list_stories(index: dict, limit: int, offset: int, *, min_outlets: int = 1) -> tuple[int, list[dict]]:

@@ -1,19 +1,33 @@
 """The same happening across outlets (issue #13): claim groups across documents by the
-pair model, stories, corroboration, and the API's /api/stories and /api/claims."""
+pair model, stories, corroboration, the API's /api/stories and /api/claims, and the story
+and corroboration in the exports (JSONL, CSV, GeoJSON; `rasd export` and the API's)."""
 from __future__ import annotations
 
+import csv
+import io
 import json
+import sqlite3
 import sys
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT, SHARED
 from fastapi.testclient import TestClient
 
 from rasd.api import create_app
+from rasd.cli import main
 from rasd.events.pairs import cross_features, probability, same_happening, threshold
+from rasd.export import ACLED_COLUMNS, CSV_COLUMNS, RASD_COLUMNS, article_records
 from rasd.pipeline import EventIndex, process
 from rasd.store import Store
+from rasd.stories import (
+    build_stories,
+    corroboration,
+    export_index,
+    group_claims,
+    story_of_articles,
+)
 
 FLOOR = json.loads((ROOT / "tests" / "quality_floor.json").read_text("utf-8"))["pairs"]
 
@@ -335,3 +349,169 @@ def test_an_article_whose_first_claim_comes_late_stands_alone(tmp_path):
     of_article, groups = _stories_of(tmp_path, docs)
     assert groups["n1"] == groups["n2"]                        # the claim is the same happening
     assert of_article["n2#1"] == "n2#1" != of_article["n1#1"]  # but the analysis piece is not that story
+
+
+# ------------------------------------------------------------------ stories and corroboration in the exports
+
+# The strike on Douma told by outlet-a (12 dead, per the Observatory) and outlet-b (15
+# dead, per the Civil Defence), denied by the Russian ministry in outlet-e; outlet-c's
+# protest and outlet-d's strike on Raqqa are other happenings; a site copies outlet-b's
+# article word for word (a near-duplicate: its claims are outlet-b's).
+COPY = {**DOCS[1], "id": "b1-copy", "url": "https://copies.example/9", "published": "2018-04-08T15:00:00+00:00"}
+DOUMA = {"asserting_sources": 2,        # the Observatory (a1), the Civil Defence (b1)
+         "denying_sources": 1,          # the Russian ministry of defence (e1)
+         "count_range": [12, 15], "fatalities_range": [12, 15],     # «قتل 12 مدنيا», «مقتل 15 مدنيا»
+         "n_outlets": 3}                # outlet-a.com, outlet-b.net, outlet-e.com (the copy tells no claim)
+
+
+@pytest.fixture(scope="module")
+def copied(tmp_path_factory):
+    d = tmp_path_factory.mktemp("copied")
+    src = d / "in.jsonl"
+    docs = DOCS[:2] + [COPY] + DOCS[2:]
+    src.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in docs), "utf-8")
+    store = Store(d / "s.db")
+    process([str(src)], store)
+    yield store, d / "s.db", d
+    store.close()
+
+
+def export(db, *args) -> str:
+    r = CliRunner().invoke(main, ["export", *args, "--db", str(db)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def by_doc(records) -> dict[str, dict]:
+    return {r["doc"]: r for r in records}
+
+
+def test_articles_of_two_outlets_on_one_happening_share_a_story(copied):
+    _, db, _ = copied
+    arts = by_doc(json.loads(line) for line in export(db, "articles").splitlines())
+    douma = arts["a1"]["id"]                         # the earliest article on the strike names the story
+    assert arts["b1"]["story"] == arts["e1"]["story"] == arts["a1"]["story"] == douma
+    assert arts["b1"]["dedup_cluster"] == arts["b1"]["id"] != douma    # (not the near-duplicate cluster)
+    assert arts["c1"]["story"] == arts["c1"]["id"] and arts["d1"]["story"] == arts["d1"]["id"]
+
+
+def test_a_near_duplicate_keeps_its_original_s_story(copied):
+    store, _, _ = copied
+    arts = by_doc(article_records(store))
+    copy, original = arts["b1-copy"], arts["b1"]
+    assert copy["duplicate_of"] == original["id"]
+    # in the story of its original (the Douma story, named after a1), not in its cluster's own
+    assert copy["story"] == original["story"] == arts["a1"]["id"] != copy["dedup_cluster"]
+
+
+def test_an_article_without_claims_keeps_its_cluster_as_story(tmp_path):
+    src = tmp_path / "in.jsonl"
+    quiet = {"id": "q", "url": "https://quiet.example/1", "title": "طقس",
+             "text": "يسود طقس معتدل على معظم المناطق مع ارتفاع طفيف في درجات الحرارة خلال عطلة نهاية الأسبوع."}
+    src.write_text(json.dumps(quiet, ensure_ascii=False) + "\n" + json.dumps({**quiet, "id": "q2"}, ensure_ascii=False)
+                   + "\n", "utf-8")
+    store = Store(tmp_path / "s.db")
+    process([str(src)], store)
+    assert not list(store.event_records())
+    arts = by_doc(article_records(store))
+    assert arts["q"]["story"] == arts["q"]["id"] and arts["q2"]["duplicate_of"] == arts["q"]["id"]
+    assert arts["q2"]["story"] == arts["q"]["id"]
+    store.close()
+
+
+def test_jsonl_events_carry_their_story_and_their_group_s_corroboration(copied):
+    _, db, _ = copied
+    evs = by_doc(json.loads(line) for line in export(db, "events").splitlines())
+    assert "b1-copy" not in evs                     # a copy's claims are its original's
+    douma = evs["a1"]["article"]
+    for doc in ("a1", "b1", "e1"):
+        assert evs[doc]["story"] == douma
+        assert evs[doc]["corroboration"] == {**DOUMA, "party_among_sources": False}, doc
+    # the strike on Raqqa: one outlet, «بحسب ناشطين», five dead
+    assert evs["d1"]["story"] == evs["d1"]["article"]
+    assert evs["d1"]["corroboration"] == {"asserting_sources": 1, "denying_sources": 0, "party_among_sources": False,
+                                          "count_range": [5, 5], "fatalities_range": [5, 5], "n_outlets": 1}
+
+
+def _csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def _expect_row(row: dict, story: str) -> None:
+    assert row["story"] == story
+    assert (row["asserting_sources"], row["denying_sources"], row["n_outlets"]) == ("2", "1", "3")
+    assert (row["count_min"], row["count_max"], row["fatalities_min"], row["fatalities_max"]) == ("12", "15", "12", "15")
+    assert row["party_among_sources"] == "0"
+
+
+def test_csv_has_the_story_and_corroboration_columns_after_the_others(copied):
+    _, db, _ = copied
+    text = export(db, "events", "--format", "csv")
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    # ACLED's columns and rasd's keep their places; the new ones come last
+    assert header[:len(ACLED_COLUMNS)] == ACLED_COLUMNS and header[:len(ACLED_COLUMNS) + len(RASD_COLUMNS)] == \
+        ACLED_COLUMNS + RASD_COLUMNS
+    assert header[len(ACLED_COLUMNS) + len(RASD_COLUMNS):] == [
+        "story", "n_outlets", "asserting_sources", "denying_sources", "party_among_sources",
+        "count_min", "count_max", "fatalities_min", "fatalities_max"]
+    rows = by_doc(_csv_rows(text))
+    for doc in ("a1", "b1", "e1"):
+        _expect_row(rows[doc], rows["a1"]["article"])
+    assert (rows["c1"]["count_min"], rows["c1"]["fatalities_min"]) == ("", "")     # «مئات»: no number
+
+
+def test_geojson_properties_carry_the_same(copied):
+    _, db, _ = copied
+    feats = {f["properties"]["doc"]: f["properties"] for f in json.loads(export(db, "events", "--format", "geojson"))["features"]}
+    for doc in ("a1", "b1"):
+        p = feats[doc]
+        assert p["story"] == feats["a1"]["article"]
+        assert (p["asserting_sources"], p["denying_sources"], p["n_outlets"]) == (2, 1, 3)
+        assert (p["count_min"], p["count_max"], p["fatalities_min"], p["fatalities_max"]) == (12, 15, 12, 15)
+        assert p["party_among_sources"] is False
+
+
+def test_the_api_exports_carry_them_whatever_the_filter(copied):
+    _, db, _ = copied
+    with TestClient(create_app(db), base_url="http://localhost") as c:
+        r = c.get("/api/events.csv")
+        assert r.status_code == 200
+        rows = _csv_rows(r.content.decode("utf-8"))
+        assert list(rows[0]) == CSV_COLUMNS
+        every = by_doc(rows)
+        for doc in ("a1", "b1", "e1"):
+            _expect_row(every[doc], every["a1"]["article"])
+        # the denial alone: its group's figures are those of all the group's claims
+        [deny] = _csv_rows(c.get("/api/events.csv", params={"stance": "deny"}).content.decode("utf-8"))
+        assert deny["doc"] == "e1"
+        _expect_row(deny, every["a1"]["article"])
+        feats = c.get("/api/events.geojson").json()["features"]
+        b1 = next(f["properties"] for f in feats if f["properties"]["doc"] == "b1")
+        assert (b1["story"], b1["denying_sources"], b1["count_max"]) == (every["a1"]["article"], 1, 15)
+
+
+def test_the_export_index_agrees_with_the_stories_and_the_claims_of_each_group(seed_store):
+    """One pass over the store (the exports) gives what the API's per-group path gives."""
+    _, _, db = seed_store
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    index = export_index(conn)
+    stories = build_stories(conn)
+    assert {a: index["story"][a] for a in stories["of_article"]} == stories["of_article"]
+    assert index["story"] == story_of_articles(conn)
+    groups = [g for (g,) in conn.execute("SELECT DISTINCT coalesce(claim_group, id) FROM events")]
+    assert set(index["corroboration"]) == set(groups)
+    for g in groups:
+        cor = corroboration(group_claims(conn, "coalesce(e.claim_group, e.id) = ?", (g,)))
+        assert index["corroboration"][g] == {k: cor[k] for k in ("asserting_sources", "denying_sources",
+                                                                 "party_among_sources", "count_range",
+                                                                 "fatalities_range")} | {"n_outlets": len(cor["outlets"])}
+    # the coalition's denial and the arrival it answers: one group, asserted and denied
+    evs = [json.loads(d) for (d,) in conn.execute("SELECT data FROM events WHERE doc LIKE '001_%'")]
+    denial = next(e for e in evs if e["stance"] == "deny" and any(s["name"].startswith("التحالف") for s in e["sources"]))
+    cor = index["corroboration"][denial["claim_group"]]
+    assert cor["denying_sources"] >= 1 and cor["asserting_sources"] >= 1
+    # a copy of an article is in its original's story
+    for art, cluster, dup in conn.execute("SELECT id, dedup_cluster, duplicate_of FROM articles"):
+        if dup:
+            assert index["story"][art] == index["story"][cluster]
+    conn.close()

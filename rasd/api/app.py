@@ -207,13 +207,16 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
              summary="Event claims as CSV (ACLED's columns, then rasd's)")
     def events_csv(f: Filter, sort: Sort = "id", order: Order = None,
                    limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
+        # each claim's story and its group's corroboration: one index per state of the store,
+        # built before the export's query and stream start (their connections have a budget)
+        index = db.cached("export_index", st.export_index)
         records = _export(f, sort, order, limit, offset)
 
         def rows():
             # the same writer as `rasd export --format csv`: stable event_id_cnty, the outlet,
             # every field quoted as needed, a BOM for spreadsheet programs
             with db.connection() as conn:
-                yield from csv_chunks(records, context=ExportContext(conn))
+                yield from csv_chunks(records, context=ExportContext(conn, index=index))
 
         return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
@@ -224,13 +227,14 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                        limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
         """Movements with an origin and a destination are LineStrings from one to the other;
         other located events are Points; events without coordinates are left out."""
+        index = db.cached("export_index", st.export_index)     # (as for the CSV)
         records = _export(f, sort, order, limit, offset)
 
         def features():
             chunk = ['{"type":"FeatureCollection","features":[']
             sep = ""
             with db.connection() as conn:
-                builder = RowBuilder(ExportContext(conn))     # the same fields as the CSV
+                builder = RowBuilder(ExportContext(conn, index=index))     # the same fields as the CSV
                 for e in records:
                     feat = geojson_feature(e, builder)
                     if feat is None:
