@@ -236,6 +236,11 @@ def test_rasd_train_rebuilds_the_shipped_model(tmp_path):
     figures = json.loads(res.stdout)
     assert figures["candidates"]["proposed_now"] >= 0.95 * figures["candidates"]["labelled"]
     assert figures["dev"]["strict_f1"] > figures["rules"]["dev"]["strict_f1"]
+    # the precision-weighted rule is reported beside: on dev it is at least as good by F0.5
+    from rasd.events.train import f_beta
+    alt = figures["precision_rule"]
+    assert f_beta(alt["dev"], 0.5) >= f_beta(figures["dev"], 0.5) - 1e-9 and 0.05 < alt["threshold"] < 0.95
+    assert {"train_cv", "gsr_cv"} <= set(alt)
     # the same model (the last digits of a float may move with the machine's maths library)
     new, shipped = json.loads(out.read_text("utf-8")), json.loads(MODEL.read_text("utf-8"))
     assert set(new) == set(shipped)
@@ -245,6 +250,14 @@ def test_rasd_train_rebuilds_the_shipped_model(tmp_path):
         keys = set(a["weights"]) | set(b["weights"])
         assert len(set(a["weights"]) ^ set(b["weights"])) <= 0.002 * len(keys), name
         assert all(abs(a["weights"].get(k, 0) - b["weights"].get(k, 0)) < 0.03 for k in keys), name
+
+
+def test_f_beta_weighs_precision_when_beta_is_below_one():
+    from rasd.events.train import f_beta
+    precise, broad = {"strict_precision": 0.8, "recall": 0.4}, {"strict_precision": 0.4, "recall": 0.8}
+    assert f_beta(precise, 1.0) == pytest.approx(f_beta(broad, 1.0)) == pytest.approx(2 * 0.32 / 1.2)
+    assert f_beta(precise, 0.5) > f_beta(broad, 0.5)
+    assert f_beta({"strict_precision": 0.0, "recall": 0.0}, 0.5) == 0.0
 
 
 def test_rasd_train_says_what_is_missing(tmp_path, monkeypatch):

@@ -14,6 +14,10 @@ Strings, hashed by the model. What they describe:
   fatalities, a date and how long before publication it lies, sources and stance;
 * the discourse: position of the sentence in the article, how many candidates of the
   same kind came before in the article and in the sentence.
+
+Measured and NOT in the shipped feature set (bench/exp_decision.py, issue #11 notes):
+cue words around the trigger by kind and distance (:func:`cue_word_features`, the
+``feat_*`` lists of ``rasd/data/words.tsv``): no clear gain on dev and GSR cross-validation.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ import re
 from datetime import date
 
 from ..lang.normalize import norm_key
+from ..lang.wordlists import word_lists
 from ..records import Event, Span
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
@@ -34,6 +39,36 @@ def _days_before(published: str | None, d: str | None) -> int | None:
         return (date.fromisoformat(published[:10]) - date.fromisoformat(d[:10])).days
     except ValueError:
         return None
+
+
+_CUE_KINDS: dict[str, frozenset[str]] | None = None
+
+
+def cue_kinds() -> dict[str, frozenset[str]]:
+    """The ``feat_<kind>`` word lists, normalised: kind → words."""
+    global _CUE_KINDS
+    if _CUE_KINDS is None:
+        _CUE_KINDS = {k[5:]: frozenset(norm_key(w) for w in v) for k, v in word_lists().items()
+                      if k.startswith("feat_")}
+    return _CUE_KINDS
+
+
+def _cue_in(w: str, ws: frozenset[str]) -> bool:
+    return w in ws or (len(w) > 3 and w[0] in "وفبل" and w[1:] in ws)
+
+
+def cue_word_features(before: list[str], after: list[str]) -> list[str]:
+    """``cw=<kind>|<side><distance>`` for each cue word of the sentence before (``b``) or
+    after (``a``) the trigger, 1-3 words away, 4-8, or further (``far``)."""
+    out = []
+    for kind, ws in cue_kinds().items():
+        for k, w in enumerate(reversed(before), 1):
+            if _cue_in(w, ws):
+                out.append(f"cw={kind}|b" + ("3" if k <= 3 else "8" if k <= 8 else "far"))
+        for k, w in enumerate(after, 1):
+            if _cue_in(w, ws):
+                out.append(f"cw={kind}|a" + ("3" if k <= 3 else "8" if k <= 8 else "far"))
+    return out
 
 
 def bucket(n: int, edges=(0, 1, 2, 4, 8)) -> str:
