@@ -10,16 +10,18 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..lang.actors import load_actors
 from ..lang.analyse import reaches
-from ..lang.normalize import norm_key
+from ..lang.dates import lexicon as date_lexicon
 from ..lang.lexicon import Match
+from ..lang.normalize import norm_key
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
 from ..lang.wordlists import alternation, word_set, words
-from ..records import Event, Place, Quantity, Span
+from ..records import DateRef, Event, Place, Quantity, Span
 from .context import _Ctx, _data, _n, _words_between
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def _prep_role(ctx: _Ctx, p: Place) -> str | None:
                     left[2:] in PLACE_HEADS:
                 continue
             return "location"
-        bare = w[2:] if w.startswith("ال") else w
+        bare = w.removeprefix("ال")
         if w in PLACE_HEADS or bare in PLACE_HEADS or w.endswith(("يه", "ين", "يتين", "يين")) or w in _PLACE_ADJECTIVES:
             steps += 1                    # a place word or an adjective: keep looking left
             if steps > 4:
@@ -726,4 +728,174 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 q.unit_class in _MOVER_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))
             if civ:
                 ev.actor, ev.actor2 = "civilians", None
+        if ev.type in _DOERS_ONLY and ev.trigger is not None:
+            _settle_doer(ctx, ev)
+        if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
+            _civilian_victims(ctx, ev)
+    settle_when(ctx, events)
+    return events
+
+
+_GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, ليلية ...
+_SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(لم\s+|قد\s+|لن\s+)?"
+                        rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
+_SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(ال\S+\s+)?$")
+
+
+def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """«غارات للتحالف الدولي», «كمين لتنظيم داعش», «قصف مدفعي لقوات النظام»: an actor
+    joined to the strike or battle noun by «ل», with at most the strike's adjectives
+    between, is its doer (the genitive of the maker), not its target."""
+    t = ev.trigger
+    for a in ctx.an.between("actors", t.end, t.end + 60):
+        if a.start < t.end:
+            continue
+        gap = ctx.raw[t.end:a.start]
+        if not gap or gap[-1].isspace():
+            return None
+        toks = gap.split()
+        if not toks or toks[-1] not in ("ل", "لل") or len(toks) > 3:
+            return None
+        if not all(norm_key(w) in _GENITIVE_GAP for w in toks[:-1]):
+            return None
+        return a.key if a.key not in ("civilians", "protesters") else None
+    return None
+
+
+def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
+    """«قال التحالف إنه نفذ ضربة جوية», «قالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات»,
+    «نافية مسؤوليتها عن هجمات»: the speaker says it did (or did not do) it; the doer is the
+    speaker's body (for a denial too: the claim's doer is the one said not to have done it)."""
+    t = ev.trigger
+    left = ctx.norm[max(0, _n(ctx, t.start) - 60):_n(ctx, t.start)]
+    left = re.sub(r"[\"«»()،,]", " ", left)
+    if not (_SELF_LINK.search(left) or _SELF_RESPONSIBLE.search(left)):
+        return None
+    sent = ev.sentence or ev.evidence
+    spk = [c.actor for c in ev.sources if c.actor and c.start is not None and sent.start <= c.start < t.start]
+    if not spk:
+        spk = [s.actor for s in ctx.an.speakers if s.actor and sent.start <= s.start < t.start]
+    if not spk:
+        return None
+    key = spk[-1]
+    # a government speaking of its strikes: its armed forces («وزارة الدفاع الروسية»)
+    forces = _NISBA_ACTORS.get(_GOV_COUNTRY.get(key, ""), None)
+    return forces or key
+
+
+_GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k.replace("_gov", "_forces"))]
+                if k.endswith("_gov") and cc}
+
+
+_CIV_VICTIMS = re.compile(rf"(^|\s)({alternation('civilian_victims_after')})\s+(\S+\s+){{0,2}}?"
+                          rf"({alternation('civilian_victim_nouns')})")
+_CIV_UNITS = ("civilians", "children", "women")
+
+
+def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
+    """A strike whose dead or wounded are civilians («أسفرت عن مقتل 17 شخصا بينهم أطفال»)
+    acted on civilians, unless its sentence names the side it hit: the side guessed from
+    the article (:func:`_opponent`) gives way. A chemical attack with no side named hit
+    civilians."""
+    sent = ev.sentence or ev.evidence
+    named = {a.key for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)}
+    if ev.actor2 is not None and ev.actor2 in named:
+        return
+    seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+    civ = any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", sent.start, sent.end)) or \
+        _CIV_VICTIMS.search(seg) is not None
+    if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor})):
+        ev.actor2 = "civilians"
+
+
+def _settle_doer(ctx: _Ctx, ev: Event) -> None:
+    """The doer of a strike or a battle from the words right around its trigger, read
+    after the decision: the speaker who says it did it, else a genitive doer."""
+    doer = _self_claimed(ctx, ev)
+    if doer is None:
+        doer = _genitive_doer(ctx, ev)
+    if doer is None or doer == ev.actor:
+        return
+    old, old2 = ev.actor, ev.actor2
+    friends = alliances().get(doer, frozenset()) | {doer}
+    ev.actor = doer
+    if old is not None and old not in friends and old not in _NOT_SIDES:
+        ev.actor2 = old                   # the side first taken for the doer is the one acted on
+    elif old2 is None or old2 in friends:
+        ev.actor2 = _opponent(ctx, doer) if old2 is not None or ev.type == "battles" else None
+
+
+# ---------------------------------------------------------------- when (after the decision)
+
+_FIRST_TIME = re.compile(rf"({alternation('first_time_since')})\s*$")
+# the local day of the region's newsrooms (UTC+3: Baghdad, Damascus in summer, Riyadh): a page
+# stamped 21:59 UTC on Thursday was written on Friday
+_LOCAL = timezone(timedelta(hours=3))
+
+
+def _sentence_at(ctx: _Ctx, pos: int) -> Span | None:
+    i = bisect_right([s.start for s in ctx.sents], pos) - 1
+    return ctx.sents[i] if i >= 0 and pos < ctx.sents[i].end else None
+
+
+def _date_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
+    """The date expression its date was read from (:func:`_date_of`): in the event's
+    sentence, else in the sentence of a later telling folded into it; with that sentence
+    and the position of the telling's words."""
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    tellings = [(ev.sentence or ev.evidence, t)]
+    tellings += [(s, m["start"]) for m in ev.mentions if "start" in m
+                 for s in [_sentence_at(ctx, m["start"])] if s is not None]
+    for sent, at in tellings:
+        refs = [d for d in ctx.an.between("dates", sent.start, sent.end)
+                if d.date == ev.date and d.precision == ev.date_precision]
+        if refs:
+            return min(refs, key=lambda d: abs(d.start - at)), sent, at
+    return None
+
+
+def _since(ctx: _Ctx, d: DateRef) -> bool:
+    """«للمرة الأولى منذ 4 أيام»: how long since the last time, not a day."""
+    return bool(_FIRST_TIME.search(ctx.norm[max(0, _n(ctx, d.start) - 25):_n(ctx, d.start)]))
+
+
+def _local_day(published: str | None) -> date | None:
+    """The publication's day where it was written, when it differs from its UTC day."""
+    try:
+        stamp = datetime.fromisoformat(published or "")
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        return None
+    local = stamp.astimezone(_LOCAL).date()
+    return local if local != stamp.astimezone(timezone.utc).date() else None
+
+
+def _bare_weekday(d: DateRef) -> bool:
+    lex = date_lexicon()
+    text = norm_key(d.text)
+    return any(w in text for w in lex.weekdays) and not any(p in text.split() for p in lex.past)
+
+
+def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """The day of each event, read again after the decision (its features saw the dates
+    as found): «للمرة الأولى منذ 4 أيام» is no day (another date of the sentence, else none:
+    the publication's day follows); a bare weekday is read against the publication's local
+    day («الجمعة» on a page stamped Thursday 21:59 UTC is that Friday, not the week before)."""
+    local = _local_day(ctx.doc.published)
+    for ev in events:
+        if not ev.date:
+            continue
+        found = _date_ref(ctx, ev)
+        if found is None:
+            continue
+        ref, sent, t = found
+        if _since(ctx, ref):
+            other = [d for d in ctx.an.between("dates", sent.start, sent.end) if d is not ref and d.date
+                     and d.precision != "year" and not _since(ctx, d)]
+            d = min(other, key=lambda d: abs(d.start - t)) if other else None
+            ev.date, ev.date_precision = (d.date, d.precision) if d else (None, "unknown")
+        elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
+                ev.date == (local - timedelta(days=7)).isoformat():
+            ev.date = local.isoformat()
     return events
