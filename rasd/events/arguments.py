@@ -737,8 +737,9 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
 
 
 _GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, ليلية ...
-_SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(لم\s+|قد\s+|لن\s+)?"
+_SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(({alternation('self_claim_particles')})\s+)?"
                         rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
+_TARGET_PREPS = word_set("target_preps")
 _SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(ال\S+\s+)?$")
 
 
@@ -790,6 +791,7 @@ _GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k
 _CIV_VICTIMS = re.compile(rf"(^|\s)({alternation('civilian_victims_after')})\s+(\S+\s+){{0,2}}?"
                           rf"({alternation('civilian_victim_nouns')})")
 _CIV_UNITS = ("civilians", "children", "women")
+_CHEMICAL = re.compile(rf"(^|\s)\S?({alternation('chemical_words')})")
 
 
 def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
@@ -804,8 +806,27 @@ def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
     seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
     civ = any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", sent.start, sent.end)) or \
         _CIV_VICTIMS.search(seg) is not None
-    if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor})):
+    if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor}) and _CHEMICAL.search(
+            ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, ev.trigger.end) + 40] if ev.trigger else "")):
         ev.actor2 = "civilians"
+
+
+def _agent_before(ctx: _Ctx, ev: Event) -> str | None:
+    """«نفذت مقاتلات عراقية، الجمعة، ضربات جوية»: aircraft or forces of a nationality named
+    before the trigger in its clause (no actor between) did it."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    if any(a.end <= t.start for a in ctx.an.between("actors", sent.start, t.start)):
+        return None
+    seg = re.sub(r"[\"«»()،,]", " ", ctx.norm[max(_n(ctx, sent.start), _n(ctx, t.start) - 80):_n(ctx, t.start)])
+    ws = seg.split()[-10:]
+    for i in range(len(ws) - 1, 0, -1):
+        if ws[i] in _TARGET_PREPS:
+            return None
+        cc = ctx.gz.nisba(ws[i])
+        if cc and ws[i - 1] in _AGENT_WORDS:
+            return _NISBA_ACTORS.get(cc)
+    return None
 
 
 def _settle_doer(ctx: _Ctx, ev: Event) -> None:
@@ -814,6 +835,8 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     doer = _self_claimed(ctx, ev)
     if doer is None:
         doer = _genitive_doer(ctx, ev)
+    if doer is None and ev.actor is None:
+        doer = _agent_before(ctx, ev)
     if doer is None or doer == ev.actor:
         return
     old, old2 = ev.actor, ev.actor2
