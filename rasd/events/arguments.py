@@ -646,9 +646,30 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
     if here:
         return min(here, key=lambda p: abs(p.start - t))
+    retold = _retold_place(ctx, ev, sent, ok)
+    if retold is not None:
+        return retold
     if ctx.sents and ctx.sents[0].start != sent.start:
         lead = ctx.sents[0]
         return next((p for p in _free_places(ctx, lead.start, lead.end) if ok(p)), None)
+    return None
+
+
+def _retold_place(ctx: _Ctx, ev: Event, sent: Span, ok) -> Place | None:
+    """«نفذت مقاتلات عراقية ضربات جوية ... في الأراضي السورية. وقال البيان إن مقاتلات نفذت
+    ضربات جوية ... في منطقة هجين»: the next sentence tells a strike or a battle of the same
+    kind again (a candidate of the same sub-type, kept or not, by no other side) and names a
+    finer place for it."""
+    nxt = next((s for s in ctx.sents if s.start >= sent.end), None)
+    if nxt is None or ev.type not in _ACTING:
+        return None
+    friends = alliances().get(ev.actor, frozenset()) | {ev.actor} if ev.actor else None
+    for c in ctx.proposed:
+        if c.sub_type == ev.sub_type and c.trigger is not None and nxt.start <= c.trigger.start < nxt.end \
+                and (friends is None or c.actor is None or c.actor in friends):
+            got = [p for p in c.places if p.role == "location" and ok(p)]
+            if got:
+                return got[0]
     return None
 
 
