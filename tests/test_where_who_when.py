@@ -199,3 +199,73 @@ def test_a_huge_article_is_read_in_parts_with_unique_ids(monkeypatch):
     assert {e.places[0].name for e in parts if e.places} == {e.places[0].name for e in whole if e.places}
     for e in parts:
         assert doc.raw[e.evidence.start:e.evidence.end] == e.evidence_text
+
+
+# ------------------------------------------------------------------ after the decision (settle_who, settle_when)
+
+def test_a_speaker_saying_it_did_or_did_not_strike_is_the_doer():
+    # the denial's doer is the party said not to have done it (guidelines, decision 2)
+    [e] = events_of("قالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات في محافظة إدلب يوم الخميس.", "2018-06-08")
+    assert e.actor == "russia_forces"
+    # «ضد تنظيم داعش» in the speaker's name is the target, not the doer
+    [e] = events_of("قال التحالف الدولي ضد تنظيم داعش إنه نفذ ضربة جوية في منطقة شرق سوريا يوم الخميس.",
+                    "2018-07-13")
+    assert (e.actor, e.actor2) == ("coalition", "isis")
+
+
+def test_a_genitive_after_a_strike_or_an_ambush_is_its_doer():
+    [e] = events_of("قتل خمسة من عناصر الشرطة في كمين لتنظيم داعش على طريق مندلي أمس.", "2018-03-14")
+    assert e.actor == "isis" and e.actor2 != "isis"
+    [e] = events_of("قتل 58 متشددا في غارات للتحالف الدولي قرب بلدة هجين أمس.", "2018-03-14")
+    assert e.actor == "coalition"
+    # a target word before «ل»: the forces are what the strike hit
+    [e] = events_of("استهدفت غارات جوية روسية تجمعا لقوات النظام قرب مدينة تدمر أمس.", "2018-03-14")
+    assert (e.actor, e.actor2) == ("russia_forces", "syria_gov")
+
+
+def test_forces_of_a_nationality_named_before_the_strike_did_it():
+    [e] = events_of("نفذت مقاتلات عراقية، الجمعة، ضربات جوية على مواقع لتنظيم داعش في منطقة هجين.", "2018-05-24")
+    assert (e.actor, e.actor2) == ("iraq_forces", "isis")
+
+
+def test_civilian_victims_of_a_strike_are_what_it_acted_on():
+    [e] = events_of("أسفرت غارات اليوم التي استهدفت ملجأ في بلدة المسيفرة عن مقتل 17 شخصا بينهم أطفال.", "2018-06-28")
+    assert e.actor2 == "civilians" and e.actor != "civilians"
+    # a side the sentence names as hit stays the one acted on
+    [e] = events_of("استهدفت غارات روسية مواقع لتنظيم داعش قرب البوكمال أمس.", "2018-06-28")
+    assert e.actor2 == "isis"
+    # a chemical attack with no side named hit civilians
+    [e] = events_of("تحقق منظمة حظر الأسلحة الكيميائية في هجوم كيميائي في مدينة دوما.", "2018-04-12")
+    assert e.actor2 == "civilians"
+
+
+def test_first_time_since_is_no_date():
+    shelled = "قصفت طائرات روسية بلدة طفس في ريف درعا الغربي {}."
+    [e] = events_of(shelled.format("للمرة الأولى منذ 4 أيام"))
+    assert (e.date, e.date_precision) == ("2018-07-04", "reported")
+    [e] = events_of(shelled.format("للمرة الأولى منذ 4 أيام، يوم الاثنين"))
+    assert (e.date, e.date_precision) == ("2018-07-02", "day")
+    [e] = events_of(shelled.format("منذ 4 أيام"))          # «since 4 days» alone is a day
+    assert (e.date, e.date_precision) == ("2018-06-30", "day")
+
+
+def test_a_weekday_is_read_against_the_publications_local_day():
+    text = "نفذت مقاتلات عراقية، الجمعة، ضربات جوية على مواقع لتنظيم داعش في منطقة هجين."
+    # Thursday 21:59 UTC is Friday 00:59 in Baghdad: «الجمعة» is that Friday
+    [e] = events_of(text, "2018-05-24T21:59:34+00:00")
+    assert e.date == "2018-05-25"
+    # Thursday noon: the Friday before
+    [e] = events_of(text, "2018-05-24T12:00:00+00:00")
+    assert e.date == "2018-05-18"
+
+
+def test_a_strike_placed_in_a_country_takes_the_place_of_its_retelling():
+    text = ("نفذت مقاتلات عراقية ضربات جوية على مواقع لتنظيم داعش في الأراضي السورية. "
+            "وقال البيان إن مقاتلات من نوع إف 16 نفذت ضربات جوية على مقر للتنظيم في منطقة هجين.")
+    first = min(events_of(text, "2018-05-24"), key=lambda e: e.trigger.start)
+    assert main_place(first).name == "هجين"
+    # the next sentence tells another kind of happening: the country stays
+    text = ("نفذت مقاتلات عراقية ضربات جوية على مواقع لتنظيم داعش في الأراضي السورية. "
+            "وتظاهر مئات العراقيين في ساحة التحرير وسط بغداد أمس.")
+    first = min(events_of(text, "2018-05-24"), key=lambda e: e.trigger.start)
+    assert all(p.country != "IQ" for p in first.places if p.role == "location")
