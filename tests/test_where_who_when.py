@@ -269,3 +269,20 @@ def test_a_strike_placed_in_a_country_takes_the_place_of_its_retelling():
             "وتظاهر مئات العراقيين في ساحة التحرير وسط بغداد أمس.")
     first = min(events_of(text, "2018-05-24"), key=lambda e: e.trigger.start)
     assert all(p.country != "IQ" for p in first.places if p.role == "location")
+
+
+def test_the_doer_a_report_ascribes_a_strike_to():
+    [e] = events_of("قتل 15 مقاتلا أجنبيا يقاتلون مع القوات السورية في ضربة ليلية نسبت إلى إسرائيل قرب دمشق.",
+                    "2018-05-10")
+    assert (e.actor, e.actor2) == ("israel_forces", "syria_gov")
+    [e] = events_of("قتل 44 مدنيا في غارات يرجح أنها روسية على قرية زردانا في ريف إدلب الشمالي.", "2018-06-08")
+    assert (e.actor, e.actor2) == ("russia_forces", "civilians")
+
+
+def test_a_side_named_among_the_dead_or_as_hit_is_no_doer():
+    [e] = events_of("قتل 8 مسلحين موالين للنظام السوري في غارة جوية استهدفت قافلتهم قرب منطقة التنف.",
+                    "2018-09-03")
+    assert (e.actor, e.actor2) == (None, "syria_gov")
+    [e] = events_of("لقي 14 مقاتلا حتفهم في الضربة التي استهدفت مطار التيفور العسكري التابع للنظام السوري "
+                    "في محافظة حمص.", "2018-04-09")
+    assert (e.actor, e.actor2) == (None, "syria_gov")

@@ -850,12 +850,62 @@ def _agent_before(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
+_ASCRIBED = re.compile(rf"^\W*(\S+\s+){{0,5}}?({alternation('ascribed_to')})\s*$")
+_BELIEVED = re.compile(rf"^\W*(\S+\s+){{0,5}}?({alternation('believed_to_be')})\s+(\S+)")
+_CAUSE_BEFORE = word_set("cause_before")
+_VICTIM_WORDS = words("victim_words")
+_TARGET_VERB = re.compile(rf"(^|\s)\S?({alternation('target_verbs')})")
+
+
+def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
+    """«ضربة ليلية نسبت إلى إسرائيل», «غارات يرجح أنها روسية», «صواريخ يعتقد أنها أميركية»:
+    the doer the report ascribes the strike to."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    for a in ctx.an.between("actors", t.end, min(sent.end, t.end + 80)):
+        if _ASCRIBED.match(ctx.norm[_n(ctx, t.end):_n(ctx, a.start)]):
+            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+    m = _BELIEVED.match(ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 80)])
+    if m:
+        cc = ctx.gz.nisba(m.group(3).strip('"»،,.'))
+        return _NISBA_ACTORS.get(cc) if cc else None
+    return None
+
+
+def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
+    """The side taken for the doer of a strike is what it hit: named among its dead before
+    it («قتل 8 مسلحين موالين للنظام السوري في غارة جوية»), or after a verb of hitting that
+    follows it («الضربة التي استهدفت مطار التيفور التابع للنظام السوري»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    named = [a for a in ctx.an.between("actors", sent.start, sent.end) if a.key == ev.actor
+             and not ctx.an.in_speaker(a)]
+    if not named:
+        return False
+    if all(a.end <= t.start for a in named):
+        before = ctx.norm[max(0, _n(ctx, t.start) - 20):_n(ctx, t.start)].split()
+        glued = ctx.raw[t.start - 1:t.start] not in ("", " ", "\n") and ctx.raw[max(0, t.start - 2):t.start].strip() == "ب"
+        if not (glued or before and before[-1] in _CAUSE_BEFORE):
+            return False
+        for a in named:
+            lead = ctx.norm[max(_n(ctx, sent.start), _n(ctx, a.start) - 60):_n(ctx, a.start)].split()[-4:]
+            if not any(w.startswith(_VICTIM_WORDS) or w.isdigit() for w in lead):
+                return False
+        return True
+    if all(a.start >= t.end for a in named):
+        return all(_TARGET_VERB.search(ctx.norm[_n(ctx, t.end):_n(ctx, a.start)]) for a in named)
+    return False
+
+
 def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     """The doer of a strike or a battle from the words right around its trigger, read
-    after the decision: the speaker who says it did it, else a genitive doer."""
-    doer = _self_claimed(ctx, ev)
-    if doer is None:
-        doer = _genitive_doer(ctx, ev)
+    after the decision: the speaker who says it did it, a genitive doer, the doer the
+    report ascribes it to; a side named as what it hit is no doer; forces of a nationality
+    named before it."""
+    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev)
+    if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
+        ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
+        return
     if doer is None and ev.actor is None:
         doer = _agent_before(ctx, ev)
     if doer is None or doer == ev.actor:
@@ -863,10 +913,12 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     old, old2 = ev.actor, ev.actor2
     friends = alliances().get(doer, frozenset()) | {doer}
     ev.actor = doer
+    if old2 is not None and old2 not in friends:
+        return                            # the one acted on already read stays
     if old is not None and old not in friends and old not in _NOT_SIDES:
         ev.actor2 = old                   # the side first taken for the doer is the one acted on
-    elif old2 is None or old2 in friends:
-        ev.actor2 = _opponent(ctx, doer) if old2 is not None or ev.type == "battles" else None
+    else:
+        ev.actor2 = _opponent(ctx, doer)  # as _pick_actor does for a strike or a battle
 
 
 # ---------------------------------------------------------------- when (after the decision)
