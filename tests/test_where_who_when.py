@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from conftest import ROOT, SHARED
@@ -286,3 +287,43 @@ def test_a_side_named_among_the_dead_or_as_hit_is_no_doer():
     [e] = events_of("لقي 14 مقاتلا حتفهم في الضربة التي استهدفت مطار التيفور العسكري التابع للنظام السوري "
                     "في محافظة حمص.", "2018-04-09")
     assert (e.actor, e.actor2) == (None, "syria_gov")
+
+
+def test_a_strike_in_a_governorate_takes_the_one_town_of_its_later_telling():
+    from rasd.events.arguments import settle_where
+    from rasd.events.candidates import propose
+
+    text = ("نفذت طائرات روسية غارات جوية على محافظة إدلب يوم الخميس. "
+            "وقال المرصد إن الغارات أوقعت 44 قتيلا في قرية زردانا في ريف إدلب الشمالي.")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-06-08")
+    [art] = split_articles(doc)
+    ctx, strikes = None, []
+    for ctx, _sent, cands, _kills, _atts in propose(doc, art, keep_all=False):
+        strikes += [c for c in cands if c.type == "explosions_remote_violence"]
+    first, later = strikes[0], strikes[-1]
+    assert main_place(first).name == "إدلب" and later.trigger.start > first.sentence.end
+
+    def folded(first, later):
+        """``later`` folded into ``first``, as fold_repeats does (grouping.py)."""
+        out = replace(first, places=list(first.places), mentions=[
+            {"start": later.trigger.start, "end": later.trigger.end, "text": text[later.trigger.start:later.trigger.end]}])
+        out.places += [p for p in later.places if p.role == "location"]
+        return out
+    [ev] = settle_where(ctx, [folded(first, later)])
+    assert main_place(ev).name == "زردانا"
+    # two towns told later: the governorate stays (the smallest area that holds them all)
+    text = text.replace("في قرية زردانا", "في قريتي زردانا وتفتناز")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-06-08")
+    [art] = split_articles(doc)
+    strikes = []
+    for ctx, _sent, cands, _kills, _atts in propose(doc, art, keep_all=False):
+        strikes += [c for c in cands if c.type == "explosions_remote_violence"]
+    [ev] = settle_where(ctx, [folded(strikes[0], strikes[-1])])
+    assert main_place(ev).name == "إدلب"
+
+
+def test_a_night_between_two_days_is_dated_by_the_day_it_began():
+    [e] = events_of("قتل 8 مسلحين ليل السبت - الأحد في غارة جوية قرب منطقة التنف.", "2018-09-03")
+    assert (e.date, e.date_precision) == ("2018-09-01", "day")
+    [e] = events_of("قتل 8 مسلحين ليل الأحد في غارة جوية قرب منطقة التنف.", "2018-09-03")
+    assert e.date == "2018-09-02"

@@ -661,7 +661,7 @@ def _retold_place(ctx: _Ctx, ev: Event, sent: Span, ok) -> Place | None:
     kind again (a candidate of the same sub-type, kept or not, by no other side) and names a
     finer place for it."""
     nxt = next((s for s in ctx.sents if s.start >= sent.end), None)
-    if nxt is None or ev.type not in _ACTING:
+    if nxt is None or ev.type not in ("battles", "explosions_remote_violence"):
         return None
     friends = alliances().get(ev.actor, frozenset()) | {ev.actor} if ev.actor else None
     for c in ctx.proposed:
@@ -717,7 +717,28 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if finer is not None:
             ev.places = [p for p in ev.places if p not in loc] + [replace(finer, role="location")]
             ev.places.sort(key=lambda p: p.start)
+    for ev in events:
+        if ev.type == "explosions_remote_violence" and ev.mentions:
+            _town_of_retelling(ctx, ev)
     return events
+
+
+def _town_of_retelling(ctx: _Ctx, ev: Event) -> None:
+    """«لم تنفذ أي غارات في محافظة إدلب ... غارات يرجح أنها روسية أوقعت 44 قتيلا في قرية
+    زردانا في ريف إدلب»: a strike placed in a region or governorate whose later telling
+    (folded into it, in another sentence) names one town of that governorate is placed in
+    the town (the most specific place the article gives)."""
+    main = next((p for p in ev.places if p.role == "location" and p.lat is not None), None)
+    if main is None or main.precision != "region" or not main.admin1:
+        return
+    own = ev.sentence or ev.evidence
+    told = [s for m in ev.mentions if "start" in m for s in [_sentence_at(ctx, m["start"])]
+            if s is not None and s.start != own.start]
+    towns = [p for p in ev.places if p.role == "location" and p.precision == "town" and p.admin1 == main.admin1
+             and any(s.start <= p.start < s.end for s in told)]
+    if len({p.name for p in towns}) == 1:
+        ev.places.remove(towns[0])
+        ev.places.insert(ev.places.index(main), towns[0])
 
 
 # ---------------------------------------------------------------- who did it (after the decision)
@@ -994,4 +1015,24 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
                 ev.date == (local - timedelta(days=7)).isoformat():
             ev.date = local.isoformat()
+        night = _night_began(ctx, ref)
+        if night is not None:
+            ev.date, ev.date_precision = night.date, night.precision
     return events
+
+
+_NIGHT = re.compile(rf"^({alternation('night_words')})\s")
+_NIGHT_JOIN = word_set("night_joiners")
+
+
+def _night_began(ctx: _Ctx, d: DateRef) -> DateRef | None:
+    """«ليل السبت - الأحد»: the second day of a night between two days is read as that
+    night, dated by the day it began (labelling guidelines, decision 4)."""
+    refs = ctx.an.between("dates", max(0, d.start - 40), d.start)
+    prev = next((r for r in reversed(refs) if r.end <= d.start), None)
+    if prev is None or not prev.date or prev.precision != "day" or not _NIGHT.match(norm_key(prev.text)):
+        return None
+    gap = ctx.raw[prev.end:d.start].split()
+    if len(gap) > 1 or any(norm_key(w) not in _NIGHT_JOIN for w in gap) or not _bare_weekday(d):
+        return None
+    return prev
