@@ -327,3 +327,41 @@ def test_a_night_between_two_days_is_dated_by_the_day_it_began():
     assert (e.date, e.date_precision) == ("2018-09-01", "day")
     [e] = events_of("قتل 8 مسلحين ليل الأحد في غارة جوية قرب منطقة التنف.", "2018-09-03")
     assert e.date == "2018-09-02"
+
+
+def test_protesters_named_right_after_the_verb_are_its_doer():
+    evs = events_of("اقتحم متظاهرون مقر القنصلية الإيرانية في البصرة مساء الجمعة وأضرموا النار فيه.", "2018-09-08")
+    assert evs and all(e.actor == "protesters" for e in evs)
+    [e] = events_of("اقتحمت قوات الأمن مقر الحزب في البصرة مساء الجمعة.", "2018-09-08")
+    assert e.actor == "iraq_forces"
+
+
+def test_a_movement_nouns_pronoun_stands_for_the_side_named_before():
+    from rasd.events.decision import ModelDecision
+
+    text = ("قام مسلحو جبهة النصرة التابعة لتنظيم القاعدة، الأحد، بحرق معبر القنيطرة بين الجولان المحتل "
+            "والأراضي السورية قبل انسحابهم من المنطقة.")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-07-22")
+    moves = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))
+             if e.type == "movement"]
+    assert moves and all(e.actor == "hts" for e in moves)
+
+
+def test_a_site_of_a_nationality_after_a_strike_is_what_it_hit():
+    [e] = events_of("قالت وسائل الإعلام السورية إن صواريخ إسرائيلية ضربت موقعا عسكريا سوريا قرب مطار النيرب.",
+                    "2018-07-22")
+    assert (e.actor, e.actor2) == ("israel_forces", "syria_gov")
+    # «في سوريا»: where, not whose
+    [e] = events_of("قالت وسائل الإعلام السورية إن صواريخ إسرائيلية ضربت مواقع عسكرية في سوريا.", "2018-07-22")
+    assert e.actor2 is None
+
+
+def test_civilians_killed_in_the_strike_told_next_and_a_holder_is_not_the_one_hit():
+    first = "تعرضت مدينة دوما الخاضعة لسيطرة المعارضة إلى قصف جوي جديد السبت. "
+    evs = events_of(first + "وقتل ثمانية مدنيين في الغارات بحسب المرصد السوري.", "2018-04-07")
+    assert evs[0].actor2 == "civilians"
+    evs = events_of(first + "وقتل ثمانية مدنيين في حلب بحسب المرصد السوري.", "2018-04-07")
+    assert evs[0].actor2 != "civilians"
+    [e] = events_of("تحقق المنظمة في هجوم كيميائي في مدينة دوما، آخر معقل لفصائل المعارضة في الغوطة الشرقية.",
+                    "2018-04-09")
+    assert e.actor2 == "civilians"

@@ -772,6 +772,13 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 ev.actor, ev.actor2 = "civilians", None
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
             _settle_doer(ctx, ev)
+            if ev.actor2 is None and ev.type == "explosions_remote_violence":
+                ev.actor2 = _nisba_target(ctx, ev)
+        if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
+            ev.actor2 = ev.actor2 if ev.actor2 not in (None, "protesters") else ev.actor
+            ev.actor = "protesters"
+        if ev.type == "movement" and ev.actor is None and ev.trigger is not None:
+            ev.actor = _pronoun_mover(ctx, ev)
         if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
             _civilian_victims(ctx, ev)
     settle_when(ctx, events)
@@ -833,6 +840,9 @@ _GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k
 _CIV_VICTIMS = re.compile(rf"(^|\s)({alternation('civilian_victims_after')})\s+(\S+\s+){{0,2}}?"
                           rf"({alternation('civilian_victim_nouns')})")
 _CIV_UNITS = ("civilians", "children", "women")
+_STRIKE_ANAPHOR = re.compile(rf"(^|\s)[وفب]?({alternation('strike_anaphors')})(\s|$|[^\w])")
+# «آخر معقل لفصائل المعارضة», «التي تسيطر عليها الحكومة», «الخاضعة لسيطرة المعارضة»
+_HOLDER = re.compile(rf"(({alternation('owner_of_place')})\s*\S{{0,2}}|({alternation('owner')}))\s*\"?\s*$")
 _CHEMICAL = re.compile(rf"(^|\s)\S?({alternation('chemical_words')})")
 
 
@@ -842,12 +852,19 @@ def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
     the article (:func:`_opponent`) gives way. A chemical attack with no side named hit
     civilians."""
     sent = ev.sentence or ev.evidence
-    named = {a.key for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)}
+    named = {a.key for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)
+             and not _HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])}
     if ev.actor2 is not None and ev.actor2 in named:
         return
-    seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-    civ = any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", sent.start, sent.end)) or \
-        _CIV_VICTIMS.search(seg) is not None
+    told = [sent]
+    nxt = next((s for s in ctx.sents if s.start >= sent.end), None)
+    if nxt is not None and _STRIKE_ANAPHOR.search(ctx.norm[_n(ctx, nxt.start):_n(ctx, nxt.end)]):
+        told.append(nxt)                  # «... قصف جوي جديد. وقتل ثمانية مدنيين في الغارات»
+    civ = False
+    for s in told:
+        seg = ctx.norm[_n(ctx, s.start):_n(ctx, s.end)]
+        civ = civ or any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", s.start, s.end)) or \
+            _CIV_VICTIMS.search(seg) is not None
     if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor}) and _CHEMICAL.search(
             ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, ev.trigger.end) + 40] if ev.trigger else "")):
         ev.actor2 = "civilians"
@@ -916,6 +933,51 @@ def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
     if all(a.start >= t.end for a in named):
         return all(_TARGET_VERB.search(ctx.norm[_n(ctx, t.end):_n(ctx, a.start)]) for a in named)
     return False
+
+
+_PROTESTERS = words("protester_nouns")
+_MOVER_SUFFIXES = words("mover_suffixes")
+_TARGET_SITES = word_set("target_sites")
+
+
+def _protesters_did(ctx: _Ctx, ev: Event) -> bool:
+    """«اقتحم متظاهرون مقر القنصلية الإيرانية»: protesters named right after the verb did it."""
+    nxt = ctx.norm[_n(ctx, ev.trigger.end):_n(ctx, ev.trigger.end) + 30].split()[:1]
+    return bool(nxt) and nxt[0].lstrip("و").startswith(_PROTESTERS) and ev.actor != "protesters"
+
+
+def _pronoun_mover(ctx: _Ctx, ev: Event) -> str | None:
+    """«قام مسلحو جبهة النصرة ... بحرق معبر القنيطرة قبل انسحابهم من المنطقة»: a movement
+    noun whose pronoun suffix stands for the movers takes the first side named in its
+    sentence before it (speakers apart)."""
+    t = ev.trigger
+    last = norm_key(ctx.raw[t.start:t.end]).split()[-1:]
+    if not last or not last[0].endswith(_MOVER_SUFFIXES) or len(last[0]) < 5:
+        return None
+    sent = ev.sentence or ev.evidence
+    before = [a for a in ctx.an.between("actors", sent.start, t.start) if a.end <= t.start
+              and not ctx.an.in_speaker(a) and a.key not in _NOT_SIDES]
+    return before[0].key if before else None
+
+
+def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
+    """«صواريخ إسرائيلية ضربت موقعا عسكريا سورياً», «غارات استهدفت مواقع إيرانية»: a site
+    word and a nationality adjective after the strike name the side it hit (not the doer's
+    own country)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    ws = [w.strip('"«»()،,.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 90)].split()][:10]
+    own = _DOER_COUNTRY.get(ev.actor) or _DOER_COUNTRY.get(_NISBA_ACTORS.get(_GOV_COUNTRY.get(ev.actor or "", ""), ""))
+    for i, w in enumerate(ws):
+        if i and ws[i - 1] in LOC_PREPS:
+            continue                      # «مواقع في سوريا»: where, not whose
+        cc = ctx.gz.nisba(w)
+        if cc is None and w.endswith("يا") and i and ws[i - 1].endswith("يا"):
+            cc = ctx.gz.nisba(w[:-1])     # «موقعا عسكريا سوريا»: the accusative adjective
+        if cc and cc != own and any(x.removeprefix("ال") in _TARGET_SITES or x in _TARGET_SITES
+                                    for x in ws[max(0, i - 3):i]):
+            return _NISBA_ACTORS.get(cc)
+    return None
 
 
 def _settle_doer(ctx: _Ctx, ev: Event) -> None:
