@@ -857,9 +857,14 @@ def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
     if ev.actor2 is not None and ev.actor2 in named:
         return
     told = [sent]
-    nxt = next((s for s in ctx.sents if s.start >= sent.end), None)
-    if nxt is not None and _STRIKE_ANAPHOR.search(ctx.norm[_n(ctx, nxt.start):_n(ctx, nxt.end)]):
-        told.append(nxt)                  # «... قصف جوي جديد. وقتل ثمانية مدنيين في الغارات»
+    para = next((p for p in ctx.art.paragraphs if p.start <= sent.start < p.end), None)
+    # «... قصف جوي جديد. [...] وقتل ثمانية مدنيين في الغارات»: the next sentence, or the one
+    # after it in the same paragraph, that takes the strike up
+    after = [s for s in ctx.sents if s.start >= sent.end][:2]
+    for nxt in [s for k, s in enumerate(after) if k == 0 or para is not None and s.start < para.end]:
+        if _STRIKE_ANAPHOR.search(ctx.norm[_n(ctx, nxt.start):_n(ctx, nxt.end)]):
+            told.append(nxt)
+            break
     civ = False
     for s in told:
         seg = ctx.norm[_n(ctx, s.start):_n(ctx, s.end)]
