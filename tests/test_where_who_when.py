@@ -365,3 +365,23 @@ def test_civilians_killed_in_the_strike_told_next_and_a_holder_is_not_the_one_hi
     [e] = events_of("تحقق المنظمة في هجوم كيميائي في مدينة دوما، آخر معقل لفصائل المعارضة في الغوطة الشرقية.",
                     "2018-04-09")
     assert e.actor2 == "civilians"
+
+
+def test_a_strike_named_with_a_demonstrative_happened_where_the_one_before_did():
+    from rasd.events.decision import ModelDecision
+
+    text = ("تعرض مطار التيفور العسكري في وسط سوريا إلى غارات جوية بصواريخ أوقعت عددا من القتلى. ونفى "
+            "البنتاغون أن تكون الولايات المتحدة قد نفذت هذه الغارات التي تأتي بعد هجوم كيميائي مفترض في دوما قرب دمشق.")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-04-09")
+    evs = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))]
+    denied = next(e for e in evs if text[e.trigger.start:e.trigger.end] == "الغارات")
+    assert main_place(denied).name == "مطار التيفور العسكري"
+    assert denied.actor == "us_forces"          # the party said not to have done it (decision 2)
+
+
+def test_from_it_after_a_withdrawal_is_the_town_named_before():
+    text = "سيطرت القوات التركية وفصائل سورية موالية لها الأحد على مدينة عفرين في شمال سوريا، إثر انسحاب المقاتلين الأكراد{}."
+    [move] = [e for e in events_of(text.format(" منها"), "2018-03-19") if e.type == "movement"]
+    assert [(p.name, p.role) for p in move.places] == [("عفرين", "origin")]
+    [move] = [e for e in events_of(text.format(""), "2018-03-19") if e.type == "movement"]
+    assert all(p.name != "عفرين" for p in move.places)

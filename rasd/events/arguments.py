@@ -720,7 +720,48 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     for ev in events:
         if ev.type == "explosions_remote_violence" and ev.mentions:
             _town_of_retelling(ctx, ev)
+        if ev.type in ("battles", "explosions_remote_violence") and ev.trigger is not None:
+            _place_of_the_one_told_before(ctx, ev)
+        if ev.type == "movement" and ev.trigger is not None:
+            _origin_from_it(ctx, ev)
     return events
+
+
+_DEMONSTRATIVES = word_set("demonstratives")
+_FROM_IT = word_set("from_it")
+
+
+def _place_of_the_one_told_before(ctx: _Ctx, ev: Event) -> None:
+    """«تعرض مطار التيفور إلى غارات ... ونفى البنتاغون أن تكون الولايات المتحدة نفذت هذه
+    الغارات التي تأتي بعد هجوم كيميائي في دوما»: a strike named with a demonstrative is
+    the one told before, and happened where that one did (not where the clause after it
+    points)."""
+    t = ev.trigger
+    before = ctx.norm[max(0, _n(ctx, t.start) - 12):_n(ctx, t.start)].split()[-1:]
+    if not before or before[0] not in _DEMONSTRATIVES:
+        return
+    prior = [c for c in ctx.proposed if c.type == ev.type and c.trigger is not None and c.trigger.end <= t.start
+             and any(p.role == "location" and p.lat is not None for p in c.places)]
+    if not prior:
+        return
+    told = prior[-1]
+    place = next(p for p in told.places if p.role == "location" and p.lat is not None)
+    ev.places = [replace(place)] + [p for p in ev.places if p.role != "location"]
+
+
+def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
+    """«سيطرت القوات التركية على مدينة عفرين في شمال سوريا، إثر انسحاب المقاتلين الأكراد
+    منها»: «منها» after a movement is where they left, the last town named before it."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    after = ctx.norm[_n(ctx, t.end):_n(ctx, t.end) + 50].split()[:4]
+    if not any(w.strip("،,.") in _FROM_IT for w in after):
+        return
+    town = _last_free_place(ctx, sent.start, t.start, lambda p: p.lat is not None and p.precision == "town")
+    if town is None or any(p.role == "origin" and p.precision == "town" for p in ev.places):
+        return
+    ev.places = [p for p in ev.places if p.role != "origin"] + [replace(town, role="origin")]
+    ev.places.sort(key=lambda p: p.start)
 
 
 def _town_of_retelling(ctx: _Ctx, ev: Event) -> None:
