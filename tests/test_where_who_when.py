@@ -385,3 +385,13 @@ def test_from_it_after_a_withdrawal_is_the_town_named_before():
     assert [(p.name, p.role) for p in move.places] == [("عفرين", "origin")]
     [move] = [e for e in events_of(text.format(""), "2018-03-19") if e.type == "movement"]
     assert all(p.name != "عفرين" for p in move.places)
+
+
+def test_the_dateline_is_where_the_report_was_filed_not_where_it_happened():
+    evs = events_of("دبي، الإمارات العربية المتحدة (CNN)-- أعلن العراق قصف غرفة عمليات لتنظيم داعش في منطقة هجين "
+                    "داخل الأراضي السورية.", "2018-08-16")
+    assert evs and all(p.country != "AE" for e in evs for p in e.places)
+    assert main_place(evs[0]).name == "هجين"
+    # a place named in the story stays, wherever it is
+    evs = events_of("قتل ثلاثة أشخاص في انفجار سيارة مفخخة في دبي أمس.", "2018-08-16")
+    assert evs and main_place(evs[0]).country == "AE"

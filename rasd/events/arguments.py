@@ -638,9 +638,11 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place
     nearest its trigger in its sentence, else the first of the article's lead sentence (the
     lead says where the story is; a place further back in the paragraph is more often
     another happening's: on the dev split of labels/args it lowered place accuracy)."""
+    filed = _dateline_end(ctx)
+
     def ok(p: Place) -> bool:
         return (p.lat is not None and not _country_like(p) and p.country not in avoid
-                and (cc is None or p.country == cc))
+                and (cc is None or p.country == cc) and p.start >= filed)
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     sent = ev.sentence or ev.evidence
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
@@ -653,6 +655,20 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place
         lead = ctx.sents[0]
         return next((p for p in _free_places(ctx, lead.start, lead.end) if ok(p)), None)
     return None
+
+
+_DATELINE = re.compile(r"^.{0,100}?\(\s*(" + "|".join(re.escape(w) for w in words("dateline_marks")) + r")\s*\)",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def _dateline_end(ctx: _Ctx) -> int:
+    """Where the article's dateline ends («دبي، الإمارات العربية المتحدة (CNN)--»), 0 if it
+    has none: the places before it are where the report was filed."""
+    if not ctx.art.paragraphs:
+        return 0
+    start = ctx.art.paragraphs[0].start
+    m = _DATELINE.match(ctx.raw[start:start + 120])
+    return start + m.end() if m else 0
 
 
 def _retold_place(ctx: _Ctx, ev: Event, sent: Span, ok) -> Place | None:
@@ -691,7 +707,10 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     Russia), a nationality adjective is no place, and a country is the place only when
     nothing finer is said of the event in its sentence or the article's lead."""
     where = _where_country(ctx) if events else None
+    filed = _dateline_end(ctx)
     for ev in events:
+        if filed:
+            ev.places = [p for p in ev.places if not p.start < filed]
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
         drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
             p.country in avoid or _adjective_country(ctx, p))]
