@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from conftest import ROOT, SHARED
@@ -199,3 +200,200 @@ def test_a_huge_article_is_read_in_parts_with_unique_ids(monkeypatch):
     assert {e.places[0].name for e in parts if e.places} == {e.places[0].name for e in whole if e.places}
     for e in parts:
         assert doc.raw[e.evidence.start:e.evidence.end] == e.evidence_text
+
+
+# ------------------------------------------------------------------ after the decision (settle_who, settle_when)
+
+def test_a_speaker_saying_it_did_or_did_not_strike_is_the_doer():
+    # the denial's doer is the party said not to have done it (guidelines, decision 2)
+    [e] = events_of("قالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات في محافظة إدلب يوم الخميس.", "2018-06-08")
+    assert e.actor == "russia_forces"
+    # «ضد تنظيم داعش» in the speaker's name is the target, not the doer
+    [e] = events_of("قال التحالف الدولي ضد تنظيم داعش إنه نفذ ضربة جوية في منطقة شرق سوريا يوم الخميس.",
+                    "2018-07-13")
+    assert (e.actor, e.actor2) == ("coalition", "isis")
+
+
+def test_a_genitive_after_a_strike_or_an_ambush_is_its_doer():
+    [e] = events_of("قتل خمسة من عناصر الشرطة في كمين لتنظيم داعش على طريق مندلي أمس.", "2018-03-14")
+    assert e.actor == "isis" and e.actor2 != "isis"
+    [e] = events_of("قتل 58 متشددا في غارات للتحالف الدولي قرب بلدة هجين أمس.", "2018-03-14")
+    assert e.actor == "coalition"
+    # a target word before «ل»: the forces are what the strike hit
+    [e] = events_of("استهدفت غارات جوية روسية تجمعا لقوات النظام قرب مدينة تدمر أمس.", "2018-03-14")
+    assert (e.actor, e.actor2) == ("russia_forces", "syria_gov")
+
+
+def test_forces_of_a_nationality_named_before_the_strike_did_it():
+    [e] = events_of("نفذت مقاتلات عراقية، الجمعة، ضربات جوية على مواقع لتنظيم داعش في منطقة هجين.", "2018-05-24")
+    assert (e.actor, e.actor2) == ("iraq_forces", "isis")
+
+
+def test_civilian_victims_of_a_strike_are_what_it_acted_on():
+    [e] = events_of("أسفرت غارات اليوم التي استهدفت ملجأ في بلدة المسيفرة عن مقتل 17 شخصا بينهم أطفال.", "2018-06-28")
+    assert e.actor2 == "civilians" and e.actor != "civilians"
+    # a side the sentence names as hit stays the one acted on
+    [e] = events_of("استهدفت غارات روسية مواقع لتنظيم داعش قرب البوكمال أمس.", "2018-06-28")
+    assert e.actor2 == "isis"
+    # a chemical attack with no side named hit civilians
+    [e] = events_of("تحقق منظمة حظر الأسلحة الكيميائية في هجوم كيميائي في مدينة دوما.", "2018-04-12")
+    assert e.actor2 == "civilians"
+
+
+def test_first_time_since_is_no_date():
+    shelled = "قصفت طائرات روسية بلدة طفس في ريف درعا الغربي {}."
+    [e] = events_of(shelled.format("للمرة الأولى منذ 4 أيام"))
+    assert (e.date, e.date_precision) == ("2018-07-04", "reported")
+    [e] = events_of(shelled.format("للمرة الأولى منذ 4 أيام، يوم الاثنين"))
+    assert (e.date, e.date_precision) == ("2018-07-02", "day")
+    [e] = events_of(shelled.format("منذ 4 أيام"))          # «since 4 days» alone is a day
+    assert (e.date, e.date_precision) == ("2018-06-30", "day")
+
+
+def test_a_weekday_is_read_against_the_publications_local_day():
+    text = "نفذت مقاتلات عراقية، الجمعة، ضربات جوية على مواقع لتنظيم داعش في منطقة هجين."
+    # Thursday 21:59 UTC is Friday 00:59 in Baghdad: «الجمعة» is that Friday
+    [e] = events_of(text, "2018-05-24T21:59:34+00:00")
+    assert e.date == "2018-05-25"
+    # Thursday noon: the Friday before
+    [e] = events_of(text, "2018-05-24T12:00:00+00:00")
+    assert e.date == "2018-05-18"
+
+
+def test_a_strike_placed_in_a_country_takes_the_place_of_its_retelling():
+    text = ("نفذت مقاتلات عراقية ضربات جوية على مواقع لتنظيم داعش في الأراضي السورية. "
+            "وقال البيان إن مقاتلات من نوع إف 16 نفذت ضربات جوية على مقر للتنظيم في منطقة هجين.")
+    first = min(events_of(text, "2018-05-24"), key=lambda e: e.trigger.start)
+    assert main_place(first).name == "هجين"
+    # the next sentence tells another kind of happening: the country stays
+    text = ("نفذت مقاتلات عراقية ضربات جوية على مواقع لتنظيم داعش في الأراضي السورية. "
+            "وتظاهر مئات العراقيين في ساحة التحرير وسط بغداد أمس.")
+    first = min(events_of(text, "2018-05-24"), key=lambda e: e.trigger.start)
+    assert all(p.country != "IQ" for p in first.places if p.role == "location")
+
+
+def test_the_doer_a_report_ascribes_a_strike_to():
+    [e] = events_of("قتل 15 مقاتلا أجنبيا يقاتلون مع القوات السورية في ضربة ليلية نسبت إلى إسرائيل قرب دمشق.",
+                    "2018-05-10")
+    assert (e.actor, e.actor2) == ("israel_forces", "syria_gov")
+    [e] = events_of("قتل 44 مدنيا في غارات يرجح أنها روسية على قرية زردانا في ريف إدلب الشمالي.", "2018-06-08")
+    assert (e.actor, e.actor2) == ("russia_forces", "civilians")
+
+
+def test_a_side_named_among_the_dead_or_as_hit_is_no_doer():
+    [e] = events_of("قتل 8 مسلحين موالين للنظام السوري في غارة جوية استهدفت قافلتهم قرب منطقة التنف.",
+                    "2018-09-03")
+    assert (e.actor, e.actor2) == (None, "syria_gov")
+    [e] = events_of("لقي 14 مقاتلا حتفهم في الضربة التي استهدفت مطار التيفور العسكري التابع للنظام السوري "
+                    "في محافظة حمص.", "2018-04-09")
+    assert (e.actor, e.actor2) == (None, "syria_gov")
+
+
+def test_a_strike_in_a_governorate_takes_the_one_town_of_its_later_telling():
+    from rasd.events.arguments import settle_where
+    from rasd.events.candidates import propose
+
+    text = ("نفذت طائرات روسية غارات جوية على محافظة إدلب يوم الخميس. "
+            "وقال المرصد إن الغارات أوقعت 44 قتيلا في قرية زردانا في ريف إدلب الشمالي.")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-06-08")
+    [art] = split_articles(doc)
+    ctx, strikes = None, []
+    for ctx, _sent, cands, _kills, _atts in propose(doc, art, keep_all=False):
+        strikes += [c for c in cands if c.type == "explosions_remote_violence"]
+    first, later = strikes[0], strikes[-1]
+    assert main_place(first).name == "إدلب" and later.trigger.start > first.sentence.end
+
+    def folded(first, later):
+        """``later`` folded into ``first``, as fold_repeats does (grouping.py)."""
+        out = replace(first, places=list(first.places), mentions=[
+            {"start": later.trigger.start, "end": later.trigger.end, "text": text[later.trigger.start:later.trigger.end]}])
+        out.places += [p for p in later.places if p.role == "location"]
+        return out
+    [ev] = settle_where(ctx, [folded(first, later)])
+    assert main_place(ev).name == "زردانا"
+    # two towns told later: the governorate stays (the smallest area that holds them all)
+    text = text.replace("في قرية زردانا", "في قريتي زردانا وتفتناز")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-06-08")
+    [art] = split_articles(doc)
+    strikes = []
+    for ctx, _sent, cands, _kills, _atts in propose(doc, art, keep_all=False):
+        strikes += [c for c in cands if c.type == "explosions_remote_violence"]
+    [ev] = settle_where(ctx, [folded(strikes[0], strikes[-1])])
+    assert main_place(ev).name == "إدلب"
+
+
+def test_a_night_between_two_days_is_dated_by_the_day_it_began():
+    [e] = events_of("قتل 8 مسلحين ليل السبت - الأحد في غارة جوية قرب منطقة التنف.", "2018-09-03")
+    assert (e.date, e.date_precision) == ("2018-09-01", "day")
+    [e] = events_of("قتل 8 مسلحين ليل الأحد في غارة جوية قرب منطقة التنف.", "2018-09-03")
+    assert e.date == "2018-09-02"
+
+
+def test_protesters_named_right_after_the_verb_are_its_doer():
+    evs = events_of("اقتحم متظاهرون مقر القنصلية الإيرانية في البصرة مساء الجمعة وأضرموا النار فيه.", "2018-09-08")
+    assert evs and all(e.actor == "protesters" for e in evs)
+    [e] = events_of("اقتحمت قوات الأمن مقر الحزب في البصرة مساء الجمعة.", "2018-09-08")
+    assert e.actor == "iraq_forces"
+
+
+def test_a_movement_nouns_pronoun_stands_for_the_side_named_before():
+    from rasd.events.decision import ModelDecision
+
+    text = ("قام مسلحو جبهة النصرة التابعة لتنظيم القاعدة، الأحد، بحرق معبر القنيطرة بين الجولان المحتل "
+            "والأراضي السورية قبل انسحابهم من المنطقة.")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-07-22")
+    moves = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))
+             if e.type == "movement"]
+    assert moves and all(e.actor == "hts" for e in moves)
+
+
+def test_a_site_of_a_nationality_after_a_strike_is_what_it_hit():
+    [e] = events_of("قالت وسائل الإعلام السورية إن صواريخ إسرائيلية ضربت موقعا عسكريا سوريا قرب مطار النيرب.",
+                    "2018-07-22")
+    assert (e.actor, e.actor2) == ("israel_forces", "syria_gov")
+    # «في سوريا»: where, not whose
+    [e] = events_of("قالت وسائل الإعلام السورية إن صواريخ إسرائيلية ضربت مواقع عسكرية في سوريا.", "2018-07-22")
+    assert e.actor2 is None
+
+
+def test_civilians_killed_in_the_strike_told_next_and_a_holder_is_not_the_one_hit():
+    first = "تعرضت مدينة دوما الخاضعة لسيطرة المعارضة إلى قصف جوي جديد السبت. "
+    evs = events_of(first + "وقتل ثمانية مدنيين في الغارات بحسب المرصد السوري.", "2018-04-07")
+    assert evs[0].actor2 == "civilians"
+    evs = events_of(first + "وقتل ثمانية مدنيين في حلب بحسب المرصد السوري.", "2018-04-07")
+    assert evs[0].actor2 != "civilians"
+    [e] = events_of("تحقق المنظمة في هجوم كيميائي في مدينة دوما، آخر معقل لفصائل المعارضة في الغوطة الشرقية.",
+                    "2018-04-09")
+    assert e.actor2 == "civilians"
+
+
+def test_a_strike_named_with_a_demonstrative_happened_where_the_one_before_did():
+    from rasd.events.decision import ModelDecision
+
+    text = ("تعرض مطار التيفور العسكري في وسط سوريا إلى غارات جوية بصواريخ أوقعت عددا من القتلى. ونفى "
+            "البنتاغون أن تكون الولايات المتحدة قد نفذت هذه الغارات التي تأتي بعد هجوم كيميائي مفترض في دوما قرب دمشق.")
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-04-09")
+    evs = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))]
+    denied = next(e for e in evs if text[e.trigger.start:e.trigger.end] == "الغارات")
+    assert main_place(denied).name == "مطار التيفور العسكري"
+    assert denied.actor == "us_forces"          # the party said not to have done it (decision 2)
+
+
+def test_from_it_after_a_withdrawal_is_the_town_named_before():
+    text = "سيطرت القوات التركية وفصائل سورية موالية لها الأحد على مدينة عفرين في شمال سوريا، إثر انسحاب المقاتلين الأكراد{}."
+    [move] = [e for e in events_of(text.format(" منها"), "2018-03-19") if e.type == "movement"]
+    assert [(p.name, p.role) for p in move.places] == [("عفرين", "origin")]
+    [move] = [e for e in events_of(text.format(""), "2018-03-19") if e.type == "movement"]
+    assert all(p.name != "عفرين" for p in move.places)
+
+
+def test_the_dateline_is_where_the_report_was_filed_not_where_it_happened():
+    evs = events_of("دبي، الإمارات العربية المتحدة (CNN)-- قال المرصد السوري إن انفجارا استهدف سيارة عسكرية "
+                    "على طريق قاعدة للتحالف الدولي.", "2018-06-04")
+    assert evs and all(p.country != "AE" for e in evs for p in e.places)
+    evs = events_of("دبي، الإمارات العربية المتحدة (CNN)-- قال المرصد السوري إن انفجارا استهدف سيارة عسكرية "
+                    "على طريق قاعدة للتحالف الدولي قرب بلدة عين عيسى.", "2018-06-04")
+    assert main_place(evs[0]).name == "عين عيسى"
+    # a place named in the story stays, wherever it is
+    evs = events_of("قتل ثلاثة أشخاص في انفجار سيارة مفخخة في دبي أمس.", "2018-08-16")
+    assert evs and main_place(evs[0]).country == "AE"

@@ -10,16 +10,18 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..lang.actors import load_actors
 from ..lang.analyse import reaches
-from ..lang.normalize import norm_key
+from ..lang.dates import lexicon as date_lexicon
 from ..lang.lexicon import Match
+from ..lang.normalize import norm_key
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
 from ..lang.wordlists import alternation, word_set, words
-from ..records import Event, Place, Quantity, Span
+from ..records import DateRef, Event, Place, Quantity, Span
 from .context import _Ctx, _data, _n, _words_between
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ def _prep_role(ctx: _Ctx, p: Place) -> str | None:
                     left[2:] in PLACE_HEADS:
                 continue
             return "location"
-        bare = w[2:] if w.startswith("ال") else w
+        bare = w.removeprefix("ال")
         if w in PLACE_HEADS or bare in PLACE_HEADS or w.endswith(("يه", "ين", "يتين", "يين")) or w in _PLACE_ADJECTIVES:
             steps += 1                    # a place word or an adjective: keep looking left
             if steps > 4:
@@ -636,17 +638,54 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place
     nearest its trigger in its sentence, else the first of the article's lead sentence (the
     lead says where the story is; a place further back in the paragraph is more often
     another happening's: on the dev split of labels/args it lowered place accuracy)."""
+    filed = _dateline_end(ctx)
+
     def ok(p: Place) -> bool:
         return (p.lat is not None and not _country_like(p) and p.country not in avoid
-                and (cc is None or p.country == cc))
+                and (cc is None or p.country == cc) and p.start >= filed)
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     sent = ev.sentence or ev.evidence
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
     if here:
         return min(here, key=lambda p: abs(p.start - t))
+    retold = _retold_place(ctx, ev, sent, ok)
+    if retold is not None:
+        return retold
     if ctx.sents and ctx.sents[0].start != sent.start:
         lead = ctx.sents[0]
         return next((p for p in _free_places(ctx, lead.start, lead.end) if ok(p)), None)
+    return None
+
+
+_DATELINE = re.compile(r"^.{0,100}?\(\s*(" + "|".join(re.escape(w) for w in words("dateline_marks")) + r")\s*\)",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def _dateline_end(ctx: _Ctx) -> int:
+    """Where the article's dateline ends («دبي، الإمارات العربية المتحدة (CNN)--»), 0 if it
+    has none: the places before it are where the report was filed."""
+    if not ctx.art.paragraphs:
+        return 0
+    start = ctx.art.paragraphs[0].start
+    m = _DATELINE.match(ctx.raw[start:start + 120])
+    return start + m.end() if m else 0
+
+
+def _retold_place(ctx: _Ctx, ev: Event, sent: Span, ok) -> Place | None:
+    """«نفذت مقاتلات عراقية ضربات جوية ... في الأراضي السورية. وقال البيان إن مقاتلات نفذت
+    ضربات جوية ... في منطقة هجين»: the next sentence tells a strike or a battle of the same
+    kind again (a candidate of the same sub-type, kept or not, by no other side) and names a
+    finer place for it."""
+    nxt = next((s for s in ctx.sents if s.start >= sent.end), None)
+    if nxt is None or ev.type not in ("battles", "explosions_remote_violence"):
+        return None
+    friends = alliances().get(ev.actor, frozenset()) | {ev.actor} if ev.actor else None
+    for c in ctx.proposed:
+        if c.sub_type == ev.sub_type and c.trigger is not None and nxt.start <= c.trigger.start < nxt.end \
+                and (friends is None or c.actor is None or c.actor in friends):
+            got = [p for p in c.places if p.role == "location" and ok(p)]
+            if got:
+                return got[0]
     return None
 
 
@@ -668,7 +707,10 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     Russia), a nationality adjective is no place, and a country is the place only when
     nothing finer is said of the event in its sentence or the article's lead."""
     where = _where_country(ctx) if events else None
+    filed = _dateline_end(ctx)
     for ev in events:
+        if filed:
+            ev.places = [p for p in ev.places if not p.start < filed]
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
         drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
             p.country in avoid or _adjective_country(ctx, p))]
@@ -694,7 +736,69 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if finer is not None:
             ev.places = [p for p in ev.places if p not in loc] + [replace(finer, role="location")]
             ev.places.sort(key=lambda p: p.start)
+    for ev in events:
+        if ev.type == "explosions_remote_violence" and ev.mentions:
+            _town_of_retelling(ctx, ev)
+        if ev.type in ("battles", "explosions_remote_violence") and ev.trigger is not None:
+            _place_of_the_one_told_before(ctx, ev)
+        if ev.type == "movement" and ev.trigger is not None:
+            _origin_from_it(ctx, ev)
     return events
+
+
+_DEMONSTRATIVES = word_set("demonstratives")
+_FROM_IT = word_set("from_it")
+
+
+def _place_of_the_one_told_before(ctx: _Ctx, ev: Event) -> None:
+    """«تعرض مطار التيفور إلى غارات ... ونفى البنتاغون أن تكون الولايات المتحدة نفذت هذه
+    الغارات التي تأتي بعد هجوم كيميائي في دوما»: a strike named with a demonstrative is
+    the one told before, and happened where that one did (not where the clause after it
+    points)."""
+    t = ev.trigger
+    before = ctx.norm[max(0, _n(ctx, t.start) - 12):_n(ctx, t.start)].split()[-1:]
+    if not before or before[0] not in _DEMONSTRATIVES:
+        return
+    prior = [c for c in ctx.proposed if c.type == ev.type and c.trigger is not None and c.trigger.end <= t.start
+             and any(p.role == "location" and p.lat is not None for p in c.places)]
+    if not prior:
+        return
+    told = prior[-1]
+    place = next(p for p in told.places if p.role == "location" and p.lat is not None)
+    ev.places = [replace(place)] + [p for p in ev.places if p.role != "location"]
+
+
+def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
+    """«سيطرت القوات التركية على مدينة عفرين في شمال سوريا، إثر انسحاب المقاتلين الأكراد
+    منها»: «منها» after a movement is where they left, the last town named before it."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    after = ctx.norm[_n(ctx, t.end):_n(ctx, t.end) + 50].split()[:4]
+    if not any(w.strip("،,.") in _FROM_IT for w in after):
+        return
+    town = _last_free_place(ctx, sent.start, t.start, lambda p: p.lat is not None and p.precision == "town")
+    if town is None or any(p.role == "origin" and p.precision == "town" for p in ev.places):
+        return
+    ev.places = [p for p in ev.places if p.role != "origin"] + [replace(town, role="origin")]
+    ev.places.sort(key=lambda p: p.start)
+
+
+def _town_of_retelling(ctx: _Ctx, ev: Event) -> None:
+    """«لم تنفذ أي غارات في محافظة إدلب ... غارات يرجح أنها روسية أوقعت 44 قتيلا في قرية
+    زردانا في ريف إدلب»: a strike placed in a region or governorate whose later telling
+    (folded into it, in another sentence) names one town of that governorate is placed in
+    the town (the most specific place the article gives)."""
+    main = next((p for p in ev.places if p.role == "location" and p.lat is not None), None)
+    if main is None or main.precision != "region" or not main.admin1:
+        return
+    own = ev.sentence or ev.evidence
+    told = [s for m in ev.mentions if "start" in m for s in [_sentence_at(ctx, m["start"])]
+            if s is not None and s.start != own.start]
+    towns = [p for p in ev.places if p.role == "location" and p.precision == "town" and p.admin1 == main.admin1
+             and any(s.start <= p.start < s.end for s in told)]
+    if len({p.name for p in towns}) == 1:
+        ev.places.remove(towns[0])
+        ev.places.insert(ev.places.index(main), towns[0])
 
 
 # ---------------------------------------------------------------- who did it (after the decision)
@@ -726,4 +830,336 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 q.unit_class in _MOVER_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))
             if civ:
                 ev.actor, ev.actor2 = "civilians", None
+        if ev.type in _DOERS_ONLY and ev.trigger is not None:
+            _settle_doer(ctx, ev)
+            if ev.actor2 is None and ev.type == "explosions_remote_violence":
+                ev.actor2 = _nisba_target(ctx, ev)
+        if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
+            ev.actor2 = ev.actor2 if ev.actor2 not in (None, "protesters") else ev.actor
+            ev.actor = "protesters"
+        if ev.type == "movement" and ev.actor is None and ev.trigger is not None:
+            ev.actor = _pronoun_mover(ctx, ev)
+        if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
+            _civilian_victims(ctx, ev)
+    settle_when(ctx, events)
     return events
+
+
+_GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, ليلية ...
+_SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(({alternation('self_claim_particles')})\s+)?"
+                        rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
+_TARGET_PREPS = word_set("target_preps")
+_SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(ال\S+\s+)?$")
+
+
+def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """«غارات للتحالف الدولي», «كمين لتنظيم داعش», «قصف مدفعي لقوات النظام»: an actor
+    joined to the strike or battle noun by «ل», with at most the strike's adjectives
+    between, is its doer (the genitive of the maker), not its target."""
+    t = ev.trigger
+    for a in ctx.an.between("actors", t.end, t.end + 60):
+        if a.start < t.end:
+            continue
+        gap = ctx.raw[t.end:a.start]
+        if not gap or gap[-1].isspace():
+            return None
+        toks = gap.split()
+        if not toks or toks[-1] not in ("ل", "لل") or len(toks) > 3:
+            return None
+        if not all(norm_key(w) in _GENITIVE_GAP for w in toks[:-1]):
+            return None
+        return a.key if a.key not in ("civilians", "protesters") else None
+    return None
+
+
+def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
+    """«قال التحالف إنه نفذ ضربة جوية», «قالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات»,
+    «نافية مسؤوليتها عن هجمات»: the speaker says it did (or did not do) it; the doer is the
+    speaker's body (for a denial too: the claim's doer is the one said not to have done it)."""
+    t = ev.trigger
+    left = ctx.norm[max(0, _n(ctx, t.start) - 60):_n(ctx, t.start)]
+    left = re.sub(r"[\"«»()،,]", " ", left)
+    if not (_SELF_LINK.search(left) or _SELF_RESPONSIBLE.search(left)):
+        return None
+    sent = ev.sentence or ev.evidence
+    spk = [c.actor for c in ev.sources if c.actor and c.start is not None and sent.start <= c.start < t.start]
+    if not spk:
+        spk = [s.actor for s in ctx.an.speakers if s.actor and sent.start <= s.start < t.start]
+    if not spk:
+        return None
+    key = spk[-1]
+    # a government speaking of its strikes: its armed forces («وزارة الدفاع الروسية»)
+    forces = _NISBA_ACTORS.get(_GOV_COUNTRY.get(key, ""), None)
+    return forces or key
+
+
+_GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k.replace("_gov", "_forces"))]
+                if k.endswith("_gov") and cc}
+
+
+_CIV_VICTIMS = re.compile(rf"(^|\s)({alternation('civilian_victims_after')})\s+(\S+\s+){{0,2}}?"
+                          rf"({alternation('civilian_victim_nouns')})")
+_CIV_UNITS = ("civilians", "children", "women")
+_STRIKE_ANAPHOR = re.compile(rf"(^|\s)[وفب]?({alternation('strike_anaphors')})(\s|$|[^\w])")
+# «آخر معقل لفصائل المعارضة», «التي تسيطر عليها الحكومة», «الخاضعة لسيطرة المعارضة»
+_HOLDER = re.compile(rf"(({alternation('owner_of_place')})\s*\S{{0,2}}|({alternation('owner')}))\s*\"?\s*$")
+_CHEMICAL = re.compile(rf"(^|\s)\S?({alternation('chemical_words')})")
+
+
+def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
+    """A strike whose dead or wounded are civilians («أسفرت عن مقتل 17 شخصا بينهم أطفال»)
+    acted on civilians, unless its sentence names the side it hit: the side guessed from
+    the article (:func:`_opponent`) gives way. A chemical attack with no side named hit
+    civilians."""
+    sent = ev.sentence or ev.evidence
+    named = {a.key for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)
+             and not _HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])}
+    if ev.actor2 is not None and ev.actor2 in named:
+        return
+    told = [sent]
+    para = next((p for p in ctx.art.paragraphs if p.start <= sent.start < p.end), None)
+    # «... قصف جوي جديد. [...] وقتل ثمانية مدنيين في الغارات»: the next sentence, or the one
+    # after it in the same paragraph, that takes the strike up
+    after = [s for s in ctx.sents if s.start >= sent.end][:2]
+    for nxt in [s for k, s in enumerate(after) if k == 0 or para is not None and s.start < para.end]:
+        if _STRIKE_ANAPHOR.search(ctx.norm[_n(ctx, nxt.start):_n(ctx, nxt.end)]):
+            told.append(nxt)
+            break
+    civ = False
+    for s in told:
+        seg = ctx.norm[_n(ctx, s.start):_n(ctx, s.end)]
+        civ = civ or any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", s.start, s.end)) or \
+            _CIV_VICTIMS.search(seg) is not None
+    if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor}) and _CHEMICAL.search(
+            ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, ev.trigger.end) + 40] if ev.trigger else "")):
+        ev.actor2 = "civilians"
+
+
+def _agent_before(ctx: _Ctx, ev: Event) -> str | None:
+    """«نفذت مقاتلات عراقية، الجمعة، ضربات جوية»: aircraft or forces of a nationality named
+    before the trigger in its clause (no actor between) did it."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    if any(a.end <= t.start for a in ctx.an.between("actors", sent.start, t.start)):
+        return None
+    seg = re.sub(r"[\"«»()،,]", " ", ctx.norm[max(_n(ctx, sent.start), _n(ctx, t.start) - 80):_n(ctx, t.start)])
+    ws = seg.split()[-10:]
+    for i in range(len(ws) - 1, 0, -1):
+        if ws[i] in _TARGET_PREPS:
+            return None
+        cc = ctx.gz.nisba(ws[i])
+        if cc and ws[i - 1] in _AGENT_WORDS:
+            return _NISBA_ACTORS.get(cc)
+    return None
+
+
+_ASCRIBED = re.compile(rf"^\W*(\S+\s+){{0,5}}?({alternation('ascribed_to')})\s*$")
+_BELIEVED = re.compile(rf"^\W*(\S+\s+){{0,5}}?({alternation('believed_to_be')})\s+(\S+)")
+_CAUSE_BEFORE = word_set("cause_before")
+_VICTIM_WORDS = words("victim_words")
+_TARGET_VERB = re.compile(rf"(^|\s)\S?({alternation('target_verbs')})")
+
+
+def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
+    """«ضربة ليلية نسبت إلى إسرائيل», «غارات يرجح أنها روسية», «صواريخ يعتقد أنها أميركية»:
+    the doer the report ascribes the strike to."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    for a in ctx.an.between("actors", t.end, min(sent.end, t.end + 80)):
+        if _ASCRIBED.match(ctx.norm[_n(ctx, t.end):_n(ctx, a.start)]):
+            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+    m = _BELIEVED.match(ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 80)])
+    if m:
+        cc = ctx.gz.nisba(m.group(3).strip('"»،,.'))
+        return _NISBA_ACTORS.get(cc) if cc else None
+    return None
+
+
+def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
+    """The side taken for the doer of a strike is what it hit: named among its dead before
+    it («قتل 8 مسلحين موالين للنظام السوري في غارة جوية»), or after a verb of hitting that
+    follows it («الضربة التي استهدفت مطار التيفور التابع للنظام السوري»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    named = [a for a in ctx.an.between("actors", sent.start, sent.end) if a.key == ev.actor
+             and not ctx.an.in_speaker(a)]
+    if not named:
+        return False
+    if all(a.end <= t.start for a in named):
+        before = ctx.norm[max(0, _n(ctx, t.start) - 20):_n(ctx, t.start)].split()
+        glued = ctx.raw[t.start - 1:t.start] not in ("", " ", "\n") and ctx.raw[max(0, t.start - 2):t.start].strip() == "ب"
+        if not (glued or before and before[-1] in _CAUSE_BEFORE):
+            return False
+        for a in named:
+            lead = ctx.norm[max(_n(ctx, sent.start), _n(ctx, a.start) - 60):_n(ctx, a.start)].split()[-4:]
+            if not any(w.startswith(_VICTIM_WORDS) or w.isdigit() for w in lead):
+                return False
+        return True
+    if all(a.start >= t.end for a in named):
+        return all(_TARGET_VERB.search(ctx.norm[_n(ctx, t.end):_n(ctx, a.start)]) for a in named)
+    return False
+
+
+_PROTESTERS = words("protester_nouns")
+_MOVER_SUFFIXES = words("mover_suffixes")
+_TARGET_SITES = word_set("target_sites")
+
+
+def _protesters_did(ctx: _Ctx, ev: Event) -> bool:
+    """«اقتحم متظاهرون مقر القنصلية الإيرانية»: protesters named right after the verb did it."""
+    nxt = ctx.norm[_n(ctx, ev.trigger.end):_n(ctx, ev.trigger.end) + 30].split()[:1]
+    return bool(nxt) and nxt[0].lstrip("و").startswith(_PROTESTERS) and ev.actor != "protesters"
+
+
+def _pronoun_mover(ctx: _Ctx, ev: Event) -> str | None:
+    """«قام مسلحو جبهة النصرة ... بحرق معبر القنيطرة قبل انسحابهم من المنطقة»: a movement
+    noun whose pronoun suffix stands for the movers takes the first side named in its
+    sentence before it (speakers apart)."""
+    t = ev.trigger
+    last = norm_key(ctx.raw[t.start:t.end]).split()[-1:]
+    if not last or not last[0].endswith(_MOVER_SUFFIXES) or len(last[0]) < 5:
+        return None
+    sent = ev.sentence or ev.evidence
+    before = [a for a in ctx.an.between("actors", sent.start, t.start) if a.end <= t.start
+              and not ctx.an.in_speaker(a) and a.key not in _NOT_SIDES]
+    return before[0].key if before else None
+
+
+def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
+    """«صواريخ إسرائيلية ضربت موقعا عسكريا سورياً», «غارات استهدفت مواقع إيرانية»: a site
+    word and a nationality adjective after the strike name the side it hit (not the doer's
+    own country)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    ws = [w.strip('"«»()،,.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 90)].split()][:10]
+    own = _DOER_COUNTRY.get(ev.actor) or _DOER_COUNTRY.get(_NISBA_ACTORS.get(_GOV_COUNTRY.get(ev.actor or "", ""), ""))
+    for i, w in enumerate(ws):
+        if i and ws[i - 1] in LOC_PREPS:
+            continue                      # «مواقع في سوريا»: where, not whose
+        cc = ctx.gz.nisba(w)
+        if cc is None and w.endswith("يا") and i and ws[i - 1].endswith("يا"):
+            cc = ctx.gz.nisba(w[:-1])     # «موقعا عسكريا سوريا»: the accusative adjective
+        if cc and cc != own and any(x.removeprefix("ال") in _TARGET_SITES or x in _TARGET_SITES
+                                    for x in ws[max(0, i - 3):i]):
+            return _NISBA_ACTORS.get(cc)
+    return None
+
+
+def _settle_doer(ctx: _Ctx, ev: Event) -> None:
+    """The doer of a strike or a battle from the words right around its trigger, read
+    after the decision: the speaker who says it did it, a genitive doer, the doer the
+    report ascribes it to; a side named as what it hit is no doer; forces of a nationality
+    named before it."""
+    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev)
+    if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
+        ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
+        return
+    if doer is None and ev.actor is None:
+        doer = _agent_before(ctx, ev)
+    if doer is None or doer == ev.actor:
+        return
+    old, old2 = ev.actor, ev.actor2
+    friends = alliances().get(doer, frozenset()) | {doer}
+    ev.actor = doer
+    if old2 is not None and old2 not in friends:
+        return                            # the one acted on already read stays
+    if old is not None and old not in friends and old not in _NOT_SIDES:
+        ev.actor2 = old                   # the side first taken for the doer is the one acted on
+    else:
+        ev.actor2 = _opponent(ctx, doer)  # as _pick_actor does for a strike or a battle
+
+
+# ---------------------------------------------------------------- when (after the decision)
+
+_FIRST_TIME = re.compile(rf"({alternation('first_time_since')})\s*$")
+# the local day of the region's newsrooms (UTC+3: Baghdad, Damascus in summer, Riyadh): a page
+# stamped 21:59 UTC on Thursday was written on Friday
+_LOCAL = timezone(timedelta(hours=3))
+
+
+def _sentence_at(ctx: _Ctx, pos: int) -> Span | None:
+    i = bisect_right([s.start for s in ctx.sents], pos) - 1
+    return ctx.sents[i] if i >= 0 and pos < ctx.sents[i].end else None
+
+
+def _date_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
+    """The date expression its date was read from (:func:`_date_of`): in the event's
+    sentence, else in the sentence of a later telling folded into it; with that sentence
+    and the position of the telling's words."""
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    tellings = [(ev.sentence or ev.evidence, t)]
+    tellings += [(s, m["start"]) for m in ev.mentions if "start" in m
+                 for s in [_sentence_at(ctx, m["start"])] if s is not None]
+    for sent, at in tellings:
+        refs = [d for d in ctx.an.between("dates", sent.start, sent.end)
+                if d.date == ev.date and d.precision == ev.date_precision]
+        if refs:
+            return min(refs, key=lambda d: abs(d.start - at)), sent, at
+    return None
+
+
+def _since(ctx: _Ctx, d: DateRef) -> bool:
+    """«للمرة الأولى منذ 4 أيام»: how long since the last time, not a day."""
+    return bool(_FIRST_TIME.search(ctx.norm[max(0, _n(ctx, d.start) - 25):_n(ctx, d.start)]))
+
+
+def _local_day(published: str | None) -> date | None:
+    """The publication's day where it was written, when it differs from its UTC day."""
+    try:
+        stamp = datetime.fromisoformat(published or "")
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        return None
+    local = stamp.astimezone(_LOCAL).date()
+    return local if local != stamp.astimezone(timezone.utc).date() else None
+
+
+def _bare_weekday(d: DateRef) -> bool:
+    lex = date_lexicon()
+    text = norm_key(d.text)
+    return any(w in text for w in lex.weekdays) and not any(p in text.split() for p in lex.past)
+
+
+def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """The day of each event, read again after the decision (its features saw the dates
+    as found): «للمرة الأولى منذ 4 أيام» is no day (another date of the sentence, else none:
+    the publication's day follows); a bare weekday is read against the publication's local
+    day («الجمعة» on a page stamped Thursday 21:59 UTC is that Friday, not the week before)."""
+    local = _local_day(ctx.doc.published)
+    for ev in events:
+        if not ev.date:
+            continue
+        found = _date_ref(ctx, ev)
+        if found is None:
+            continue
+        ref, sent, t = found
+        if _since(ctx, ref):
+            other = [d for d in ctx.an.between("dates", sent.start, sent.end) if d is not ref and d.date
+                     and d.precision != "year" and not _since(ctx, d)]
+            d = min(other, key=lambda d: abs(d.start - t)) if other else None
+            ev.date, ev.date_precision = (d.date, d.precision) if d else (None, "unknown")
+        elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
+                ev.date == (local - timedelta(days=7)).isoformat():
+            ev.date = local.isoformat()
+        night = _night_began(ctx, ref)
+        if night is not None:
+            ev.date, ev.date_precision = night.date, night.precision
+    return events
+
+
+_NIGHT = re.compile(rf"^({alternation('night_words')})\s")
+_NIGHT_JOIN = word_set("night_joiners")
+
+
+def _night_began(ctx: _Ctx, d: DateRef) -> DateRef | None:
+    """«ليل السبت - الأحد»: the second day of a night between two days is read as that
+    night, dated by the day it began (labelling guidelines, decision 4)."""
+    refs = ctx.an.between("dates", max(0, d.start - 40), d.start)
+    prev = next((r for r in reversed(refs) if r.end <= d.start), None)
+    if prev is None or not prev.date or prev.precision != "day" or not _NIGHT.match(norm_key(prev.text)):
+        return None
+    gap = ctx.raw[prev.end:d.start].split()
+    if len(gap) > 1 or any(norm_key(w) not in _NIGHT_JOIN for w in gap) or not _bare_weekday(d):
+        return None
+    return prev
