@@ -146,7 +146,8 @@ def test_another_sources_retelling_is_a_claim_of_its_own_in_the_same_group_and_a
     assert [s.name for s in a.sources] == ["المرصد"] and a.fatalities == 9 and len(a.mentions) == 1
     assert c.same_as == "e0" and d.same_as is None
     assign_groups(out, lambda *args: [])
-    assert c.claim_group == a.claim_group == "e0" and d.claim_group == "e60"
+    # the denial stays a claim of its own (not folded) in the group of the claim it answers
+    assert c.claim_group == a.claim_group == d.claim_group == "e0"
 
 
 def test_pair_features_see_type_place_and_source():
