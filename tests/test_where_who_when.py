@@ -397,3 +397,25 @@ def test_the_dateline_is_where_the_report_was_filed_not_where_it_happened():
     # a place named in the story stays, wherever it is
     evs = events_of("قتل ثلاثة أشخاص في انفجار سيارة مفخخة في دبي أمس.", "2018-08-16")
     assert evs and main_place(evs[0]).country == "AE"
+
+
+# ------------------------------------------------------------------ stance told without a verb of denial
+
+
+@pytest.mark.parametrize("text", [
+    "وقال المندوب الروسي في مجلس الأمن مؤكدا إنه لم يقع هجوم كيميائي في دوما يوم السبت.",
+    "وأصرت موسكو على أن خبراءها العسكريين لم يعثروا على أي دليل على وقوع هجوم كيميائي في دوما.",
+])
+def test_a_source_saying_the_happening_did_not_take_place_denies_it(text):
+    [ev] = events_of(text)
+    assert ev.stance == "deny" and ev.sources and all(s.stance == "deny" for s in ev.sources)
+
+
+@pytest.mark.parametrize("text", [
+    "قتل 12 مدنيا في هجوم كيميائي على مدينة دوما يوم السبت، بحسب الدفاع المدني.",
+    # «لم يحدث» about something else, after the strike: the strike stays asserted
+    "وقال المرصد إن 12 مدنيا قتلوا في غارة جوية على مدينة دوما ولم يحدث أي اشتباك في المدينة.",
+])
+def test_a_happening_told_plainly_stays_asserted(text):
+    evs = events_of(text)
+    assert evs and all(e.stance == "assert" for e in evs if e.type == "explosions_remote_violence")

@@ -25,7 +25,7 @@ from datetime import date
 from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
 from .arguments import settle_where, settle_who
-from .attribution import denial_of_previous
+from .attribution import denial_of_previous, settle_stance
 from .candidates import finish, propose
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats
@@ -75,7 +75,7 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
     if ctx is None:
         return []
     events = fold_repeats(ctx.events, doc.raw, ctx.sents) if dec.keep_all else ctx.events
-    events = settle_who(ctx, settle_where(ctx, collapse_restatements(events)))
+    events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
     return reported_dates(events, doc.published)
 
 

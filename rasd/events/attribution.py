@@ -143,3 +143,25 @@ def denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
     for p in ctx.an.between("places", sent.start, sent.end):
         ev.places.append(replace(p, role="location"))
     ctx.events.append(ev)
+
+
+_DENIED_BEFORE = re.compile(rf"(?:^|\s)[وف]?(?:{alternation('denied_before')})((?:\s+\S+){{0,3}})\s*\S*$")
+_DENIED_AFTER = re.compile(rf"^\S*(?:\s+\S+){{0,2}}?\s+(?:{alternation('denied_after')})(?:\s|$)")
+
+
+def settle_stance(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """A claim a source makes that the happening did not take place, in a plain statement
+    rather than with a verb of denial («مؤكدا إنه لم يقع هجوم كيميائي», «لم يعثروا على أي
+    دليل على وقوع هجوم», «هذا الهجوم الذي نفته دمشق»), is a denial: its stance and its
+    sources' become ``deny`` (it then joins the claim it answers, :mod:`.grouping`).
+    After the decision: the decision reads the text's cues itself."""
+    for ev in events:
+        if ev.stance == "deny" or ev.trigger is None:
+            continue
+        sent = ev.sentence or ev.evidence
+        before = ctx.norm[_n(ctx, sent.start):_n(ctx, ev.trigger.start)]
+        after = ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, sent.end)]
+        if _DENIED_BEFORE.search(before[-120:]) or _DENIED_AFTER.search(after[:120]):
+            ev.stance = "deny"
+            ev.sources = [replace(c, stance="deny") for c in ev.sources] or [Claim("?", "deny")]
+    return events
