@@ -515,3 +515,17 @@ def test_the_export_index_agrees_with_the_stories_and_the_claims_of_each_group(s
         if dup:
             assert index["story"][art] == index["story"][cluster]
     conn.close()
+
+
+def test_the_articles_api_gives_and_filters_by_the_cross_outlet_story(client, outlets):
+    _, evs, _ = outlets
+    douma = {evs[d]["article"] for d in ("a1", "b1", "e1")}          # three outlets, one strike
+    r = client.get("/api/articles", params={"story": evs["a1"]["article"]})
+    assert r.status_code == 200
+    assert {a["id"] for a in r.json()["items"]} == douma and r.json()["total"] == 3
+    assert {a["story"] for a in r.json()["items"]} == {evs["a1"]["article"]}
+    one = client.get("/api/articles/" + quote(evs["b1"]["article"], safe="")).json()
+    assert one["story"] == evs["a1"]["article"]
+    assert {a["id"] for a in one["story_articles"]} == douma - {evs["b1"]["article"]}
+    raqqa = client.get("/api/articles/" + quote(evs["d1"]["article"], safe="")).json()
+    assert raqqa["story"] == evs["d1"]["article"] and raqqa["story_articles"] == []

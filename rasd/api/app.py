@@ -371,10 +371,11 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                       offset: Offset = 0,
                       duplicates: Annotated[bool, Query(description="Include articles that copy another.")] = True,
                       doc: Annotated[str | None, Query(description="Only the articles of this document.")] = None,
-                      story: Annotated[str | None, Query(description="Only the articles of this story.")] = None,
+                      story: Annotated[str | None, Query(description="Only the articles of this story (the articles of all outlets about one happening, `/api/stories`).")] = None,
                       ) -> JSONResponse:
         with db.connection() as conn:
-            total, items = arts.list_articles(conn, limit, offset, duplicates=duplicates, doc=doc, story=story)
+            total, items = arts.list_articles(conn, limit, offset, duplicates=duplicates, doc=doc, story=story,
+                                              story_of=db.cached("story_of", st.story_of_articles))
         return json_response({"total": total, "limit": limit, "offset": offset, "items": items})
 
     @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS,
@@ -387,8 +388,9 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
             view = arts.ArticleView(conn, article_id)
             if not view.found:
                 raise not_found(f"no article with id {article_id!r}")
-            out = view.payload()
-            out.update(arts.related(conn, view.row))
+            story_of = db.cached("story_of", st.story_of_articles)
+            out = view.payload(story_of)
+            out.update(arts.related(conn, view.row, story_of))
             out["events"] = arts.article_events(conn, article_id)
         if query is not None:
             out["highlights"] = view.hits(query)
@@ -440,7 +442,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                 view = arts.ArticleView(conn, r["id"])
                 hl = view.hits(query, max_blocks=SNIPPETS)
                 hit_blocks = {h["block"] for h in hl}
-                summ = arts.summary(view.row)
+                summ = arts.summary(view.row, db.cached("story_of", st.story_of_articles))
                 summ["n_copies"] = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of = ?",
                                                 (r["id"],)).fetchone()[0]
                 items.append({"article": summ, "score": r["score"], "n_hits": view.count_hits(query),

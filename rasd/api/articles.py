@@ -12,25 +12,40 @@ SUMMARY_COLS = ("a.id, a.doc, a.idx, a.title, a.published, a.author, a.n_words, 
                 "a.dedup_cluster, a.story")
 
 
-def summary(row: sqlite3.Row) -> dict:
-    """The short form of an article (lists, search hits, copies)."""
+def summary(row: sqlite3.Row, story_of: dict[str, str] | None = None) -> dict:
+    """The short form of an article (lists, search hits, copies). ``story_of``: every
+    article's cross-outlet story (:func:`rasd.stories.story_of_articles`)."""
     out = {"id": row["id"], "doc": row["doc"], "index": row["idx"], "title": row["title"],
            "published": row["published"], "author": row["author"], "n_words": row["n_words"],
-           "duplicate_of": row["duplicate_of"], "dedup_cluster": row["dedup_cluster"], "story": row["story"]}
+           "duplicate_of": row["duplicate_of"], "dedup_cluster": row["dedup_cluster"],
+           "story": _story(row, story_of)}
     if "n_events" in row.keys():
         out["n_events"] = row["n_events"]
     return out
 
 
+def _story(row: sqlite3.Row, story_of: dict[str, str] | None) -> str | None:
+    return story_of.get(row["id"], row["story"]) if story_of is not None else row["story"]
+
+
+def story_members(story_of: dict[str, str], story: str) -> str:
+    """The articles of a story, as a JSON list (for ``IN (SELECT value FROM json_each(?))``)."""
+    return json.dumps([a for a, s in story_of.items() if s == story], ensure_ascii=False)
+
+
 def list_articles(conn: sqlite3.Connection, limit: int, offset: int, *, duplicates: bool = True,
-                  doc: str | None = None, story: str | None = None) -> tuple[int, list[dict]]:
+                  doc: str | None = None, story: str | None = None,
+                  story_of: dict[str, str] | None = None) -> tuple[int, list[dict]]:
     cond, args = [], []
     if not duplicates:
         cond.append("a.duplicate_of IS NULL")
     if doc:
         cond.append("a.doc = ?")
         args.append(doc)
-    if story:
+    if story and story_of is not None:
+        cond.append("a.id IN (SELECT value FROM json_each(?))")
+        args.append(story_members(story_of, story))
+    elif story:
         cond.append("a.story = ?")
         args.append(story)
     where = " AND ".join(cond) or "1"
@@ -39,7 +54,7 @@ def list_articles(conn: sqlite3.Connection, limit: int, offset: int, *, duplicat
         f"""SELECT {SUMMARY_COLS}, (SELECT count(*) FROM events e WHERE e.article = a.id) AS n_events
             FROM articles a JOIN documents d ON d.id = a.doc WHERE {where}
             ORDER BY d.rowid, a.idx LIMIT ? OFFSET ?""", [*args, limit, offset]).fetchall()
-    return total, [summary(r) for r in rows]
+    return total, [summary(r, story_of) for r in rows]
 
 
 class ArticleView:
@@ -61,7 +76,7 @@ class ArticleView:
     def blocks(self) -> list[Block]:
         return ([self.title_block] if self.title_block else []) + self.paragraphs
 
-    def payload(self) -> dict:
+    def payload(self, story_of: dict[str, str] | None = None) -> dict:
         r = self.row
         tb = self.title_block
         return {
@@ -70,7 +85,7 @@ class ArticleView:
             "published": r["published"] or r["doc_published"], "author": r["author"],
             "url": r["url"], "source": r["source"], "kind": r["kind"], "n_words": r["n_words"],
             "paragraphs": [b.as_dict() for b in self.paragraphs],
-            "duplicate_of": r["duplicate_of"], "dedup_cluster": r["dedup_cluster"], "story": r["story"],
+            "duplicate_of": r["duplicate_of"], "dedup_cluster": r["dedup_cluster"], "story": _story(r, story_of),
         }
 
     def evidence(self, event: dict) -> list[dict]:
@@ -102,17 +117,20 @@ class ArticleView:
         return count_hits(lines + ([norm_key(title.text)] if title else []), query)
 
 
-def related(conn: sqlite3.Connection, row: sqlite3.Row) -> dict:
-    """Copies of an article (exact or near duplicates), its cluster and its story."""
+def related(conn: sqlite3.Connection, row: sqlite3.Row, story_of: dict[str, str] | None = None) -> dict:
+    """Copies of an article (exact or near duplicates), its cluster and the other articles
+    of its story (from every outlet)."""
     def q(where: str, *args) -> list[dict]:
-        return [summary(r) for r in conn.execute(
+        return [summary(r, story_of) for r in conn.execute(
             f"""SELECT {SUMMARY_COLS} FROM articles a JOIN documents d ON d.id = a.doc
                 WHERE {where} AND a.id <> ? ORDER BY d.rowid, a.idx""", (*args, row["id"]))]
 
     return {
         "duplicates": q("a.duplicate_of = ?", row["id"]),
         "cluster": q("a.dedup_cluster = ?", row["dedup_cluster"]) if row["dedup_cluster"] else [],
-        "story_articles": q("a.story = ?", row["story"]) if row["story"] else [],
+        "story_articles": (q("a.id IN (SELECT value FROM json_each(?))", story_members(story_of, story))
+                           if story_of is not None and (story := _story(row, story_of))
+                           else q("a.story = ?", row["story"]) if row["story"] else []),
     }
 
 
