@@ -51,19 +51,14 @@ def main() -> None:
     args = ap.parse_args()
 
     import httpx
-    from bench_api import build_store, percentiles, time_requests
+    from bench_api import bench_store, percentiles, time_requests
 
     from rasd.api import create_app
     from rasd.store import Store
 
     tmp = Path(tempfile.mkdtemp(prefix="rasd-bench-admin1-"))
     try:
-        db = args.keep or tmp / "bench.db"
-        if args.keep is None or not db.exists():
-            counts = build_store(db, args.events)
-            print(f"store: {counts['events']} events (synthesised from the seeds in {counts['seconds']} s)")
-        else:
-            print(f"store: {db} (reused)")
+        db = bench_store(args.keep, tmp, args.events)
         Store(db).close()                       # (a reused older store: migrated)
         conn = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
         govs = [g for g, _ in conn.execute("SELECT admin1, count(*) FROM events WHERE admin1 IS NOT NULL "

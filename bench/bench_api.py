@@ -42,6 +42,19 @@ WORDS = ["راوة", "الرمادي", "داعش", "التحالف", "البوك
          "الموصل", "حزب الله", "قافل*", "الأنبار", "سوريا"]
 
 
+def bench_store(keep: Path | None, tmp: Path, events: int) -> Path:
+    """The store a benchmark times: ``keep`` when it exists already (reused), else built
+    (at ``keep``, or in ``tmp``) with :func:`build_store`; says which."""
+    db = keep or tmp / "bench.db"
+    if keep is None or not db.exists():
+        counts = build_store(db, events)
+        print(f"store: {counts['events']} events, {counts['articles']} articles, {counts['documents']} documents "
+              f"(synthesised from the seeds in {counts['seconds']} s)")
+    else:
+        print(f"store: {db} (reused)")
+    return db
+
+
 def build_store(db: Path, target: int, seed: int = 7) -> dict:
     from rasd.pipeline import process
     from rasd.store import Store
@@ -154,13 +167,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="rasd-bench-api-"))
     try:
-        db = args.keep or tmp / "bench.db"
-        if args.keep is None or not db.exists():
-            counts = build_store(db, args.events)
-            print(f"store: {counts['events']} events, {counts['articles']} articles, {counts['documents']} documents "
-                  f"(synthesised from the seeds in {counts['seconds']} s)")
-        else:
-            print(f"store: {db} (reused)")
+        db = bench_store(args.keep, tmp, args.events)
         rnd = random.Random(1)
         types = ["movement", "battles", "explosions_remote_violence", "strategic_developments"]
         ev_urls = [("/api/events", {"type": rnd.choice(types), "bbox": ",".join(map(str, rnd.choice(BOXES)))})

@@ -86,17 +86,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args()
 
-    from bench_api import build_store
+    from bench_api import bench_store
 
     tmp = Path(tempfile.mkdtemp(prefix="rasd-bench-export-"))
     try:
-        db = args.keep or tmp / "bench.db"
-        if args.keep is None or not db.exists():
-            counts = build_store(db, args.events)
-            print(f"store: {counts['events']} events, {counts['articles']} articles "
-                  f"(synthesised from the seeds in {counts['seconds']} s)")
-        else:
-            print(f"store: {db} (reused)")
+        db = bench_store(args.keep, tmp, args.events)
         codes = ([("baseline", args.baseline.resolve())] if args.baseline else []) + [("this", ROOT)]
         for name, code in codes:
             print(f"{name} ({code}):")
