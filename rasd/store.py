@@ -454,20 +454,6 @@ class Store:
                    ORDER BY d.rowid, e.ev_start, e.id"""):
             yield json.loads(row[0])
 
-    def group_candidates(self, type_: str, actor: str | None, place_keys: set[str],
-                         exclude_doc: str) -> list[sqlite3.Row]:
-        """Stored events from other documents of one type and actor that share a place
-        (for claim groups across articles and outlets), oldest first."""
-        if not place_keys:
-            return []
-        marks = ",".join("?" * len(place_keys))
-        return self.conn.execute(
-            f"""SELECT DISTINCT e.id, e.claim_group, e.date, e.rowid FROM event_places p
-                JOIN events e ON e.id = p.event
-                WHERE p.key IN ({marks}) AND p.type = ? AND p.actor = ? AND e.doc <> ?
-                ORDER BY e.rowid LIMIT 50""",
-            (*place_keys, type_, actor or "", exclude_doc)).fetchall()
-
     def claim_candidates(self, e) -> list[dict]:
         """Stored claims from other documents that may tell the same happening as the event
         ``e`` (:func:`rasd.events.grouping.candidate_window`: same type, dates within a few
