@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import urllib.request
 from pathlib import Path
@@ -414,6 +415,8 @@ def test_the_coalitions_denial_beside_the_claim_it_denies(page, server, shots):
     assert page.locator("#detail mark.evidence").count() == 1
     assert page.text_content("#detail mark.source").startswith("التحالف")
     assert "ينفي" in page.text_content("#detail .sources-list")
+    # who the source is, in Arabic like the rest of the panel (the export's role keys are English)
+    assert not re.search("[A-Za-z]", page.text_content("#detail .sources-list"))
     shots(page, "denial.png")
     # the other side of the claim: clicking it shows its own evidence
     other = page.get_attribute("#claims .asserts .claim", "data-id")
@@ -605,6 +608,11 @@ def test_phone_layout_map_first_and_drawers(phone, server, shots):
     assert box(pg, "#map")["height"] >= 300
     assert pg.locator("#side").is_hidden() and box(pg, "#detail")["height"] > 250
     assert pg.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # a page read from a file: its outlet is shown by the file's name, not its whole path
+    event = api(server, "/api/events/" + quote(line["id"], safe=""))
+    doc = event["event"]["doc"] if "event" in event else event["doc"]
+    story_line = pg.text_content("#story-line")
+    assert "/" not in story_line and Path(doc).name.split("#")[0] in story_line, story_line
     shots(pg, "phone-event.png")
     pg.click("#detail-close")
     pg.wait_for_function("document.querySelector('#map').getBoundingClientRect().height > 500")

@@ -40,6 +40,12 @@ const ACTORS = {
   unidentified_armed_group: "مسلحون مجهولون", hamas: "حماس",
 };
 const ROLES = { location: "المكان", origin: "من", destination: "إلى", via: "عبر" };
+// who a source is (the export's sources[].role), in the panel's words
+const SPEAKER_ROLES = {
+  spokesman: "متحدث", official: "مسؤول", military_officer: "ضابط", council_member: "عضو مجلس",
+  mp: "نائب", source: "مصدر", outlet: "وسيلة إعلام", institution: "جهة رسمية", expert: "خبير",
+  ngo: "منظمة", witness: "شاهد",
+};
 const STANCE = { assert: "يؤكد", deny: "ينفي" };
 const STANCE_NOUN = { assert: "تأكيد", deny: "نفي" };
 
@@ -148,9 +154,11 @@ const OUTLETS = {
 };
 
 /* An outlet's name from its host (the API's `outlet`: «www.» left out): the Arabic name of a
- * known one (or of the site it is part of), else the host itself. */
+ * known one (or of the site it is part of), else the host itself. A page read from a file
+ * has no host: its outlet is the file's path, of which the name is shown. */
 function outletName(host) {
   host = String(host || "").replace(/^www\./, "");
+  if (/[\/\\]/.test(host)) return host.split(/[\/\\]/).filter(Boolean).pop() || host;
   for (let h = host; h.includes("."); h = h.slice(h.indexOf(".") + 1)) {
     if (OUTLETS[h]) return OUTLETS[h];
   }
@@ -1141,7 +1149,7 @@ async function selectEvent(id) {
     el("ul", { class: "sources-list" }, (e.sources || []).length
       ? e.sources.map((s) => el("li", { class: "source-item", dataset: { stance: s.stance } },
         el("span", { class: "src " + s.stance }, STANCE[s.stance] || s.stance), " ", s.name,
-        s.role ? el("span", { class: "article-meta" }, ` (${s.role})`) : null))
+        s.role ? el("span", { class: "article-meta" }, ` (${SPEAKER_ROLES[s.role] || s.role})`) : null))
       : el("li", {}, "الوسيلة الإعلامية نفسها، دون نسبة إلى مصدر")),
     claimsSection(claims, e.id),
     d.article ? articleSection(d.article, d.highlights) : el("p", {}, "المقال غير موجود"));
