@@ -362,7 +362,10 @@ def test_a_governorate_filters_list_map_and_counts_and_the_panel_names_it(page, 
     page.click(f"#event-list li.event[data-id={json.dumps(qaim['id'])}]")
     page.wait_for_selector("#detail:not([hidden]) dl.facts")
     page.wait_for_function("id => document.querySelector('#detail').dataset.event === id", arg=qaim["id"])
-    assert "القائم — Al Anbar" in page.text_content("#detail dl.facts")
+    facts = page.text_content("#detail dl.facts")
+    assert "القائم — الأنبار" in facts          # the governorate's Arabic name (data/admin1.tsv)
+    assert page.get_attribute("#detail dl.facts .admin1", "data-admin1") == "Al Anbar"
+    assert not re.search("[A-Za-z]", facts), facts      # the date's precision in Arabic too
     page.click("#detail-close")
     seq = page.get_attribute("#event-list", "data-seq")
     page.select_option("#f-admin1", "")

@@ -40,6 +40,10 @@ const ACTORS = {
   unidentified_armed_group: "مسلحون مجهولون", hamas: "حماس",
 };
 const ROLES = { location: "المكان", origin: "من", destination: "إلى", via: "عبر" };
+// how precise an event's date is (the export's date_precision)
+const PRECISIONS = { day: "يوم محدد", week: "خلال أسبوع", month: "خلال الشهر", year: "خلال السنة", reported: "تاريخ النشر",
+  unknown: "غير محدد" };
+const ADMIN1_AR = {};   // governorates' Arabic names (filled from /api/facets)
 // who a source is (the export's sources[].role), in the panel's words
 const SPEAKER_ROLES = {
   spokesman: "متحدث", official: "مسؤول", military_officer: "ضابط", council_member: "عضو مجلس",
@@ -723,6 +727,7 @@ async function loadFacets() {
   fillSelect("#f-sub_type", Object.entries(f.sub_types), state.subType, subLabel);
   fillSelect("#f-actor", Object.entries(f.actors), state.actor, actorLabel);
   const ar = f.admin1_ar || {};
+  Object.assign(ADMIN1_AR, ar);
   fillSelect("#f-admin1", Object.entries(f.admin1 || {}), state.admin1, (v) => (ar[v] ? `${ar[v]} · ${v}` : v));
   fillSelect("#f-source", f.sources, state.source, (v) => v);
   $("#deny-count").textContent = `(${f.stances.deny || 0})`;
@@ -952,12 +957,14 @@ function wireHandles() {
 function factsList(e) {
   const dl = el("dl", { class: "facts" });
   const add = (k, v) => { if (v !== null && v !== undefined && v !== "") dl.append(el("dt", {}, k), el("dd", {}, v)); };
-  add("التاريخ", e.date ? `${e.date} (${e.date_precision})` : "غير مذكور");
+  add("التاريخ", e.date ? `${e.date} (${PRECISIONS[e.date_precision] || e.date_precision})` : "غير مذكور");
   for (const p of e.places || []) {
-    // the place, and its governorate when the gazetteer knows it: «القائم — Al Anbar»
+    // the place, and its governorate when the gazetteer knows it: «القائم — الأنبار» (its
+    // Arabic name from data/admin1.tsv, as /api/facets gives it; else the name exported)
     add(ROLES[p.role] || p.role, el("span", { class: "place" }, p.name,
       p.lat === null || p.lat === undefined ? " (بلا إحداثيات)" : null,
-      p.admin1 ? el("span", { class: "admin1" }, " — ", el("bdi", { dir: "ltr" }, p.admin1)) : null));
+      p.admin1 ? el("span", { class: "admin1", dataset: { admin1: p.admin1 } }, " — ",
+        ADMIN1_AR[p.admin1] ? el("bdi", {}, ADMIN1_AR[p.admin1]) : el("bdi", { dir: "ltr" }, p.admin1)) : null));
   }
   add("الفاعل", actorLabel(e.actor));
   add("الطرف الآخر", actorLabel(e.actor2));
