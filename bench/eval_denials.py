@@ -46,6 +46,32 @@ def labelled_denials() -> list[dict]:
     return out
 
 
+def mention_denials(by_doc: dict[str, list[dict]], by_group: dict[str, list[dict]], split: str,
+                    *, show: bool = False) -> Counter:
+    """Over the labelled denials of one split: how many (``denials``), stored as a denial
+    (``stored_as_denial``), in a group with an asserting claim (``linked``), one of another
+    document (``linked_other_outlet``). ``by_doc``/``by_group``: the stored claims by
+    document and by claim group."""
+    c: Counter = Counter()
+    for m in labelled_denials():
+        if split_of(m["doc"]) != split:
+            continue
+        c["denials"] += 1
+        side = {"doc": m["doc"], "trigger": [m["start"], m["end"]], "sentence": None}
+        e = find_side({m["doc"]: [x for x in by_doc.get(m["doc"], []) if x.get("stance") == "deny"]}, side)
+        if e is None:
+            continue
+        c["stored_as_denial"] += 1
+        asserts = [x for x in by_group[e.get("claim_group") or e["id"]] if x.get("stance") != "deny"]
+        c["linked"] += bool(asserts)
+        c["linked_other_outlet"] += any(x["doc"] != e["doc"] for x in asserts)
+        if show:
+            print(f"\n[{split}] DENIAL {e['doc']}: {e['evidence']['text'][:200]}")
+            for x in asserts[:3]:
+                print(f"   ASSERT {x['doc']}: {x['evidence']['text'][:160]}")
+    return c
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", help="a store of the ANT articles (made when empty or missing)")
@@ -61,23 +87,7 @@ def main() -> None:
         by_group.setdefault(e.get("claim_group") or e["id"], []).append(e)
     splits = ("train", "dev") if a.split == "all" else (a.split,)
     for split in splits:
-        c: Counter = Counter()
-        for m in labelled_denials():
-            if split_of(m["doc"]) != split:
-                continue
-            c["denials"] += 1
-            side = {"doc": m["doc"], "trigger": [m["start"], m["end"]], "sentence": None}
-            e = find_side({m["doc"]: [x for x in by_doc.get(m["doc"], []) if x.get("stance") == "deny"]}, side)
-            if e is None:
-                continue
-            c["stored_as_denial"] += 1
-            asserts = [x for x in by_group[e.get("claim_group") or e["id"]] if x.get("stance") != "deny"]
-            c["linked"] += bool(asserts)
-            c["linked_other_outlet"] += any(x["doc"] != e["doc"] for x in asserts)
-            if a.show:
-                print(f"\n[{split}] DENIAL {e['doc']}: {e['evidence']['text'][:200]}")
-                for x in asserts[:3]:
-                    print(f"   ASSERT {x['doc']}: {x['evidence']['text'][:160]}")
+        c = mention_denials(by_doc, by_group, split, show=a.show)
         print(f"mention labels, {split}: {c['denials']} labelled denials; stored as a denial "
               f"{c['stored_as_denial']}; linked to an asserting claim {c['linked']} "
               f"({c['linked_other_outlet']} across outlets)")

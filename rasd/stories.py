@@ -186,9 +186,10 @@ def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, 
 
 
 def build_stories(conn: sqlite3.Connection) -> dict:
-    """``{"of_article": {article: story}, "stories": {story: {...summary...}}}`` from the
-    stored claim groups (:func:`_link_articles`); ``of_article`` holds the articles with
-    claims."""
+    """``{"of_article": {article: story}, "story_of": {article: story}, "stories": {story:
+    {...summary...}}}`` from the stored claim groups (:func:`_link_articles`);
+    ``of_article`` holds the articles with claims, ``story_of`` every stored article
+    (:func:`story_of_articles`)."""
     of_article, order, rows, meta = _link_articles(conn)
     stories: dict[str, dict] = {}
     for art, group, stance, _, _ in rows:
@@ -215,7 +216,7 @@ def build_stories(conn: sqlite3.Connection) -> dict:
                     "n_outlets": len(s["outlets"]), "n_articles": len(s["articles"]),
                     "n_claim_groups": len(s["groups"]), "n_events": s["events"], "n_denials": s["denials"],
                     "articles": sorted(s["articles"], key=order.__getitem__), "claim_groups": sorted(s["groups"])}
-    return {"of_article": of_article, "stories": out}
+    return {"of_article": of_article, "story_of": story_of_articles(conn, of_article), "stories": out}
 
 
 def story_of_articles(conn: sqlite3.Connection, of_article: dict[str, str] | None = None) -> dict[str, str]:
@@ -253,12 +254,16 @@ GROUP_ROWS = """SELECT coalesce(e.claim_group, e.id) AS g, e.stance, e.id, e.doc
 
 def export_index(conn: sqlite3.Connection) -> dict:
     """What an export adds to the records, for the whole store: ``{"story": {article:
-    story} (:func:`story_of_articles`), "corroboration": {claim group: export fields
-    (:func:`export_corroboration`)}}``. A group's figures are those of all its claims in the
-    store, whatever an export filters. Two passes over the store's claims, each streamed:
-    the stories, then the claims group by group (one group's tally at a time; groups with
-    the same figures share one dict)."""
-    of_article = _link_articles(conn)[0]
+    story} (:func:`story_of_articles`), "corroboration": {claim group: export fields}
+    (:func:`group_figures`)}``. Two passes over the store's claims, each streamed."""
+    return {"story": story_of_articles(conn), "corroboration": group_figures(conn)}
+
+
+def group_figures(conn: sqlite3.Connection) -> dict[str, dict]:
+    """``{claim group: export fields (:func:`export_corroboration`)}`` for every group of
+    the store: a group's figures are those of all its claims, whatever an export filters.
+    One streamed pass over the claims, group by group (one group's tally at a time; groups
+    with the same figures share one dict)."""
     figures: dict[str, dict] = {}
     shared: dict[tuple, dict] = {}
     outlets: dict[tuple, str] = {}
@@ -280,7 +285,7 @@ def export_index(conn: sqlite3.Connection) -> dict:
         t.add(eid, stance, actor, actor2, json.loads(sources) if sources else (), count, deaths, cluster, where, doc)
     if t is not None:
         close(current, t)
-    return {"story": story_of_articles(conn, of_article), "corroboration": figures}
+    return figures
 
 
 def list_stories(index: dict, limit: int, offset: int, *, min_outlets: int = 1) -> tuple[int, list[dict]]:

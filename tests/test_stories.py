@@ -244,21 +244,12 @@ def test_cross_outlet_pairs_meet_the_floor(tmp_path):
     # every denial the labellers marked (train and dev articles) that is stored as a denial
     # is in a group with a claim that asserts what it denies
     import eval_denials
-
-    from rasd.events.dataset import split_of
     groups: dict[str, list[dict]] = {}
     for evs in by_doc.values():
         for e in evs:
             groups.setdefault(e["claim_group"], []).append(e)
-    stored = linked = 0
-    for m in eval_denials.labelled_denials():
-        if split_of(m["doc"]) == "test":
-            continue
-        side = {"doc": m["doc"], "trigger": [m["start"], m["end"]], "sentence": None}
-        e = eval_pairs.find_side({m["doc"]: [x for x in by_doc.get(m["doc"], []) if x["stance"] == "deny"]}, side)
-        if e is not None:
-            stored += 1
-            linked += any(x["stance"] != "deny" for x in groups[e["claim_group"]])
+    counts = [eval_denials.mention_denials(by_doc, groups, split) for split in ("train", "dev")]
+    stored, linked = (sum(c[k] for c in counts) for k in ("stored_as_denial", "linked"))
     assert linked == stored and linked >= FLOOR["denials_linked"], (linked, stored)
     store.close()
 

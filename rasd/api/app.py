@@ -160,6 +160,16 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
     def json_response(obj, status: int = 200) -> JSONResponse:
         return JSONResponse(obj, status_code=status)
 
+    def stories() -> dict:
+        """The stories of the store as it is now (:func:`rasd.stories.build_stories`: every
+        article's story and each story's summary), worked out once per state of the data."""
+        return db.cached("stories", st.build_stories)
+
+    def export_index() -> dict:
+        """What an export adds to each claim: its story (from :func:`stories`) and its
+        group's corroboration (once per state of the data)."""
+        return {"story": stories()["story_of"], "corroboration": db.cached("corroboration", st.group_figures)}
+
     # ------------------------------------------------------------------ events
 
     @app.get("/api/events", tags=["events"], responses=ERRORS,
@@ -209,7 +219,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                    limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
         # each claim's story and its group's corroboration: one index per state of the store,
         # built before the export's query and stream start (their connections have a budget)
-        index = db.cached("export_index", st.export_index)
+        index = export_index()
         records = _export(f, sort, order, limit, offset)
 
         def rows():
@@ -227,7 +237,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                        limit: ExportLimit = None, offset: Offset = 0) -> StreamingResponse:
         """Movements with an origin and a destination are LineStrings from one to the other;
         other located events are Points; events without coordinates are left out."""
-        index = db.cached("export_index", st.export_index)     # (as for the CSV)
+        index = export_index()     # (as for the CSV)
         records = _export(f, sort, order, limit, offset)
 
         def features():
@@ -274,7 +284,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
         `/api/stories` lists it (`id`, `title`, `outlets`, `n_outlets`, `n_articles`,
         `n_claim_groups`, `n_events`, `n_denials`, `first_report`, `last_report`), which
         `/api/stories/{id}` opens; an article alone in its story is a story of one outlet."""
-        index = db.cached("stories", st.build_stories)
+        index = stories()
         with db.connection() as conn:
             e = ev.get_event(conn, event_id)
             if e is None:
@@ -350,14 +360,14 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
         """`{total, limit, offset, items}`; each story: `id`, `title` (its first article's),
         `first_report`, `last_report`, `outlets`, and counts of outlets, articles, claim
         groups, events and denials."""
-        index = db.cached("stories", st.build_stories)
+        index = stories()
         total, items = st.list_stories(index, limit, offset, min_outlets=min_outlets)
         return json_response({"total": total, "limit": limit, "offset": offset, "items": items})
 
     @app.get("/api/stories/{story_id:path}", tags=["stories"], responses=ERRORS,
              summary="One story: its claims side by side, with source, outlet and stance, per claim group")
     def get_story(story_id: str) -> JSONResponse:
-        index = db.cached("stories", st.build_stories)
+        index = stories()
         with db.connection() as conn:
             out = st.story(conn, index, story_id)
         if out is None:
@@ -375,7 +385,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                       ) -> JSONResponse:
         with db.connection() as conn:
             total, items = arts.list_articles(conn, limit, offset, duplicates=duplicates, doc=doc, story=story,
-                                              story_of=db.cached("story_of", st.story_of_articles))
+                                              story_of=stories()["story_of"])
         return json_response({"total": total, "limit": limit, "offset": offset, "items": items})
 
     @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS,
@@ -388,7 +398,7 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
             view = arts.ArticleView(conn, article_id)
             if not view.found:
                 raise not_found(f"no article with id {article_id!r}")
-            story_of = db.cached("story_of", st.story_of_articles)
+            story_of = stories()["story_of"]
             out = view.payload(story_of)
             out.update(arts.related(conn, view.row, story_of))
             out["events"] = arts.article_events(conn, article_id)
@@ -438,11 +448,12 @@ def create_app(db_path: str | Path, *, allow_hosts: Iterable[str] = (),
                     JOIN articles a ON a.rowid = page.rid ORDER BY page.score, page.rid DESC""",
                 (fts, window, limit, offset)).fetchall() if offset < total else []
             items = []
+            story_of = stories()["story_of"] if rows else None
             for r in rows:
                 view = arts.ArticleView(conn, r["id"])
                 hl = view.hits(query, max_blocks=SNIPPETS)
                 hit_blocks = {h["block"] for h in hl}
-                summ = arts.summary(view.row, db.cached("story_of", st.story_of_articles))
+                summ = arts.summary(view.row, story_of)
                 summ["n_copies"] = conn.execute("SELECT count(*) FROM articles WHERE duplicate_of = ?",
                                                 (r["id"],)).fetchone()[0]
                 items.append({"article": summ, "score": r["score"], "n_hits": view.count_hits(query),
