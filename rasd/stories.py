@@ -21,12 +21,14 @@ The exports (:mod:`rasd.export`) carry both: every article's story
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timezone
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .lang.normalize import norm_key
+from .lang.wordlists import alternation
 
 
 def outlet(url: str | None, source: str | None) -> str:
@@ -122,6 +124,20 @@ ARTICLE_ROWS = """SELECT a.id, a.title, coalesce(a.published, d.published), d.ur
     FROM articles a JOIN documents d ON d.id = a.doc WHERE a.id IN (SELECT DISTINCT article FROM events)"""
 
 
+@lru_cache(maxsize=1)
+def _feature_opening() -> re.Pattern:
+    return re.compile(r"(?:^|\.\.+|:)[\s\"'«“]*(?:%s)(?=$|[\s.:،,؟?])" % alternation("feature_title"))
+
+
+def is_feature(title: str | None) -> bool:
+    """Whether a title marks its article as a feature rather than a report of a happening:
+    it opens (at its start, or after «..» or «:») with a word of ``feature_title`` (an
+    explainer, infographic, video piece, interview, opinion, backgrounder), or it is a
+    question. Such an article has no lead (:func:`_link_articles`)."""
+    t = norm_key(title or "").strip().rstrip("\"'»” ")
+    return bool(t) and (t.endswith(("؟", "?")) or _feature_opening().search(t) is not None)
+
+
 def _when(published: str | None) -> datetime | None:
     try:
         t = datetime.fromisoformat(published) if published else None
@@ -138,7 +154,8 @@ def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, 
 
     An article's *lead* is its first claim, when it is told in the title or the first
     paragraph (an article whose first claim comes later is a feature, an analysis or a
-    reaction piece: it stands alone). Articles are taken in the order they were
+    reaction piece: it stands alone), and its title does not mark it as a feature
+    (:func:`is_feature`: an explainer, infographic, interview, a question …). Articles are taken in the order they were
     published; one joins the story of an earlier article when each tells the other's
     lead happening (both leads among the other's claim groups), its lead happened on the
     day of the story's first lead, and the story was first reported at most
@@ -158,7 +175,8 @@ def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, 
             day[art] = date[:10] if date else None
             paras = json.loads(meta[art][4]) if art in meta else []
             told_by = paras[min(LEAD_PARAGRAPHS, len(paras)) - 1][1] if paras else 0
-            lead[art] = group if start is not None and start <= told_by else None
+            feature = is_feature(meta[art][0]) if art in meta else False
+            lead[art] = group if start is not None and start <= told_by and not feature else None
         if group not in groups_of.setdefault(art, set()):
             groups_of[art].add(group)
             arts_of.setdefault(group, []).append(art)

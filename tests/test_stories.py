@@ -26,6 +26,7 @@ from rasd.stories import (
     corroboration,
     export_index,
     group_claims,
+    is_feature,
     story_of_articles,
 )
 
@@ -340,6 +341,34 @@ def test_an_article_whose_first_claim_comes_late_stands_alone(tmp_path):
     of_article, groups = _stories_of(tmp_path, docs)
     assert groups["n1"] == groups["n2"]                        # the claim is the same happening
     assert of_article["n2#1"] == "n2#1" != of_article["n1#1"]  # but the analysis piece is not that story
+
+
+
+@pytest.mark.parametrize("title", ["إنفوغرافيك.. مواقع القوات الأجنبية في سوريا", "فيديو.. طفل يوثق لحظات القصف",
+                                   "بعد الغارة.. ما هو مطار المزة؟", "هل تغادر القوات الأمريكية سوريا؟",
+                                   "رأي: سوريا من دون الأمريكيين", "أبرز الغارات على سوريا خلال 15 عاما"])
+def test_a_title_that_marks_a_feature_is_one(title):
+    assert is_feature(title)
+
+
+@pytest.mark.parametrize("title", ["غارة جوية على دوما", "الجيش السوري ينشر فيديو من عملياته بالغوطة",
+                                   "صورة من الغوطة الشرقية تهز العالم", "هلال أحمر: قافلة تدخل الغوطة", "", None])
+def test_a_report_s_title_is_not_a_feature(title):
+    assert not is_feature(title)
+
+
+def test_a_feature_pegged_to_a_happening_is_not_its_story(tmp_path):
+    told = "قال الدفاع المدني إن غارة جوية استهدفت مدينة دوما في الغوطة الشرقية يوم 7 أبريل 2018 وأسفرت عن مقتل 12 مدنيا."
+    again = "أعلن ناشطون أن 12 مدنيا قتلوا في غارة جوية على مدينة دوما في الغوطة الشرقية يوم 7 أبريل 2018."
+    docs = [{"id": "f1", "url": "https://a.com/1", "published": "2018-04-08T10:00:00+00:00", "title": "غارة", "text": STRIKE},
+            {"id": "f2", "url": "https://b.com/2", "published": "2018-04-08T12:00:00+00:00",
+             "title": "إنفوغرافيك.. الغارات على الغوطة", "text": told},
+            {"id": "f3", "url": "https://c.com/3", "published": "2018-04-08T13:00:00+00:00", "title": "غارة على دوما",
+             "text": again}]
+    of_article, groups = _stories_of(tmp_path, docs)
+    assert groups["f1"] == groups["f2"] == groups["f3"]            # one happening, told by all three
+    assert of_article["f3#1"] == of_article["f1#1"] == "f1#1"      # the two reports are one story
+    assert of_article["f2#1"] == "f2#1"                           # the infographic stands alone
 
 
 # ------------------------------------------------------------------ stories and corroboration in the exports
