@@ -39,15 +39,17 @@ Output (``out_dir``), one file per partition ``part-NNNNN.parquet`` in each of:
   ``published``, ``n_words``, ``title_span``, plus ``seq`` (of the document),
   ``subtitle_span``, ``text_hash``, ``norm_text`` and ``minhash`` (128 little-endian
   uint64, as the store keeps them). Spans are Arrow structs ``{start: int64, end: int64}``
-  (``paragraphs``, ``headings``: lists of them).
+  (``paragraphs``, ``headings``: lists of them). ``story`` is the cross-outlet story
+  (:mod:`rasd.stories`), worked out over the whole batch at the end, as ``rasd export``
+  gives it for a store that holds the same documents.
 * ``events/``: ``seq``, ``id``, ``doc``, ``article``, ``type``, ``sub_type``, ``actor``,
   ``actor2``, ``fatalities``, ``date``, ``date_precision``, ``claim_group``, ``stance``;
   ``evidence`` as a struct ``{start, end, text}``; ``trigger`` and ``sentence`` as span
   structs; ``places``, ``count`` and ``sources`` as JSON strings, exactly the objects of
   the JSONL export (a count's value is an int or a float, which JSON keeps apart); and,
   for convenience, ``lat``, ``lon``, ``country``, ``location`` of the first located place;
-  ``confidence`` (the decision's probability) and ``mentions`` (JSON: later tellings
-  folded into the event).
+  ``confidence`` (the decision's probability), ``mentions`` (JSON: later tellings
+  folded into the event) and ``story`` (its article's story).
 * ``rejects/``: ``seq``, ``source``, ``reason``, ``detail``, ``doc``.
 * ``_batch.json``: pipeline version, summary, and ``complete`` once everything is written.
 
@@ -360,7 +362,7 @@ def _schemas():
             ("evidence", pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", s)])),
             ("trigger", span), ("sentence", span), ("stance", s),
             ("lat", pa.float64()), ("lon", pa.float64()), ("country", s), ("location", s),
-            ("confidence", pa.float64()), ("mentions", s)]),
+            ("confidence", pa.float64()), ("mentions", s), ("story", s)]),
         "rejects": pa.schema([
             ("seq", pa.int64()), ("source", s), ("reason", s), ("detail", s), ("doc", s)]),
     }
@@ -398,7 +400,8 @@ def _event_row(seq: int, e: Event) -> dict:
             "evidence": dict(d["evidence"]), "trigger": _span(e.trigger), "sentence": _span(e.sentence),
             "stance": e.stance, "lat": first.lat if first else None, "lon": first.lon if first else None,
             "country": first.country if first else None, "location": first.name if first else None,
-            "confidence": e.confidence, "mentions": json.dumps(e.mentions, ensure_ascii=False)}
+            "confidence": e.confidence, "mentions": json.dumps(e.mentions, ensure_ascii=False),
+            "story": None}      # the cross-outlet story: filled in by _write_stories at the end
 
 
 def _reject_row(seq: int, r: Reject) -> dict:
@@ -602,6 +605,46 @@ def _drop_replaced(out_dir: Path, removed: dict[int, set[str]]) -> None:
             pq.write_table(table.filter(keep), path)
 
 
+def _write_stories(out_dir: Path) -> None:
+    """Every article's and event's cross-outlet story (:mod:`rasd.stories`), worked out
+    over the whole batch once all partitions are written, as ``rasd export`` does over a
+    store: the ``story`` column of every partition's articles and events is rewritten."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .stories import link_stories, stories_of
+    names = sorted(p.name for p in (out_dir / "documents").glob("part-*.parquet"))
+    docs: dict[str, dict] = {}
+    arts: dict[str, dict] = {}
+    rows: list[tuple] = []
+    for name in names:
+        for d in pq.read_table(out_dir / "documents" / name, columns=["seq", "id", "url", "source",
+                                                                     "published"]).to_pylist():
+            docs[d["id"]] = d
+        for a in pq.read_table(out_dir / "articles" / name, columns=["id", "doc", "index", "title", "published",
+                                                                    "paragraphs", "dedup_cluster"]).to_pylist():
+            arts[a["id"]] = a
+        t = pq.read_table(out_dir / "events" / name, columns=["seq", "id", "article", "claim_group", "stance",
+                                                             "evidence", "date"])
+        for e in t.to_pylist():
+            rows.append((e["seq"], arts[e["article"]]["index"], e["evidence"]["start"], len(rows),
+                         (e["article"], e["claim_group"] or e["id"], e["stance"], e["evidence"]["start"], e["date"])))
+    rows.sort(key=lambda r: r[:4])
+    meta = {}
+    for a in arts.values():
+        d = docs.get(a["doc"], {})
+        meta[a["id"]] = (a["title"], a["published"] or d.get("published"), d.get("url"), d.get("source"),
+                         json.dumps([[p["start"], p["end"]] for p in a["paragraphs"]]))
+    of_article, _ = link_stories([r[4] for r in rows], meta)
+    story = stories_of(of_article, ((a["id"], a["dedup_cluster"]) for a in arts.values()))
+    for name in names:
+        for t, key in (("articles", "id"), ("events", "article")):
+            path = out_dir / t / name
+            table = pq.read_table(path)
+            col = pa.array([story.get(k) for k in table[key].to_pylist()], type=pa.string())
+            pq.write_table(table.set_column(table.schema.get_field_index("story"), "story", col), path)
+
+
 def _prepare_out(out_dir: Path) -> None:
     if out_dir.exists():
         entries = [p for p in out_dir.iterdir()]
@@ -689,6 +732,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, *, scheduler: str = "l
         for w in writes:
             w.result()
         _drop_replaced(out, linker.removed)
+        _write_stories(out)
         t_done = time.perf_counter()
     finally:
         client.close()
@@ -732,8 +776,9 @@ def article_of(row: dict) -> tuple[Article, str, np.ndarray | None]:
                 title_span=_to_span(row["title_span"]), subtitle_span=_to_span(row["subtitle_span"]),
                 headings=[_to_span(h) for h in row["headings"]], author=row["author"],
                 published=row["published"], text_hash=row["text_hash"], n_words=row["n_words"],
-                duplicate_of=row["duplicate_of"], dedup_cluster=row["dedup_cluster"], story=row["story"],
-                norm_text=row["norm_text"])
+                duplicate_of=row["duplicate_of"], dedup_cluster=row["dedup_cluster"],
+                story=row["dedup_cluster"],   # a store's column, as rasd process keeps it (its
+                norm_text=row["norm_text"])   # exports work out the cross-outlet story anew)
     sig = np.frombuffer(row["minhash"], dtype="<u8").astype(np.uint64) if row["minhash"] else None
     return a, row["norm_text"], sig
 

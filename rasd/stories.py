@@ -150,20 +150,30 @@ def _when(published: str | None) -> datetime | None:
 
 def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, int], list[tuple], dict]:
     """``({article: story}, {article: order}, claim rows, {article: (title, published,
-    url, source, paragraphs)})`` for the articles with claims.
+    url, source, paragraphs)})`` for the stored articles with claims (:func:`link_stories`)."""
+    rows = conn.execute(STORY_ROWS).fetchall()
+    meta = {r[0]: r[1:] for r in conn.execute(ARTICLE_ROWS)}
+    of_article, order = link_stories(rows, meta)
+    return of_article, order, rows, meta
+
+
+def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, str], dict[str, int]]:
+    """``({article: story}, {article: order})`` from the claims ``rows`` — ``(article,
+    claim group, stance, evidence start, date)`` in document order, then article, then
+    evidence start — and ``meta`` — ``{article: (title, published, url, source,
+    paragraphs)}``, the paragraphs a JSON list of ``[start, end]``.
 
     An article's *lead* is its first claim, when it is told in the title or the first
     paragraph (an article whose first claim comes later is a feature, an analysis or a
     reaction piece: it stands alone), and its title does not mark it as a feature
-    (:func:`is_feature`: an explainer, infographic, interview, a question …). Articles are taken in the order they were
+    (:func:`is_feature`: an explainer, infographic, interview, a question …).
+    Articles are taken in the order they were
     published; one joins the story of an earlier article when each tells the other's
     lead happening (both leads among the other's claim groups), its lead happened on the
     day of the story's first lead, and the story was first reported at most
     ``STORY_DAYS`` before it — a background mention does not chain two stories, nor a
     campaign's days one after the other. A story's id is its first article's id. Chosen
     on two read samples of 30 stories (the #13 note)."""
-    rows = conn.execute(STORY_ROWS).fetchall()
-    meta = {r[0]: r[1:] for r in conn.execute(ARTICLE_ROWS)}
     order: dict[str, int] = {}
     lead: dict[str, str | None] = {}
     day: dict[str, str | None] = {}
@@ -200,7 +210,7 @@ def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, 
                     sid = o_sid
         of_article[art] = sid or art
         first.setdefault(of_article[art], when[art])
-    return of_article, order, rows, meta
+    return of_article, order
 
 
 def build_stories(conn: sqlite3.Connection) -> dict:
@@ -246,8 +256,14 @@ def story_of_articles(conn: sqlite3.Connection, of_article: dict[str, str] | Non
     article always share its story."""
     if of_article is None:
         of_article = _link_articles(conn)[0]
+    return stories_of(of_article, conn.execute("SELECT id, dedup_cluster FROM articles"))
+
+
+def stories_of(of_article: dict[str, str], clusters) -> dict[str, str]:
+    """``{article: story}`` for the ``(article, dedup cluster)`` pairs given, by the rule of
+    :func:`story_of_articles`."""
     out = {}
-    for art, cluster in conn.execute("SELECT id, dedup_cluster FROM articles"):
+    for art, cluster in clusters:
         story_id = of_article.get(art)
         if story_id is None:
             canonical = cluster or art

@@ -39,6 +39,11 @@ STRIKE_OTHER = [
     "وأوضح المتحدث أن العمليات ستتواصل حتى طرد التنظيم من آخر معاقله في وادي الفرات، داعياً المدنيين "
     "إلى الابتعاد عن مواقع المسلحين ومقراتهم.",
 ]
+# a third outlet's report of the strike, the same day: the same story as strike-1's
+STRIKE_SAME_DAY = [
+    "قتل 12 عنصرا من تنظيم داعش في غارات جوية شنتها طائرات التحالف الدولي على مدينة البوكمال شرق "
+    "دير الزور فجر الثلاثاء، وفق ما أفاد المرصد السوري لحقوق الإنسان.",
+]
 ARREST = [
     "اعتقلت القوات الأمنية العراقية خمسة مطلوبين بتهم إرهابية في عملية دهم نفذتها في حي الزنجيلي غرب "
     "مدينة الموصل مساء الأحد، وفق بيان لقيادة العمليات المشتركة.",
@@ -72,6 +77,8 @@ def build_jsonl(path):
         _line("strike-copy", page("مقتل 12 من داعش بغارات على البوكمال", STRIKE_COPY),
               published="2018-02-13T12:00:00+00:00", url="https://b.example.org/9"),
         _line("other", pages["variant_other_outlet.txt"]),
+        _line("strike-same-day", page("قتلى من داعش في غارات على البوكمال", STRIKE_SAME_DAY),
+              published="2018-02-13T16:00:00+00:00", url="https://c.example.org/3"),
         _line("strike-other", page("التحالف: دمرنا مستودعاً لداعش في البوكمال", STRIKE_OTHER),
               published="2018-02-14"),
         _line("no-title", pages["variant_no_title.txt"], published="2018-02-14"),       # unchanged: skipped
@@ -148,11 +155,11 @@ def test_parquet_output_is_the_export_contract(single, batch):
         b = by_id[a["id"]]
         assert (b["doc"], b["title"], b["duplicate_of"], b["dedup_cluster"]) == \
                (a["doc"], a["title"], a["duplicate_of"], a["dedup_cluster"])
-        # a partition holds the article's copy cluster as its story; the cross-outlet story
-        # (rasd.stories, over the whole store) is worked out when the store is exported
-        assert b["story"] == a["dedup_cluster"]
+        # the cross-outlet story, worked out over the whole batch: as the store's export gives it
+        assert b["story"] == a["story"]
         assert b["paragraphs"] == [{"start": p["start"], "end": p["end"]} for p in a["paragraphs"]]
     ev_by_id = {e["id"]: e for e in evs}
+    story_of = {a["id"]: a["story"] for a in s_arts}
     assert set(ev_by_id) == {e["id"] for e in s_evs}
     for e in s_evs:
         b = ev_by_id[e["id"]]
@@ -163,6 +170,8 @@ def test_parquet_output_is_the_export_contract(single, batch):
         assert json.loads(b["sources"]) == e["sources"]
         assert (json.loads(b["count"]) if b["count"] else None) == e["count"]
         assert b["evidence"] == e["evidence"]
+        assert b["story"] == story_of[e["article"]]
+    assert story_of["strike-same-day#1"] == story_of["strike-1#1"] == "strike-1#1"   # two outlets, one story
 
 
 def test_duplicate_pair_split_across_partitions_is_found(batch):
