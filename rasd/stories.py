@@ -126,7 +126,7 @@ ARTICLE_ROWS = """SELECT a.id, a.title, coalesce(a.published, d.published), d.ur
 
 @lru_cache(maxsize=1)
 def _feature_opening() -> re.Pattern:
-    return re.compile(r"(?:^|\.\.+|:)[\s\"'«“]*(?:%s)(?=$|[\s.:،,؟?])" % alternation("feature_title"))
+    return re.compile(r"(?:^|\.\.+|:)[\s\"'«“]*(?:" + alternation("feature_title") + r")(?=$|[\s.:،,؟?])")
 
 
 def is_feature(title: str | None) -> bool:
