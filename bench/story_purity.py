@@ -6,7 +6,10 @@ articles, the labeller's main happening, whether each shown article tells it
 (``articles``), and whether each article *outside* the story offered beside it (same kind
 of lead happening, within 60 km, reported in the same days) tells it (``outside``: a
 miss). Prints mean and pooled purity, stories at ≥ 0.9, and pooled completeness; with
-``--unseen OTHER.jsonl …``, also the figures over the stories not read in those files.
+``--unseen OTHER.jsonl …``, also the figures over the stories not read in those files. A
+census (``stories-census-*.jsonl``) marks with ``dev`` the stories that hold an article of
+the samples the rule was chosen on (``stories-20261208``, ``-20261209``): the figures are
+also printed for the held-out stories (``dev`` false) and the others.
 
 Usage: .venv/bin/python bench/story_purity.py labels/audits/stories-20261210.jsonl
        [--unseen labels/audits/stories-20261208.jsonl labels/audits/stories-20261209.jsonl]
@@ -40,6 +43,9 @@ def main() -> None:
     a = ap.parse_args()
     stories = read(a.sample)
     print("all   ", json.dumps(figures(stories)))
+    if any("dev" in s for s in stories):      # a census marks the stories holding an article read for a choice
+        print("held-out", json.dumps(figures([s for s in stories if not s.get("dev")])))
+        print("dev   ", json.dumps(figures([s for s in stories if s.get("dev")])))
     if a.unseen:
         seen = {s["id"] for f in a.unseen for s in read(f)}
         print("unseen", json.dumps(figures([s for s in stories if s["id"] not in seen])))

@@ -72,6 +72,8 @@ class Tally:
         self.spoken += [(s, claim_id) for s in sources if s.get("actor")]
         if outlet_:
             self.outlets.add(outlet_)
+        if stance == "deny":
+            return              # a denial's numbers are those of the claim it denies
         if count is not None:
             self.counts.append(count)
         if fatalities is not None:
@@ -91,7 +93,8 @@ def corroboration(claims: list[dict]) -> dict:
     """Figures of one claim group from its claims (exported dicts, each with ``outlet``
     and ``dedup_cluster``): independent asserting and denying sources, whether a party to
     the happening (its doer or acted-on) is among the sources, and the range of the
-    numbers told (counts, fatalities)."""
+    numbers told by the claims that assert it (counts, fatalities; a denial's numbers are
+    the ones it denies)."""
     t = Tally()
     for c in claims:
         t.add(c.get("id"), c.get("stance"), c.get("actor"), c.get("actor2"), c.get("sources") or (),

@@ -222,6 +222,17 @@ def test_a_wire_quoted_by_two_outlets_counts_once():
     assert cor["party_among_sources"] and cor["party_sources"][0]["name"] == "البنتاغون"
 
 
+def test_the_range_holds_the_numbers_asserted_not_those_a_denial_repeats():
+    claims = [{"id": "1", "doc": "a", "outlet": "a.com", "stance": "assert", "count": {"value": 300}, "fatalities": 30},
+              {"id": "2", "doc": "b", "outlet": "b.com", "stance": "assert", "count": {"value": 700}, "fatalities": 70},
+              # «نفت الوزارة مقتل 900 شخص»: the denial tells the number it denies
+              {"id": "3", "doc": "c", "outlet": "c.com", "stance": "deny", "count": {"value": 900}, "fatalities": 900}]
+    cor = corroboration(claims)
+    assert cor["count_range"] == [300, 700] and cor["fatalities_range"] == [30, 70]
+    assert cor["denying_sources"] == 1
+    assert corroboration(claims[2:])["count_range"] is None
+
+
 # ------------------------------------------------------------------ the labelled pairs
 
 
