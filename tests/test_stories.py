@@ -382,6 +382,27 @@ def test_a_feature_pegged_to_a_happening_is_not_its_story(tmp_path):
     assert of_article["f2#1"] == "f2#1"                           # the infographic stands alone
 
 
+
+def test_a_claim_of_responsibility_and_a_revised_toll_join_the_attack_s_group(tmp_path):
+    docs = [{"id": "k1", "url": "https://a.com/1", "published": "2018-04-08T10:00:00+00:00", "title": "تفجير في كركوك",
+             "text": "قتل 12 شخصا في تفجير سيارة مفخخة استهدف سوقا شعبية في مدينة كركوك يوم السبت، بحسب مصادر أمنية."},
+            {"id": "k2", "url": "https://b.com/2", "published": "2018-04-08T16:00:00+00:00", "title": "داعش يتبنى",
+             "text": "تبنى تنظيم داعش التفجير بسيارة مفخخة الذي استهدف سوقا شعبية في مدينة كركوك يوم السبت "
+                     "وأسفر عن مقتل 12 شخصا."},
+            {"id": "k3", "url": "https://c.com/3", "published": "2018-04-08T18:00:00+00:00", "title": "ارتفاع الحصيلة",
+             "text": "أعلنت الشرطة أن حصيلة التفجير بسيارة مفخخة في سوق كركوك يوم السبت ارتفعت إلى 20 قتيلا."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in docs), "utf-8")
+    store = Store(tmp_path / "s.db")
+    process([str(src)], store)
+    evs = {e["doc"]: e for e in store.event_records()}
+    store.close()
+    assert evs["k1"]["claim_group"] == evs["k2"]["claim_group"] == evs["k3"]["claim_group"]
+    assert evs["k2"]["actor"] == "isis"                 # the group that claims it is its doer
+    cor = corroboration([{**e, "outlet": e["doc"]} for e in evs.values()])
+    assert cor["count_range"] == [12, 20]               # the revised toll is kept beside the first
+
+
 # ------------------------------------------------------------------ stories and corroboration in the exports
 
 # The strike on Douma told by outlet-a (12 dead, per the Observatory) and outlet-b (15
