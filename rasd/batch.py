@@ -622,7 +622,9 @@ def _write_stories(out_dir: Path) -> None:
                                                                      "published"]).to_pylist():
             docs[d["id"]] = d
         for a in pq.read_table(out_dir / "articles" / name, columns=["id", "doc", "index", "title", "published",
-                                                                    "paragraphs", "dedup_cluster"]).to_pylist():
+                                                                    "paragraphs", "dedup_cluster",
+                                                                    "norm_text"]).to_pylist():
+            a["norm_text"] = (a["norm_text"] or "")[:600]
             arts[a["id"]] = a
         t = pq.read_table(out_dir / "events" / name, columns=["seq", "id", "article", "claim_group", "stance",
                                                              "evidence", "date"])
@@ -634,7 +636,7 @@ def _write_stories(out_dir: Path) -> None:
     for a in arts.values():
         d = docs.get(a["doc"], {})
         meta[a["id"]] = (a["title"], a["published"] or d.get("published"), d.get("url"), d.get("source"),
-                         json.dumps([[p["start"], p["end"]] for p in a["paragraphs"]]))
+                         json.dumps([[p["start"], p["end"]] for p in a["paragraphs"]]), a["norm_text"])
     of_article, _ = link_stories([r[4] for r in rows], meta)
     story = stories_of(of_article, ((a["id"], a["dedup_cluster"]) for a in arts.values()))
     for name in names:

@@ -21,8 +21,10 @@ The exports (:mod:`rasd.export`) carry both: every article's story
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
+from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -119,11 +121,62 @@ def group_claims(conn: sqlite3.Connection, where: str, args: tuple) -> list[dict
 
 STORY_DAYS = 3       # an article joins a story first reported at most this many days before it
 LEAD_PARAGRAPHS = 1  # what an article is about is told in its title or first paragraph
+LEAD_CHARS = 400     # an article's opening: its title and the first 400 characters of its body
+LEAD_SIMILARITY = 0.10   # two articles of one story open alike: cosine of their openings' tf-idf
+
+
+def lead_text(title: str | None, norm_body: str | None) -> str:
+    """An article's opening, normalised: its title and the start of its body."""
+    return norm_key(title or "") + " " + " ".join((norm_body or "").split())[:LEAD_CHARS]
+
+
+def _grams(text: str) -> Counter:
+    """Character 3- to 5-grams within words, each word padded with a space on both sides
+    (scikit-learn's ``char_wb`` analyser: a word shorter than n counts once, whole)."""
+    out: Counter = Counter()
+    for w in text.lower().split():
+        w = " " + w + " "
+        for n in (3, 4, 5):
+            if len(w) <= n:
+                out[w] += 1
+                break
+            out.update(w[i:i + n] for i in range(len(w) - n + 1))
+    return out
+
+
+def opening_similarity(texts: dict[str, str]):
+    """``similar(a, b)``: the cosine of the tf-idf vectors of two articles' openings
+    (:func:`_grams`; sublinear counts, 1 + log; smoothed inverse document frequencies,
+    1 + ln((1 + n) / (1 + df)), taken over ``texts``: the openings of the articles that
+    may share a story) — scikit-learn's ``TfidfVectorizer(analyzer="char_wb",
+    ngram_range=(3, 5), sublinear_tf=True)``, without importing it."""
+    grams = {a: _grams(t) for a, t in texts.items()}
+    df: Counter = Counter()
+    for g in grams.values():
+        df.update(g.keys())
+    n = len(grams)
+    idf = {k: 1.0 + math.log((1 + n) / (1 + v)) for k, v in df.items()}
+    vecs: dict[str, dict[str, float]] = {}
+    for a, g in grams.items():
+        v = {k: (1.0 + math.log(c)) * idf[k] for k, c in g.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vecs[a] = {k: x / norm for k, x in v.items()}
+
+    def similar(a: str, b: str) -> float:
+        va, vb = vecs.get(a), vecs.get(b)
+        if not va or not vb:
+            return 0.0
+        if len(vb) < len(va):
+            va, vb = vb, va
+        return sum(x * vb.get(k, 0.0) for k, x in va.items())
+    return similar
+
 
 STORY_ROWS = """SELECT e.article, coalesce(e.claim_group, e.id), e.stance, e.ev_start, e.date FROM events e
     JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
     ORDER BY d.rowid, a.idx, e.ev_start, e.rowid"""
-ARTICLE_ROWS = """SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs
+ARTICLE_ROWS = """SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs,
+    substr(a.norm_text, 1, 600)
     FROM articles a JOIN documents d ON d.id = a.doc WHERE a.id IN (SELECT DISTINCT article FROM events)"""
 
 
@@ -164,7 +217,8 @@ def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, s
     """``({article: story}, {article: order})`` from the claims ``rows`` — ``(article,
     claim group, stance, evidence start, date)`` in document order, then article, then
     evidence start — and ``meta`` — ``{article: (title, published, url, source,
-    paragraphs)}``, the paragraphs a JSON list of ``[start, end]``.
+    paragraphs, normalised body)}``, the paragraphs a JSON list of ``[start, end]`` (the
+    body's first ``LEAD_CHARS`` characters are enough).
 
     An article's *lead* is its first claim, when it is told in the title or the first
     paragraph (an article whose first claim comes later is a feature, an analysis or a
@@ -173,10 +227,12 @@ def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, s
     Articles are taken in the order they were
     published; one joins the story of an earlier article when each tells the other's
     lead happening (both leads among the other's claim groups), its lead happened on the
-    day of the story's first lead, and the story was first reported at most
-    ``STORY_DAYS`` before it — a background mention does not chain two stories, nor a
-    campaign's days one after the other. A story's id is its first article's id. Chosen
-    on two read samples of 30 stories (the #13 note)."""
+    day of the story's first lead, the story was first reported at most ``STORY_DAYS``
+    before it — a background mention does not chain two stories, nor a campaign's days
+    one after the other — and the two articles open alike (:func:`opening_similarity` at
+    least ``LEAD_SIMILARITY``: two strikes, convoys or statements of one place and day
+    that the claim groups took for one are told in other words). A story's id is its first
+    article's id. Chosen on read samples of stories (the #13 notes)."""
     order: dict[str, int] = {}
     lead: dict[str, str | None] = {}
     day: dict[str, str | None] = {}
@@ -194,6 +250,10 @@ def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, s
             groups_of[art].add(group)
             arts_of.setdefault(group, []).append(art)
     when = {a: _when(meta[a][1]) if a in meta else None for a in order}
+    # the articles that may share a story: a lead that another article tells too
+    linkable = [a for a in order if lead[a] is not None and len(arts_of[lead[a]]) > 1]
+    similar = opening_similarity({a: lead_text(meta[a][0], meta[a][5] if len(meta[a]) > 5 else None)
+                                  for a in linkable if a in meta})
     of_article: dict[str, str] = {}
     first: dict[str, datetime | None] = {}
     never = datetime.max.replace(tzinfo=timezone.utc)
@@ -209,6 +269,8 @@ def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, s
                     continue
                 if day[art] and day[o_sid] and day[art] != day[o_sid]:
                     continue        # another day's happening of the same thread
+                if art in meta and other in meta and similar(art, other) < LEAD_SIMILARITY:
+                    continue        # they open on different things: another happening of the topic
                 if sid is None or (first[o_sid] or never, order[o_sid]) < (first[sid] or never, order[sid]):
                     sid = o_sid
         of_article[art] = sid or art
@@ -233,7 +295,7 @@ def build_stories(conn: sqlite3.Connection) -> dict:
         s["groups"].add(group)
         if art not in s["articles"]:
             s["articles"].add(art)
-            title, published, url, source, _ = meta.get(art, (None, None, None, None, None))
+            title, published, url, source = meta.get(art, (None, None, None, None))[:4]
             if art == sid:
                 s["title"] = title
             s["outlets"].add(outlet(url, source))

@@ -403,6 +403,50 @@ def test_a_claim_of_responsibility_and_a_revised_toll_join_the_attack_s_group(tm
     assert cor["count_range"] == [12, 20]               # the revised toll is kept beside the first
 
 
+
+def _meta(title, body, published):
+    from rasd.lang.normalize import norm_key
+    return (title, published, None, None, json.dumps([[0, len(body)]]), norm_key(body))
+
+
+def test_articles_whose_claims_were_grouped_but_which_open_on_other_things_are_two_stories():
+    from rasd.stories import link_stories
+    convoy = "خرجت قافلة من 57 حافلة تقل أكثر من ثلاثة آلاف من المقاتلين وعائلاتهم من حرستا باتجاه إدلب مساء الخميس"
+    convoy2 = "غادرت 57 حافلة تقل ثلاثة آلاف من المقاتلين وعائلاتهم مدينة حرستا في الغوطة الشرقية متجهة إلى إدلب الخميس"
+    other = "أعلن الهلال الأحمر السوري إجلاء 981 مدنيا من بلدات زملكا وعربين وعين ترما بموجب اتفاق جديد"
+    # all three leads fell in one claim group, the same day
+    rows = [(a, "g1", "assert", 0, "2018-03-22") for a in ("a#1", "b#1", "c#1")]
+    meta = {"a#1": _meta("خروج قافلة من حرستا", convoy, "2018-03-22T20:00:00+00:00"),
+            "b#1": _meta("حافلات حرستا تصل", convoy2, "2018-03-22T21:00:00+00:00"),
+            "c#1": _meta("اتفاق جديد في الغوطة", other, "2018-03-22T22:00:00+00:00")}
+    # other stories of those days, told by two outlets each (the words' weights are taken over them all)
+    for k, text in enumerate(["قتل 12 مدنيا في غارات جوية على مدينة دوما في الغوطة الشرقية الخميس",
+                              "سيطرت القوات الحكومية على بلدة جديدة في ريف درعا الشرقي من المقاتلين الخميس",
+                              "تظاهر مئات من سكان البصرة احتجاجا على انقطاع الكهرباء ونقص المياه الخميس"]):
+        for outlet in ("x", "y"):
+            art = f"{outlet}{k}#1"
+            rows.append((art, f"other{k}", "assert", 0, "2018-03-22"))
+            meta[art] = _meta("", text, "2018-03-22T10:00:00+00:00")
+    of_article, _ = link_stories(rows, meta)
+    assert of_article["b#1"] == of_article["a#1"] == "a#1"     # the same convoy told twice
+    assert of_article["c#1"] == "c#1"                           # another convoy: a story of its own
+
+
+def test_the_opening_similarity_is_scikit_learn_s_tfidf_cosine():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from rasd.stories import opening_similarity
+    texts = {"a": "غارة جوية على مدينة دوما في الغوطة الشرقية", "b": "قتل 12 مدنيا في غارة جوية على دوما يوم السبت",
+             "c": "تظاهر مئات من سكان البصرة احتجاجا على انقطاع الكهرباء", "d": "US strikes on Syria ا ب"}
+    ids = sorted(texts)
+    x = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform([texts[i] for i in ids])
+    similar = opening_similarity(texts)
+    for i, a in enumerate(ids):
+        for j, b in enumerate(ids):
+            assert similar(a, b) == pytest.approx((x[i] @ x[j].T).toarray()[0, 0], abs=1e-12)
+    assert similar("a", "b") > similar("a", "c")
+
+
 # ------------------------------------------------------------------ stories and corroboration in the exports
 
 # The strike on Douma told by outlet-a (12 dead, per the Observatory) and outlet-b (15
