@@ -32,6 +32,31 @@ def figures(stories: list[dict]) -> dict:
             "completeness": round(true / max(1, true + missed), 3), "outside_true": missed}
 
 
+def relabel(of_article: dict[str, str], readings: list[dict]) -> dict:
+    """Purity of the stories a rule builds now (``of_article``), scored with earlier
+    readings: each story of at least two articles is scored by the reading that labels
+    most of its articles (two at least, one telling that reading's main happening). A
+    check that a story rule still builds what the readers read, not a new reading."""
+    members: dict[str, list[str]] = {}
+    for art, story in of_article.items():
+        members.setdefault(story, []).append(art)
+    scored = []
+    for arts in members.values():
+        if len(arts) < 2:
+            continue
+        best: list[bool] | None = None
+        for r in readings:
+            lab = {**r["articles"], **(r.get("outside") or {})}
+            got = [lab[a] for a in arts if a in lab]
+            if len(got) >= 2 and (best is None or len(got) > len(best)):
+                best = got
+        if best and any(best):
+            scored.append((sum(best), len(best)))
+    return {"stories": len(scored),
+            "mean_purity": round(sum(t / n for t, n in scored) / max(1, len(scored)), 3),
+            "pooled_purity": round(sum(t for t, _ in scored) / max(1, sum(n for _, n in scored)), 3)}
+
+
 def read(path: str) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text("utf-8").splitlines() if line.strip()]
 

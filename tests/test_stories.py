@@ -263,6 +263,13 @@ def test_cross_outlet_pairs_meet_the_floor(tmp_path):
     counts = [eval_denials.mention_denials(by_doc, groups, split) for split in ("train", "dev")]
     stored, linked = (sum(c[k] for c in counts) for k in ("stored_as_denial", "linked"))
     assert linked == stored and linked >= FLOOR["denials_linked"], (linked, stored)
+    # the stories built over the corpus are still those the census read pure enough
+    import story_purity
+    census = [r for r in story_purity.read(str(ROOT / FLOOR["stories"]["census"])) if not r["dev"]]
+    f = story_purity.relabel(build_stories(store.conn)["of_article"], census)
+    assert f["stories"] >= 15, f
+    assert f["mean_purity"] >= FLOOR["stories"]["heldout_mean"], f
+    assert f["pooled_purity"] >= FLOOR["stories"]["heldout_pooled"], f
     store.close()
 
 
