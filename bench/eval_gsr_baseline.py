@@ -82,8 +82,8 @@ def embedding_baselines(rows, y, texts, fold, probs, prf) -> None:
     E = embed([r["text"] for r in rows])
     ya = np.array(y)
     out = {}
-    for name, C, char_w in [("e5_lr_C=0.01", 0.01, 0), ("e5_lr_C=0.03", 0.03, 0), ("e5_lr_C=0.1", 0.1, 0),
-                            ("e5_lr_C=1", 1.0, 0), ("char_ngram+e5x0.1", 10.0, 0.1), ("char_ngram+e5x0.3", 10.0, 0.3)]:
+    for name, C, char_w in [("e5_lr_C=0.001", 0.001, 0), ("e5_lr_C=0.003", 0.003, 0), ("e5_lr_C=0.01", 0.01, 0), ("e5_lr_C=0.03", 0.03, 0), ("e5_lr_C=0.1", 0.1, 0),
+                            ("e5_lr_C=1", 1.0, 0), ("char_ngram+e5x0.03", 10.0, 0.03), ("char_ngram+e5x0.1", 10.0, 0.1), ("char_ngram+e5x0.3", 10.0, 0.3)]:
         for k in range(5):
             tr = np.array([fold[r["id"]] != k for r in rows])
             mu, sd = E[tr].mean(0), E[tr].std(0) + 1e-6

@@ -134,11 +134,17 @@ EXPERIMENTS = {
     "baseline:C=0.05": {"C": 0.05},
     "emb:sent:x0.1": {"emb": "sent", "emb_scale": 0.1},
     "emb:sent:x0.3": {"emb": "sent", "emb_scale": 0.3},
+    "emb:sent:x0.03": {"emb": "sent", "emb_scale": 0.03},
+    "emb:sent+win:x0.1": {"emb": "sent+win", "emb_scale": 0.1},
+    "emb:sent+win:x0.03": {"emb": "sent+win", "emb_scale": 0.03},
+    "emb:win:x0.03": {"emb": "win", "emb_scale": 0.03},
     "emb:win:x0.1": {"emb": "win", "emb_scale": 0.1},
     "emb:win:x0.3": {"emb": "win", "emb_scale": 0.3},
     "stack:sent": {"emb": "sent", "emb_mode": "stack"},
     "stack:win": {"emb": "win", "emb_mode": "stack"},
     "stack:sent+win": {"emb": "sent+win", "emb_mode": "stack"},
+    "stack:sent+win:C=0.01": {"emb": "sent+win", "emb_mode": "stack", "emb_C": 0.01},
+    "stack:sent:C=0.01": {"emb": "sent", "emb_mode": "stack", "emb_C": 0.01},
     "cues+stack:sent+win": {"emb": "sent+win", "emb_mode": "stack", "extra": cues},
 }
 
