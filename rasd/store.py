@@ -197,6 +197,7 @@ class Store:
                                         timeout=self.busy_timeout)
         self._batch = False
         self._open_txn = False   # a batch's transaction is begun (lazily, at its first write)
+        self._parsed: dict[str, dict] = {}   # events.data text → its dict (claim_candidates)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
@@ -458,7 +459,8 @@ class Store:
         """Stored claims from other documents that may tell the same happening as the event
         ``e`` (:func:`rasd.events.grouping.candidate_window`: same type, dates within a few
         days, first located place in a box around its own), oldest first; each row
-        ``id``, ``claim_group``, ``data`` (the exported dict)."""
+        ``id``, ``claim_group``, ``data`` (the exported dict, shared with other calls:
+        read-only)."""
         from .events.grouping import GROUP_CANDIDATES, candidate_window
         win = candidate_window(e)
         if win is None:
@@ -471,8 +473,18 @@ class Store:
             sql += " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
             args += box
         sql += f" ORDER BY rowid LIMIT {GROUP_CANDIDATES}"
-        return [{"id": r[0], "claim_group": r[1], "data": json.loads(r[2])}
-                for r in self.conn.execute(sql, args)]
+        # the same stored claims come back for many events of a run: each text is parsed
+        # once (the dicts are shared between calls: read them, do not change them)
+        parsed = self._parsed
+        if len(parsed) > 20_000:
+            parsed.clear()
+        out = []
+        for r in self.conn.execute(sql, args):
+            data = parsed.get(r[2])
+            if data is None:
+                data = parsed[r[2]] = json.loads(r[2])
+            out.append({"id": r[0], "claim_group": r[1], "data": data})
+        return out
 
     # -------------------------------------------------------------- summaries
 
