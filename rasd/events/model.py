@@ -11,9 +11,7 @@ import json
 import math
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache, reduce
-from itertools import repeat
-from operator import add
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -28,16 +26,21 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
-@lru_cache(maxsize=400_000)
-def _crc(f: str) -> int:
-    """crc32 of a feature, memoised: shared by all models (features repeat a lot)."""
-    return zlib.crc32(f.encode("utf-8"))
+_MEMO: dict[str, int] = {}     # feature → crc32, shared by all models (features repeat a lot)
 
 
 def feature_hashes(feats) -> set[int]:
-    """The crc32 of each distinct feature (mask with a model's bits to index it), added
-    in the order of ``feats``."""
-    return set(map(_crc, feats))
+    """The crc32 of each distinct feature (mask with a model's bits to index it)."""
+    memo = _MEMO
+    if len(memo) > 400_000:
+        memo.clear()
+    out = set()
+    for f in feats:
+        h = memo.get(f)
+        if h is None:
+            h = memo[f] = zlib.crc32(f.encode("utf-8"))
+        out.add(h)
+    return out
 
 
 @dataclass
@@ -52,10 +55,11 @@ class Model:
         return self.score_hashes(feature_hashes(feats))
 
     def score_hashes(self, hashes: set[int]) -> float:
-        # bias + each weight in the set's order, left to right (as a loop would; not sum(),
-        # whose float rounding differs between Python versions)
-        mask = (1 << self.bits) - 1
-        return reduce(add, map(self.weights.get, map(mask.__and__, hashes), repeat(0.0)), self.bias)
+        w, mask = self.weights, (1 << self.bits) - 1
+        z = self.bias
+        for h in hashes:
+            z += w.get(h & mask, 0.0)
+        return z
 
     def probability(self, feats: list[str]) -> float:
         return self.probability_hashes(feature_hashes(feats))
