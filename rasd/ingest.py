@@ -718,7 +718,7 @@ def read_url(url: str, limits: Limits | None = None) -> Iterator[Item]:
 
 def _fetch(url: str, limits: Limits, box: dict) -> None:
     """Runs in a thread: ``box`` receives ``data`` and ``ctype``, or ``error``."""
-    import urllib.request   # not at the top: runs without URLs do not import http.client, email ...
+    import urllib.request  # not at the top: runs without URLs do not import http.client, email ...
 
     deadline = time.monotonic() + limits.read_seconds
     cap = limits.max_feed_bytes
