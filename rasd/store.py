@@ -499,7 +499,7 @@ class Store:
         # the same stored claims come back for many events of a run: each text is parsed
         # once (the dicts are shared between calls: read them, do not change them)
         parsed = self._parsed
-        if len(parsed) > 20_000:
+        if len(parsed) > 4096:
             parsed.clear()
         out = []
         for r in self.conn.execute(sql, args):

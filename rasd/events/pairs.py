@@ -44,14 +44,14 @@ def _words(e: dict) -> frozenset[str]:
     return _text_words(" ".join(texts))
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=8192)
 def _text_words(text: str) -> frozenset[str]:
     """The normalised words of ``text`` longer than two letters (a claim's words, read
     again for every pair it is in: memoised)."""
     return frozenset(w for w in norm_key(text).split() if len(w) > 2)
 
 
-_key = lru_cache(maxsize=50_000)(norm_key)   # trigger words and source names repeat across pairs
+_key = lru_cache(maxsize=16384)(norm_key)   # trigger words and source names repeat across pairs
 
 
 def _trigger_word(e: dict) -> str:
