@@ -43,9 +43,6 @@ class _Commands(click.Group):
     folders, stores, data files) become one ``Error:`` line and exit code 1."""
 
     def invoke(self, ctx: click.Context):
-        from .export import DataFileError
-        from .ingest import DecodeError
-        from .store import StoreError
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
@@ -58,9 +55,27 @@ class _Commands(click.Group):
         except OSError as e:
             log.debug("traceback", exc_info=True)
             raise click.ClickException(_os_message(e)) from None
-        except (StoreError, sqlite3.DatabaseError, DecodeError, DataFileError) as e:
+        except Exception as e:
+            if not _user_error(e):
+                raise
             log.debug("traceback", exc_info=True)
             raise click.ClickException(str(e)) from None
+
+
+# the errors of a user's mistake that are not OSErrors: (module, class); a module not
+# imported by the command has raised none of them (so the command does not import it:
+# `rasd process` starts without the export module)
+_USER_ERRORS = (("store", "StoreError"), ("ingest", "DecodeError"), ("export", "DataFileError"))
+
+
+def _user_error(e: Exception) -> bool:
+    if isinstance(e, sqlite3.DatabaseError):
+        return True
+    for mod, name in _USER_ERRORS:
+        m = sys.modules.get(f"{__package__}.{mod}")
+        if m is not None and isinstance(e, getattr(m, name)):
+            return True
+    return False
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -188,8 +203,6 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
     """
     from dataclasses import replace
 
-    from tqdm import tqdm
-
     from .ingest import DEFAULT_LIMITS
     from .pipeline import DOC_SECONDS
     from .pipeline import process as run
@@ -200,8 +213,11 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
                      **({"read_seconds": read_seconds} if read_seconds else {}))
     store = _open_store(db)
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=_estimate(inputs, follow_links), unit="doc", disable=not show, file=sys.stderr,
-               dynamic_ncols=True)
+    if show:
+        from tqdm import tqdm
+        bar = tqdm(total=_estimate(inputs, follow_links), unit="doc", file=sys.stderr, dynamic_ncols=True)
+    else:
+        bar = _NoBar()
 
     def tick(item, status):
         bar.update(1)
@@ -230,6 +246,16 @@ def process(inputs: tuple[str, ...], db: str, progress: bool | None, as_json: bo
                    f"{counts['duplicates']} duplicates, {counts['events']} events, {counts['rejects']} rejects")
     if s.processed == 0:
         raise SystemExit(1)
+
+
+class _NoBar:
+    """The progress bar when none is shown (tqdm is not even imported)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 @main.group()

@@ -34,11 +34,11 @@ import re
 import stat
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Union
+from urllib.parse import urlparse
 
 from .lang.normalize import arabic_ratio
 from .records import Document, Reject, clean_str
@@ -688,6 +688,8 @@ def read_feed(text: str, *, source: str, feed_id: str, limits: Limits | None = N
 def read_url(url: str, limits: Limits | None = None) -> Iterator[Item]:
     """Fetch a page or feed over http(s): at most ``max_feed_bytes``, within
     ``read_seconds`` all told (a server that trickles bytes is given up)."""
+    import urllib.request  # noqa: F401 - imported here, not in the fetch thread's time (see _fetch)
+
     limits = limits or DEFAULT_LIMITS
     box: dict = {}
     t = threading.Thread(target=_fetch, args=(url, limits, box), daemon=True, name="rasd-fetch")
@@ -706,7 +708,7 @@ def read_url(url: str, limits: Limits | None = None) -> Iterator[Item]:
         yield _reject(url, reason, detail, url)
         return
     data, ctype = box["data"], box["ctype"]
-    suffix = Path(urllib.request.urlparse(url).path).suffix.lower()
+    suffix = Path(urlparse(url).path).suffix.lower()
     if "xml" in ctype or "rss" in ctype or "atom" in ctype:
         suffix = suffix if suffix in FEED_SUFFIXES else ".xml"
     elif "html" in ctype:
@@ -716,6 +718,8 @@ def read_url(url: str, limits: Limits | None = None) -> Iterator[Item]:
 
 def _fetch(url: str, limits: Limits, box: dict) -> None:
     """Runs in a thread: ``box`` receives ``data`` and ``ctype``, or ``error``."""
+    import urllib.request  # not at the top: runs without URLs do not import http.client, email ...
+
     deadline = time.monotonic() + limits.read_seconds
     cap = limits.max_feed_bytes
     req = urllib.request.Request(url, headers={"User-Agent": "rasd (+https://pypi.org/project/rasd)"})

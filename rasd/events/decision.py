@@ -71,10 +71,11 @@ class ModelDecision:
             z = self.model.score_hashes(own) + sent_z
             e.confidence = round(sigmoid(z), 3)
             if e.confidence >= self.threshold:
+                both = own | sent_h
                 if self.types:
-                    _set_type(ctx, sent, e, retype(self.types, own | sent_h, e.type))
+                    _set_type(ctx, sent, e, retype(self.types, both, e.type))
                 if self.subs:
-                    e.sub_type = resubtype(self.subs, own | sent_h, e.type, e.sub_type)
+                    e.sub_type = resubtype(self.subs, both, e.type, e.sub_type)
                 kept.append(e)
         return kept
 

@@ -7,8 +7,13 @@ string features, each with its threshold —
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import json
 import math
+import os
+import pickle
+import tempfile
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,8 +129,58 @@ def model_available() -> bool:
 
 @lru_cache(maxsize=1)
 def _models() -> dict[str, Model]:
-    d = json.loads(_path().read_text("utf-8"))
-    return {k: Model.from_dict(v) for k, v in d.items()}
+    raw = _path().read_bytes()
+    got = _read_cached(raw)
+    if got is not None:
+        return got
+    d = json.loads(raw.decode("utf-8"))
+    models = {k: Model.from_dict(v) for k, v in d.items()}
+    _write_cached(raw, models)
+    return models
+
+
+# model.json (1.3 MB) read into Models once, then kept as a pickle beside the gazetteer
+# index (RASD_CACHE_DIR): a start reads it in a fifth of the time. The file is named by
+# the sha1 of model.json, so a changed model is read anew; a cache that cannot be read
+# or written is passed over.
+_CACHE_FORMAT = 1
+
+
+def _cache_path(raw: bytes) -> Path:
+    from ..places.gazetteer import cache_dir
+    return cache_dir() / f"model-v{_CACHE_FORMAT}-{hashlib.sha1(raw).hexdigest()[:20]}.pkl"
+
+
+def _read_cached(raw: bytes) -> dict[str, Model] | None:
+    try:
+        with open(_cache_path(raw), "rb") as f:
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                d = pickle.load(f)
+            finally:
+                if enabled:
+                    gc.enable()
+        return {k: Model(*v) for k, v in d.items()}
+    except Exception:  # noqa: BLE001 - no cache, or a broken one: read model.json
+        return None
+
+
+def _write_cached(raw: bytes, models: dict[str, Model]) -> None:
+    try:
+        path = _cache_path(raw)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".model-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump({k: (m.weights, m.bias, m.bits, m.threshold, m.meta) for k, m in models.items()},
+                            f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def load_all() -> dict[str, Model]:

@@ -38,17 +38,27 @@ def km(a: dict, b: dict) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _words(e: dict) -> set[str]:
+def _words(e: dict) -> frozenset[str]:
     texts = [(e.get("evidence") or {}).get("text") or ""]
     texts += [m.get("text") or "" for m in e.get("mentions") or ()]
-    return {w for w in norm_key(" ".join(texts)).split() if len(w) > 2}
+    return _text_words(" ".join(texts))
+
+
+@lru_cache(maxsize=8192)
+def _text_words(text: str) -> frozenset[str]:
+    """The normalised words of ``text`` longer than two letters (a claim's words, read
+    again for every pair it is in: memoised)."""
+    return frozenset(w for w in norm_key(text).split() if len(w) > 2)
+
+
+_key = lru_cache(maxsize=16384)(norm_key)   # trigger words and source names repeat across pairs
 
 
 def _trigger_word(e: dict) -> str:
     ev, tr = e.get("evidence") or {}, e.get("trigger")
     if not tr or not ev.get("text") or not (ev["start"] <= tr["start"] <= tr["end"] <= ev["end"]):
         return ""
-    return norm_key(ev["text"][tr["start"] - ev["start"]:tr["end"] - ev["start"]])
+    return _key(ev["text"][tr["start"] - ev["start"]:tr["end"] - ev["start"]])
 
 
 def _bucket(x: float, edges: tuple) -> str:
@@ -96,8 +106,8 @@ def cross_features(a: dict, b: dict) -> list[str]:
     ta, tb = _words(a), _words(b)
     j = len(ta & tb) / max(1, len(ta | tb))
     f.append("overlap=" + _bucket(j, (0.05, 0.1, 0.2, 0.35)))
-    sa = {norm_key(x["name"]) for x in a.get("sources") or () if x.get("name") not in (None, "?")}
-    sb = {norm_key(x["name"]) for x in b.get("sources") or () if x.get("name") not in (None, "?")}
+    sa = {_key(x["name"]) for x in a.get("sources") or () if x.get("name") not in (None, "?")}
+    sb = {_key(x["name"]) for x in b.get("sources") or () if x.get("name") not in (None, "?")}
     f.append("sources=" + ("none" if not sa or not sb else "share" if sa & sb else "differ"))
     ca = (a.get("count") or {}).get("value")
     cb = (b.get("count") or {}).get("value")
