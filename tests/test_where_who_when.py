@@ -419,3 +419,48 @@ def test_a_source_saying_the_happening_did_not_take_place_denies_it(text):
 def test_a_happening_told_plainly_stays_asserted(text):
     evs = events_of(text)
     assert evs and all(e.stance == "assert" for e in evs if e.type == "explosions_remote_violence")
+
+
+def test_the_day_a_statement_was_made_gives_way_to_the_happenings_own_day():
+    # 2018-08-02 was a Thursday: «الخميس» is when the army spoke, «الثلاثاء» when it fought
+    said = "أعلن الجيش الأردني، الخميس، أنه تصدى لمسلحي تنظيم داعش قرب الحدود مع سوريا{}."
+    [e] = [e for e in events_of(said.format(" يوم الثلاثاء"), "2018-08-02") if e.type == "battles"]
+    assert (e.date, e.date_precision) == ("2018-07-31", "day")
+    # no day of its own: the statement's day stays (the happening is no later than it)
+    [e] = [e for e in events_of(said.format(""), "2018-08-03") if e.type == "battles"]
+    assert (e.date, e.date_precision) == ("2018-08-02", "day")
+    # «الشهر الماضي» of another happening in the sentence does not replace it
+    text = ("أعلن الحرس الثوري الإيراني، الاثنين، أنه قصف بصواريخ مقر الجماعة التي نفذت هجوما "
+            "على عرض عسكري الشهر الماضي.")
+    strikes = [e for e in events_of(text, "2018-10-01") if e.type == "explosions_remote_violence"]
+    assert strikes and strikes[0].date == "2018-10-01"
+    # the day after the trigger, with no «أن» between, is the happening's: unchanged
+    [e] = events_of("قالت مصادر محلية إن طائرات روسية قصفت بلدة طفس في ريف درعا الغربي الثلاثاء.", "2018-07-05")
+    assert e.date == "2018-07-03"
+
+
+def test_a_clause_opened_by_where_happens_at_the_place_named_before_it():
+    # «حيث» refers to the place right before it, not to the first of the sentence
+    text = ("وتقع بلدة المليحة قرب بلدة الشيفونية حيث تدور اشتباكات بين قوات النظام "
+            "وفصيل جيش الإسلام.")
+    [e] = [e for e in events_of(text, "2018-03-02") if e.sub_type == "armed_clash"]
+    assert main_place(e).name == "الشيفونية" and main_place(e).country == "SY"
+    # a place of its own in the clause stays its place
+    text = ("وصلت التعزيزات إلى مدينة الموصل، حيث تدور اشتباكات عنيفة في بلدة تلعفر بين القوات "
+            "العراقية وتنظيم داعش.")
+    [e] = [e for e in events_of(text, "2018-03-02") if e.sub_type == "armed_clash"]
+    assert main_place(e).name == "تلعفر"
+
+
+def test_an_actor_after_an_amount_and_min_is_what_a_strike_hit():
+    # «القضاء على أعداد كبيرة من الدواعش»: the amount stands between «على» and the actor
+    text = "وقال المتحدث إن يوم أمس شهد ضربة ناجحة على خمسة مواقع أدت إلى القضاء على أعداد كبيرة من الدواعش."
+    [e] = [e for e in events_of(text, "2018-06-29") if e.type == "explosions_remote_violence"]
+    assert (e.actor, e.actor2) == (None, "isis")
+
+
+def test_a_faction_of_the_opposition_is_the_opposition():
+    from rasd.lang.actors import find_actors
+    from rasd.lang.normalize import normalize
+    for t in ("بعد انسحاب مقاتلي فصيل من المعارضة من البلدة", "هاجم فصيل معارض مواقع الجيش"):
+        assert [a.key for a in find_actors(normalize(t))] == ["syria_opposition"], t

@@ -265,7 +265,13 @@ def _is_target(ctx: _Ctx, a) -> bool:
         return False      # «قوات اللواء 44 (التابع للحشد)»: whose forces they are
     if _AGENT_BEFORE.search(left) and not _TARGET_OVER_AGENT.search(left):
         return False
+    # «القضاء على أعداد كبيرة من الدواعش», «على العشرات من عناصر داعش»: what stands before
+    # the partitive («... من») leads to the actor
+    left = _PARTITIVE.sub("", left)
     return bool(_TARGET_BEFORE.search(left)) or left.rstrip().endswith(("ل", "لل"))
+
+
+_PARTITIVE = re.compile(rf"\s(({alternation('partitive_heads')})(\s+\S+)?\s+)+من\s*\"?\s*$")
 
 
 def _between_pair(ctx: _Ctx, trig: Match, after) -> tuple[str, str] | None:
@@ -741,6 +747,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _town_of_retelling(ctx, ev)
         if ev.type in ("battles", "explosions_remote_violence") and ev.trigger is not None:
             _place_of_the_one_told_before(ctx, ev)
+        if ev.type != "movement" and ev.trigger is not None:
+            _place_before_where(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
     return events
@@ -766,6 +774,40 @@ def _place_of_the_one_told_before(ctx: _Ctx, ev: Event) -> None:
     told = prior[-1]
     place = next(p for p in told.places if p.role == "location" and p.lat is not None)
     ev.places = [replace(place)] + [p for p in ev.places if p.role != "location"]
+
+
+_WHERE = re.compile(rf"(^|\s)[وف]?({alternation('where_relative')})(\s|$)")
+
+
+def _place_before_where(ctx: _Ctx, ev: Event) -> None:
+    """«تواصل القصف على منطقة المرج ومحيط بلدة الشيفونية حيث تدور اشتباكات», «امتدت إلى
+    العاصمة بغداد، حيث واجهت قوات الأمن المتظاهرين»: a happening told in a clause that «حيث»
+    opens took place at the place named right before «حيث» (when the clause names none
+    before the trigger)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    lo = max(sent.start, t.start - 60)
+    m = None
+    for m in _WHERE.finditer(ctx.raw, lo, t.start):
+        pass
+    if m is None:
+        return
+    at = m.start(2)
+    if _free_places(ctx, at, t.start) or len(ctx.raw[m.end(2):t.start].split()) > 4 or \
+            any(q.start > at for q in ev.places if q.role == "location"):
+        return                            # the clause names a place of its own
+    p = _last_free_place(ctx, sent.start, at, lambda p: True)
+    if p is None or ctx.raw[p.end:at].strip(" ،,\n") or _country_like(p):
+        return
+    have = next((q for q in ev.places if q.start == p.start), None)
+    if have is None:
+        have = replace(p, role="location")
+        if have.lat is None:
+            _locate_near(ctx, have)
+    if have.lat is None:
+        return
+    have.role = "location"
+    ev.places = [have] + [q for q in ev.places if q is not have]
 
 
 def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
@@ -1124,9 +1166,12 @@ def _bare_weekday(d: DateRef) -> bool:
 def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """The day of each event, read again after the decision (its features saw the dates
     as found): «للمرة الأولى منذ 4 أيام» is no day (another date of the sentence, else none:
-    the publication's day follows); a bare weekday is read against the publication's local
+    the publication's day follows); the day a statement was made («أعلن الجيش، الخميس، أنه
+    تصدى ... يومي الثلاثاء والأربعاء») gives way to a day the sentence gives the happening
+    (labelling guidelines, decision 5); a bare weekday is read against the publication's local
     day («الجمعة» on a page stamped Thursday 21:59 UTC is that Friday, not the week before)."""
     local = _local_day(ctx.doc.published)
+    reports = _report_verbs(ctx) if events else []
     for ev in events:
         if not ev.date:
             continue
@@ -1134,11 +1179,18 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if found is None:
             continue
         ref, sent, t = found
-        if _since(ctx, ref):
+        since = _since(ctx, ref)
+        if since or _statement_day(ctx, ref, t, reports):
+            # (a statement's day gives way to a day only: «الشهر الماضي» may be another happening's)
             other = [d for d in ctx.an.between("dates", sent.start, sent.end) if d is not ref and d.date
-                     and d.precision != "year" and not _since(ctx, d)]
+                     and d.precision != "year" and not _since(ctx, d) and (since or d.precision == "day"
+                     and not _starting(ctx, d) and not _statement_day(ctx, d, t, reports))]
             d = min(other, key=lambda d: abs(d.start - t)) if other else None
-            ev.date, ev.date_precision = (d.date, d.precision) if d else (None, "unknown")
+            if d is not None:
+                ev.date, ev.date_precision, ref = d.date, d.precision, d
+            elif since:
+                ev.date, ev.date_precision = None, "unknown"
+                continue
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
                 ev.date == (local - timedelta(days=7)).isoformat():
             ev.date = local.isoformat()
@@ -1146,6 +1198,46 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if night is not None:
             ev.date, ev.date_precision = night.date, night.precision
     return events
+
+
+def _report_verbs(ctx: _Ctx) -> list[Match]:
+    """The article's reporting verbs («قال», «أعلنت», «أفاد» ...: data/reporting.tsv), in order."""
+    from .attribution import reporting_matcher
+    return sorted((r for r in reporting_matcher().find(ctx.an.nt) if r.payloads[0][1] == "verb"),
+                  key=lambda r: r.start)
+
+
+_SAID_THAT = word_set("said_that")       # أن, إن, بأن ...: what follows is what was said
+_STARTING = re.compile(rf"(^|\s)({alternation('starting_from')})\s*$")
+
+
+def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
+    """«أعلن البيت الأبيض، الخميس، أن ...», «وفق ما أعلنت متحدثة باسم الوحدات الاثنين»: a day
+    named right after a reporting verb and its speaker (no «أن» nor quotation between them) is
+    the day it was said, not the day of the happening at ``t`` when that is told in what was
+    said (after «أن» or a quotation that follows the day) or before the verb."""
+    i = bisect_right([r.start for r in reports], d.start)
+    for v in reversed(reports[:i]):
+        if v.end > d.start:
+            continue
+        if v.end < d.start - 120:
+            break
+        gap = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, v.end):_n(ctx, d.start)]).split()
+        if len(gap) > 8 or any(w in _SAID_THAT for w in gap) or re.search(r"[\"«»:]", ctx.raw[v.end:d.start]):
+            continue
+        if t < v.start:
+            return True
+        if t >= d.end:
+            said = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, d.end):_n(ctx, t)]).split()
+            return any(w in _SAID_THAT for w in said) or re.search(r"[\"«:]", ctx.raw[d.end:t]) is not None
+        return False
+    return False
+
+
+def _starting(ctx: _Ctx, d: DateRef) -> bool:
+    """«هدنة يومية اعتبارا من الثلاثاء», «منذ 18 فبراير»: the day something begins or has gone
+    on since, not the day of a happening."""
+    return bool(_STARTING.search(ctx.norm[max(0, _n(ctx, d.start) - 25):_n(ctx, d.start)]))
 
 
 _NIGHT = re.compile(rf"^({alternation('night_words')})\s")
