@@ -464,3 +464,18 @@ def test_a_faction_of_the_opposition_is_the_opposition():
     from rasd.lang.normalize import normalize
     for t in ("بعد انسحاب مقاتلي فصيل من المعارضة من البلدة", "هاجم فصيل معارض مواقع الجيش"):
         assert [a.key for a in find_actors(normalize(t))] == ["syria_opposition"], t
+
+
+def test_towns_named_together_in_an_area_are_placed_in_the_area():
+    # labelling guidelines, decision 7: the smallest area that holds them all
+    [e] = events_of("استعاد الجيش السوري السيطرة على بلدتي سقبا وكفر بطنا في الغوطة الشرقية.")
+    assert main_place(e).name == "الغوطة الشرقية"
+    # one town in its governorate: the town
+    [e] = events_of("قصفت طائرات روسية بلدة طفس في محافظة درعا أمس.")
+    assert main_place(e).name == "طفس"
+
+
+def test_the_airport_stands_for_the_airport_named_before():
+    text = "قال التلفزيون السوري إن دوي انفجارات سمع في محيط مطار التيفور بريف حمص، وإن المطار استهدف بعدة صواريخ."
+    [e] = [e for e in events_of(text, "2018-04-09") if e.type == "explosions_remote_violence"]
+    assert main_place(e).name == "مطار التيفور"

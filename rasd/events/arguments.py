@@ -543,7 +543,9 @@ def _locate_near(ctx: _Ctx, p: Place) -> None:
 # place_anaphor: مدينة, بلدة, قرية, منطقة, بلد, محافظة ... (with ال in the text)
 _PLACE_ANAPHOR = re.compile(rf"(?:^|\s)[{''.join(CONJUNCTIONS + PREPOSITIONS)}]{{0,2}}(ال({alternation('place_anaphor')}))"
                             r"(?=\s|$|[\W])((?:\s+ال[^\s\d\W]+){0,3})")
-_NEIGHBOURING = word_set("neighbouring")   # «البلد المجاور»
+_NEIGHBOURING = word_set("neighbouring")
+# «وإن المطار استهدف»: a site noun stands for the latest site of its kind (site_anaphors: noun feature)
+_SITE_ANAPHORS = {w: f for w, f in (x.split(":") for x in words("site_anaphors"))}   # «البلد المجاور»
 _TOWNISH = ("city", "town", "village", "admin3", "camp", "crossing", "point", "locality", "district")
 
 
@@ -585,6 +587,8 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
                 return q.precision == "country" and (not neighbour or q.country == main)
             if head in ("محافظه", "منطقه"):
                 return q.precision != "country"
+            if head in _SITE_ANAPHORS:
+                return q.feature == _SITE_ANAPHORS[head]    # «المطار»: the airport named before
             return q.precision in ("town", "near") or (q.feature or "") in _TOWNISH
         p = next((q for q in _places_before(ctx, rs) if fits(q)), None)
         if p is None and neighbour:
@@ -749,6 +753,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _place_of_the_one_told_before(ctx, ev)
         if ev.type != "movement" and ev.trigger is not None:
             _place_before_where(ctx, ev)
+        if ev.type != "movement":
+            _area_holding_them(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
     return events
@@ -793,8 +799,9 @@ def _place_before_where(ctx: _Ctx, ev: Event) -> None:
     if m is None:
         return
     at = m.start(2)
-    if _free_places(ctx, at, t.start) or len(ctx.raw[m.end(2):t.start].split()) > 4 or \
-            any(q.start > at for q in ev.places if q.role == "location"):
+    stop = re.search(r"[،,.؛;:]", ctx.raw[t.end:sent.end])
+    stop_at = t.end + stop.start() if stop else sent.end
+    if len(ctx.raw[m.end(2):t.start].split()) > 4 or _free_places(ctx, at, stop_at):
         return                            # the clause names a place of its own
     p = _last_free_place(ctx, sent.start, at, lambda p: True)
     if p is None or ctx.raw[p.end:at].strip(" ،,\n") or _country_like(p):
@@ -808,6 +815,32 @@ def _place_before_where(ctx: _Ctx, ev: Event) -> None:
         return
     have.role = "location"
     ev.places = [have] + [q for q in ev.places if q is not have]
+
+
+_IN_AREA = re.compile(rf"^[\s,،]*(في|ب)\s*(({alternation('place_heads')})\s+)?$")
+_AND = re.compile(r"^[\s,،]*(و|او)\s*$")
+
+
+def _area_holding_them(ctx: _Ctx, ev: Event) -> None:
+    """«استهدفت بلدتي طفس وصيدا في محافظة درعا»: a happening at several towns named
+    together and then placed in an area that holds them is placed in that area (labelling
+    guidelines, decision 7: the smallest area that holds them all)."""
+    loc = [p for p in ev.places if p.role == "location"]
+    for i, a in enumerate(loc):
+        if a.lat is None or a.precision != "region" or _country_like(a) or i < 2:
+            continue
+        towns = loc[:i]
+        k = len(towns) - 1
+        if not _IN_AREA.match(ctx.norm[_n(ctx, towns[k].end):_n(ctx, a.start)]):
+            continue
+        run = [towns[k]]
+        while k > 0 and _AND.match(ctx.norm[_n(ctx, towns[k - 1].end):_n(ctx, towns[k].start)]):
+            k -= 1
+            run.append(towns[k])
+        if len({norm_key(t.name) for t in run}) < 2 or any(t.precision == "region" for t in run):
+            continue
+        ev.places = [a] + [p for p in ev.places if p is not a]
+        return
 
 
 def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
