@@ -76,6 +76,9 @@ def test_not_dates():
     assert dates("قالت قناة روسيا اليوم") == []
     assert dates("لامس الحدود") == []
     assert dates("مارس الضغط على الحكومة") == []
+    # a part of a month is no ordinal day of it
+    assert dates("في الأسبوع الأول من مارس") == []
+    assert dates("خلال النصف الثاني من يونيو") == []
 
 
 # ------------------------------------------------------------------ weekdays
@@ -153,6 +156,12 @@ def test_weekday_is_not_the_number():
     ("10/25/2017", ("2017-10-25", "day")),     # month first only when it must be
     ("October 12, 2017", ("2017-10-12", "day")),
     ("حزيران 2014", ("2014-06-01", "month")),
+    # a day written as an ordinal
+    ("في السابع من أبريل 2018", ("2018-04-07", "day")),
+    ("في الرابع عشر من أبريل/نيسان 2018", ("2018-04-14", "day")),
+    ("الحادي والعشرين من شهر مارس 2018", ("2018-03-21", "day")),
+    ("في الأول من كانون الثاني 2018", ("2018-01-01", "day")),
+    ("يوم الجمعة سابع يونيو 2018", ("2018-06-07", "day")),
     ("في شهر أيار من عام 2016", ("2016-05-01", "month")),
 ])
 def test_explicit(text, expected):
@@ -171,6 +180,8 @@ def test_explicit_span_includes_the_levantine_name():
     ("13 أكتوبر", PUB, "2016-10-13"),
     ("20 يناير (كانون الثاني) المقبل", dt.date(2024, 12, 12), "2025-01-20"),
     ("10 أيلول", dt.date(2018, 1, 2), "2017-09-10"),
+    ("في الثاني من يونيو", dt.date(2018, 7, 25), "2018-06-02"),
+    ("الثلاثين من أكتوبر", PUB, "2016-10-30"),
 ])
 def test_year_inferred_from_publication(text, pub, expected):
     assert one(text, pub) == (expected, "day")

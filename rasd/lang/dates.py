@@ -41,18 +41,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
 
 from ..records import DateRef
 from .normalize import NormText, norm_key, normalize
 from .tokenize import CONJUNCTIONS, near, proclitic_runs, whole_word_starts
 
 __all__ = [
-    "find_dates", "publication_date", "hijri_to_gregorian", "gregorian_to_hijri",
-    "hijri_month_length", "lexicon", "DateLexicon",
+    "DateLexicon",
+    "find_dates",
+    "gregorian_to_hijri",
+    "hijri_month_length",
+    "hijri_to_gregorian",
+    "lexicon",
+    "publication_date",
 ]
 
 # ------------------------------------------------------------------ Hijri calendar
@@ -117,13 +122,14 @@ class DateLexicon:
     hijri_marks: list[str]
     pubcues: list[str]
     notdate: list[str]
+    ordinals: dict[str, int]
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> DateLexicon:
     """Load ``dates.tsv`` once."""
     text = resources.files("rasd").joinpath("data", "dates.tsv").read_text("utf-8")
-    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [])
+    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [], {})
     lists = {"daypart": lex.dayparts, "past": lex.past, "next": lex.next,
              "hijri_mark": lex.hijri_marks, "pubcue": lex.pubcues, "notdate": lex.notdate}
     for line in text.splitlines():
@@ -140,6 +146,8 @@ def lexicon() -> DateLexicon:
             lex.weekdays[phrase] = int(value)
         elif kind == "relative":
             lex.relative[phrase] = value
+        elif kind == "ordinal":
+            lex.ordinals[phrase] = int(value)
         elif kind in lists:
             lists[kind].append(phrase)
         else:
@@ -162,7 +170,7 @@ _YEAR_WORD = r"(?:عام|العام|سنه|السنه|لعام|لسنه)"
 
 @dataclass(slots=True)
 class _Patterns:
-    explicit: re.Pattern[str]   # 12 أكتوبر (تشرين الأول) 2017
+    explicit: re.Pattern[str]   # 12 أكتوبر (تشرين الأول) 2017, السابع من أبريل
     mdy: re.Pattern[str]        # October 12, 2017
     month: re.Pattern[str]      # حزيران 2014, شهر أيار الماضي
     numeric: re.Pattern[str]    # 12/10/2017
@@ -189,7 +197,8 @@ def _patterns() -> _Patterns:
     return _Patterns(
         explicit=re.compile(
             rf"{_L}{_CL}(?P<s>(?:(?:(?:{dp})\s+)?(?:{wd})\s*[،,-]?\s*\(?\s*)?"
-            rf"(?:ال)?(?P<d>\d{{1,2}})(?!\d)\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{mon}){_R}{mon2}?"
+            rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?!\d)|(?P<od>{_alt(lex.ordinals)}){_R})\s*(?:من\s+)?(?:شهر\s+)?"
+            rf"(?P<m>{mon}){_R}{mon2}?"
             rf"{year_tail}?{mod}?)", flags),
         mdy=re.compile(rf"{_L}(?P<s>(?P<m>{mon})\.?\s+(?P<d>\d{{1,2}})(?!\d)\s*[،,]?\s+(?P<y>\d{{4}})(?!\d))",
                        flags),
@@ -305,7 +314,9 @@ def _direction(m: re.Match[str]) -> str | None:
 def _r_explicit(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
     lex = lexicon()
     month = lex.months[norm_key(m.group("m")).lower()]
-    day = int(m.group("d"))
+    gd = m.groupdict()
+    # «السابع من أبريل», «سابع يونيو»: a day written as an ordinal
+    day = int(gd["d"]) if gd.get("d") else lex.ordinals[" ".join(norm_key(gd["od"]).split())]
     if not 1 <= day <= 31:
         return None
     if m.group("y"):
