@@ -479,3 +479,18 @@ def test_the_airport_stands_for_the_airport_named_before():
     text = "قال التلفزيون السوري إن دوي انفجارات سمع في محيط مطار التيفور بريف حمص، وإن المطار استهدف بعدة صواريخ."
     [e] = [e for e in events_of(text, "2018-04-09") if e.type == "explosions_remote_violence"]
     assert main_place(e).name == "مطار التيفور"
+
+
+def test_the_side_accused_of_a_strike_or_denying_it_is_the_claims_doer():
+    # labelling guidelines, decision 2: the party said (not) to have done it; a capital or a
+    # country in that place stands for its state
+    def doer(text):
+        [e] = [e for e in events_of(text, "2018-04-15") if e.type in ("explosions_remote_violence", "battles")]
+        return e.actor
+    assert doer("وصلت بعثة المنظمة إلى مدينة دوما السبت للتحقيق في هجوم كيميائي مفترض اتهمت دمشق بتنفيذه.") \
+        == "syria_gov"
+    assert doer("ونفى الكرملين ضلوع روسيا في القصف على الغوطة الشرقية الذي أوقع 250 قتيلا.") == "russia_forces"
+    # sides joined by «و»: the first named
+    assert doer("وتنفي سوريا وحليفتها روسيا أي مسؤولية لهما عن الهجوم الكيميائي على دوما.") == "syria_gov"
+    # an accusation about something else leaves the strike's own doer
+    assert doer("قصفت طائرات روسية بلدة دوما، واتهمت دمشق المعارضة بخرق الهدنة.") == "russia_forces"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -1050,6 +1050,82 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
+_CLAIM_CUES = words("claim_cues")
+_CLAIM_LINKS = words("claim_links")
+_SAID_TO_BE = re.compile(r"(^|\s)ان\s+(تكون|يكون)(\s|$)")   # «نفت واشنطن أن تكون هي من قصف»
+
+
+def _claim_cue(w: str) -> bool:
+    w = w.strip('"«»()،,.')
+    for pre in ("و", "ف", "ب", "ل", "ال", "وال", "بال", "لل"):
+        if w.startswith(pre) and w[len(pre):].startswith(_CLAIM_CUES):
+            return True
+    return w.startswith(_CLAIM_CUES)
+
+
+def _claim_link(ws: list[str]) -> bool:
+    return any(w.strip('"«»()،,.').startswith(_CLAIM_LINKS) for w in ws) or \
+        _SAID_TO_BE.search(" ".join(ws)) is not None
+
+
+def _claims_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """«هجوم كيميائي مفترض اتهمت دمشق بتنفيذه», «اتهام دمشق بتنفيذ هجوم كيميائي», «لكن دمشق
+    تنفي تورطها في الغارات», «نفى الكرملين ضلوع روسيا في القصف», «الهجوم الذي نفته دمشق»: the
+    side a report accuses of the strike, or that denies having done it, is the claim's doer
+    (labelling guidelines, decision 2: the party said (not) to have done it)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    # the sides: actors, and countries and capitals standing for their states («اتهمت دمشق»)
+    acts = [_Side(a.start, a.end, _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key))
+            for a in ctx.an.between("actors", sent.start, sent.end) if a.key not in _NOT_SIDES]
+    acts += [_Side(p.start, p.end, _NISBA_ACTORS[p.country]) for p in ctx.an.between("places", sent.start, sent.end)
+             if p.feature in ("country", "capital") and p.country in _NISBA_ACTORS
+             and not any(a.start <= p.start < a.end for a in acts)]
+    text = ctx.norm
+    acts.sort(key=lambda a: a.start)
+    for k, a in enumerate(acts):
+        # «وتنفي سوريا وحليفتها روسيا أي مسؤولية»: sides joined by «و» count as one, the first
+        # named standing for them (labelling guidelines, decision 1)
+        j = k
+        while j + 1 < len(acts) and _AND_SIDE.match(text[_n(ctx, acts[j].end):_n(ctx, acts[j + 1].start)]):
+            j += 1
+        last = acts[j]
+        others = acts[:k] + acts[j + 1:]
+        if a.end <= t.start:
+            if last.end > t.start:
+                continue
+            gap = text[_n(ctx, last.end):_n(ctx, t.start)].split()
+            if len(gap) > 7 or any(a.end <= b.start and b.end <= t.start for b in others):
+                continue
+            lead = text[max(_n(ctx, sent.start), _n(ctx, a.start) - 40):_n(ctx, a.start)].split()[-3:]
+            cue = any(_claim_cue(w) for w in lead + gap)
+            # «ضلوع روسيا في القصف»: the link stands right before the side
+            link = _claim_link(gap) or (bool(lead) and _claim_link(lead[-1:]) and len(gap) <= 2)
+        elif a.start >= t.end:
+            gap = text[_n(ctx, t.end):_n(ctx, a.start)].split()
+            if len(gap) > 5 or any(t.end <= b.start and b.end <= a.start for b in others):
+                continue
+            after = text[_n(ctx, last.end):_n(ctx, last.end) + 30].split()[:2]
+            cue = any(_claim_cue(w) for w in gap)
+            # «اتهمت دمشق بتنفيذه»; «نفته دمشق»: the pronoun is the strike
+            link = _claim_link(after) or any(w.strip('"«»()،,.').endswith(("نفته", "نفتها", "نفاه")) for w in gap)
+        else:
+            continue
+        if cue and link:
+            return a.key
+    return None
+
+
+_AND_SIDE = re.compile(r"^\s*[،,]?\s*و\s*(حليفت\S*|حليف\S*)?\s*$")
+
+
+@dataclass(slots=True)
+class _Side:
+    start: int
+    end: int
+    key: str
+
+
 def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
     """The side taken for the doer of a strike is what it hit: named among its dead before
     it («قتل 8 مسلحين موالين للنظام السوري في غارة جوية»), or after a verb of hitting that
@@ -1125,7 +1201,7 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     after the decision: the speaker who says it did it, a genitive doer, the doer the
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
-    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev)
+    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) or _claims_doer(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
