@@ -494,3 +494,14 @@ def test_the_side_accused_of_a_strike_or_denying_it_is_the_claims_doer():
     assert doer("وتنفي سوريا وحليفتها روسيا أي مسؤولية لهما عن الهجوم الكيميائي على دوما.") == "syria_gov"
     # an accusation about something else leaves the strike's own doer
     assert doer("قصفت طائرات روسية بلدة دوما، واتهمت دمشق المعارضة بخرق الهدنة.") == "russia_forces"
+
+
+def test_a_state_named_with_the_side_that_acted_is_a_party_not_a_place():
+    for text in ("وجهت الولايات المتحدة وبريطانيا وفرنسا ضربات طالت أهدافا متعددة في سوريا فجر السبت.",
+                 "أكد الجيش الروسي عدم وجود قتلى في الضربات التي شنتها الولايات المتحدة وبريطانيا وفرنسا على سوريا."):
+        strikes = [e for e in events_of(text, "2018-04-14") if e.type == "explosions_remote_violence"]
+        assert strikes and all(main_place(e).country == "SY" for e in strikes), text
+        assert all(p.country not in ("GB", "FR") for e in strikes for p in e.places), text
+    # a capital joined to another place, not to a side, is a place
+    [e] = events_of("قصفت طائرات روسية مواقع المعارضة في دمشق وحمص.", "2018-04-14")
+    assert main_place(e).name == "دمشق"

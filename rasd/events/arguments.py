@@ -643,6 +643,41 @@ def _adjective_country(ctx: _Ctx, p: Place) -> bool:
     return m is not None and ctx.gz.nisba(norm_key(m.group(1))) is not None
 
 
+_JOINED = re.compile(r"^\s*[،,]?\s*(و|مع|او)\s*$")
+
+
+def _state_name(p: Place) -> bool:
+    return p.precision == "country" or p.feature in ("country", "capital")
+
+
+def _party(ctx: _Ctx, p: Place) -> bool:
+    """«شنت الولايات المتحدة وبريطانيا وفرنسا ضربات», «واشنطن مع باريس ولندن», «اتفاق بين
+    جيش الإسلام وروسيا»: a country or a capital joined by «و»/«مع» to a side (an actor, or
+    another state name joined to one) is a party to the happening, not its place."""
+    if not _state_name(p):
+        return False
+    sent = _sentence_at(ctx, p.start)
+    if sent is None:
+        return False
+    names = sorted([(a.start, a.end, True) for a in ctx.an.between("actors", sent.start, sent.end)] +
+                   [(q.start, q.end, False) for q in ctx.an.between("places", sent.start, sent.end)
+                    if _state_name(q)])
+    k = next((i for i, x in enumerate(names) if x[0] == p.start and not x[2]), None)
+    if k is None:
+        return False
+
+    def joined(i: int, j: int) -> bool:
+        a, b = names[i], names[j]
+        return _JOINED.match(ctx.norm[_n(ctx, a[1]):_n(ctx, b[0])]) is not None
+    for step in (-1, 1):
+        i = k
+        while 0 <= i + step < len(names) and (joined(i + step, i) if step < 0 else joined(i, i + step)):
+            i += step
+            if names[i][2]:
+                return True
+    return False
+
+
 def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place | None:
     """A place finer than a country for an event placed in a country (or nowhere): the one
     nearest its trigger in its sentence, else the first of the article's lead sentence (the
@@ -722,8 +757,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if filed:
             ev.places = [p for p in ev.places if not p.start < filed]
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
-        drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
-            p.country in avoid or _adjective_country(ctx, p))]
+        drop = [p for p in ev.places if p.role == "location" and (p.precision == "country" and (
+            p.country in avoid or _adjective_country(ctx, p)) or _party(ctx, p))]
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
