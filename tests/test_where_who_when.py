@@ -505,3 +505,13 @@ def test_a_state_named_with_the_side_that_acted_is_a_party_not_a_place():
     # a capital joined to another place, not to a side, is a place
     [e] = events_of("قصفت طائرات روسية مواقع المعارضة في دمشق وحمص.", "2018-04-14")
     assert main_place(e).name == "دمشق"
+
+
+def test_a_state_that_speaks_and_the_seat_of_a_source_are_not_places():
+    text = "فقد أعلنت موسكو إصابة عشرات من مواطنيها في غارات للتحالف الدولي قرب دير الزور."
+    [e] = [e for e in events_of(text, "2018-03-06") if e.type == "explosions_remote_violence"]
+    assert main_place(e).name == "دير الزور" and all(p.country == "SY" for p in e.places)
+    # the seat of the source is not where the strike was: no place rather than London
+    text = "وقال المرصد السوري لحقوق الإنسان، ومقره لندن، إن الغارات الجوية قتلت 40 شخصا."
+    [e] = [e for e in events_of(text, "2018-03-06") if e.type == "explosions_remote_violence"]
+    assert all(p.country != "GB" for p in e.places)

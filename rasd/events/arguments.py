@@ -678,7 +678,29 @@ def _party(ctx: _Ctx, p: Place) -> bool:
     return False
 
 
-def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place | None:
+def _speaking_state(ctx: _Ctx, p: Place, reports: list[Match]) -> bool:
+    """«أعلنت موسكو إصابة عشرات منهم في غارات ... قرب دير الزور», «وتنفي روسيا وسوريا وقوع
+    هجوم»: a country or a capital right after a verb of saying or denying speaks for its
+    state; it is not where the happening was."""
+    if not _state_name(p):
+        return False
+    before = ctx.norm[max(0, _n(ctx, p.start) - 20):_n(ctx, p.start)].split()
+    if before and _claim_cue(before[-1]):
+        return True
+    i = bisect_right([r.start for r in reports], p.start) - 1
+    return i >= 0 and not ctx.norm[_n(ctx, reports[i].end):_n(ctx, p.start)].strip()
+
+
+_SEAT = re.compile(rf"(^|\s)[و]?({alternation('seat_of')})\s*$")
+
+
+def _seat_of(ctx: _Ctx, p: Place) -> bool:
+    """«المرصد السوري لحقوق الإنسان، ومقره لندن»: where a body sits is not where it happened."""
+    return bool(_SEAT.search(ctx.norm[max(0, _n(ctx, p.start) - 25):_n(ctx, p.start)]))
+
+
+def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str], skip: frozenset[int] | set[int] = frozenset()
+                 ) -> Place | None:
     """A place finer than a country for an event placed in a country (or nowhere): the one
     nearest its trigger in its sentence, else the first of the article's lead sentence (the
     lead says where the story is; a place further back in the paragraph is more often
@@ -687,7 +709,7 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place
 
     def ok(p: Place) -> bool:
         return (p.lat is not None and not _country_like(p) and p.country not in avoid
-                and (cc is None or p.country == cc) and p.start >= filed)
+                and (cc is None or p.country == cc) and p.start >= filed and p.start not in skip)
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     sent = ev.sentence or ev.evidence
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
@@ -753,12 +775,17 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     nothing finer is said of the event in its sentence or the article's lead."""
     where = _where_country(ctx) if events else None
     filed = _dateline_end(ctx)
+    reports = _report_verbs(ctx) if events else []
     for ev in events:
         if filed:
             ev.places = [p for p in ev.places if not p.start < filed]
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
-        drop = [p for p in ev.places if p.role == "location" and (p.precision == "country" and (
-            p.country in avoid or _adjective_country(ctx, p)) or _party(ctx, p))]
+        adjs = [p for p in ev.places if p.role == "location" and p.precision == "country" and (
+            p.country in avoid or _adjective_country(ctx, p))]
+        # a state named as a party or a speaker, the seat of a source: no place, nor a hint of one
+        parties = [p for p in ev.places if p.role == "location" and p not in adjs and (
+            _party(ctx, p) or _speaking_state(ctx, p, reports) or _seat_of(ctx, p))]
+        drop = adjs + parties
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
@@ -770,12 +797,12 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             ev.places = [p for p in ev.places if not (p in loc and _country_like(p))]
             continue
         main = where if where not in avoid else None
-        named = loc[0].country if loc else (drop[0].country if drop and drop[0].country not in avoid else None)
+        named = loc[0].country if loc else (adjs[0].country if adjs and adjs[0].country not in avoid else None)
         finer = None
         for cc in dict.fromkeys(c for c in (main, named) if c):
             # an article about Syria names Russia, France, Bahrain as parties: look for the
             # place in the article's country first
-            finer = _finer_place(ctx, ev, cc, avoid)
+            finer = _finer_place(ctx, ev, cc, avoid, {p.start for p in parties})
             if finer is not None:
                 break
         if finer is not None:
