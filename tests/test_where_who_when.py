@@ -515,3 +515,18 @@ def test_a_state_that_speaks_and_the_seat_of_a_source_are_not_places():
     text = "وقال المرصد السوري لحقوق الإنسان، ومقره لندن، إن الغارات الجوية قتلت 40 شخصا."
     [e] = [e for e in events_of(text, "2018-03-06") if e.type == "explosions_remote_violence"]
     assert all(p.country != "GB" for p in e.places)
+
+
+def test_the_subject_of_a_verb_of_doing_the_strike_is_its_doer():
+    def strike(text):
+        [e] = [e for e in events_of(text, "2018-04-20") if e.type in ("explosions_remote_violence", "battles")]
+        return e
+    e = strike("وقال لافروف إن الغارات التي نفذتها أميركا وفرنسا وبريطانيا على سوريا لم تتجاوز الخطوط الحمراء.")
+    assert e.actor == "us_forces" and {p.country for p in e.places} == {"SY"}    # the states are no places
+    e = strike("دانت الخارجية العراقية الضربات التي شنتها المقاتلات الحربية التركية على مناطق في قضاء سنجار.")
+    assert e.actor == "turkey_forces"
+    e = strike("قتل 45 مسلحا مواليا للنظام جراء هجمات شنها تنظيم داعش على قرى في ريف دير الزور.")
+    assert e.actor == "isis"
+    # aircraft whose nationality the report does not know: no doer
+    e = strike("قتل 20 مدنيا في غارة نفذتها طائرات لم يعرف ما إذا كانت سورية أو روسية قرب مدرسة في ريف إدلب.")
+    assert e.actor is None

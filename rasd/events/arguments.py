@@ -669,13 +669,17 @@ def _party(ctx: _Ctx, p: Place) -> bool:
     def joined(i: int, j: int) -> bool:
         a, b = names[i], names[j]
         return _JOINED.match(ctx.norm[_n(ctx, a[1]):_n(ctx, b[0])]) is not None
+    first = k
     for step in (-1, 1):
         i = k
         while 0 <= i + step < len(names) and (joined(i + step, i) if step < 0 else joined(i, i + step)):
             i += step
             if names[i][2]:
                 return True
-    return False
+        first = min(first, i)
+    # «الغارات التي نفذتها أميركا وفرنسا وبريطانيا»: states as the subject of a verb of doing
+    before = ctx.norm[max(0, _n(ctx, names[first][0]) - 20):_n(ctx, names[first][0])].split()[-1:]
+    return bool(before) and before[0].strip('،,"') in _DONE_IT
 
 
 def _speaking_state(ctx: _Ctx, p: Place, reports: list[Match]) -> bool:
@@ -1188,6 +1192,45 @@ class _Side:
     key: str
 
 
+_DONE_IT = word_set("done_it_verbs")
+_AGENT_ADJS = word_set("agent_adjectives")
+_RELATIVES = word_set("relative_pronouns")
+
+
+def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """«الغارات التي نفذتها أميركا وفرنسا وبريطانيا», «غارة جوية شنتها الحكومة», «الضربات التي
+    شنتها المقاتلات الحربية التركية»: the subject of a verb of doing whose pronoun is the strike
+    (right after it, with a relative pronoun or an adjective of the strike between) did it: an
+    actor, a state's name, or aircraft or forces of a nationality."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    a0 = _n(ctx, t.end)
+    ws = ctx.norm[a0:min(_n(ctx, sent.end), a0 + 60)].split()
+    k = 0
+    while k < len(ws) and k < 3 and (ws[k] in _RELATIVES or ws[k] in _GENITIVE_GAP):
+        k += 1
+    if k >= len(ws) or ws[k].strip('،,."') not in _DONE_IT:
+        return None
+    # where the subject starts: right after the verb
+    m = re.search(re.escape(ws[k]), ctx.norm[a0:])
+    at = a0 + m.end() if m else a0
+    for a in ctx.an.between("actors", t.end, sent.end):
+        if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
+            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+    for p in ctx.an.between("places", t.end, sent.end):
+        if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
+            return _NISBA_ACTORS[p.country]
+    subj = ws[k + 1:k + 5]
+    if subj and subj[0] in _AGENT_WORDS:
+        for w in subj[1:]:
+            cc = ctx.gz.nisba(w.strip('،,."'))
+            if cc:
+                return _NISBA_ACTORS.get(cc)
+            if w not in _AGENT_ADJS and w not in _AGENT_WORDS and not w.startswith("و"):
+                break
+    return None
+
+
 def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
     """The side taken for the doer of a strike is what it hit: named among its dead before
     it («قتل 8 مسلحين موالين للنظام السوري في غارة جوية»), or after a verb of hitting that
@@ -1263,7 +1306,8 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     after the decision: the speaker who says it did it, a genitive doer, the doer the
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
-    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) or _claims_doer(ctx, ev)
+    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) or _claims_doer(ctx, ev) \
+        or _done_it_doer(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
