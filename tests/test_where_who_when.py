@@ -530,3 +530,13 @@ def test_the_subject_of_a_verb_of_doing_the_strike_is_its_doer():
     # aircraft whose nationality the report does not know: no doer
     e = strike("قتل 20 مدنيا في غارة نفذتها طائرات لم يعرف ما إذا كانت سورية أو روسية قرب مدرسة في ريف إدلب.")
     assert e.actor is None
+
+
+def test_the_side_after_by_or_at_the_hands_of_did_it():
+    [e] = events_of("قتل خمسة مدنيين في قصف جوي من قبل مقاتلات روسية على بلدة سراقب.", "2018-09-09")
+    assert (e.actor, e.actor2) == ("russia_forces", "civilians")
+    [e] = events_of("قتل خمسة مدنيين في قصف مدفعي على يد القوات التركية في بلدة جنديرس.", "2018-03-02")
+    assert e.actor == "turkey_forces"
+    # «المدعومة من قبل»: a backer, not the doer
+    [e] = events_of("قتل خمسة مدنيين في قصف مدفعي تعرضت له بلدة جنديرس، المدعومة من قبل أمريكا.", "2018-03-02")
+    assert e.actor != "us_forces"

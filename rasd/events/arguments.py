@@ -1197,6 +1197,47 @@ _AGENT_ADJS = word_set("agent_adjectives")
 _RELATIVES = word_set("relative_pronouns")
 
 
+_AGENT_MARK = re.compile(rf"(^|\s)({alternation('agent_markers')})\s+")
+_BACKED = words("backed_words")
+
+
+def _side_at(ctx: _Ctx, at: int, end: int) -> str | None:
+    """The side named right at normalised offset ``at``: an actor, a state's name, or aircraft or
+    forces of a nationality («مقاتلات روسية», «الطائرات الحربية السورية والروسية»: the first)."""
+    for a in ctx.an.between("actors", ctx.an.nt.raw_span(at, at)[0], end):
+        if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
+            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+    for p in ctx.an.between("places", ctx.an.nt.raw_span(at, at)[0], end):
+        if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
+            return _NISBA_ACTORS[p.country]
+    ws = ctx.norm[at:at + 60].split()[:5]
+    if ws and ws[0] in _AGENT_WORDS:
+        for w in ws[1:]:
+            cc = ctx.gz.nisba(w.strip('،,."'))
+            if cc:
+                return _NISBA_ACTORS.get(cc)
+            if w not in _AGENT_ADJS and w not in _AGENT_WORDS:
+                break
+    return None
+
+
+def _agent_marked(ctx: _Ctx, ev: Event) -> str | None:
+    """«تعرضت محافظة إدلب لقصف جوي من قبل مقاتلات روسية», «قتلت في مدينة عفرين على يد القوات
+    التركية»: the side after «من قبل», «على يد», «من جانب» a few words after the strike did it
+    (not «المدعومة من قبل أمريكا»: a backer)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    a0 = _n(ctx, t.end)
+    seg = ctx.norm[a0:min(_n(ctx, sent.end), a0 + 90)]
+    m = _AGENT_MARK.search(seg)
+    if m is None:
+        return None
+    gap = seg[:m.start()].split()
+    if len(gap) > 6 or any(w.strip('،,"').startswith(_BACKED) for w in gap[-2:]):
+        return None
+    return _side_at(ctx, a0 + m.end(), sent.end)
+
+
 def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     """«الغارات التي نفذتها أميركا وفرنسا وبريطانيا», «غارة جوية شنتها الحكومة», «الضربات التي
     شنتها المقاتلات الحربية التركية»: the subject of a verb of doing whose pronoun is the strike
@@ -1307,7 +1348,7 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
     doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) or _claims_doer(ctx, ev) \
-        or _done_it_doer(ctx, ev)
+        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
