@@ -540,3 +540,8 @@ def test_the_side_after_by_or_at_the_hands_of_did_it():
     # «المدعومة من قبل»: a backer, not the doer
     [e] = events_of("قتل خمسة مدنيين في قصف مدفعي تعرضت له بلدة جنديرس، المدعومة من قبل أمريكا.", "2018-03-02")
     assert e.actor != "us_forces"
+
+
+def test_the_government_in_a_syrian_article_is_the_syrian_government():
+    [e] = events_of("عالج أطباء في الغوطة الشرقية عددا من الأشخاص عقب غارة جوية شنتها الحكومة على بلدة حمورية.")
+    assert e.actor == "syria_gov"
