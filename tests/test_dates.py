@@ -102,6 +102,14 @@ def test_weekday(text, expected):
     assert one(text) == (expected, "day")
 
 
+def test_a_weekday_after_a_future_verb_is_a_coming_day():
+    # PUB is a Thursday: «وسيبدأ السبت» is the Saturday after it, «ستبدأ يوم الأحد» the Sunday
+    assert dates("وسيبدأ السبت التحقيق") == [("السبت", "2017-10-14", "day")]
+    assert dates("ستبدأ يوم الأحد المفاوضات") == [("يوم الأحد", "2017-10-15", "day")]
+    # a noun of that form is no verb: the Saturday before
+    assert dates("انفجرت سيارة السبت في السوق") == [("السبت", "2017-10-07", "day")]
+
+
 def test_weekday_every_day_of_the_week():
     names = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
     for pub in (dt.date(2017, 10, 9) + dt.timedelta(days=k) for k in range(7)):

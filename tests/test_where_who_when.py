@@ -545,3 +545,13 @@ def test_the_side_after_by_or_at_the_hands_of_did_it():
 def test_the_government_in_a_syrian_article_is_the_syrian_government():
     [e] = events_of("عالج أطباء في الغوطة الشرقية عددا من الأشخاص عقب غارة جوية شنتها الحكومة على بلدة حمورية.")
     assert e.actor == "syria_gov"
+
+
+def test_a_day_after_the_report_is_no_day_of_the_happening():
+    text = ("أعلنت منظمة حظر الأسلحة الكيميائية، الخميس، أن خبراءها في طريقهم إلى سوريا، وسيبدأ السبت "
+            "التحقيق في الهجوم الكيميائي على مدينة دوما.")
+    evs = events_of(text, "2018-04-12")
+    assert evs
+    for e in evs:
+        # neither the Saturday to come nor the one before: no day is given for the attack
+        assert e.date not in ("2018-04-14", "2018-04-07"), (e.type, e.date)

@@ -1428,6 +1428,7 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     day («الجمعة» on a page stamped Thursday 21:59 UTC is that Friday, not the week before)."""
     local = _local_day(ctx.doc.published)
     reports = _report_verbs(ctx) if events else []
+    last_day = local.isoformat() if local else (ctx.doc.published or "")[:10]
     for ev in events:
         if not ev.date:
             continue
@@ -1435,16 +1436,19 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if found is None:
             continue
         ref, sent, t = found
+        # «وسيبدأ السبت التحقيق في الهجوم»: a day after the report is no day of a happening it tells
         since = _since(ctx, ref)
-        if since or _statement_day(ctx, ref, t, reports):
+        future = bool(last_day) and ev.date[:10] > last_day
+        if since or future or _statement_day(ctx, ref, t, reports):
             # (a statement's day gives way to a day only: «الشهر الماضي» may be another happening's)
             other = [d for d in ctx.an.between("dates", sent.start, sent.end) if d is not ref and d.date
-                     and d.precision != "year" and not _since(ctx, d) and (since or d.precision == "day"
+                     and d.precision != "year" and not _since(ctx, d) and not (last_day and d.date > last_day)
+                     and (since or d.precision == "day"
                      and not _starting(ctx, d) and not _statement_day(ctx, d, t, reports))]
             d = min(other, key=lambda d: abs(d.start - t)) if other else None
             if d is not None:
                 ev.date, ev.date_precision, ref = d.date, d.precision, d
-            elif since:
+            elif since or future:
                 ev.date, ev.date_precision = None, "unknown"
                 continue
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
@@ -1468,11 +1472,14 @@ _STARTING = re.compile(rf"(^|\s)({alternation('starting_from')})\s*$")
 
 
 def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
-    """«أعلن البيت الأبيض، الخميس، أن ...», «وفق ما أعلنت متحدثة باسم الوحدات الاثنين»: a day
-    named right after a reporting verb and its speaker (no «أن» nor quotation between them) is
-    the day it was said, not the day of the happening at ``t`` when that is told in what was
+    """«أعلن البيت الأبيض، الخميس، أن ...», «وفق ما أعلنت متحدثة باسم الوحدات الاثنين»,
+    «والخميس، أعلنت المنظمة أن»: a day named right after a reporting verb and its speaker (no
+    «أن» nor quotation between them), or right before the verb, is the day it was said, not the day of the happening at ``t`` when that is told in what was
     said (after «أن» or a quotation that follows the day) or before the verb."""
     i = bisect_right([r.start for r in reports], d.start)
+    # «والخميس، أعلنت المنظمة أن ...»: the day put before the verb
+    if i < len(reports) and reports[i].end <= t and not ctx.raw[d.end:reports[i].start].strip(" ،,\n"):
+        return True
     for v in reversed(reports[:i]):
         if v.end > d.start:
             continue

@@ -123,15 +123,17 @@ class DateLexicon:
     pubcues: list[str]
     notdate: list[str]
     ordinals: dict[str, int]
+    notfuture: list[str]
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> DateLexicon:
     """Load ``dates.tsv`` once."""
     text = resources.files("rasd").joinpath("data", "dates.tsv").read_text("utf-8")
-    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [], {})
+    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [], {}, [])
     lists = {"daypart": lex.dayparts, "past": lex.past, "next": lex.next,
-             "hijri_mark": lex.hijri_marks, "pubcue": lex.pubcues, "notdate": lex.notdate}
+             "hijri_mark": lex.hijri_marks, "pubcue": lex.pubcues, "notdate": lex.notdate,
+             "notfuture": lex.notfuture}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -392,11 +394,24 @@ def _r_year(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str]
     return (dt.date(y, 1, 1), "year") if 1900 <= y <= 2100 else None
 
 
+_FUTURE_VERB = re.compile(r"[وف]?س[يتن][^\W\d_]{2,}")
+
+
+def _after_future_verb(m: re.Match[str]) -> bool:
+    """«وسيبدأ السبت التحقيق», «ستبدأ يوم الأحد»: a weekday right after a verb in the future
+    tense (سـ + the imperfect) is a coming day."""
+    before = m.string[max(0, m.start("s") - 30):m.start("s")].split()
+    if before and before[-1] == "يوم":
+        before = before[:-1]
+    w = before[-1].strip("،,") if before else ""
+    return bool(_FUTURE_VERB.fullmatch(w)) and w.lstrip("وف") not in lexicon().notfuture
+
+
 def _r_weekday(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
     if pub is None:
         return None, "unknown"
     wd = lexicon().weekdays[norm_key(m.group("w"))]
-    direction = _direction(m)
+    direction = _direction(m) or ("next" if _after_future_verb(m) else None)
     if direction == "next":
         return pub + dt.timedelta(days=(wd - pub.weekday()) % 7 or 7), "day"
     back = (pub.weekday() - wd) % 7
