@@ -555,3 +555,15 @@ def test_a_day_after_the_report_is_no_day_of_the_happening():
     for e in evs:
         # neither the Saturday to come nor the one before: no day is given for the attack
         assert e.date not in ("2018-04-14", "2018-04-07"), (e.type, e.date)
+
+
+def test_a_body_announcing_its_own_deed_did_it():
+    [e] = [e for e in events_of("أعلنت قوات سوريا الديمقراطية للمرة الأولى استهدافها مراكز عسكرية في تركيا.",
+                                "2018-02-18") if e.type == "explosions_remote_violence"]
+    assert e.actor == "sdf"
+    [e] = events_of("أعلن النظام السوري عن سيطرته على أربع قرى في ريف دير الزور بعد اشتباكات مع قوات سوريا "
+                    "الديمقراطية.", "2018-04-29")
+    assert (e.actor, e.actor2) == ("syria_gov", "sdf")
+    # «الضربة» ends in «ة», not in a pronoun: the speaker is not taken for the doer
+    [e] = events_of("وقال الجيش العراقي إن الضربة الجوية استهدفت مواقع لحزب العمال الكردستاني في قنديل.", "2018-06-08")
+    assert e.actor is None

@@ -1034,6 +1034,35 @@ def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
     return forces or key
 
 
+_OWN_SUFFIXES = words("own_suffixes")
+
+
+def _announced_own(ctx: _Ctx, ev: Event) -> str | None:
+    """«أعلنت قوات سوريا الديمقراطية للمرة الأولى استهدافها مراكز عسكرية في تركيا», «أعلن
+    التحالف تنفيذه ضربات جوية»: a body announcing its own deed (the strike noun, or the verbal
+    noun before it, carries the pronoun of the one speaking) did it."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    # (raw text: «ه» is a pronoun, «ة» folded into it is not)
+    trig = ctx.raw[t.start:t.end].split()
+    before = ctx.raw[max(sent.start, t.start - 40):t.start].split()
+    own = [w for w in trig + before[-1:] if len(w) >= 5 and w.strip('"«»،,').endswith(_OWN_SUFFIXES)]
+    if not own:
+        return None
+    at = t.start if own[0] in trig else None
+    claims = [c for c in ev.sources if c.actor and c.start is not None and c.end is not None
+              and sent.start <= c.start and c.end <= t.start]
+    if not claims:
+        return None
+    c = claims[-1]
+    gap = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, c.end):_n(ctx, t.start)]).split()
+    if at is None:
+        gap = gap[:-1]                    # the verbal noun before the trigger
+    if len(gap) > 3:
+        return None
+    return _NISBA_ACTORS.get(_GOV_COUNTRY.get(c.actor, ""), None) or c.actor
+
+
 _GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k.replace("_gov", "_forces"))]
                 if k.endswith("_gov") and cc}
 
@@ -1347,7 +1376,8 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     after the decision: the speaker who says it did it, a genitive doer, the doer the
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
-    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) or _claims_doer(ctx, ev) \
+    doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
+        or _claims_doer(ctx, ev) \
         or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
