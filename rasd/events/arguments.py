@@ -1147,7 +1147,8 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
 
 _CLAIM_CUES = words("claim_cues")
 _CLAIM_LINKS = words("claim_links")
-_SAID_TO_BE = re.compile(r"(^|\s)ان\s+(تكون|يكون)(\s|$)")   # «نفت واشنطن أن تكون هي من قصف»
+_SAID_TO_BE = re.compile(rf"(^|\s)({alternation('said_to_be')})(\s|$)")   # «نفت واشنطن أن تكون هي من قصف»
+_DENIED_IT = words("denied_it")
 
 
 def _claim_cue(w: str) -> bool:
@@ -1203,7 +1204,7 @@ def _claims_doer(ctx: _Ctx, ev: Event) -> str | None:
             after = text[_n(ctx, last.end):_n(ctx, last.end) + 30].split()[:2]
             cue = any(_claim_cue(w) for w in gap)
             # «اتهمت دمشق بتنفيذه»; «نفته دمشق»: the pronoun is the strike
-            link = _claim_link(after) or any(w.strip('"«»()،,.').endswith(("نفته", "نفتها", "نفاه")) for w in gap)
+            link = _claim_link(after) or any(w.strip('"«»()،,.').endswith(_DENIED_IT) for w in gap)
         else:
             continue
         if cue and link:
@@ -1211,7 +1212,7 @@ def _claims_doer(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
-_AND_SIDE = re.compile(r"^\s*[،,]?\s*و\s*(حليفت\S*|حليف\S*)?\s*$")
+_AND_SIDE = re.compile(rf"^\s*[،,]?\s*و\s*(({alternation('ally_words')})\S*)?\s*$")
 
 
 @dataclass(slots=True)
