@@ -567,3 +567,15 @@ def test_a_body_announcing_its_own_deed_did_it():
     # «الضربة» ends in «ة», not in a pronoun: the speaker is not taken for the doer
     [e] = events_of("وقال الجيش العراقي إن الضربة الجوية استهدفت مواقع لحزب العمال الكردستاني في قنديل.", "2018-06-08")
     assert e.actor is None
+
+
+def test_a_chemical_attack_hit_civilians_unless_a_side_is_named_as_hit():
+    def chem(text):
+        [e] = [e for e in events_of(text, "2018-04-10") if e.sub_type == "chemical_weapon"]
+        return e
+    # the states threatening to respond are no target of it; the capital accused is no place
+    e = chem("تتوعد الولايات المتحدة وفرنسا برد قوي بعد اتهامات وجهت إلى دمشق بتنفيذ هجوم كيميائي في دوما، "
+             "وحذر الرئيس الأمريكي روسيا من التدخل.")
+    assert (e.actor, e.actor2, main_place(e).name) == ("syria_gov", "civilians", "دوما")
+    # a side named as what it hit
+    assert chem("شن النظام السوري هجوما بغاز الكلور على مواقع لجيش الإسلام في دوما.").actor2 == "jaysh_al_islam"

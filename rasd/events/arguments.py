@@ -684,12 +684,17 @@ def _party(ctx: _Ctx, p: Place) -> bool:
 
 def _speaking_state(ctx: _Ctx, p: Place, reports: list[Match]) -> bool:
     """«أعلنت موسكو إصابة عشرات منهم في غارات ... قرب دير الزور», «وتنفي روسيا وسوريا وقوع
-    هجوم»: a country or a capital right after a verb of saying or denying speaks for its
-    state; it is not where the happening was."""
+    هجوم», «اتهامات وجهت إلى دمشق بتنفيذ هجوم»: a country or a capital right after a verb of
+    saying or denying, or accused of the deed, speaks or stands for its state; it is not where
+    the happening was."""
     if not _state_name(p):
         return False
     before = ctx.norm[max(0, _n(ctx, p.start) - 20):_n(ctx, p.start)].split()
     if before and _claim_cue(before[-1]):
+        return True
+    # «اتهامات وجهت إلى دمشق بتنفيذ هجوم»: the side accused
+    after = ctx.norm[_n(ctx, p.end):_n(ctx, p.end) + 20].split()[:1]
+    if after and _claim_link(after) and any(_claim_cue(w) for w in before[-3:]):
         return True
     i = bisect_right([r.start for r in reports], p.start) - 1
     return i >= 0 and not ctx.norm[_n(ctx, reports[i].end):_n(ctx, p.start)].strip()
@@ -1079,8 +1084,9 @@ _CHEMICAL = re.compile(rf"(^|\s)\S?({alternation('chemical_words')})")
 def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
     """A strike whose dead or wounded are civilians («أسفرت عن مقتل 17 شخصا بينهم أطفال»)
     acted on civilians, unless its sentence names the side it hit: the side guessed from
-    the article (:func:`_opponent`) gives way. A chemical attack with no side named hit
-    civilians."""
+    the article (:func:`_opponent`) gives way. A chemical attack hit civilians unless a side is
+    named as what it hit («... على مواقع داعش»): the holder of the town or the side the article
+    is about is no target of it."""
     sent = ev.sentence or ev.evidence
     named = {a.key for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)
              and not _HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])}
@@ -1100,9 +1106,20 @@ def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
         seg = ctx.norm[_n(ctx, s.start):_n(ctx, s.end)]
         civ = civ or any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", s.start, s.end)) or \
             _CIV_VICTIMS.search(seg) is not None
-    if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor}) and _CHEMICAL.search(
+    if civ or (ev.sub_type == "chemical_weapon" and not _target_named(ctx, ev) and _CHEMICAL.search(
             ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, ev.trigger.end) + 40] if ev.trigger else "")):
         ev.actor2 = "civilians"
+
+
+def _target_named(ctx: _Ctx, ev: Event) -> bool:
+    """A side other than the doer named after the trigger as what it hit («على مواقع داعش»)."""
+    sent = ev.sentence or ev.evidence
+    t = ev.trigger
+    if t is None:
+        return False
+    return any(a.key != ev.actor and a.key not in _NOT_SIDES and _is_target(ctx, a)
+               and not _HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])
+               for a in ctx.an.between("actors", t.end, min(sent.end, t.end + 80)))
 
 
 def _agent_before(ctx: _Ctx, ev: Event) -> str | None:
