@@ -1162,7 +1162,7 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
-_CLAIM_CUES = words("claim_cues")
+_CLAIM_CUES = word_set("claim_cues")
 _CLAIM_LINKS = words("claim_links")
 _SAID_TO_BE = re.compile(rf"(^|\s)({alternation('said_to_be')})(\s|$)")   # «نفت واشنطن أن تكون هي من قصف»
 _DENIED_IT = words("denied_it")
@@ -1170,10 +1170,8 @@ _DENIED_IT = words("denied_it")
 
 def _claim_cue(w: str) -> bool:
     w = w.strip('"«»()،,.')
-    for pre in ("و", "ف", "ب", "ل", "ال", "وال", "بال", "لل"):
-        if w.startswith(pre) and w[len(pre):].startswith(_CLAIM_CUES):
-            return True
-    return w.startswith(_CLAIM_CUES)
+    return w in _CLAIM_CUES or any(w.startswith(pre) and w[len(pre):] in _CLAIM_CUES
+                                   for pre in ("و", "ف", "ب", "ل", "ال", "وال", "بال", "لل", "وب", "ول"))
 
 
 def _claim_link(ws: list[str]) -> bool:
