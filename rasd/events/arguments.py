@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -254,10 +254,11 @@ _TARGET_OVER_AGENT = re.compile(rf"({alternation('target_over_agent')})\s*\S*\s*
 _BETWEEN = re.compile(rf"^\s*(\S+\s+){{0,3}}?({alternation('between')})\s")   # «اشتباكات بين X و Y»
 
 
-def _is_target(ctx: _Ctx, a) -> bool:
+def _is_target(ctx: _Ctx, a, partitive: bool = False) -> bool:
     """An actor named after the trigger is its target when a target word leads to it
     («على مواقع داعش», «تجمعا لقوات النظام»), its doer when an agent word does
-    («طائرات التحالف», «من قبل القوات التركية»)."""
+    («طائرات التحالف», «من قبل القوات التركية»). With ``partitive`` (after the decision,
+    whose features read the candidates without it), an amount and «من» may stand between."""
     left = ctx.norm[max(0, _n(ctx, a.start) - 30):_n(ctx, a.start)]
     if re.search(r"(\s|^)و\s*$", left):
         return False      # «القوة الجوية العراقية والتحالف»: coordinated with the doer
@@ -267,7 +268,8 @@ def _is_target(ctx: _Ctx, a) -> bool:
         return False
     # «القضاء على أعداد كبيرة من الدواعش», «على العشرات من عناصر داعش»: what stands before
     # the partitive («... من») leads to the actor
-    left = _PARTITIVE.sub("", left)
+    if partitive:
+        left = _PARTITIVE.sub("", left)
     return bool(_TARGET_BEFORE.search(left)) or left.rstrip().endswith(("ل", "لل"))
 
 
@@ -643,73 +645,11 @@ def _adjective_country(ctx: _Ctx, p: Place) -> bool:
     return m is not None and ctx.gz.nisba(norm_key(m.group(1))) is not None
 
 
-_JOINED = re.compile(r"^\s*[،,]?\s*(و|مع|او)\s*$")
-
-
 def _state_name(p: Place) -> bool:
     return p.precision == "country" or p.feature in ("country", "capital")
 
 
-def _party(ctx: _Ctx, p: Place) -> bool:
-    """«شنت الولايات المتحدة وبريطانيا وفرنسا ضربات», «واشنطن مع باريس ولندن», «اتفاق بين
-    جيش الإسلام وروسيا»: a country or a capital joined by «و»/«مع» to a side (an actor, or
-    another state name joined to one) is a party to the happening, not its place."""
-    if not _state_name(p):
-        return False
-    sent = _sentence_at(ctx, p.start)
-    if sent is None:
-        return False
-    names = sorted([(a.start, a.end, True) for a in ctx.an.between("actors", sent.start, sent.end)] +
-                   [(q.start, q.end, False) for q in ctx.an.between("places", sent.start, sent.end)
-                    if _state_name(q)])
-    k = next((i for i, x in enumerate(names) if x[0] == p.start and not x[2]), None)
-    if k is None:
-        return False
-
-    def joined(i: int, j: int) -> bool:
-        a, b = names[i], names[j]
-        return _JOINED.match(ctx.norm[_n(ctx, a[1]):_n(ctx, b[0])]) is not None
-    first = k
-    for step in (-1, 1):
-        i = k
-        while 0 <= i + step < len(names) and (joined(i + step, i) if step < 0 else joined(i, i + step)):
-            i += step
-            if names[i][2]:
-                return True
-        first = min(first, i)
-    # «الغارات التي نفذتها أميركا وفرنسا وبريطانيا»: states as the subject of a verb of doing
-    before = ctx.norm[max(0, _n(ctx, names[first][0]) - 20):_n(ctx, names[first][0])].split()[-1:]
-    return bool(before) and before[0].strip('،,"') in _DONE_IT
-
-
-def _speaking_state(ctx: _Ctx, p: Place, reports: list[Match]) -> bool:
-    """«أعلنت موسكو إصابة عشرات منهم في غارات ... قرب دير الزور», «وتنفي روسيا وسوريا وقوع
-    هجوم», «اتهامات وجهت إلى دمشق بتنفيذ هجوم»: a country or a capital right after a verb of
-    saying or denying, or accused of the deed, speaks or stands for its state; it is not where
-    the happening was."""
-    if not _state_name(p):
-        return False
-    before = ctx.norm[max(0, _n(ctx, p.start) - 20):_n(ctx, p.start)].split()
-    if before and _claim_cue(before[-1]):
-        return True
-    # «اتهامات وجهت إلى دمشق بتنفيذ هجوم»: the side accused
-    after = ctx.norm[_n(ctx, p.end):_n(ctx, p.end) + 20].split()[:1]
-    if after and _claim_link(after) and any(_claim_cue(w) for w in before[-3:]):
-        return True
-    i = bisect_right([r.start for r in reports], p.start) - 1
-    return i >= 0 and not ctx.norm[_n(ctx, reports[i].end):_n(ctx, p.start)].strip()
-
-
-_SEAT = re.compile(rf"(^|\s)[و]?({alternation('seat_of')})\s*$")
-
-
-def _seat_of(ctx: _Ctx, p: Place) -> bool:
-    """«المرصد السوري لحقوق الإنسان، ومقره لندن»: where a body sits is not where it happened."""
-    return bool(_SEAT.search(ctx.norm[max(0, _n(ctx, p.start) - 25):_n(ctx, p.start)]))
-
-
-def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str], skip: frozenset[int] | set[int] = frozenset()
-                 ) -> Place | None:
+def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place | None:
     """A place finer than a country for an event placed in a country (or nowhere): the one
     nearest its trigger in its sentence, else the first of the article's lead sentence (the
     lead says where the story is; a place further back in the paragraph is more often
@@ -718,7 +658,7 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str], skip: fr
 
     def ok(p: Place) -> bool:
         return (p.lat is not None and not _country_like(p) and p.country not in avoid
-                and (cc is None or p.country == cc) and p.start >= filed and p.start not in skip)
+                and (cc is None or p.country == cc) and p.start >= filed)
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     sent = ev.sentence or ev.evidence
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
@@ -784,17 +724,12 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     nothing finer is said of the event in its sentence or the article's lead."""
     where = _where_country(ctx) if events else None
     filed = _dateline_end(ctx)
-    reports = _report_verbs(ctx) if events else []
     for ev in events:
         if filed:
             ev.places = [p for p in ev.places if not p.start < filed]
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
-        adjs = [p for p in ev.places if p.role == "location" and p.precision == "country" and (
+        drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
             p.country in avoid or _adjective_country(ctx, p))]
-        # a state named as a party or a speaker, the seat of a source: no place, nor a hint of one
-        parties = [p for p in ev.places if p.role == "location" and p not in adjs and (
-            _party(ctx, p) or _speaking_state(ctx, p, reports) or _seat_of(ctx, p))]
-        drop = adjs + parties
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
@@ -806,12 +741,12 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             ev.places = [p for p in ev.places if not (p in loc and _country_like(p))]
             continue
         main = where if where not in avoid else None
-        named = loc[0].country if loc else (adjs[0].country if adjs and adjs[0].country not in avoid else None)
+        named = loc[0].country if loc else (drop[0].country if drop and drop[0].country not in avoid else None)
         finer = None
         for cc in dict.fromkeys(c for c in (main, named) if c):
             # an article about Syria names Russia, France, Bahrain as parties: look for the
             # place in the article's country first
-            finer = _finer_place(ctx, ev, cc, avoid, {p.start for p in parties})
+            finer = _finer_place(ctx, ev, cc, avoid)
             if finer is not None:
                 break
         if finer is not None:
@@ -977,6 +912,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             if civ:
                 ev.actor, ev.actor2 = "civilians", None
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
+            _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
@@ -1084,9 +1020,8 @@ _CHEMICAL = re.compile(rf"(^|\s)\S?({alternation('chemical_words')})")
 def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
     """A strike whose dead or wounded are civilians («أسفرت عن مقتل 17 شخصا بينهم أطفال»)
     acted on civilians, unless its sentence names the side it hit: the side guessed from
-    the article (:func:`_opponent`) gives way. A chemical attack hit civilians unless a side is
-    named as what it hit («... على مواقع داعش»): the holder of the town or the side the article
-    is about is no target of it."""
+    the article (:func:`_opponent`) gives way. A chemical attack with no side named hit
+    civilians."""
     sent = ev.sentence or ev.evidence
     named = {a.key for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)
              and not _HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])}
@@ -1106,20 +1041,9 @@ def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
         seg = ctx.norm[_n(ctx, s.start):_n(ctx, s.end)]
         civ = civ or any(q.unit_class in _CIV_UNITS for q in ctx.an.between("quantities", s.start, s.end)) or \
             _CIV_VICTIMS.search(seg) is not None
-    if civ or (ev.sub_type == "chemical_weapon" and not _target_named(ctx, ev) and _CHEMICAL.search(
+    if civ or (ev.sub_type == "chemical_weapon" and not (named - {ev.actor}) and _CHEMICAL.search(
             ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, ev.trigger.end) + 40] if ev.trigger else "")):
         ev.actor2 = "civilians"
-
-
-def _target_named(ctx: _Ctx, ev: Event) -> bool:
-    """A side other than the doer named after the trigger as what it hit («على مواقع داعش»)."""
-    sent = ev.sentence or ev.evidence
-    t = ev.trigger
-    if t is None:
-        return False
-    return any(a.key != ev.actor and a.key not in _NOT_SIDES and _is_target(ctx, a)
-               and not _HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])
-               for a in ctx.an.between("actors", t.end, min(sent.end, t.end + 80)))
 
 
 def _agent_before(ctx: _Ctx, ev: Event) -> str | None:
@@ -1160,81 +1084,6 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
         cc = ctx.gz.nisba(m.group(3).strip('"»،,.'))
         return _NISBA_ACTORS.get(cc) if cc else None
     return None
-
-
-_CLAIM_CUES = word_set("claim_cues")
-_CLAIM_LINKS = words("claim_links")
-_SAID_TO_BE = re.compile(rf"(^|\s)({alternation('said_to_be')})(\s|$)")   # «نفت واشنطن أن تكون هي من قصف»
-_DENIED_IT = words("denied_it")
-
-
-def _claim_cue(w: str) -> bool:
-    w = w.strip('"«»()،,.')
-    return w in _CLAIM_CUES or any(w.startswith(pre) and w[len(pre):] in _CLAIM_CUES
-                                   for pre in ("و", "ف", "ب", "ل", "ال", "وال", "بال", "لل", "وب", "ول"))
-
-
-def _claim_link(ws: list[str]) -> bool:
-    return any(w.strip('"«»()،,.').startswith(_CLAIM_LINKS) for w in ws) or \
-        _SAID_TO_BE.search(" ".join(ws)) is not None
-
-
-def _claims_doer(ctx: _Ctx, ev: Event) -> str | None:
-    """«هجوم كيميائي مفترض اتهمت دمشق بتنفيذه», «اتهام دمشق بتنفيذ هجوم كيميائي», «لكن دمشق
-    تنفي تورطها في الغارات», «نفى الكرملين ضلوع روسيا في القصف», «الهجوم الذي نفته دمشق»: the
-    side a report accuses of the strike, or that denies having done it, is the claim's doer
-    (labelling guidelines, decision 2: the party said (not) to have done it)."""
-    t = ev.trigger
-    sent = ev.sentence or ev.evidence
-    # the sides: actors, and countries and capitals standing for their states («اتهمت دمشق»)
-    acts = [_Side(a.start, a.end, _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key))
-            for a in ctx.an.between("actors", sent.start, sent.end) if a.key not in _NOT_SIDES]
-    acts += [_Side(p.start, p.end, _NISBA_ACTORS[p.country]) for p in ctx.an.between("places", sent.start, sent.end)
-             if p.feature in ("country", "capital") and p.country in _NISBA_ACTORS
-             and not any(a.start <= p.start < a.end for a in acts)]
-    text = ctx.norm
-    acts.sort(key=lambda a: a.start)
-    for k, a in enumerate(acts):
-        # «وتنفي سوريا وحليفتها روسيا أي مسؤولية»: sides joined by «و» count as one, the first
-        # named standing for them (labelling guidelines, decision 1)
-        j = k
-        while j + 1 < len(acts) and _AND_SIDE.match(text[_n(ctx, acts[j].end):_n(ctx, acts[j + 1].start)]):
-            j += 1
-        last = acts[j]
-        others = acts[:k] + acts[j + 1:]
-        if a.end <= t.start:
-            if last.end > t.start:
-                continue
-            gap = text[_n(ctx, last.end):_n(ctx, t.start)].split()
-            if len(gap) > 7 or any(a.end <= b.start and b.end <= t.start for b in others):
-                continue
-            lead = text[max(_n(ctx, sent.start), _n(ctx, a.start) - 40):_n(ctx, a.start)].split()[-3:]
-            cue = any(_claim_cue(w) for w in lead + gap)
-            # «ضلوع روسيا في القصف»: the link stands right before the side
-            link = _claim_link(gap) or (bool(lead) and _claim_link(lead[-1:]) and len(gap) <= 2)
-        elif a.start >= t.end:
-            gap = text[_n(ctx, t.end):_n(ctx, a.start)].split()
-            if len(gap) > 5 or any(t.end <= b.start and b.end <= a.start for b in others):
-                continue
-            after = text[_n(ctx, last.end):_n(ctx, last.end) + 30].split()[:2]
-            cue = any(_claim_cue(w) for w in gap)
-            # «اتهمت دمشق بتنفيذه»; «نفته دمشق»: the pronoun is the strike
-            link = _claim_link(after) or any(w.strip('"«»()،,.').endswith(_DENIED_IT) for w in gap)
-        else:
-            continue
-        if cue and link:
-            return a.key
-    return None
-
-
-_AND_SIDE = re.compile(rf"^\s*[،,]?\s*و\s*(({alternation('ally_words')})\S*)?\s*$")
-
-
-@dataclass(slots=True)
-class _Side:
-    start: int
-    end: int
-    key: str
 
 
 _DONE_IT = word_set("done_it_verbs")
@@ -1281,6 +1130,18 @@ def _agent_marked(ctx: _Ctx, ev: Event) -> str | None:
     if len(gap) > 6 or any(w.strip('،,"').startswith(_BACKED) for w in gap[-2:]):
         return None
     return _side_at(ctx, a0 + m.end(), sent.end)
+
+
+def _partitive_target(ctx: _Ctx, ev: Event) -> None:
+    """«ضربة ناجحة على خمسة مواقع أدت إلى القضاء على أعداد كبيرة من الدواعش»: the side after
+    an amount and «من» that a target word leads to is what the strike hit, not its doer."""
+    if ev.actor is None or ev.trigger is None:
+        return
+    sent = ev.sentence or ev.evidence
+    hit = [a for a in ctx.an.between("actors", ev.trigger.end, sent.end) if a.key == ev.actor
+           and _is_target(ctx, a, partitive=True) and not _is_target(ctx, a)]
+    if hit:
+        ev.actor, ev.actor2 = None, ev.actor
 
 
 def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
@@ -1393,7 +1254,6 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
     doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
-        or _claims_doer(ctx, ev) \
         or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
@@ -1476,18 +1336,20 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     reports = _report_verbs(ctx) if events else []
     last_day = local.isoformat() if local else (ctx.doc.published or "")[:10]
     for ev in events:
-        if not ev.date:
-            continue
-        found = _date_ref(ctx, ev)
+        found = _late_ref(ctx, ev)
+        if found is None and ev.date:
+            found = _date_ref(ctx, ev)
         if found is None:
             continue
         ref, sent, t = found
+        ev.date, ev.date_precision = ref.date, ref.precision
         # «وسيبدأ السبت التحقيق في الهجوم»: a day after the report is no day of a happening it tells
         since = _since(ctx, ref)
         future = bool(last_day) and ev.date[:10] > last_day
         if since or future or _statement_day(ctx, ref, t, reports):
             # (a statement's day gives way to a day only: «الشهر الماضي» may be another happening's)
             other = [d for d in ctx.an.between("dates", sent.start, sent.end) if d is not ref and d.date
+                     and not (d.start < ref.end and ref.start < d.end)
                      and d.precision != "year" and not _since(ctx, d) and not (last_day and d.date > last_day)
                      and (since or d.precision == "day"
                      and not _starting(ctx, d) and not _statement_day(ctx, d, t, reports))]
@@ -1504,6 +1366,31 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if night is not None:
             ev.date, ev.date_precision = night.date, night.precision
     return events
+
+
+def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
+    """The event's sentence read again with the dates that only the reading after the decision
+    takes (:func:`rasd.lang.dates.find_dates` ``late``: «في السابع من أبريل», «وسيبدأ السبت» a
+    coming day): the date nearest the trigger, when it is not the one the event has."""
+    from ..lang.dates import find_dates
+    if ev.trigger is None or not ctx.doc.published:
+        return None
+    sent = ev.sentence or ev.evidence
+    t = ev.trigger.start
+    try:
+        late = find_dates(ctx.an.nt, ctx.doc.published, within=[(_n(ctx, sent.start), _n(ctx, sent.end))], late=True)
+    except ValueError:
+        return None
+    ds = [d for d in late if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
+    if not ds:
+        return None
+    d = min(ds, key=lambda d: abs(d.start - t))
+    same = [x for x in ctx.an.between("dates", sent.start, sent.end) if (x.start, x.end) == (d.start, d.end)]
+    if same and same[0].date != ev.date:
+        return None                       # the event's date is another telling's
+    if (d.date, d.precision) == (ev.date, ev.date_precision):
+        return None                       # the same reading: the usual path
+    return d, sent, t
 
 
 def _report_verbs(ctx: _Ctx) -> list[Match]:

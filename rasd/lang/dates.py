@@ -124,16 +124,17 @@ class DateLexicon:
     notdate: list[str]
     ordinals: dict[str, int]
     notfuture: list[str]
+    notordinal: list[str]
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> DateLexicon:
     """Load ``dates.tsv`` once."""
     text = resources.files("rasd").joinpath("data", "dates.tsv").read_text("utf-8")
-    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [], {}, [])
+    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [], {}, [], [])
     lists = {"daypart": lex.dayparts, "past": lex.past, "next": lex.next,
              "hijri_mark": lex.hijri_marks, "pubcue": lex.pubcues, "notdate": lex.notdate,
-             "notfuture": lex.notfuture}
+             "notfuture": lex.notfuture, "notordinal": lex.notordinal}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -186,9 +187,13 @@ class _Patterns:
     pubcue: re.Pattern[str]
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
+@lru_cache(maxsize=2)
+def _patterns(late: bool = False) -> _Patterns:
+    """The patterns; ``late`` (the reading after the decision, :func:`find_dates`) also takes a
+    day of the month written as an ordinal («السابع من أبريل»)."""
     lex = lexicon()
+    day = (rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?!\d)|(?P<od>{_alt(lex.ordinals)}){_R})" if late
+           else r"(?:ال)?(?P<d>\d{1,2})(?!\d)")
     mon, hmon, wd = _alt(lex.months), _alt(lex.hijri), _alt(lex.weekdays)
     mod = rf"(?:\s+(?:(?P<past>{_alt(lex.past)})|(?P<next>{_alt(lex.next)})){_R})"
     dp = _alt(lex.dayparts)
@@ -199,8 +204,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         explicit=re.compile(
             rf"{_L}{_CL}(?P<s>(?:(?:(?:{dp})\s+)?(?:{wd})\s*[،,-]?\s*\(?\s*)?"
-            rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?!\d)|(?P<od>{_alt(lex.ordinals)}){_R})\s*(?:من\s+)?(?:شهر\s+)?"
-            rf"(?P<m>{mon}){_R}{mon2}?"
+            rf"{day}\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{mon}){_R}{mon2}?"
             rf"{year_tail}?{mod}?)", flags),
         mdy=re.compile(rf"{_L}(?P<s>(?P<m>{mon})\.?\s+(?P<d>\d{{1,2}})(?!\d)\s*[،,]?\s+(?P<y>\d{{4}})(?!\d))",
                        flags),
@@ -223,7 +227,7 @@ def _patterns() -> _Patterns:
         ago=re.compile(rf"{_L}{_CL}(?P<s>(?:قبل|منذ)\s+(?:(?P<n>\d{{1,3}}|[^\W\d_]+(?:\s+و?[^\W\d_]+)?)\s+"
                        rf"(?P<u>ايام|يوما|اسابيع|اسبوعا|اشهر|شهور|شهرا)"
                        rf"|(?P<du>يومين|اسبوعين|شهرين)|(?P<one>يوم|اسبوع|شهر)){_R})"),
-        notdate=re.compile(rf"{_L}{_CL}(?:{_alt(lex.notdate)}){_R}"),
+        notdate=re.compile(rf"{_L}{_CL}(?:{_alt(lex.notdate + (lex.notordinal if late else []))}){_R}"),
         pubcue=re.compile(rf"{_L}(?:{_alt(lex.pubcues)}){_R}", flags),
     )
 
@@ -411,13 +415,21 @@ def _r_weekday(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, s
     if pub is None:
         return None, "unknown"
     wd = lexicon().weekdays[norm_key(m.group("w"))]
-    direction = _direction(m) or ("next" if _after_future_verb(m) else None)
+    direction = _direction(m)
     if direction == "next":
         return pub + dt.timedelta(days=(wd - pub.weekday()) % 7 or 7), "day"
     back = (pub.weekday() - wd) % 7
     if direction == "past" and back == 0:
         back = 7
     return pub - dt.timedelta(days=back), "day"
+
+
+def _r_weekday_late(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
+    """The weekday read after the decision: after a future-tense verb it is a coming day."""
+    if pub is not None and not _direction(m) and _after_future_verb(m):
+        wd = lexicon().weekdays[norm_key(m.group("w"))]
+        return pub + dt.timedelta(days=(wd - pub.weekday()) % 7 or 7), "day"
+    return _r_weekday(m, pub)
 
 
 def _r_relative(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
@@ -452,6 +464,7 @@ _RULES: list[tuple[str, int, Resolver]] = [
     ("year", 4, _r_year), ("ago", 5, _r_ago), ("weekday", 6, _r_weekday),
     ("relative", 7, _r_relative),
 ]
+_RULES_LATE = [(n, p, _r_weekday_late if r is _r_weekday else r) for n, p, r in _RULES]
 
 
 _WORD_RE = re.compile("[\u0621-\u064aa-z]+")
@@ -523,12 +536,13 @@ def _segments(text: str, within: list[tuple[int, int]] | None = None) -> list[tu
 _NUMERIC = frozenset({"numeric", "iso"})
 
 
-def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | None = None) -> list[_Cand]:
-    pats = _patterns()
+def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | None = None,
+                late: bool = False) -> list[_Cand]:
+    pats = _patterns(late)
     segs = _segments(text, within)
     blocked = [(m.start(), m.end()) for a, b, _ in segs for m in pats.notdate.finditer(text, a, b)]
     cands: list[_Cand] = []
-    for name, prio, resolve in _RULES:
+    for name, prio, resolve in (_RULES_LATE if late else _RULES):
         pat = getattr(pats, name)
         # a pattern runs only where one of its anchor words is (a match holds its anchor)
         for a, b, names in segs:
@@ -565,17 +579,20 @@ def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
 
 
 def find_dates(nt: NormText, published: dt.date | None, *,
-               within: list[tuple[int, int]] | None = None) -> list[DateRef]:
+               within: list[tuple[int, int]] | None = None, late: bool = False) -> list[DateRef]:
     """Date expressions of ``nt`` resolved against ``published`` (see the module doc).
 
     ``published`` may also be a datetime or an ISO string. Without it, relative and
     year-less dates come back with ``date=None`` and precision ``"unknown"``.
     ``within``: sorted normalised ranges of ``nt``; the dates that start in them are
     wanted (others near them may come back too), the rest of the text is not read.
+    ``late``: the reading after the decision (the decision's features read the dates as found
+    without it): a day of the month written as an ordinal («في السابع من أبريل»), and a
+    weekday right after a future-tense verb read as a coming day («وسيبدأ السبت»).
     """
     pub = _as_date(published)
     out: list[DateRef] = []
-    for c in _candidates(nt.text, pub, within):
+    for c in _candidates(nt.text, pub, within, late):
         a, b = nt.raw_span(c.ns, c.ne)
         out.append(DateRef(a, b, nt.raw[a:b], c.date.isoformat() if c.date else None,
                            c.precision if c.date else "unknown"))
