@@ -17,7 +17,10 @@ with the label:
 
 Per split (dev by default; the test split only with --split test, for the final report).
 
-Usage: .venv/bin/python bench/eval_args.py [--split dev|test|all] [--show N]
+Usage: .venv/bin/python bench/eval_args.py [--split dev|train|test|all] [--show N] [--errors]
+
+(``--errors`` prints every wrong field of the split with the event's sentence; the labels
+are all from dev and test articles so far: the train split has none.)
 """
 from __future__ import annotations
 
@@ -31,22 +34,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rasd.events import extract_events  # noqa: E402
-from rasd.events.decision import ModelDecision  # noqa: E402
-from rasd.events.dataset import ant_documents, split_of  # noqa: E402
-from rasd.lang.normalize import norm_key  # noqa: E402
-from rasd.pipeline import prepare  # noqa: E402
-from rasd.records import main_place as records_main_place  # noqa: E402
-from rasd.places.admin import canonical_admin1  # noqa: E402
-from rasd.places.gazetteer import load_gazetteer  # noqa: E402
+from rasd.events import extract_events
+from rasd.events.dataset import ant_documents, split_of
+from rasd.events.decision import ModelDecision
+from rasd.lang.normalize import norm_key
+from rasd.pipeline import prepare
+from rasd.places.admin import canonical_admin1
+from rasd.places.gazetteer import load_gazetteer
+from rasd.records import main_place as records_main_place
 
 LABELS = ROOT / "labels" / "args" / "ant.args.jsonl"
 
 
 # a generic head or an adjective of a site is no part of the name: «محافظة درعا» is «درعا»,
 # «مطار التيفور العسكري» is «التيفور»
-HEADS = {norm_key(w) for w in "قضاء محافظة منطقة مدينة بلدة قرية حي مخيم ناحية مطار قاعدة معبر ريف".split()}
-ADJS = {norm_key(w) for w in "العسكري العسكرية الجوية الجوي".split()}
+HEADS = {norm_key(w) for w in ["قضاء", "محافظة", "منطقة", "مدينة", "بلدة", "قرية", "حي", "مخيم", "ناحية", "مطار", "قاعدة", "معبر", "ريف"]}
+ADJS = {norm_key(w) for w in ["العسكري", "العسكرية", "الجوية", "الجوي"]}
 
 
 def name_words(s: str | None) -> tuple[str, ...]:
@@ -87,10 +90,12 @@ def covers(e, s: int, t: int) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="dev", choices=["dev", "test", "all"])
+    ap.add_argument("--split", default="dev", choices=["dev", "train", "test", "all"])
     ap.add_argument("--show", type=int, default=0, help="print N wrong cases of each field")
     ap.add_argument("--candidates", action="store_true",
                     help="judge the arguments of every candidate (decision threshold 0), not only stored events")
+    ap.add_argument("--errors", action="store_true",
+                    help="print every wrong field with the sentence of the event")
     ap.add_argument("--json", action="store_true", help="also print the figures as one JSON line (last)")
     a = ap.parse_args()
     labels = [json.loads(x) for x in LABELS.read_text("utf-8").splitlines() if x.strip()]
@@ -103,6 +108,7 @@ def main() -> None:
     dec = ModelDecision(threshold=0.0) if a.candidates else None
     c: Counter = Counter()
     wrong: dict[str, list] = defaultdict(list)
+    told: dict[str, str] = {}          # label id → the event's sentence (--errors)
     for doc in ant_documents(set(by_doc)):
         evs = [e for art in prepare(doc).articles for e in extract_events(doc, art, decision=dec)]
         pub = (doc.published or "")[:10]
@@ -113,6 +119,8 @@ def main() -> None:
             if e is None:
                 continue
             c["found"] += 1
+            sent = e.sentence or e.evidence
+            told[lab["id"]] = " ".join(doc.raw[sent.start:sent.end].split())
             p = main_place(e)
             want = name_words(lab["place"])
             got = name_words(p.name if p else None)
@@ -157,8 +165,10 @@ def main() -> None:
         print(f"  {k:12s} {c[k] / n:.3f}  ({c[k]}/{c['found']})")
     print(f"  {'admin1':12s} {c['admin1'] / max(c['admin1_n'], 1):.3f}  ({c['admin1']}/{c['admin1_n']})")
     for k, rows in wrong.items():
-        for r in rows[:a.show]:
+        for r in rows[:len(rows) if a.errors else a.show]:
             print(f"  ✗ {k}: {r}")
+            if a.errors:
+                print(f"      {told[r[0]]}")
     if a.json:
         fig = {k: round(c[k] / n, 4) for k in ("place", "place_loose", "doer", "target", "dated", "date")}
         fig["admin1"] = round(c["admin1"] / max(c["admin1_n"], 1), 4)

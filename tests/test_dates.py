@@ -99,6 +99,41 @@ def test_weekday(text, expected):
     assert one(text) == (expected, "day")
 
 
+def late(text: str, pub: dt.date | None = PUB) -> list[tuple[str, str | None, str]]:
+    """The reading after the decision (find_dates late=True)."""
+    nt = normalize(text)
+    return [(d.text, d.date, d.precision) for d in find_dates(nt, pub, late=True)]
+
+
+def test_a_weekday_after_a_future_verb_is_a_coming_day_when_read_late():
+    # PUB is a Thursday: «وسيبدأ السبت» is the Saturday after it, «ستبدأ يوم الأحد» the Sunday
+    assert late("وسيبدأ السبت التحقيق") == [("السبت", "2017-10-14", "day")]
+    assert late("ستبدأ يوم الأحد المفاوضات") == [("يوم الأحد", "2017-10-15", "day")]
+    # a noun of that form is no verb: the Saturday before
+    assert late("انفجرت سيارة السبت في السوق") == [("السبت", "2017-10-07", "day")]
+    # the reading the decision's features saw is unchanged
+    assert dates("وسيبدأ السبت التحقيق") == [("السبت", "2017-10-07", "day")]
+
+
+@pytest.mark.parametrize("text, pub, expected", [
+    ("في السابع من أبريل 2018", PUB, "2018-04-07"),
+    ("في الرابع عشر من أبريل/نيسان 2018", PUB, "2018-04-14"),
+    ("الحادي والعشرين من شهر مارس 2018", PUB, "2018-03-21"),
+    ("في الأول من كانون الثاني 2018", PUB, "2018-01-01"),
+    ("يوم الجمعة سابع يونيو 2018", PUB, "2018-06-07"),
+    ("في الثاني من يونيو", dt.date(2018, 7, 25), "2018-06-02"),
+    ("الثلاثين من أكتوبر", PUB, "2016-10-30"),
+])
+def test_a_day_written_as_an_ordinal_is_read_late(text, pub, expected):
+    got = late(text, pub)
+    assert len(got) == 1 and got[0][1:] == (expected, "day"), got
+
+
+def test_a_part_of_a_month_is_no_ordinal_day_of_it():
+    assert late("في الأسبوع الأول من مارس") == []
+    assert late("خلال النصف الثاني من يونيو") == []
+
+
 def test_weekday_every_day_of_the_week():
     names = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
     for pub in (dt.date(2017, 10, 9) + dt.timedelta(days=k) for k in range(7)):

@@ -419,3 +419,106 @@ def test_a_source_saying_the_happening_did_not_take_place_denies_it(text):
 def test_a_happening_told_plainly_stays_asserted(text):
     evs = events_of(text)
     assert evs and all(e.stance == "assert" for e in evs if e.type == "explosions_remote_violence")
+
+
+def test_the_day_a_statement_was_made_gives_way_to_the_happenings_own_day():
+    # 2018-08-02 was a Thursday: «الخميس» is when the army spoke, «الثلاثاء» when it fought
+    said = "أعلن الجيش الأردني، الخميس، أنه تصدى لمسلحي تنظيم داعش قرب الحدود مع سوريا{}."
+    [e] = [e for e in events_of(said.format(" يوم الثلاثاء"), "2018-08-02") if e.type == "battles"]
+    assert (e.date, e.date_precision) == ("2018-07-31", "day")
+    # no day of its own: the statement's day stays (the happening is no later than it)
+    [e] = [e for e in events_of(said.format(""), "2018-08-03") if e.type == "battles"]
+    assert (e.date, e.date_precision) == ("2018-08-02", "day")
+    # «الشهر الماضي» of another happening in the sentence does not replace it
+    text = ("أعلن الحرس الثوري الإيراني، الاثنين، أنه قصف بصواريخ مقر الجماعة التي نفذت هجوما "
+            "على عرض عسكري الشهر الماضي.")
+    strikes = [e for e in events_of(text, "2018-10-01") if e.type == "explosions_remote_violence"]
+    assert strikes and strikes[0].date == "2018-10-01"
+    # the day after the trigger, with no «أن» between, is the happening's: unchanged
+    [e] = events_of("قالت مصادر محلية إن طائرات روسية قصفت بلدة طفس في ريف درعا الغربي الثلاثاء.", "2018-07-05")
+    assert e.date == "2018-07-03"
+
+
+def test_a_clause_opened_by_where_happens_at_the_place_named_before_it():
+    # «حيث» refers to the place right before it, not to the first of the sentence
+    text = ("وتقع بلدة المليحة قرب بلدة الشيفونية حيث تدور اشتباكات بين قوات النظام "
+            "وفصيل جيش الإسلام.")
+    [e] = [e for e in events_of(text, "2018-03-02") if e.sub_type == "armed_clash"]
+    assert main_place(e).name == "الشيفونية" and main_place(e).country == "SY"
+    # a place of its own in the clause stays its place
+    text = ("وصلت التعزيزات إلى مدينة الموصل، حيث تدور اشتباكات عنيفة في بلدة تلعفر بين القوات "
+            "العراقية وتنظيم داعش.")
+    [e] = [e for e in events_of(text, "2018-03-02") if e.sub_type == "armed_clash"]
+    assert main_place(e).name == "تلعفر"
+
+
+def test_an_actor_after_an_amount_and_min_is_what_a_strike_hit():
+    # «القضاء على أعداد كبيرة من الدواعش»: the amount stands between «على» and the actor
+    text = "وقال المتحدث إن يوم أمس شهد ضربة ناجحة على خمسة مواقع أدت إلى القضاء على أعداد كبيرة من الدواعش."
+    [e] = [e for e in events_of(text, "2018-06-29") if e.type == "explosions_remote_violence"]
+    assert (e.actor, e.actor2) == (None, "isis")
+
+
+
+def test_towns_named_together_in_an_area_are_placed_in_the_area():
+    # labelling guidelines, decision 7: the smallest area that holds them all
+    [e] = events_of("استعاد الجيش السوري السيطرة على بلدتي سقبا وكفر بطنا في الغوطة الشرقية.")
+    assert main_place(e).name == "الغوطة الشرقية"
+    # one town in its governorate: the town
+    [e] = events_of("قصفت طائرات روسية بلدة طفس في محافظة درعا أمس.")
+    assert main_place(e).name == "طفس"
+
+
+def test_the_airport_stands_for_the_airport_named_before():
+    text = "قال التلفزيون السوري إن دوي انفجارات سمع في محيط مطار التيفور بريف حمص، وإن المطار استهدف بعدة صواريخ."
+    [e] = [e for e in events_of(text, "2018-04-09") if e.type == "explosions_remote_violence"]
+    assert main_place(e).name == "مطار التيفور"
+
+
+
+def test_the_subject_of_a_verb_of_doing_the_strike_is_its_doer():
+    def strike(text):
+        [e] = [e for e in events_of(text, "2018-04-20") if e.type in ("explosions_remote_violence", "battles")]
+        return e
+    e = strike("وقال لافروف إن الغارات التي نفذتها أميركا وفرنسا وبريطانيا على سوريا لم تتجاوز الخطوط الحمراء.")
+    assert e.actor == "us_forces"
+    e = strike("دانت الخارجية العراقية الضربات التي شنتها المقاتلات الحربية التركية على مناطق في قضاء سنجار.")
+    assert e.actor == "turkey_forces"
+    e = strike("قتل 45 مسلحا مواليا للنظام جراء هجمات شنها تنظيم داعش على قرى في ريف دير الزور.")
+    assert e.actor == "isis"
+    # aircraft whose nationality the report does not know: no doer
+    e = strike("قتل 20 مدنيا في غارة نفذتها طائرات لم يعرف ما إذا كانت سورية أو روسية قرب مدرسة في ريف إدلب.")
+    assert e.actor is None
+
+
+def test_the_side_after_by_or_at_the_hands_of_did_it():
+    [e] = events_of("قتل خمسة مدنيين في قصف جوي من قبل مقاتلات روسية على بلدة سراقب.", "2018-09-09")
+    assert (e.actor, e.actor2) == ("russia_forces", "civilians")
+    [e] = events_of("قتل خمسة مدنيين في قصف مدفعي على يد القوات التركية في بلدة جنديرس.", "2018-03-02")
+    assert e.actor == "turkey_forces"
+    # «المدعومة من قبل»: a backer, not the doer
+    [e] = events_of("قتل خمسة مدنيين في قصف مدفعي تعرضت له بلدة جنديرس، المدعومة من قبل أمريكا.", "2018-03-02")
+    assert e.actor != "us_forces"
+
+
+
+def test_a_day_after_the_report_is_no_day_of_the_happening():
+    text = ("أعلنت منظمة حظر الأسلحة الكيميائية، الخميس، أن خبراءها في طريقهم إلى سوريا، وسيبدأ السبت "
+            "التحقيق في الهجوم الكيميائي على مدينة دوما.")
+    evs = events_of(text, "2018-04-12")
+    assert evs
+    for e in evs:
+        # neither the Saturday to come nor the one before: no day is given for the attack
+        assert e.date not in ("2018-04-14", "2018-04-07"), (e.type, e.date)
+
+
+def test_a_body_announcing_its_own_deed_did_it():
+    [e] = [e for e in events_of("أعلنت قوات سوريا الديمقراطية للمرة الأولى استهدافها مراكز عسكرية في تركيا.",
+                                "2018-02-18") if e.type == "explosions_remote_violence"]
+    assert e.actor == "sdf"
+    [e] = events_of("أعلن النظام السوري عن سيطرته على أربع قرى في ريف دير الزور بعد اشتباكات مع قوات سوريا "
+                    "الديمقراطية.", "2018-04-29")
+    assert (e.actor, e.actor2) == ("syria_gov", "sdf")
+    # «الضربة» ends in «ة», not in a pronoun: the speaker is not taken for the doer
+    [e] = events_of("وقال الجيش العراقي إن الضربة الجوية استهدفت مواقع لحزب العمال الكردستاني في قنديل.", "2018-06-08")
+    assert e.actor is None

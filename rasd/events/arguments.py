@@ -254,10 +254,11 @@ _TARGET_OVER_AGENT = re.compile(rf"({alternation('target_over_agent')})\s*\S*\s*
 _BETWEEN = re.compile(rf"^\s*(\S+\s+){{0,3}}?({alternation('between')})\s")   # «اشتباكات بين X و Y»
 
 
-def _is_target(ctx: _Ctx, a) -> bool:
+def _is_target(ctx: _Ctx, a, partitive: bool = False) -> bool:
     """An actor named after the trigger is its target when a target word leads to it
     («على مواقع داعش», «تجمعا لقوات النظام»), its doer when an agent word does
-    («طائرات التحالف», «من قبل القوات التركية»)."""
+    («طائرات التحالف», «من قبل القوات التركية»). With ``partitive`` (after the decision,
+    whose features read the candidates without it), an amount and «من» may stand between."""
     left = ctx.norm[max(0, _n(ctx, a.start) - 30):_n(ctx, a.start)]
     if re.search(r"(\s|^)و\s*$", left):
         return False      # «القوة الجوية العراقية والتحالف»: coordinated with the doer
@@ -265,7 +266,14 @@ def _is_target(ctx: _Ctx, a) -> bool:
         return False      # «قوات اللواء 44 (التابع للحشد)»: whose forces they are
     if _AGENT_BEFORE.search(left) and not _TARGET_OVER_AGENT.search(left):
         return False
+    # «القضاء على أعداد كبيرة من الدواعش», «على العشرات من عناصر داعش»: what stands before
+    # the partitive («... من») leads to the actor
+    if partitive:
+        left = _PARTITIVE.sub("", left)
     return bool(_TARGET_BEFORE.search(left)) or left.rstrip().endswith(("ل", "لل"))
+
+
+_PARTITIVE = re.compile(rf"\s(({alternation('partitive_heads')})(\s+\S+)?\s+)+من\s*\"?\s*$")
 
 
 def _between_pair(ctx: _Ctx, trig: Match, after) -> tuple[str, str] | None:
@@ -537,7 +545,9 @@ def _locate_near(ctx: _Ctx, p: Place) -> None:
 # place_anaphor: مدينة, بلدة, قرية, منطقة, بلد, محافظة ... (with ال in the text)
 _PLACE_ANAPHOR = re.compile(rf"(?:^|\s)[{''.join(CONJUNCTIONS + PREPOSITIONS)}]{{0,2}}(ال({alternation('place_anaphor')}))"
                             r"(?=\s|$|[\W])((?:\s+ال[^\s\d\W]+){0,3})")
-_NEIGHBOURING = word_set("neighbouring")   # «البلد المجاور»
+_NEIGHBOURING = word_set("neighbouring")
+# «وإن المطار استهدف»: a site noun stands for the latest site of its kind (site_anaphors: noun feature)
+_SITE_ANAPHORS = {w: f for w, f in (x.split(":") for x in words("site_anaphors"))}   # «البلد المجاور»
 _TOWNISH = ("city", "town", "village", "admin3", "camp", "crossing", "point", "locality", "district")
 
 
@@ -579,6 +589,8 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
                 return q.precision == "country" and (not neighbour or q.country == main)
             if head in ("محافظه", "منطقه"):
                 return q.precision != "country"
+            if head in _SITE_ANAPHORS:
+                return q.feature == _SITE_ANAPHORS[head]    # «المطار»: the airport named before
             return q.precision in ("town", "near") or (q.feature or "") in _TOWNISH
         p = next((q for q in _places_before(ctx, rs) if fits(q)), None)
         if p is None and neighbour:
@@ -631,6 +643,10 @@ def _adjective_country(ctx: _Ctx, p: Place) -> bool:
     adjective too, not a place."""
     m = _NISBA_AND.search(ctx.raw[max(0, p.start - 30):p.start])
     return m is not None and ctx.gz.nisba(norm_key(m.group(1))) is not None
+
+
+def _state_name(p: Place) -> bool:
+    return p.precision == "country" or p.feature in ("country", "capital")
 
 
 def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place | None:
@@ -741,6 +757,10 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _town_of_retelling(ctx, ev)
         if ev.type in ("battles", "explosions_remote_violence") and ev.trigger is not None:
             _place_of_the_one_told_before(ctx, ev)
+        if ev.type != "movement" and ev.trigger is not None:
+            _place_before_where(ctx, ev)
+        if ev.type != "movement":
+            _area_holding_them(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
     return events
@@ -766,6 +786,67 @@ def _place_of_the_one_told_before(ctx: _Ctx, ev: Event) -> None:
     told = prior[-1]
     place = next(p for p in told.places if p.role == "location" and p.lat is not None)
     ev.places = [replace(place)] + [p for p in ev.places if p.role != "location"]
+
+
+_WHERE = re.compile(rf"(^|\s)[وف]?({alternation('where_relative')})(\s|$)")
+
+
+def _place_before_where(ctx: _Ctx, ev: Event) -> None:
+    """«تواصل القصف على منطقة المرج ومحيط بلدة الشيفونية حيث تدور اشتباكات», «امتدت إلى
+    العاصمة بغداد، حيث واجهت قوات الأمن المتظاهرين»: a happening told in a clause that «حيث»
+    opens took place at the place named right before «حيث» (when the clause names none
+    before the trigger)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    lo = max(sent.start, t.start - 60)
+    m = None
+    for m in _WHERE.finditer(ctx.raw, lo, t.start):
+        pass
+    if m is None:
+        return
+    at = m.start(2)
+    stop = re.search(r"[،,.؛;:]", ctx.raw[t.end:sent.end])
+    stop_at = t.end + stop.start() if stop else sent.end
+    if len(ctx.raw[m.end(2):t.start].split()) > 4 or _free_places(ctx, at, stop_at):
+        return                            # the clause names a place of its own
+    p = _last_free_place(ctx, sent.start, at, lambda p: True)
+    if p is None or ctx.raw[p.end:at].strip(" ،,\n") or _country_like(p):
+        return
+    have = next((q for q in ev.places if q.start == p.start), None)
+    if have is None:
+        have = replace(p, role="location")
+        if have.lat is None:
+            _locate_near(ctx, have)
+    if have.lat is None:
+        return
+    have.role = "location"
+    ev.places = [have] + [q for q in ev.places if q is not have]
+
+
+_IN_AREA = re.compile(rf"^[\s,،]*(في|ب)\s*(({alternation('place_heads')})\s+)?$")
+_AND = re.compile(r"^[\s,،]*(و|او)\s*$")
+
+
+def _area_holding_them(ctx: _Ctx, ev: Event) -> None:
+    """«استهدفت بلدتي طفس وصيدا في محافظة درعا»: a happening at several towns named
+    together and then placed in an area that holds them is placed in that area (labelling
+    guidelines, decision 7: the smallest area that holds them all)."""
+    loc = [p for p in ev.places if p.role == "location"]
+    for i, a in enumerate(loc):
+        if a.lat is None or a.precision != "region" or _country_like(a) or i < 2:
+            continue
+        towns = loc[:i]
+        k = len(towns) - 1
+        if not _IN_AREA.match(ctx.norm[_n(ctx, towns[k].end):_n(ctx, a.start)]):
+            continue
+        run = [towns[k]]
+        while k > 0 and _AND.match(ctx.norm[_n(ctx, towns[k - 1].end):_n(ctx, towns[k].start)]):
+            k -= 1
+            run.append(towns[k])
+        if len({norm_key(t.name) for t in run}) < 2 or any(t.precision == "region" for t in run):
+            continue
+        ev.places = [a] + [p for p in ev.places if p is not a]
+        return
 
 
 def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
@@ -831,6 +912,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             if civ:
                 ev.actor, ev.actor2 = "civilians", None
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
+            _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
@@ -891,6 +973,35 @@ def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
     # a government speaking of its strikes: its armed forces («وزارة الدفاع الروسية»)
     forces = _NISBA_ACTORS.get(_GOV_COUNTRY.get(key, ""), None)
     return forces or key
+
+
+_OWN_SUFFIXES = words("own_suffixes")
+
+
+def _announced_own(ctx: _Ctx, ev: Event) -> str | None:
+    """«أعلنت قوات سوريا الديمقراطية للمرة الأولى استهدافها مراكز عسكرية في تركيا», «أعلن
+    التحالف تنفيذه ضربات جوية»: a body announcing its own deed (the strike noun, or the verbal
+    noun before it, carries the pronoun of the one speaking) did it."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    # (raw text: «ه» is a pronoun, «ة» folded into it is not)
+    trig = ctx.raw[t.start:t.end].split()
+    before = ctx.raw[max(sent.start, t.start - 40):t.start].split()
+    own = [w for w in trig + before[-1:] if len(w) >= 5 and w.strip('"«»،,').endswith(_OWN_SUFFIXES)]
+    if not own:
+        return None
+    at = t.start if own[0] in trig else None
+    claims = [c for c in ev.sources if c.actor and c.start is not None and c.end is not None
+              and sent.start <= c.start and c.end <= t.start]
+    if not claims:
+        return None
+    c = claims[-1]
+    gap = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, c.end):_n(ctx, t.start)]).split()
+    if at is None:
+        gap = gap[:-1]                    # the verbal noun before the trigger
+    if len(gap) > 3:
+        return None
+    return _NISBA_ACTORS.get(_GOV_COUNTRY.get(c.actor, ""), None) or c.actor
 
 
 _GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k.replace("_gov", "_forces"))]
@@ -975,6 +1086,98 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
+_DONE_IT = word_set("done_it_verbs")
+_AGENT_ADJS = word_set("agent_adjectives")
+_RELATIVES = word_set("relative_pronouns")
+
+
+_AGENT_MARK = re.compile(rf"(^|\s)({alternation('agent_markers')})\s+")
+_BACKED = words("backed_words")
+
+
+def _side_at(ctx: _Ctx, at: int, end: int) -> str | None:
+    """The side named right at normalised offset ``at``: an actor, a state's name, or aircraft or
+    forces of a nationality («مقاتلات روسية», «الطائرات الحربية السورية والروسية»: the first)."""
+    for a in ctx.an.between("actors", ctx.an.nt.raw_span(at, at)[0], end):
+        if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
+            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+    for p in ctx.an.between("places", ctx.an.nt.raw_span(at, at)[0], end):
+        if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
+            return _NISBA_ACTORS[p.country]
+    ws = ctx.norm[at:at + 60].split()[:5]
+    if ws and ws[0] in _AGENT_WORDS:
+        for w in ws[1:]:
+            cc = ctx.gz.nisba(w.strip('،,."'))
+            if cc:
+                return _NISBA_ACTORS.get(cc)
+            if w not in _AGENT_ADJS and w not in _AGENT_WORDS:
+                break
+    return None
+
+
+def _agent_marked(ctx: _Ctx, ev: Event) -> str | None:
+    """«تعرضت محافظة إدلب لقصف جوي من قبل مقاتلات روسية», «قتلت في مدينة عفرين على يد القوات
+    التركية»: the side after «من قبل», «على يد», «من جانب» a few words after the strike did it
+    (not «المدعومة من قبل أمريكا»: a backer)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    a0 = _n(ctx, t.end)
+    seg = ctx.norm[a0:min(_n(ctx, sent.end), a0 + 90)]
+    m = _AGENT_MARK.search(seg)
+    if m is None:
+        return None
+    gap = seg[:m.start()].split()
+    if len(gap) > 6 or any(w.strip('،,"').startswith(_BACKED) for w in gap[-2:]):
+        return None
+    return _side_at(ctx, a0 + m.end(), sent.end)
+
+
+def _partitive_target(ctx: _Ctx, ev: Event) -> None:
+    """«ضربة ناجحة على خمسة مواقع أدت إلى القضاء على أعداد كبيرة من الدواعش»: the side after
+    an amount and «من» that a target word leads to is what the strike hit, not its doer."""
+    if ev.actor is None or ev.trigger is None:
+        return
+    sent = ev.sentence or ev.evidence
+    hit = [a for a in ctx.an.between("actors", ev.trigger.end, sent.end) if a.key == ev.actor
+           and _is_target(ctx, a, partitive=True) and not _is_target(ctx, a)]
+    if hit:
+        ev.actor, ev.actor2 = None, ev.actor
+
+
+def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """«الغارات التي نفذتها أميركا وفرنسا وبريطانيا», «غارة جوية شنتها الحكومة», «الضربات التي
+    شنتها المقاتلات الحربية التركية»: the subject of a verb of doing whose pronoun is the strike
+    (right after it, with a relative pronoun or an adjective of the strike between) did it: an
+    actor, a state's name, or aircraft or forces of a nationality."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    a0 = _n(ctx, t.end)
+    ws = ctx.norm[a0:min(_n(ctx, sent.end), a0 + 60)].split()
+    k = 0
+    while k < len(ws) and k < 3 and (ws[k] in _RELATIVES or ws[k] in _GENITIVE_GAP):
+        k += 1
+    if k >= len(ws) or ws[k].strip('،,."') not in _DONE_IT:
+        return None
+    # where the subject starts: right after the verb
+    m = re.search(re.escape(ws[k]), ctx.norm[a0:])
+    at = a0 + m.end() if m else a0
+    for a in ctx.an.between("actors", t.end, sent.end):
+        if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
+            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+    for p in ctx.an.between("places", t.end, sent.end):
+        if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
+            return _NISBA_ACTORS[p.country]
+    subj = ws[k + 1:k + 5]
+    if subj and subj[0] in _AGENT_WORDS:
+        for w in subj[1:]:
+            cc = ctx.gz.nisba(w.strip('،,."'))
+            if cc:
+                return _NISBA_ACTORS.get(cc)
+            if w not in _AGENT_ADJS and w not in _AGENT_WORDS and not w.startswith("و"):
+                break
+    return None
+
+
 def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
     """The side taken for the doer of a strike is what it hit: named among its dead before
     it («قتل 8 مسلحين موالين للنظام السوري في غارة جوية»), or after a verb of hitting that
@@ -1050,7 +1253,8 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     after the decision: the speaker who says it did it, a genitive doer, the doer the
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
-    doer = _self_claimed(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev)
+    doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
+        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
@@ -1124,21 +1328,37 @@ def _bare_weekday(d: DateRef) -> bool:
 def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """The day of each event, read again after the decision (its features saw the dates
     as found): «للمرة الأولى منذ 4 أيام» is no day (another date of the sentence, else none:
-    the publication's day follows); a bare weekday is read against the publication's local
+    the publication's day follows); the day a statement was made («أعلن الجيش، الخميس، أنه
+    تصدى ... يومي الثلاثاء والأربعاء») gives way to a day the sentence gives the happening
+    (labelling guidelines, decision 5); a bare weekday is read against the publication's local
     day («الجمعة» on a page stamped Thursday 21:59 UTC is that Friday, not the week before)."""
     local = _local_day(ctx.doc.published)
+    reports = _report_verbs(ctx) if events else []
+    last_day = local.isoformat() if local else (ctx.doc.published or "")[:10]
     for ev in events:
-        if not ev.date:
-            continue
-        found = _date_ref(ctx, ev)
+        found = _late_ref(ctx, ev)
+        if found is None and ev.date:
+            found = _date_ref(ctx, ev)
         if found is None:
             continue
         ref, sent, t = found
-        if _since(ctx, ref):
+        ev.date, ev.date_precision = ref.date, ref.precision
+        # «وسيبدأ السبت التحقيق في الهجوم»: a day after the report is no day of a happening it tells
+        since = _since(ctx, ref)
+        future = bool(last_day) and ev.date[:10] > last_day
+        if since or future or _statement_day(ctx, ref, t, reports):
+            # (a statement's day gives way to a day only: «الشهر الماضي» may be another happening's)
             other = [d for d in ctx.an.between("dates", sent.start, sent.end) if d is not ref and d.date
-                     and d.precision != "year" and not _since(ctx, d)]
+                     and not (d.start < ref.end and ref.start < d.end)
+                     and d.precision != "year" and not _since(ctx, d) and not (last_day and d.date > last_day)
+                     and (since or d.precision == "day"
+                     and not _starting(ctx, d) and not _statement_day(ctx, d, t, reports))]
             d = min(other, key=lambda d: abs(d.start - t)) if other else None
-            ev.date, ev.date_precision = (d.date, d.precision) if d else (None, "unknown")
+            if d is not None:
+                ev.date, ev.date_precision, ref = d.date, d.precision, d
+            elif since or future:
+                ev.date, ev.date_precision = None, "unknown"
+                continue
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
                 ev.date == (local - timedelta(days=7)).isoformat():
             ev.date = local.isoformat()
@@ -1146,6 +1366,74 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if night is not None:
             ev.date, ev.date_precision = night.date, night.precision
     return events
+
+
+def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
+    """The event's sentence read again with the dates that only the reading after the decision
+    takes (:func:`rasd.lang.dates.find_dates` ``late``: «في السابع من أبريل», «وسيبدأ السبت» a
+    coming day): the date nearest the trigger, when it is not the one the event has."""
+    from ..lang.dates import find_dates
+    if ev.trigger is None or not ctx.doc.published:
+        return None
+    sent = ev.sentence or ev.evidence
+    t = ev.trigger.start
+    try:
+        late = find_dates(ctx.an.nt, ctx.doc.published, within=[(_n(ctx, sent.start), _n(ctx, sent.end))], late=True)
+    except ValueError:
+        return None
+    ds = [d for d in late if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
+    if not ds:
+        return None
+    d = min(ds, key=lambda d: abs(d.start - t))
+    same = [x for x in ctx.an.between("dates", sent.start, sent.end) if (x.start, x.end) == (d.start, d.end)]
+    if same and same[0].date != ev.date:
+        return None                       # the event's date is another telling's
+    if (d.date, d.precision) == (ev.date, ev.date_precision):
+        return None                       # the same reading: the usual path
+    return d, sent, t
+
+
+def _report_verbs(ctx: _Ctx) -> list[Match]:
+    """The article's reporting verbs («قال», «أعلنت», «أفاد» ...: data/reporting.tsv), in order."""
+    from .attribution import reporting_matcher
+    return sorted((r for r in reporting_matcher().find(ctx.an.nt) if r.payloads[0][1] == "verb"),
+                  key=lambda r: r.start)
+
+
+_SAID_THAT = word_set("said_that")       # أن, إن, بأن ...: what follows is what was said
+_STARTING = re.compile(rf"(^|\s)({alternation('starting_from')})\s*$")
+
+
+def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
+    """«أعلن البيت الأبيض، الخميس، أن ...», «وفق ما أعلنت متحدثة باسم الوحدات الاثنين»,
+    «والخميس، أعلنت المنظمة أن»: a day named right after a reporting verb and its speaker (no
+    «أن» nor quotation between them), or right before the verb, is the day it was said, not the day of the happening at ``t`` when that is told in what was
+    said (after «أن» or a quotation that follows the day) or before the verb."""
+    i = bisect_right([r.start for r in reports], d.start)
+    # «والخميس، أعلنت المنظمة أن ...»: the day put before the verb
+    if i < len(reports) and reports[i].end <= t and not ctx.raw[d.end:reports[i].start].strip(" ،,\n"):
+        return True
+    for v in reversed(reports[:i]):
+        if v.end > d.start:
+            continue
+        if v.end < d.start - 120:
+            break
+        gap = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, v.end):_n(ctx, d.start)]).split()
+        if len(gap) > 8 or any(w in _SAID_THAT for w in gap) or re.search(r"[\"«»:]", ctx.raw[v.end:d.start]):
+            continue
+        if t < v.start:
+            return True
+        if t >= d.end:
+            said = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, d.end):_n(ctx, t)]).split()
+            return any(w in _SAID_THAT for w in said) or re.search(r"[\"«:]", ctx.raw[d.end:t]) is not None
+        return False
+    return False
+
+
+def _starting(ctx: _Ctx, d: DateRef) -> bool:
+    """«هدنة يومية اعتبارا من الثلاثاء», «منذ 18 فبراير»: the day something begins or has gone
+    on since, not the day of a happening."""
+    return bool(_STARTING.search(ctx.norm[max(0, _n(ctx, d.start) - 25):_n(ctx, d.start)]))
 
 
 _NIGHT = re.compile(rf"^({alternation('night_words')})\s")

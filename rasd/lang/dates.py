@@ -41,18 +41,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Callable
 
 from ..records import DateRef
 from .normalize import NormText, norm_key, normalize
 from .tokenize import CONJUNCTIONS, near, proclitic_runs, whole_word_starts
 
 __all__ = [
-    "find_dates", "publication_date", "hijri_to_gregorian", "gregorian_to_hijri",
-    "hijri_month_length", "lexicon", "DateLexicon",
+    "DateLexicon",
+    "find_dates",
+    "gregorian_to_hijri",
+    "hijri_month_length",
+    "hijri_to_gregorian",
+    "lexicon",
+    "publication_date",
 ]
 
 # ------------------------------------------------------------------ Hijri calendar
@@ -117,15 +122,19 @@ class DateLexicon:
     hijri_marks: list[str]
     pubcues: list[str]
     notdate: list[str]
+    ordinals: dict[str, int]
+    notfuture: list[str]
+    notordinal: list[str]
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> DateLexicon:
     """Load ``dates.tsv`` once."""
     text = resources.files("rasd").joinpath("data", "dates.tsv").read_text("utf-8")
-    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [])
+    lex = DateLexicon({}, {}, {}, {}, [], [], [], [], [], [], {}, [], [])
     lists = {"daypart": lex.dayparts, "past": lex.past, "next": lex.next,
-             "hijri_mark": lex.hijri_marks, "pubcue": lex.pubcues, "notdate": lex.notdate}
+             "hijri_mark": lex.hijri_marks, "pubcue": lex.pubcues, "notdate": lex.notdate,
+             "notfuture": lex.notfuture, "notordinal": lex.notordinal}
     for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -140,6 +149,8 @@ def lexicon() -> DateLexicon:
             lex.weekdays[phrase] = int(value)
         elif kind == "relative":
             lex.relative[phrase] = value
+        elif kind == "ordinal":
+            lex.ordinals[phrase] = int(value)
         elif kind in lists:
             lists[kind].append(phrase)
         else:
@@ -162,7 +173,7 @@ _YEAR_WORD = r"(?:عام|العام|سنه|السنه|لعام|لسنه)"
 
 @dataclass(slots=True)
 class _Patterns:
-    explicit: re.Pattern[str]   # 12 أكتوبر (تشرين الأول) 2017
+    explicit: re.Pattern[str]   # 12 أكتوبر (تشرين الأول) 2017, السابع من أبريل
     mdy: re.Pattern[str]        # October 12, 2017
     month: re.Pattern[str]      # حزيران 2014, شهر أيار الماضي
     numeric: re.Pattern[str]    # 12/10/2017
@@ -176,9 +187,13 @@ class _Patterns:
     pubcue: re.Pattern[str]
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
+@lru_cache(maxsize=2)
+def _patterns(late: bool = False) -> _Patterns:
+    """The patterns; ``late`` (the reading after the decision, :func:`find_dates`) also takes a
+    day of the month written as an ordinal («السابع من أبريل»)."""
     lex = lexicon()
+    day = (rf"(?:(?:ال)?(?P<d>\d{{1,2}})(?!\d)|(?P<od>{_alt(lex.ordinals)}){_R})" if late
+           else r"(?:ال)?(?P<d>\d{1,2})(?!\d)")
     mon, hmon, wd = _alt(lex.months), _alt(lex.hijri), _alt(lex.weekdays)
     mod = rf"(?:\s+(?:(?P<past>{_alt(lex.past)})|(?P<next>{_alt(lex.next)})){_R})"
     dp = _alt(lex.dayparts)
@@ -189,7 +204,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         explicit=re.compile(
             rf"{_L}{_CL}(?P<s>(?:(?:(?:{dp})\s+)?(?:{wd})\s*[،,-]?\s*\(?\s*)?"
-            rf"(?:ال)?(?P<d>\d{{1,2}})(?!\d)\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{mon}){_R}{mon2}?"
+            rf"{day}\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{mon}){_R}{mon2}?"
             rf"{year_tail}?{mod}?)", flags),
         mdy=re.compile(rf"{_L}(?P<s>(?P<m>{mon})\.?\s+(?P<d>\d{{1,2}})(?!\d)\s*[،,]?\s+(?P<y>\d{{4}})(?!\d))",
                        flags),
@@ -212,7 +227,7 @@ def _patterns() -> _Patterns:
         ago=re.compile(rf"{_L}{_CL}(?P<s>(?:قبل|منذ)\s+(?:(?P<n>\d{{1,3}}|[^\W\d_]+(?:\s+و?[^\W\d_]+)?)\s+"
                        rf"(?P<u>ايام|يوما|اسابيع|اسبوعا|اشهر|شهور|شهرا)"
                        rf"|(?P<du>يومين|اسبوعين|شهرين)|(?P<one>يوم|اسبوع|شهر)){_R})"),
-        notdate=re.compile(rf"{_L}{_CL}(?:{_alt(lex.notdate)}){_R}"),
+        notdate=re.compile(rf"{_L}{_CL}(?:{_alt(lex.notdate + (lex.notordinal if late else []))}){_R}"),
         pubcue=re.compile(rf"{_L}(?:{_alt(lex.pubcues)}){_R}", flags),
     )
 
@@ -305,7 +320,9 @@ def _direction(m: re.Match[str]) -> str | None:
 def _r_explicit(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
     lex = lexicon()
     month = lex.months[norm_key(m.group("m")).lower()]
-    day = int(m.group("d"))
+    gd = m.groupdict()
+    # «السابع من أبريل», «سابع يونيو»: a day written as an ordinal
+    day = int(gd["d"]) if gd.get("d") else lex.ordinals[" ".join(norm_key(gd["od"]).split())]
     if not 1 <= day <= 31:
         return None
     if m.group("y"):
@@ -381,6 +398,19 @@ def _r_year(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str]
     return (dt.date(y, 1, 1), "year") if 1900 <= y <= 2100 else None
 
 
+_FUTURE_VERB = re.compile(r"[وف]?س[يتن][^\W\d_]{2,}")
+
+
+def _after_future_verb(m: re.Match[str]) -> bool:
+    """«وسيبدأ السبت التحقيق», «ستبدأ يوم الأحد»: a weekday right after a verb in the future
+    tense (سـ + the imperfect) is a coming day."""
+    before = m.string[max(0, m.start("s") - 30):m.start("s")].split()
+    if before and before[-1] == "يوم":
+        before = before[:-1]
+    w = before[-1].strip("،,") if before else ""
+    return bool(_FUTURE_VERB.fullmatch(w)) and w.lstrip("وف") not in lexicon().notfuture
+
+
 def _r_weekday(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
     if pub is None:
         return None, "unknown"
@@ -392,6 +422,14 @@ def _r_weekday(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, s
     if direction == "past" and back == 0:
         back = 7
     return pub - dt.timedelta(days=back), "day"
+
+
+def _r_weekday_late(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
+    """The weekday read after the decision: after a future-tense verb it is a coming day."""
+    if pub is not None and not _direction(m) and _after_future_verb(m):
+        wd = lexicon().weekdays[norm_key(m.group("w"))]
+        return pub + dt.timedelta(days=(wd - pub.weekday()) % 7 or 7), "day"
+    return _r_weekday(m, pub)
 
 
 def _r_relative(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, str] | None:
@@ -426,6 +464,7 @@ _RULES: list[tuple[str, int, Resolver]] = [
     ("year", 4, _r_year), ("ago", 5, _r_ago), ("weekday", 6, _r_weekday),
     ("relative", 7, _r_relative),
 ]
+_RULES_LATE = [(n, p, _r_weekday_late if r is _r_weekday else r) for n, p, r in _RULES]
 
 
 _WORD_RE = re.compile("[\u0621-\u064aa-z]+")
@@ -497,12 +536,13 @@ def _segments(text: str, within: list[tuple[int, int]] | None = None) -> list[tu
 _NUMERIC = frozenset({"numeric", "iso"})
 
 
-def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | None = None) -> list[_Cand]:
-    pats = _patterns()
+def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | None = None,
+                late: bool = False) -> list[_Cand]:
+    pats = _patterns(late)
     segs = _segments(text, within)
     blocked = [(m.start(), m.end()) for a, b, _ in segs for m in pats.notdate.finditer(text, a, b)]
     cands: list[_Cand] = []
-    for name, prio, resolve in _RULES:
+    for name, prio, resolve in (_RULES_LATE if late else _RULES):
         pat = getattr(pats, name)
         # a pattern runs only where one of its anchor words is (a match holds its anchor)
         for a, b, names in segs:
@@ -539,17 +579,20 @@ def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
 
 
 def find_dates(nt: NormText, published: dt.date | None, *,
-               within: list[tuple[int, int]] | None = None) -> list[DateRef]:
+               within: list[tuple[int, int]] | None = None, late: bool = False) -> list[DateRef]:
     """Date expressions of ``nt`` resolved against ``published`` (see the module doc).
 
     ``published`` may also be a datetime or an ISO string. Without it, relative and
     year-less dates come back with ``date=None`` and precision ``"unknown"``.
     ``within``: sorted normalised ranges of ``nt``; the dates that start in them are
     wanted (others near them may come back too), the rest of the text is not read.
+    ``late``: the reading after the decision (the decision's features read the dates as found
+    without it): a day of the month written as an ordinal («في السابع من أبريل»), and a
+    weekday right after a future-tense verb read as a coming day («وسيبدأ السبت»).
     """
     pub = _as_date(published)
     out: list[DateRef] = []
-    for c in _candidates(nt.text, pub, within):
+    for c in _candidates(nt.text, pub, within, late):
         a, b = nt.raw_span(c.ns, c.ne)
         out.append(DateRef(a, b, nt.raw[a:b], c.date.isoformat() if c.date else None,
                            c.precision if c.date else "unknown"))
