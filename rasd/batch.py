@@ -612,7 +612,7 @@ def _write_stories(out_dir: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .stories import link_stories, stories_of
+    from .stories import BODY_READ, link_stories, stories_of
     names = sorted(p.name for p in (out_dir / "documents").glob("part-*.parquet"))
     docs: dict[str, dict] = {}
     arts: dict[str, dict] = {}
@@ -624,7 +624,7 @@ def _write_stories(out_dir: Path) -> None:
         for a in pq.read_table(out_dir / "articles" / name, columns=["id", "doc", "index", "title", "published",
                                                                     "paragraphs", "dedup_cluster",
                                                                     "norm_text"]).to_pylist():
-            a["norm_text"] = (a["norm_text"] or "")[:600]
+            a["norm_text"] = (a["norm_text"] or "")[:BODY_READ]
             arts[a["id"]] = a
         t = pq.read_table(out_dir / "events" / name, columns=["seq", "id", "article", "claim_group", "stance",
                                                              "evidence", "date"])

@@ -122,6 +122,7 @@ def group_claims(conn: sqlite3.Connection, where: str, args: tuple) -> list[dict
 STORY_DAYS = 3       # an article joins a story first reported at most this many days before it
 LEAD_PARAGRAPHS = 1  # what an article is about is told in its title or first paragraph
 LEAD_CHARS = 400     # an article's opening: its title and the first 400 characters of its body
+BODY_READ = 600      # characters of the normalised body read for it (white space is collapsed after)
 LEAD_SIMILARITY = 0.10   # two articles of one story open alike: cosine of their openings' tf-idf
 
 
@@ -175,8 +176,8 @@ def opening_similarity(texts: dict[str, str]):
 STORY_ROWS = """SELECT e.article, coalesce(e.claim_group, e.id), e.stance, e.ev_start, e.date FROM events e
     JOIN documents d ON d.id = e.doc JOIN articles a ON a.id = e.article
     ORDER BY d.rowid, a.idx, e.ev_start, e.rowid"""
-ARTICLE_ROWS = """SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs,
-    substr(a.norm_text, 1, 600)
+ARTICLE_ROWS = f"""SELECT a.id, a.title, coalesce(a.published, d.published), d.url, d.source, a.paragraphs,
+    substr(a.norm_text, 1, {BODY_READ})
     FROM articles a JOIN documents d ON d.id = a.doc WHERE a.id IN (SELECT DISTINCT article FROM events)"""
 
 
@@ -189,7 +190,7 @@ def is_feature(title: str | None) -> bool:
     """Whether a title marks its article as a feature rather than a report of a happening:
     it opens (at its start, or after «..» or «:») with a word of ``feature_title`` (an
     explainer, infographic, video piece, interview, opinion, backgrounder), or it is a
-    question. Such an article has no lead (:func:`_link_articles`)."""
+    question. Such an article has no lead (:func:`link_stories`)."""
     t = norm_key(title or "").strip().rstrip("\"'»” ")
     return bool(t) and (t.endswith(("؟", "?")) or _feature_opening().search(t) is not None)
 
@@ -206,7 +207,8 @@ def _when(published: str | None) -> datetime | None:
 
 def _link_articles(conn: sqlite3.Connection) -> tuple[dict[str, str], dict[str, int], list[tuple], dict]:
     """``({article: story}, {article: order}, claim rows, {article: (title, published,
-    url, source, paragraphs)})`` for the stored articles with claims (:func:`link_stories`)."""
+    url, source, paragraphs, body)})`` for the stored articles with claims
+    (:func:`link_stories`)."""
     rows = conn.execute(STORY_ROWS).fetchall()
     meta = {r[0]: r[1:] for r in conn.execute(ARTICLE_ROWS)}
     of_article, order = link_stories(rows, meta)
@@ -218,7 +220,7 @@ def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, s
     claim group, stance, evidence start, date)`` in document order, then article, then
     evidence start — and ``meta`` — ``{article: (title, published, url, source,
     paragraphs, normalised body)}``, the paragraphs a JSON list of ``[start, end]`` (the
-    body's first ``LEAD_CHARS`` characters are enough).
+    body's first ``BODY_READ`` characters are enough).
 
     An article's *lead* is its first claim, when it is told in the title or the first
     paragraph (an article whose first claim comes later is a feature, an analysis or a
@@ -252,8 +254,7 @@ def link_stories(rows: list[tuple], meta: dict[str, tuple]) -> tuple[dict[str, s
     when = {a: _when(meta[a][1]) if a in meta else None for a in order}
     # the articles that may share a story: a lead that another article tells too
     linkable = [a for a in order if lead[a] is not None and len(arts_of[lead[a]]) > 1]
-    similar = opening_similarity({a: lead_text(meta[a][0], meta[a][5] if len(meta[a]) > 5 else None)
-                                  for a in linkable if a in meta})
+    similar = opening_similarity({a: lead_text(meta[a][0], meta[a][5]) for a in linkable if a in meta})
     of_article: dict[str, str] = {}
     first: dict[str, datetime | None] = {}
     never = datetime.max.replace(tzinfo=timezone.utc)
