@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 MODEL_FILE = "model.json"
 
 
@@ -39,6 +41,11 @@ def feature_hashes(feats) -> set[int]:
     memo = _MEMO
     if len(memo) > 400_000:
         memo.clear()
+    # most features were seen before: one pass of the memo in C (the same insertions in
+    # the same order as the loop below, so the same set and the same iteration order)
+    out = set(map(memo.get, feats))
+    if None not in out:
+        return out
     out = set()
     for f in feats:
         h = memo.get(f)
@@ -98,24 +105,75 @@ def _most_sure(models: dict[str, "Model"], feats, current, minimum: float):
     :func:`feature_hashes`) when it reaches ``minimum``, else ``current``."""
     hashes = feats if isinstance(feats, set) else feature_hashes(feats)
     best, best_p = current, 0.0
-    for name, m in models.items():
-        p = m.probability_hashes(hashes)
+    for name, z in zip(models, _Stack.of(tuple(models.values())).scores(hashes)):
+        p = sigmoid(z)
         if p > best_p:
             best, best_p = name, p
     return best if best_p >= minimum else current
 
 
-def retype(models: dict[str, "Model"], feats, current: str) -> str:
+class _Stack:
+    """Models of one bit width scored together: their weights as the rows of one dense
+    array, so that the type and sub-type models read a kept candidate's features in one
+    numpy gather instead of a Python loop each. ``scores`` adds the same numbers in the
+    same order as :meth:`Model.score_hashes` (the bias, then each hash's weight, 0.0
+    where it has none, in the set's order; ``cumsum`` adds sequentially), so the floats
+    are the same."""
+
+    def __init__(self, models: tuple[Model, ...]) -> None:
+        self.mask = (1 << models[0].bits) - 1
+        self.weights = np.zeros((len(models), self.mask + 1), dtype=np.float64)
+        for row, m in zip(self.weights, models):
+            if m.weights:
+                row[np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights))] = \
+                    np.fromiter(m.weights.values(), dtype=np.float64, count=len(m.weights))
+        self.bias = np.array([[m.bias] for m in models], dtype=np.float64)
+
+    @classmethod
+    def of(cls, models: tuple[Model, ...]) -> _Stack | _Loop:
+        key = tuple(map(id, models))
+        got = _STACKS.get(key)
+        if got is None:
+            if len(_STACKS) >= 64:       # models made anew again and again (training)
+                _STACKS.clear()
+            # the models are kept with their stack, so that their ids stay theirs
+            same = models and len({m.bits for m in models}) == 1 and all(
+                0 <= k < (1 << m.bits) for m in models for k in m.weights)
+            got = _STACKS[key] = (models, cls(models) if same else _Loop(models))
+        return got[1]
+
+    def scores(self, hashes: set[int]) -> list[float]:
+        idx = np.fromiter(hashes, dtype=np.int64, count=len(hashes))
+        idx &= self.mask
+        terms = np.concatenate((self.bias, self.weights[:, idx]), axis=1)
+        return np.cumsum(terms, axis=1)[:, -1].tolist()
+
+
+class _Loop:
+    """Models of mixed widths: each scored on its own."""
+
+    def __init__(self, models: tuple[Model, ...]) -> None:
+        self.models = models
+
+    def scores(self, hashes: set[int]) -> list[float]:
+        return [m.score_hashes(hashes) for m in self.models]
+
+
+def retype(models: dict[str, Model], feats, current: str) -> str:
     """The type the type models (``type:<type>``) are sure of, else ``current``."""
     mine = {k.split(":", 1)[1]: m for k, m in models.items() if k.startswith("type:")}
     return _most_sure(mine, feats, current, TYPE_MIN)
 
 
-def resubtype(models: dict[str, "Model"], feats, typ: str, current: str | None) -> str | None:
+def resubtype(models: dict[str, Model], feats, typ: str, current: str | None) -> str | None:
     """The sub-type of ``typ`` its models (``sub:<type>:<sub_type>``) are sure of, else ``current``."""
     prefix = f"sub:{typ}:"
     mine = {k[len(prefix):]: m for k, m in models.items() if k.startswith(prefix)}
     return _most_sure(mine, feats, current, SUB_MIN) if mine else current
+
+
+# the stacks made so far, by the ids of their models (kept with them, so that the ids stay theirs)
+_STACKS: dict[tuple[int, ...], tuple[tuple[Model, ...], _Stack | _Loop]] = {}
 
 
 def _path():
