@@ -33,26 +33,12 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
-_MEMO: dict[str, int] = {}     # feature → crc32, shared by all models (features repeat a lot)
-
-
 def feature_hashes(feats) -> set[int]:
-    """The crc32 of each distinct feature (mask with a model's bits to index it)."""
-    memo = _MEMO
-    if len(memo) > 400_000:
-        memo.clear()
-    # most features were seen before: one pass of the memo in C (the same insertions in
-    # the same order as the loop below, so the same set and the same iteration order)
-    out = set(map(memo.get, feats))
-    if None not in out:
-        return out
-    out = set()
-    for f in feats:
-        h = memo.get(f)
-        if h is None:
-            h = memo[f] = zlib.crc32(f.encode("utf-8"))
-        out.add(h)
-    return out
+    """The crc32 of each distinct feature (mask with a model's bits to index it). Computed
+    in C for every feature, each time: a memo of the strings cost more (the features are
+    new strings, hashed anew for the memo's lookup, and the memo grew to 400,000 entries
+    whose lookups miss the CPU cache)."""
+    return set(map(zlib.crc32, map(str.encode, feats)))
 
 
 @dataclass

@@ -126,8 +126,9 @@ class NormText:
 
 # str.translate looks every character up in the dict _TABLE (about 0.13 µs a character
 # for Arabic); a whole text is folded faster through a table of every code point in numpy
-# (about 0.03 µs). Short strings keep str.translate (the array's set-up costs more).
-_LONG = 2000
+# (about 0.03 µs). Short strings keep str.translate (the array's set-up, about 10 µs,
+# costs more below some 150 characters).
+_LONG = 200
 _GONE = 0xFFFFFFFF
 _CODES = None
 
@@ -185,7 +186,7 @@ def norm_key(s: str) -> str:
     """Normalised form of a short string (a lexicon entry, a name) for dictionary keys:
     folded like :func:`normalize`, then white space collapsed and trimmed."""
     t = unicodedata.normalize("NFKC", s) if _COMPAT_RE.search(s) else s
-    return " ".join(t.translate(_TABLE).split())
+    return " ".join(_translate(t).split())
 
 
 def norm_keys(texts: list[str]) -> list[str]:
