@@ -265,10 +265,10 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
 def _best_group(mine: dict, rows: list[dict]) -> str | None:
     """The claim group among ``rows`` (earlier claims from other documents) that ``mine``
     tells: the best pair ≥ JOIN_BEST and the group's mean ≥ JOIN_MEAN; None if none."""
-    from .pairs import probability
+    from .pairs import probabilities
     by_group: dict[str, list[float]] = {}
-    for row in rows:
-        by_group.setdefault(row["claim_group"] or row["id"], []).append(probability(mine, row["data"]))
+    for row, p in zip(rows, probabilities(mine, [row["data"] for row in rows])):
+        by_group.setdefault(row["claim_group"] or row["id"], []).append(p)
     best, best_key = None, (JOIN_BEST, 0.0)
     for g, ps in by_group.items():
         key = (max(ps), sum(ps) / len(ps))
