@@ -99,7 +99,7 @@ def _most_sure(models: dict[str, "Model"], feats, current, minimum: float):
 
 
 class _Stack:
-    """Models of one bit width scored together: their weights as the rows of one dense
+    """Models of one bit width scored together: their weights as the columns of one dense
     array, so that the type and sub-type models read a kept candidate's features in one
     numpy gather instead of a Python loop each. ``scores`` adds the same numbers in the
     same order as :meth:`Model.score_hashes` (the bias, then each hash's weight, 0.0
@@ -108,12 +108,14 @@ class _Stack:
 
     def __init__(self, models: tuple[Model, ...]) -> None:
         self.mask = (1 << models[0].bits) - 1
-        self.weights = np.zeros((len(models), self.mask + 1), dtype=np.float64)
-        for row, m in zip(self.weights, models):
+        # one row per weight index, one column per model: a feature's weights in all the
+        # models lie side by side (one cache line), not a model's width apart
+        self.weights = np.zeros((self.mask + 1, len(models)), dtype=np.float64)
+        for col, m in enumerate(models):
             if m.weights:
-                row[np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights))] = \
+                self.weights[np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights)), col] = \
                     np.fromiter(m.weights.values(), dtype=np.float64, count=len(m.weights))
-        self.bias = np.array([[m.bias] for m in models], dtype=np.float64)
+        self.bias = np.array([[m.bias for m in models]], dtype=np.float64)
 
     @classmethod
     def of(cls, models: tuple[Model, ...]) -> _Stack | _Loop:
@@ -131,8 +133,8 @@ class _Stack:
     def scores(self, hashes: set[int]) -> list[float]:
         idx = np.fromiter(hashes, dtype=np.int64, count=len(hashes))
         idx &= self.mask
-        terms = np.concatenate((self.bias, self.weights[:, idx]), axis=1)
-        return np.cumsum(terms, axis=1)[:, -1].tolist()
+        terms = np.concatenate((self.bias, self.weights[idx]))
+        return np.cumsum(terms, axis=0)[-1].tolist()
 
 
 class _Loop:
