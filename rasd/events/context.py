@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -65,10 +66,12 @@ def _n(ctx: _Ctx, raw_pos: int) -> int:
     return ctx.an.nt.norm_index(raw_pos)
 
 
+_INF = float("inf")
+
+
 def _within(a: int, b: int, sorted_spans: list[tuple[int, int]]) -> bool:
     """[a, b) lies inside one of the (start-sorted) spans."""
-    from bisect import bisect_right
-    i = bisect_right(sorted_spans, (a, float("inf"))) - 1
+    i = bisect_right(sorted_spans, (a, _INF)) - 1
     while i >= 0 and sorted_spans[i][0] <= a:
         if b <= sorted_spans[i][1]:
             return True
