@@ -209,7 +209,37 @@ def letter_count(s: str) -> int:
 
 def arabic_ratio(s: str) -> float:
     """Share of letters in ``s`` that are Arabic (0 when ``s`` has no letters)."""
-    letters = letter_count(s)
+    if len(s) >= _LONG:
+        letters, arabic = _counts(s)
+    else:
+        letters = letter_count(s)
+        arabic = sum(map(len, _ARABIC_LETTERS_RE.findall(s))) if letters else 0
     if not letters:
         return 0.0
-    return sum(map(len, _ARABIC_LETTERS_RE.findall(s))) / letters
+    return arabic / letters
+
+
+_IS_LETTER = None     # code point below _TABLE_END → 1 where _LETTERS_RE matches it
+_TABLE_END = 0x800    # Latin, Greek, Cyrillic, Hebrew, Arabic ...; the rest is rare in a page
+
+
+def _counts(s: str) -> tuple[int, int]:
+    """(letter_count(s), characters of s that _ARABIC_LETTERS_RE matches), counted in numpy
+    through a table of the first code points (made by _LETTERS_RE itself, so the same
+    letters; the others are counted by it): a page's sample is read several times faster
+    than by the two regular expressions."""
+    import numpy as np
+    global _IS_LETTER
+    if _IS_LETTER is None:
+        table = np.zeros(_TABLE_END, dtype=np.int8)
+        for m in _LETTERS_RE.finditer("".join(map(chr, range(_TABLE_END)))):
+            table[m.start():m.end()] = 1
+        _IS_LETTER = table
+    c = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    low = c < _TABLE_END
+    letters = int(np.count_nonzero(_IS_LETTER[c[low]]))
+    if not low.all():
+        letters += letter_count("".join(map(chr, c[~low].tolist())))
+    arabic = int(np.count_nonzero(((c >= 0x621) & (c <= 0x64A)) | ((c >= 0x671) & (c <= 0x6D3))
+                                  | ((c >= 0x6FA) & (c <= 0x6FF))))
+    return letters, arabic
