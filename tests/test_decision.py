@@ -93,6 +93,8 @@ def test_type_models_scored_together_give_the_floats_of_each_model_alone():
     a = Model({3: 1.0}, 0.25, 4, 0.5, {})
     b = Model({300: -2.0}, 0.5, 10, 0.5, {})
     assert _Stack.of((a, b)).scores({3, 300, 19}) == [a.score_hashes({3, 300, 19}), b.score_hashes({3, 300, 19})]
+    c = Model({3: 1.0, 5000: 9.0}, 0.25, 4, 0.5, {})     # a weight beyond its width counts for nothing
+    assert _Stack.of((a, c)).scores({3, 5000}) == [a.score_hashes({3, 5000}), c.score_hashes({3, 5000})] == [1.25, 1.25]
 
 
 # ------------------------------------------------------------------ candidates and the decision

@@ -113,8 +113,10 @@ class _Stack:
         self.weights = np.zeros((self.mask + 1, len(models)), dtype=np.float64)
         for col, m in enumerate(models):
             if m.weights:
-                self.weights[np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights)), col] = \
-                    np.fromiter(m.weights.values(), dtype=np.float64, count=len(m.weights))
+                keys = np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights))
+                if keys.min() < 0 or keys.max() > self.mask:
+                    raise ValueError("a weight index outside the model's width")
+                self.weights[keys, col] = np.fromiter(m.weights.values(), dtype=np.float64, count=len(m.weights))
         self.bias = np.array([[m.bias for m in models]], dtype=np.float64)
 
     @classmethod
@@ -124,10 +126,14 @@ class _Stack:
         if got is None:
             if len(_STACKS) >= 64:       # models made anew again and again (training)
                 _STACKS.clear()
+            stack: _Stack | _Loop = _Loop(models)
+            if models and len({m.bits for m in models}) == 1:
+                try:
+                    stack = cls(models)
+                except (ValueError, OverflowError):
+                    pass                 # a weight beyond the width (never read): the loop
             # the models are kept with their stack, so that their ids stay theirs
-            same = models and len({m.bits for m in models}) == 1 and all(
-                0 <= k < (1 << m.bits) for m in models for k in m.weights)
-            got = _STACKS[key] = (models, cls(models) if same else _Loop(models))
+            got = _STACKS[key] = (models, stack)
         return got[1]
 
     def scores(self, hashes: set[int]) -> list[float]:
