@@ -1368,6 +1368,9 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     return events
 
 
+_UNREAD = object()
+
+
 def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
     """The event's sentence read again with the dates that only the reading after the decision
     takes (:func:`rasd.lang.dates.find_dates` ``late``: «في السابع من أبريل», «وسيبدأ السبت» a
@@ -1377,9 +1380,15 @@ def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
         return None
     sent = ev.sentence or ev.evidence
     t = ev.trigger.start
-    try:
-        late = find_dates(ctx.an.nt, ctx.doc.published, within=[(_n(ctx, sent.start), _n(ctx, sent.end))], late=True)
-    except ValueError:
+    late = ctx.late_dates.get(sent, _UNREAD)     # the events of one sentence read it once
+    if late is _UNREAD:
+        try:
+            late = find_dates(ctx.an.nt, ctx.doc.published, within=[(_n(ctx, sent.start), _n(ctx, sent.end))],
+                              late=True)
+        except ValueError:
+            late = None
+        ctx.late_dates[sent] = late
+    if late is None:
         return None
     ds = [d for d in late if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
     if not ds:

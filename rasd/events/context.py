@@ -60,6 +60,7 @@ class _Ctx:
     free_places: Any = None        # (starts, places) of the places that are no name's part (arguments.py)
     located: Any = None            # (ends, places) of the located places that are no actor's name
     clauses: dict[Span, list[Span]] = field(default_factory=dict)   # by sentence (candidates.py)
+    late_dates: dict[Span, Any] = field(default_factory=dict)   # by sentence: find_dates(late=True) (arguments.py)
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:
