@@ -23,7 +23,8 @@ Prints (figures only; nothing is asserted):
   corpus, in this process pinned to the same core: the top functions by cumulative time
   and by own time.
 
-Targets of issue 6: >= 100 articles/s on one core, RSS <= 400 MB, cold start <= 2 s.
+Targets of issue 6: >= 100 articles/s on one core, RSS <= 400 MB, cold start <= 2 s; of
+issue 11 (speed line): >= 150 articles/s end to end, RSS <= 300 MB, cold start <= 1 s.
 """
 from __future__ import annotations
 
