@@ -99,24 +99,26 @@ def _most_sure(models: dict[str, "Model"], feats, current, minimum: float):
 
 
 class _Stack:
-    """Models of one bit width scored together: their weights as the columns of one dense
-    array, so that the type and sub-type models read a kept candidate's features in one
-    numpy gather instead of a Python loop each. ``scores`` adds the same numbers in the
-    same order as :meth:`Model.score_hashes` (the bias, then each hash's weight, 0.0
-    where it has none, in the set's order; ``cumsum`` adds sequentially), so the floats
-    are the same."""
+    """Models of one bit width scored together, so that the type and sub-type models read
+    a kept candidate's features in one numpy gather instead of a Python loop each:
+    ``rows`` maps a weight index to a row of ``weights``, one row per index that some
+    model weighs (row 0: none does, all zeros), one column per model. ``scores`` adds the
+    same numbers in the same order as :meth:`Model.score_hashes` (the bias, then each
+    hash's weight, 0.0 where it has none, in the set's order; ``cumsum`` adds
+    sequentially), so the floats are the same."""
 
     def __init__(self, models: tuple[Model, ...]) -> None:
         self.mask = (1 << models[0].bits) - 1
-        # one row per weight index, one column per model: a feature's weights in all the
-        # models lie side by side (one cache line), not a model's width apart
-        self.weights = np.zeros((self.mask + 1, len(models)), dtype=np.float64)
-        for col, m in enumerate(models):
-            if m.weights:
-                keys = np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights))
-                if keys.min() < 0 or keys.max() > self.mask:
-                    raise ValueError("a weight index outside the model's width")
-                self.weights[keys, col] = np.fromiter(m.weights.values(), dtype=np.float64, count=len(m.weights))
+        keys = [np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights)) for m in models]
+        if any(len(k) and (k.min() < 0 or k.max() > self.mask) for k in keys):
+            raise ValueError("a weight index outside the model's width")
+        used = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        self.rows = np.zeros(self.mask + 1, dtype=np.int32)
+        self.rows[used] = np.arange(1, len(used) + 1, dtype=np.int32)
+        self.weights = np.zeros((len(used) + 1, len(models)), dtype=np.float64)
+        for col, (m, k) in enumerate(zip(models, keys)):
+            if len(k):
+                self.weights[self.rows[k], col] = np.fromiter(m.weights.values(), dtype=np.float64, count=len(k))
         self.bias = np.array([[m.bias for m in models]], dtype=np.float64)
 
     @classmethod
@@ -139,7 +141,7 @@ class _Stack:
     def scores(self, hashes: set[int]) -> list[float]:
         idx = np.fromiter(hashes, dtype=np.int64, count=len(hashes))
         idx &= self.mask
-        terms = np.concatenate((self.bias, self.weights[idx]))
+        terms = np.concatenate((self.bias, self.weights[self.rows[idx]]))
         return np.cumsum(terms, axis=0)[-1].tolist()
 
 

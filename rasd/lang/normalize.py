@@ -125,10 +125,11 @@ class NormText:
 
 
 # str.translate looks every character up in the dict _TABLE (about 0.13 µs a character
-# for Arabic); a whole text is folded faster through a table of every code point in numpy
+# for Arabic); a whole text is folded faster through a table of the BMP's code points in numpy
 # (about 0.03 µs). Short strings keep str.translate (the array's set-up, about 10 µs,
 # costs more below some 150 characters).
 _LONG = 200
+_BMP_ONLY = max(_TABLE) < 0x10000     # the table below holds the BMP only
 _GONE = 0xFFFFFFFF
 _CODES = None
 
@@ -136,15 +137,19 @@ _CODES = None
 def _translate(s: str) -> str:
     """``s.translate(_TABLE)``: the same string."""
     global _CODES
-    if len(s) < _LONG:
+    if len(s) < _LONG or not _BMP_ONLY:
         return s.translate(_TABLE)
     import numpy as np
     if _CODES is None:
-        codes = np.arange(0x110000, dtype=np.uint32)
+        codes = np.arange(0x10000, dtype=np.uint32)     # the BMP (_TABLE folds nothing above it)
         for k, v in _TABLE.items():
             codes[k] = _GONE if v is None else ord(v)
         _CODES = codes
-    a = _CODES[np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    a = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if a.max() < 0x10000:
+        a = _CODES[a]
+    else:
+        a = np.where(a < 0x10000, _CODES[np.minimum(a, 0xFFFF)], a)
     gone = a == _GONE
     if gone.any():
         a = a[~gone]
