@@ -1,8 +1,15 @@
 """Speed of the whole pipeline on one core: throughput, peak RSS, cold start, profile.
 
     .venv/bin/python bench/bench_speed.py [--jsonl FILE] [--cores 0] [--repeat 3] [--profile-docs 300] [--top 25]
+                                          [--no-bytecode]
 
 Prints (figures only; nothing is asserted):
+
+* **bytecode**: the package's modules are compiled to ``__pycache__`` first (``compileall``),
+  as Python does on a first run and pip at install; where ``PYTHONDONTWRITEBYTECODE`` is
+  set (as on the machine this was written on) every run would otherwise compile rasd's
+  modules anew (about 0.2 s of each start). ``--no-bytecode`` measures without: the
+  ``__pycache__`` folders of rasd are removed first.
 
 * **cold start**: wall time of ``rasd process`` on one seed page in a fresh store, as a
   subprocess (interpreter start, imports, lexicons and gazetteer load, the page, the
@@ -16,7 +23,8 @@ Prints (figures only; nothing is asserted):
   corpus, in this process pinned to the same core: the top functions by cumulative time
   and by own time.
 
-Targets of issue 6: >= 100 articles/s on one core, RSS <= 400 MB, cold start <= 2 s.
+Targets of issue 6: >= 100 articles/s on one core, RSS <= 400 MB, cold start <= 2 s; of
+issue 11 (speed line): >= 150 articles/s end to end, RSS <= 300 MB, cold start <= 1 s.
 """
 from __future__ import annotations
 
@@ -54,6 +62,19 @@ def ant_input(src: Path, dst: Path, limit: int | None = None) -> int:
             if limit and n >= limit:
                 break
     return n
+
+
+def bytecode(compiled: bool) -> None:
+    """rasd's modules compiled to ``__pycache__`` (as a first run without
+    PYTHONDONTWRITEBYTECODE leaves them), or their ``__pycache__`` folders removed."""
+    if compiled:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "rasd")], check=True)
+        print("bytecode: rasd compiled to __pycache__ first (compileall; --no-bytecode: without)")
+    else:
+        for d in (ROOT / "rasd").rglob("__pycache__"):
+            shutil.rmtree(d, ignore_errors=True)
+        print("bytecode: none for rasd (each start compiles its modules"
+              + (", PYTHONDONTWRITEBYTECODE is set)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else ")"))
 
 
 def pinned(cmd: list[str], cores: str) -> list[str]:
@@ -176,6 +197,8 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--repeat", type=int, default=3, help="throughput runs (best and median are printed)")
     ap.add_argument("--cold-gazetteer", action="store_true", help="also time a start with an empty cache dir")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="do not compile rasd to __pycache__ first (remove what is there)")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: cold,throughput,profile")
     args = ap.parse_args()
     if not args.jsonl.exists():
@@ -188,6 +211,7 @@ def main() -> None:
         n = ant_input(args.jsonl, inp)
         print(f"corpus: {args.jsonl.name} → {n} rasd JSONL documents; cores: {args.cores or 'all'}; "
               f"CPUs here: {os.cpu_count()}")
+        bytecode(not args.no_bytecode)
         if "cold" not in skip:
             cold_start(tmp, args.cores, args.cold_gazetteer)
         if "throughput" not in skip:

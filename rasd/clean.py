@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .lang.normalize import arabic_ratio, letter_count, norm_key
+from .lang.normalize import arabic_ratio, letter_count, norm_key, norm_keys
 from .records import Article, Document, Span
 
 log = logging.getLogger(__name__)
@@ -126,10 +126,11 @@ def clean_author(t: str) -> str:
     return t
 
 
-def classify(line: Line, *, arabic_page: bool) -> str:
-    """The kind of one line; see the module doc."""
+def classify(line: Line, *, arabic_page: bool, key: str | None = None) -> str:
+    """The kind of one line; see the module doc (``key``: ``norm_key(line.text)`` when
+    the caller has it)."""
     t = line.text
-    key = line.key = norm_key(t)
+    key = line.key = norm_key(t) if key is None else key
     ws = _WORD.findall(t)
     n = line.words = len(ws)
     c = cues()
@@ -237,8 +238,8 @@ def cohesion(a: Run, b: Run) -> float:
 
 def segment(lines: list[Line], *, arabic_page: bool = True) -> list[Run]:
     """Group classified lines into runs (candidate articles)."""
-    for ln in lines:
-        ln.kind = classify(ln, arabic_page=arabic_page)
+    for ln, key in zip(lines, norm_keys([ln.text for ln in lines])):
+        ln.kind = classify(ln, arabic_page=arabic_page, key=key)
     # Separators that recur divide sections of one text (a timeline: "- 2013 -", "- 2014 -");
     # a lone one may end the article and start a brief.
     splitting_separators = sum(1 for ln in lines if ln.kind == "separator") < 2

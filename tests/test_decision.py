@@ -16,7 +16,7 @@ from rasd.clean import split_articles
 from rasd.events import extract_events, propose
 from rasd.events.decision import ModelDecision, RuleDecision, current_decision
 from rasd.events.grouping import fold_repeats, pair_features
-from rasd.events.model import Model, feature_hashes, feature_index
+from rasd.events.model import Model, feature_hashes, feature_index, load_all, resubtype, retype
 from rasd.export import geojson_feature
 from rasd.ingest import make_document
 
@@ -66,6 +66,35 @@ def test_model_scores_hashed_features_like_a_logistic_regression():
     assert m.score_hashes(feature_hashes(["a", "zzz"])) == pytest.approx(2.5)
     back = Model.from_json(m.to_json())
     assert back.score(["a", "b"]) == pytest.approx(m.score(["a", "b"]))
+
+
+def test_type_models_scored_together_give_the_floats_of_each_model_alone():
+    # retype and resubtype score the shipped one-vs-rest models in one numpy gather: the
+    # same additions in the same order as Model.score_hashes, so the same floats
+    models = load_all()
+    feats = [w for w in STRIKE.split()] + ["bias_type=battles", "sub=armed_clash", "nocue", "actor=yes",
+                                           "stance=assert", "sw=غارات", "sb=في_غارات", "tw=قتل"]
+    hashes = feature_hashes(feats)
+    from rasd.events.model import _Stack
+    for prefix in ("type:", "sub:movement:", "sub:explosions_remote_violence:"):
+        ms = tuple(m for k, m in models.items() if k.startswith(prefix))
+        assert len(ms) > 1
+        assert _Stack.of(ms).scores(hashes) == [m.score_hashes(hashes) for m in ms]
+        assert _Stack.of(ms).scores(set()) == [m.bias for m in ms]
+
+    def slow(ms, current, minimum):
+        best, p = max(((n, m.probability_hashes(hashes)) for n, m in ms.items()), key=lambda x: x[1])
+        return best if p >= minimum else current
+    types = {k.split(":", 1)[1]: m for k, m in models.items() if k.startswith("type:")}
+    assert retype(models, feats, "protests") == slow(types, "protests", 0.6)
+    subs = {k.split(":")[2]: m for k, m in models.items() if k.startswith("sub:movement:")}
+    assert resubtype(models, hashes, "movement", "x") == slow(subs, "x", 0.5)
+    # models of different widths are scored one by one
+    a = Model({3: 1.0}, 0.25, 4, 0.5, {})
+    b = Model({300: -2.0}, 0.5, 10, 0.5, {})
+    assert _Stack.of((a, b)).scores({3, 300, 19}) == [a.score_hashes({3, 300, 19}), b.score_hashes({3, 300, 19})]
+    c = Model({3: 1.0, 5000: 9.0}, 0.25, 4, 0.5, {})     # a weight beyond its width counts for nothing
+    assert _Stack.of((a, c)).scores({3, 5000}) == [a.score_hashes({3, 5000}), c.score_hashes({3, 5000})] == [1.25, 1.25]
 
 
 # ------------------------------------------------------------------ candidates and the decision

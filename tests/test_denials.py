@@ -78,7 +78,7 @@ def test_a_group_is_measured_by_the_claims_that_assert_it(monkeypatch):
     # assertions joins it, however unlike the denials it is.
     from rasd.events import grouping, pairs
     close = {"a1": 0.9, "a2": 0.8, "d1": 0.1, "d2": 0.1, "d3": 0.1, "d4": 0.1, "d5": 0.1}
-    monkeypatch.setattr(pairs, "probability", lambda mine, other: close[other["id"]])
+    monkeypatch.setattr(pairs, "probabilities", lambda mine, others: [close[o["id"]] for o in others])
     rows = [{"id": k, "claim_group": "g", "data": {"id": k, "stance": "deny" if k[0] == "d" else "assert"}}
             for k in close]
     assert grouping._best_group({"id": "new"}, rows) == "g"

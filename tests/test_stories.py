@@ -321,7 +321,7 @@ def test_a_documents_tellings_of_one_happening_join_another_outlets_group_togeth
 def test_one_look_alike_claim_does_not_pull_a_claim_into_a_group_of_other_happenings(monkeypatch):
     from rasd.events import grouping, pairs
     scores = {"a": 0.95, "b": 0.05, "c": 0.05}      # one claim of the group like ours, two not at all
-    monkeypatch.setattr(pairs, "probability", lambda mine, other: scores[other["id"]])
+    monkeypatch.setattr(pairs, "probabilities", lambda mine, others: [scores[o["id"]] for o in others])
     rows = [{"id": k, "claim_group": "G", "data": {"id": k}} for k in scores]
     assert grouping._best_group({"id": "x"}, rows) is None           # mean 0.35 < JOIN_MEAN
     scores.update(b=0.5, c=0.3)
@@ -636,3 +636,13 @@ def test_the_articles_api_gives_and_filters_by_the_cross_outlet_story(client, ou
     assert {a["id"] for a in one["story_articles"]} == douma - {evs["b1"]["article"]}
     raqqa = client.get("/api/articles/" + quote(evs["d1"]["article"], safe="")).json()
     assert raqqa["story"] == evs["d1"]["article"] and raqqa["story_articles"] == []
+
+
+def test_a_claim_paired_with_many_stored_ones_scores_each_pair_as_alone():
+    # probabilities reads the new claim once and each stored claim once while it is kept:
+    # the same figures as probability pair by pair, also when a stored dict comes back
+    from rasd.events.pairs import probabilities
+    a = _claim()
+    others = [_claim(), _claim(type="battles"), _claim(sources=[{"name": "المرصد"}]), {"id": "bare"}]
+    assert probabilities(a, others + others) == [probability(a, o) for o in others + others]
+    assert probabilities(a, []) == []

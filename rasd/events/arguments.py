@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..lang.actors import load_actors
 from ..lang.analyse import reaches
+from ..lang.dates import find_dates
 from ..lang.dates import lexicon as date_lexicon
 from ..lang.lexicon import Match
 from ..lang.normalize import norm_key
@@ -61,7 +62,6 @@ _PLACE_ADJECTIVES = word_set("place_adjectives")   # «مناطق آمنة»: ad
 
 def _prep_role(ctx: _Ctx, p: Place) -> str | None:
     """The role the preposition governing this place gives it, if one is in reach."""
-    from ..lang.normalize import norm_key
     raw = ctx.raw
     before = raw[max(0, p.start - 3):p.start]
     glued = re.search(r"(\S+)$", before)
@@ -1368,18 +1368,26 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     return events
 
 
+_UNREAD = object()
+
+
 def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
     """The event's sentence read again with the dates that only the reading after the decision
     takes (:func:`rasd.lang.dates.find_dates` ``late``: «في السابع من أبريل», «وسيبدأ السبت» a
     coming day): the date nearest the trigger, when it is not the one the event has."""
-    from ..lang.dates import find_dates
     if ev.trigger is None or not ctx.doc.published:
         return None
     sent = ev.sentence or ev.evidence
     t = ev.trigger.start
-    try:
-        late = find_dates(ctx.an.nt, ctx.doc.published, within=[(_n(ctx, sent.start), _n(ctx, sent.end))], late=True)
-    except ValueError:
+    late = ctx.late_dates.get(sent, _UNREAD)     # the events of one sentence read it once
+    if late is _UNREAD:
+        try:
+            late = find_dates(ctx.an.nt, ctx.doc.published, within=[(_n(ctx, sent.start), _n(ctx, sent.end))],
+                              late=True)
+        except ValueError:
+            late = None
+        ctx.late_dates[sent] = late
+    if late is None:
         return None
     ds = [d for d in late if sent.start <= d.start < sent.end and d.date and d.precision != "year"]
     if not ds:

@@ -323,7 +323,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
                 kills: list[Match]) -> list[Event]:
     if not trigs:
         return []
-    cls = clauses(ctx.raw, sent)
+    cls = _clauses(ctx, sent)
     out: list[Event] = []
     by_clause: dict[tuple[int, str], Event] = {}
     clause_of = {id(t): next((c for c in cls if c.start <= t.start < c.end), sent) for t in trigs}
@@ -493,7 +493,7 @@ def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list
     """The events of a sentence once decided: one per clause and kind, an attack made by a
     strike is that strike, forces reaching a place in fighting are a battle, the killing
     words give the fatalities of the nearest event."""
-    cls = clauses(ctx.raw, sent)
+    cls = _clauses(ctx, sent)
     kill_ev = next((e for e in kept if e.kill_only), None)
     out: list[Event] = []
     for e in kept:
@@ -548,6 +548,15 @@ def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list
         if e.actor2 is not None and e.actor2 == e.actor:
             e.actor2 = None               # one side named twice is no second side
     return out
+
+
+def _clauses(ctx: _Ctx, sent: Span) -> list[Span]:
+    """The clauses of the sentence (read once: the candidates and :func:`finish` both ask;
+    treat as read-only)."""
+    got = ctx.clauses.get(sent)
+    if got is None:
+        got = ctx.clauses[sent] = clauses(ctx.raw, sent)
+    return got
 
 
 def _same_clause(cls: list[Span], a: Event, b: Event) -> bool:

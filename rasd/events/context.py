@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -58,6 +59,8 @@ class _Ctx:
     proposed_types: "collections.Counter" = field(default_factory=collections.Counter)  # their types (with a trigger)
     free_places: Any = None        # (starts, places) of the places that are no name's part (arguments.py)
     located: Any = None            # (ends, places) of the located places that are no actor's name
+    clauses: dict[Span, list[Span]] = field(default_factory=dict)   # by sentence (candidates.py)
+    late_dates: dict[Span, Any] = field(default_factory=dict)   # by sentence: find_dates(late=True) (arguments.py)
     answers: list = field(default_factory=list)   # (denial, claim it answers) of denied back-references (attribution.py)
 
 
@@ -66,10 +69,12 @@ def _n(ctx: _Ctx, raw_pos: int) -> int:
     return ctx.an.nt.norm_index(raw_pos)
 
 
+_INF = float("inf")
+
+
 def _within(a: int, b: int, sorted_spans: list[tuple[int, int]]) -> bool:
     """[a, b) lies inside one of the (start-sorted) spans."""
-    from bisect import bisect_right
-    i = bisect_right(sorted_spans, (a, float("inf"))) - 1
+    i = bisect_right(sorted_spans, (a, _INF)) - 1
     while i >= 0 and sorted_spans[i][0] <= a:
         if b <= sorted_spans[i][1]:
             return True

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Callable, Protocol
 
 from ..records import Event, Span
+from .features import candidate_features, sentence_features
 from .model import feature_hashes, load_all, resubtype, retype, sigmoid
 
 
@@ -61,7 +62,6 @@ class ModelDecision:
         self.subs = {k: m for k, m in shipped.items() if k.startswith("sub:")}
 
     def __call__(self, ctx, sent: Span, cands: list[Event]) -> list[Event]:
-        from .features import candidate_features, sentence_features
         kept = []
         # the sentence's features are shared by its candidates: hashed and summed once
         sent_h = feature_hashes(sentence_features(ctx, sent))
@@ -84,7 +84,6 @@ class ModelDecision:
     def type_dropped(self, ctx, sent: Span, cands: list[Event], e: Event) -> None:
         """Type a candidate the decision dropped as it types those it keeps (a denial of a
         happening told before is kept though dropped: :func:`.attribution.denials_of_dropped`)."""
-        from .features import candidate_features
         self._type(ctx, sent, e, feature_hashes(candidate_features(ctx, sent, e, cands)))
 
 

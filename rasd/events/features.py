@@ -85,7 +85,14 @@ def sentence_features(ctx, sent: Span) -> list[str]:
     got = cache.get(sent.start)
     if got is not None:
         return got
-    words = _WORD.findall(norm_key(ctx.raw[sent.start:sent.end]))
+    nt = ctx.an.nt
+    if nt._full is None and ctx.doc.kind != "html":
+        # the working copy holds the sentence already folded (a text page's paragraphs are
+        # raw there, and without NFKC characters folding is character by character): the
+        # same words as norm_key of the raw sentence (white space is no part of a word)
+        words = _WORD.findall(ctx.norm, nt.norm_index(sent.start), nt.norm_index(sent.end))
+    else:
+        words = _WORD.findall(norm_key(ctx.raw[sent.start:sent.end]))
     out = ["sw=" + w for w in words]
     out += ["sb=" + a + "_" + b for a, b in zip(words, words[1:])]
     i = next((k for k, s in enumerate(ctx.sents) if s.start == sent.start), 0)

@@ -277,14 +277,14 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
 def _best_group(mine: dict, rows: list[dict]) -> str | None:
     """The claim group among ``rows`` (earlier claims from other documents) that ``mine``
     tells: the best pair ≥ JOIN_BEST and the group's mean ≥ JOIN_MEAN; None if none."""
-    from .pairs import probability
+    from .pairs import probabilities
     by_group: dict[str, list[float]] = {}
     denials: dict[str, list[float]] = {}
-    for row in rows:
+    for row, p in zip(rows, probabilities(mine, [row["data"] for row in rows])):
         # a group is measured by the claims that assert it: its denials answer it, they do
         # not tell it (a group of a disputed attack is no less that attack for its denials)
         into = denials if row["data"].get("stance") == "deny" else by_group
-        into.setdefault(row["claim_group"] or row["id"], []).append(probability(mine, row["data"]))
+        into.setdefault(row["claim_group"] or row["id"], []).append(p)
     for g, ps in denials.items():
         by_group.setdefault(g, ps)      # a group of denials only: measured by them
     best, best_key = None, (JOIN_BEST, 0.0)

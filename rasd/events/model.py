@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 MODEL_FILE = "model.json"
 
 
@@ -31,21 +33,12 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
 
-_MEMO: dict[str, int] = {}     # feature → crc32, shared by all models (features repeat a lot)
-
-
 def feature_hashes(feats) -> set[int]:
-    """The crc32 of each distinct feature (mask with a model's bits to index it)."""
-    memo = _MEMO
-    if len(memo) > 400_000:
-        memo.clear()
-    out = set()
-    for f in feats:
-        h = memo.get(f)
-        if h is None:
-            h = memo[f] = zlib.crc32(f.encode("utf-8"))
-        out.add(h)
-    return out
+    """The crc32 of each distinct feature (mask with a model's bits to index it). Computed
+    in C for every feature, each time: a memo of the strings cost more (the features are
+    new strings, hashed anew for the memo's lookup, and the memo grew to 400,000 entries
+    whose lookups miss the CPU cache)."""
+    return set(map(zlib.crc32, map(str.encode, feats)))
 
 
 @dataclass
@@ -98,24 +91,85 @@ def _most_sure(models: dict[str, "Model"], feats, current, minimum: float):
     :func:`feature_hashes`) when it reaches ``minimum``, else ``current``."""
     hashes = feats if isinstance(feats, set) else feature_hashes(feats)
     best, best_p = current, 0.0
-    for name, m in models.items():
-        p = m.probability_hashes(hashes)
+    for name, z in zip(models, _Stack.of(tuple(models.values())).scores(hashes)):
+        p = sigmoid(z)
         if p > best_p:
             best, best_p = name, p
     return best if best_p >= minimum else current
 
 
-def retype(models: dict[str, "Model"], feats, current: str) -> str:
+class _Stack:
+    """Models of one bit width scored together, so that the type and sub-type models read
+    a kept candidate's features in one numpy gather instead of a Python loop each:
+    ``rows`` maps a weight index to a row of ``weights``, one row per index that some
+    model weighs (row 0: none does, all zeros), one column per model. ``scores`` adds the
+    same numbers in the same order as :meth:`Model.score_hashes` (the bias, then each
+    hash's weight, 0.0 where it has none, in the set's order; ``cumsum`` adds
+    sequentially), so the floats are the same."""
+
+    def __init__(self, models: tuple[Model, ...]) -> None:
+        self.mask = (1 << models[0].bits) - 1
+        keys = [np.fromiter(m.weights.keys(), dtype=np.int64, count=len(m.weights)) for m in models]
+        if any(len(k) and (k.min() < 0 or k.max() > self.mask) for k in keys):
+            raise ValueError("a weight index outside the model's width")
+        used = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        self.rows = np.zeros(self.mask + 1, dtype=np.int32)
+        self.rows[used] = np.arange(1, len(used) + 1, dtype=np.int32)
+        self.weights = np.zeros((len(used) + 1, len(models)), dtype=np.float64)
+        for col, (m, k) in enumerate(zip(models, keys)):
+            if len(k):
+                self.weights[self.rows[k], col] = np.fromiter(m.weights.values(), dtype=np.float64, count=len(k))
+        self.bias = np.array([[m.bias for m in models]], dtype=np.float64)
+
+    @classmethod
+    def of(cls, models: tuple[Model, ...]) -> _Stack | _Loop:
+        key = tuple(map(id, models))
+        got = _STACKS.get(key)
+        if got is None:
+            if len(_STACKS) >= 64:       # models made anew again and again (training)
+                _STACKS.clear()
+            stack: _Stack | _Loop = _Loop(models)
+            if models and len({m.bits for m in models}) == 1:
+                try:
+                    stack = cls(models)
+                except (ValueError, OverflowError):
+                    pass                 # a weight beyond the width (never read): the loop
+            # the models are kept with their stack, so that their ids stay theirs
+            got = _STACKS[key] = (models, stack)
+        return got[1]
+
+    def scores(self, hashes: set[int]) -> list[float]:
+        idx = np.fromiter(hashes, dtype=np.int64, count=len(hashes))
+        idx &= self.mask
+        terms = np.concatenate((self.bias, self.weights[self.rows[idx]]))
+        return np.cumsum(terms, axis=0)[-1].tolist()
+
+
+class _Loop:
+    """Models of mixed widths: each scored on its own."""
+
+    def __init__(self, models: tuple[Model, ...]) -> None:
+        self.models = models
+
+    def scores(self, hashes: set[int]) -> list[float]:
+        return [m.score_hashes(hashes) for m in self.models]
+
+
+def retype(models: dict[str, Model], feats, current: str) -> str:
     """The type the type models (``type:<type>``) are sure of, else ``current``."""
     mine = {k.split(":", 1)[1]: m for k, m in models.items() if k.startswith("type:")}
     return _most_sure(mine, feats, current, TYPE_MIN)
 
 
-def resubtype(models: dict[str, "Model"], feats, typ: str, current: str | None) -> str | None:
+def resubtype(models: dict[str, Model], feats, typ: str, current: str | None) -> str | None:
     """The sub-type of ``typ`` its models (``sub:<type>:<sub_type>``) are sure of, else ``current``."""
     prefix = f"sub:{typ}:"
     mine = {k[len(prefix):]: m for k, m in models.items() if k.startswith(prefix)}
     return _most_sure(mine, feats, current, SUB_MIN) if mine else current
+
+
+# the stacks made so far, by the ids of their models (kept with them, so that the ids stay theirs)
+_STACKS: dict[tuple[int, ...], tuple[tuple[Model, ...], _Stack | _Loop]] = {}
 
 
 def _path():

@@ -72,18 +72,30 @@ def _rel(x, y) -> str:
     return "none" if not x and not y else "one" if not (x and y) else "same" if x == y else "differ"
 
 
+def _side(e: dict) -> tuple:
+    """What :func:`cross_features` reads of one claim, read once (a new claim is paired
+    with up to 200 stored ones)."""
+    sources = {_key(x["name"]) for x in e.get("sources") or () if x.get("name") not in (None, "?")}
+    return (e.get("sub_type"), e.get("actor"), e.get("actor2"),
+            {x for x in (e.get("actor"), e.get("actor2")) if x}, main_place(e), e.get("date"),
+            e.get("stance") == "deny", _trigger_word(e), _words(e), sources,
+            (e.get("count") or {}).get("value"), e.get("fatalities"))
+
+
 def cross_features(a: dict, b: dict) -> list[str]:
     """Named features of two claims (exported dicts) of one type from different documents."""
-    f = ["bias", "same_sub=" + str(a.get("sub_type") == b.get("sub_type"))]
-    subs = {a.get("sub_type"), b.get("sub_type")}
-    if len(subs) == 1:
-        f.append("sub=" + str(a.get("sub_type")))
-    f.append("actor=" + _rel(a.get("actor"), b.get("actor")))
-    f.append("actor2=" + _rel(a.get("actor2"), b.get("actor2")))
-    pa = {x for x in (a.get("actor"), a.get("actor2")) if x}
-    pb = {x for x in (b.get("actor"), b.get("actor2")) if x}
+    return _cross(_side(a), _side(b))
+
+
+def _cross(a: tuple, b: tuple) -> list[str]:
+    sub_a, actor_a, actor2_a, pa, ma, date_a, deny_a, wa, ta, sa, ca, fa = a
+    sub_b, actor_b, actor2_b, pb, mb, date_b, deny_b, wb, tb, sb, cb, fb = b
+    f = ["bias", "same_sub=" + str(sub_a == sub_b)]
+    if sub_a == sub_b:
+        f.append("sub=" + str(sub_a))
+    f.append("actor=" + _rel(actor_a, actor_b))
+    f.append("actor2=" + _rel(actor2_a, actor2_b))
     f.append("parties=" + ("none" if not pa or not pb else "share" if pa & pb else "differ"))
-    ma, mb = main_place(a), main_place(b)
     if ma and mb:
         d = km(ma, mb)
         f.append("km=" + _bucket(d, (1, 15, 40, 100)))
@@ -95,25 +107,18 @@ def cross_features(a: dict, b: dict) -> list[str]:
                               else "none" if not ma.get("admin1") or not mb.get("admin1") else "differ"))
     else:
         f.append("km=unknown")
-    if a.get("date") and b.get("date"):
-        gap = abs((date.fromisoformat(a["date"][:10]) - date.fromisoformat(b["date"][:10])).days)
+    if date_a and date_b:
+        gap = abs((date.fromisoformat(date_a[:10]) - date.fromisoformat(date_b[:10])).days)
         f.append("days=" + _bucket(gap, (0, 1, 2)))
     else:
         f.append("days=unknown")
-    f.append("deny=" + str((a.get("stance") == "deny") + (b.get("stance") == "deny")))
-    wa, wb = _trigger_word(a), _trigger_word(b)
+    f.append("deny=" + str(deny_a + deny_b))
     f.append("same_word=" + str(bool(wa) and wa == wb))
-    ta, tb = _words(a), _words(b)
     j = len(ta & tb) / max(1, len(ta | tb))
     f.append("overlap=" + _bucket(j, (0.05, 0.1, 0.2, 0.35)))
-    sa = {_key(x["name"]) for x in a.get("sources") or () if x.get("name") not in (None, "?")}
-    sb = {_key(x["name"]) for x in b.get("sources") or () if x.get("name") not in (None, "?")}
     f.append("sources=" + ("none" if not sa or not sb else "share" if sa & sb else "differ"))
-    ca = (a.get("count") or {}).get("value")
-    cb = (b.get("count") or {}).get("value")
     if ca is not None and cb is not None:
         f.append("count=" + ("same" if ca == cb else "differ"))
-    fa, fb = a.get("fatalities"), b.get("fatalities")
     if fa is not None and fb is not None:
         f.append("fat=" + ("same" if fa == fb else "differ"))
     return f
@@ -130,9 +135,33 @@ def threshold() -> float:
 
 
 def probability(a: dict, b: dict) -> float:
+    return _probability(_side(a), _side(b))
+
+
+def _probability(a: tuple, b: tuple) -> float:
     w, _ = _weights()
-    z = sum(w.get(f, 0.0) for f in cross_features(a, b))
+    z = sum(w.get(f, 0.0) for f in _cross(a, b))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def probabilities(mine: dict, others: list[dict]) -> list[float]:
+    """``[probability(mine, o) for o in others]``, ``mine`` read once and each of ``others``
+    read once while it is kept (the stored claims come back for many new ones: they are
+    shared and read-only, :meth:`rasd.store.Store.claim_candidates`)."""
+    a = _side(mine)
+    return [_probability(a, _side_of(o)) for o in others]
+
+
+_SIDES: dict[int, tuple[dict, tuple]] = {}   # id → (the claim, kept so that its id stays its own; its side)
+
+
+def _side_of(e: dict) -> tuple:
+    got = _SIDES.get(id(e))
+    if got is None or got[0] is not e:
+        if len(_SIDES) >= 8192:
+            _SIDES.clear()
+        got = _SIDES[id(e)] = (e, _side(e))
+    return got[1]
 
 
 def same_happening(a: dict, b: dict) -> bool:

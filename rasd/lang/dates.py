@@ -502,21 +502,38 @@ def _anchors() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _segments(text: str, within: list[tuple[int, int]] | None = None) -> list[tuple[int, int, set[str]]]:
-    """Stretches of ``text`` around anchor words and numeric dates, cut at white space,
-    each with the names of the patterns worth running there (those of its anchors); with
-    ``within``, only around the anchors near those ranges of ``text``."""
+_LAST_MARKS: tuple = (None, None, [])     # (text, anchors, marks)
+
+
+def _marks(text: str) -> list[tuple[int, frozenset[str]]]:
+    """(position, pattern names) of every anchor word and numeric date of ``text``. Kept
+    for the last text read: an article is read once before the decision and again, a
+    sentence at a time, after it (``late``), and each reading asks for the whole text's
+    anchors (treat the list as read-only)."""
+    global _LAST_MARKS
     anchors = _anchors()
+    last = _LAST_MARKS
+    if last[0] is text and last[1] is anchors:
+        return last[2]
     found = anchors.keys() & set(_WORD_RE.findall(text))
     marks: list[tuple[int, frozenset[str]]] = []
     for w in found:
         names = anchors[w]
         marks += [(p, names) for p in whole_word_starts(text, (w,))]
     marks += [(m.start(), _NUMERIC) for m in _NUMSEP_RE.finditer(text)]
+    _LAST_MARKS = (text, anchors, marks)
+    return marks
+
+
+def _segments(text: str, within: list[tuple[int, int]] | None = None) -> list[tuple[int, int, set[str]]]:
+    """Stretches of ``text`` around anchor words and numeric dates, cut at white space,
+    each with the names of the patterns worth running there (those of its anchors); with
+    ``within``, only around the anchors near those ranges of ``text``."""
+    marks = _marks(text)
     if within is not None:
         keep = set(near([p for p, _ in marks], within, _NEAR))
         marks = [m for m in marks if m[0] in keep]
-    marks.sort(key=lambda m: m[0])
+    marks = sorted(marks, key=lambda m: m[0])
     n = len(text)
     segs: list[tuple[int, int, set[str]]] = []
     for p, names in marks:
