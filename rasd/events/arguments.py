@@ -732,6 +732,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             p.country in avoid or _adjective_country(ctx, p))]
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
+        if ev.type != "movement":
+            _drop_party_states(ctx, ev, where)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
             continue
         loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
@@ -768,6 +770,60 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
 
 _DEMONSTRATIVES = word_set("demonstratives")
 _FROM_IT = word_set("from_it")
+# «في», «على», «ضد», «إلى» ...: a state name after one of these is where it happened (party_place_preps)
+_PLACE_PREPS = word_set("party_place_preps")
+
+
+def _governed_place(ctx: _Ctx, p: Place) -> bool:
+    """``p`` (or the first place of the «X و Y و Z» run it ends) stands after a preposition of
+    place or of a target («في سوريا», «على سوريا», «ضد سوريا», «إلى بغداد», «بالعراق»)."""
+    head = p
+    for _ in range(6):
+        prev = next((q for q in reversed(ctx.an.between("places", max(0, head.start - 60), head.start))
+                     if q.end <= head.start), None)
+        if prev is None or not _AND.match(ctx.norm[_n(ctx, prev.end):_n(ctx, head.start)]):
+            break
+        head = prev
+    glued = ctx.raw[max(0, head.start - 2):head.start]
+    if glued[-1:] == "ب" and not glued[:1].isalpha():
+        return True                       # «بالعراق»
+    if glued[-1:] == "ل" and not glued[:1].isalpha():
+        return False                      # «موالية لأنقرة»: whose, not where
+    left = [w.strip('"()«»،,.') for w in ctx.norm[max(0, _n(ctx, head.start) - 40):_n(ctx, head.start)].split()]
+    for w in reversed(left[-4:]):
+        core = w[1:] if w[:1] in CONJUNCTIONS and len(w) > 2 and w[1:] in _PLACE_PREPS else w
+        if core in _PLACE_PREPS or _TARGET_VERB.match(core):
+            return True                   # («الضربة التي استهدفت سوريا»: what it hit)
+        bare = core.removeprefix("ال")
+        if core in PLACE_HEADS or bare in PLACE_HEADS or core in _TERRITORY_HEADS or bare in _TERRITORY_HEADS:
+            continue                      # «في العاصمة دمشق», «داخل الأراضي السورية»
+        return False
+    return False
+
+
+def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None) -> None:
+    """«الضربات التي شنتها الولايات المتحدة وبريطانيا وفرنسا على سوريا», «أعلنت موسكو»,
+    «فصائل موالية لأنقرة», «المرصد ومقره لندن»: a state named by its country or its capital
+    with no preposition of place or target before it is a party to the event (its doer, an
+    ally, a speaker, a seat), not where it happened. It is dropped when another place of the
+    event is left, or when it lies outside the country the article's happenings are in."""
+    parties = [p for p in ev.places if p.role == "location" and _state_name(p) and not _governed_place(ctx, p)]
+    if not parties:
+        return
+    rest = [p for p in ev.places if p.role == "location" and p.lat is not None and p not in parties]
+    gone = parties if rest else [p for p in parties if where and p.country and p.country != where]
+    if not gone:
+        return
+    ev.places = [p for p in ev.places if p not in gone]
+    if not rest and not any(p.role == "location" for p in ev.places):
+        # nothing left: the country the article's happenings are in, as it names it (a finer
+        # place, if the event's sentence or the lead gives one, is looked for after this)
+        home = [p for p in _free_places(ctx, 0, len(ctx.raw)) if _country_like(p) and p.country == where
+                and p.lat is not None]
+        if home:
+            t = ev.trigger.start if ev.trigger else ev.evidence.start
+            ev.places.append(replace(min(home, key=lambda p: abs(p.start - t)), role="location"))
+            ev.places.sort(key=lambda p: p.start)
 
 
 def _place_of_the_one_told_before(ctx: _Ctx, ev: Event) -> None:
