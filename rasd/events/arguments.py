@@ -763,6 +763,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _place_before_where(ctx, ev)
         if ev.type != "movement":
             _area_holding_them(ctx, ev)
+            _one_town_of_region(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
     return events
@@ -903,6 +904,36 @@ def _area_holding_them(ctx: _Ctx, ev: Event) -> None:
             continue
         ev.places = [a] + [p for p in ev.places if p is not a]
         return
+
+
+_WHOLE = re.compile(rf"^\W*({alternation('whole_area')})(\s|$|\W)")   # بالكامل, كاملا ...
+
+
+def _one_town_of_region(ctx: _Ctx, ev: Event) -> None:
+    """«التحقيق في الهجوم بغاز أعصاب في الغوطة الشرقية» in an article whose only town of the
+    Eastern Ghouta is «دوما», «غارات للتحالف» placed in the governorate of Deir ez-Zor in an
+    article that names one town of it, «هجين»: an event placed in a region or a governorate is
+    placed in the one town of it that the article names (the most specific place the article
+    gives), when it names exactly one (a town whose name is the region's own, «مدينة درعا» for
+    «ريف درعا», does not count)."""
+    if ev.type not in _ACTING or ev.sub_type in _TAKING:
+        return                            # (a region taken is the region: «سيطرت على الغوطة الشرقية»)
+    main = next((p for p in ev.places if p.role == "location" and p.lat is not None), None)
+    if main is None or main.precision != "region" or _country_like(main) or not main.admin1:
+        return
+    if _WHOLE.search(ctx.norm[_n(ctx, main.end):_n(ctx, main.end) + 20]):
+        return                            # «على الغوطة الشرقية بالكامل»
+    own = set(norm_key(main.name).split())
+    filed = _dateline_end(ctx)
+    gz = ctx.gz
+    towns = [p for p in _free_places(ctx, filed, len(ctx.raw)) if p.precision == "town" and p.lat is not None
+             and p.admin1 == main.admin1 and not set(norm_key(p.name).split()) & own
+             and not any(x.feature == "admin1" for x in gz.lookup(p.name))]   # («درعا»: the governorate's seat)
+    if len({norm_key(p.name) for p in towns}) != 1:
+        return
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    town = replace(min(towns, key=lambda p: abs(p.start - t)), role="location")
+    ev.places = [town] + [p for p in ev.places if not (p.start == town.start and p.role == "location")]
 
 
 def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
