@@ -1001,6 +1001,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
             _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
+            if ev.actor is None:
+                _doer_told_before(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
@@ -1231,6 +1233,31 @@ def _partitive_target(ctx: _Ctx, ev: Event) -> None:
         ev.actor, ev.actor2 = None, ev.actor
 
 
+_TIME_GAP = word_set("time_gap")           # اليوم, أمس, ليلا, الخميس ...
+_GOVERNMENT = word_set("government_words")  # الحكومة, حكومي, الحكومية ...
+
+
+def _government(ctx: _Ctx) -> str | None:
+    """The forces of the government of the country the article's happenings are in."""
+    return _NISBA_ACTORS.get(_where_country(ctx) or "")
+
+
+def _government_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """«قصف حكومي», «هجمات جوية ومدفعية حكومية», «غارات للقوات الحكومية» is not read here
+    (an actor): the strike noun's own adjective «حكومي» (after its other adjectives) names
+    the government of the country the article's happenings are in as its doer."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    ws = [w.strip('"«»(),،.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 50)].split()]
+    for w in ws[:4]:
+        if w in _GOVERNMENT or w[:1] == "و" and w[1:] in _GOVERNMENT:
+            return _government(ctx)
+        core = w[1:] if w[:1] == "و" else w
+        if core not in _GENITIVE_GAP and w not in _GENITIVE_GAP:
+            return None
+    return None
+
+
 def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     """«الغارات التي نفذتها أميركا وفرنسا وبريطانيا», «غارة جوية شنتها الحكومة», «الضربات التي
     شنتها المقاتلات الحربية التركية»: the subject of a verb of doing whose pronoun is the strike
@@ -1240,10 +1267,12 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     sent = ev.sentence or ev.evidence
     a0 = _n(ctx, t.end)
     ws = ctx.norm[a0:min(_n(ctx, sent.end), a0 + 60)].split()
+    # («الضربات الجوية اليوم الخميس "التي نفذتها ..."»: a day and quotation marks may stand between)
+    bare = [w.strip('"«»()') for w in ws]
     k = 0
-    while k < len(ws) and k < 3 and (ws[k] in _RELATIVES or ws[k] in _GENITIVE_GAP):
+    while k < len(ws) and k < 4 and (bare[k] in _RELATIVES or bare[k] in _GENITIVE_GAP or bare[k] in _TIME_GAP):
         k += 1
-    if k >= len(ws) or ws[k].strip('،,."') not in _DONE_IT:
+    if k >= len(ws) or bare[k].strip('،,."') not in _DONE_IT:
         return None
     # where the subject starts: right after the verb
     m = re.search(re.escape(ws[k]), ctx.norm[a0:])
@@ -1254,7 +1283,9 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     for p in ctx.an.between("places", t.end, sent.end):
         if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
             return _NISBA_ACTORS[p.country]
-    subj = ws[k + 1:k + 5]
+    subj = [w.strip('"«»()') for w in ws[k + 1:k + 5]]
+    if subj and subj[0].strip('،,.') in _GOVERNMENT:
+        return _government(ctx)           # «غارة جوية شنتها الحكومة»
     if subj and subj[0] in _AGENT_WORDS:
         for w in subj[1:]:
             cc = ctx.gz.nisba(w.strip('،,."'))
@@ -1335,13 +1366,49 @@ def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
+def _doer_of(ctx: _Ctx, c: Event) -> str | None:
+    """The doer the words around a candidate's trigger name (:func:`_settle_doer`'s readings;
+    not the doer it was proposed with, which may be what it hit)."""
+    return _self_claimed(ctx, c) or _announced_own(ctx, c) or _genitive_doer(ctx, c) or _ascribed(ctx, c) \
+        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _government_doer(ctx, c) or _nisba_of(ctx, c)
+
+
+def _nisba_of(ctx: _Ctx, c: Event) -> str | None:
+    """«غارة تركية», «غارات جوية للطيران الروسي»: the nationality adjective of a strike noun."""
+    t = c.trigger
+    if t is None:
+        return None
+    return _nisba_actor(ctx, Match(t.start, t.end, ctx.raw[t.start:t.end], "", [],
+                                   norm_start=_n(ctx, t.start), norm_end=_n(ctx, t.end)))
+
+
+def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
+    """«بتصاعد الضربات الجوية اليوم التي نفذتها الطائرات الحربية الروسية ... وأشار إلى أن غارات
+    اليوم التي استهدفت ملجأ في المسيفرة»: a strike or a battle whose own words name no doer is
+    told again from a telling of the same kind just before it (earlier in its sentence, or in
+    the sentence before: news paragraphs are often one sentence long) that names one."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    k = next((i for i, s in enumerate(ctx.sents) if s.start == sent.start), None)
+    if k is None:
+        return
+    lo = ctx.sents[k - 1].start if k > 0 else sent.start
+    prior = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
+             and lo <= c.trigger.start and c.trigger.end <= t.start]
+    for c in reversed(prior):
+        doer = _doer_of(ctx, c)
+        if doer is not None and doer != ev.actor2:
+            ev.actor = doer               # (the one acted on stays as read)
+            return
+
+
 def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     """The doer of a strike or a battle from the words right around its trigger, read
     after the decision: the speaker who says it did it, a genitive doer, the doer the
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
     doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
-        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
+        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev) or _government_doer(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
