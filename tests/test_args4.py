@@ -1,0 +1,146 @@
+"""Where and who read after the decision (issue #12, branch args4): a table of sentences
+written for each rule, each with what the rule must give and, where it matters, what it must
+leave alone."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.clean import split_articles
+from rasd.events import extract_events
+from rasd.events.decision import RuleDecision
+from rasd.ingest import make_document
+
+RULES = RuleDecision()
+
+
+def events_of(text: str, published: str = "2018-06-28"):
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published=published)
+    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=RULES)]
+
+
+def main_place(e):
+    return next((p for p in e.places if p.role == "location" and p.lat is not None), None)
+
+
+ACTING = ("battles", "explosions_remote_violence")
+
+
+def the_event(text: str, kind: str | tuple[str, ...], published: str = "2018-06-28"):
+    kinds = (kind,) if isinstance(kind, str) else kind
+    evs = [e for e in events_of(text, published) if e.type in kinds]
+    assert evs, [(e.type, e.evidence_text) for e in events_of(text, published)]
+    return evs[0]
+
+
+# ------------------------------------------------------------------ where: a state as a party
+
+PARTY_STATES = [
+    # (text, event type, the main place's name or None for none, names that must not be a place)
+    (("أكد الجيش الروسي عدم وجود قتلى في الضربات الغربية التي شنتها الولايات المتحدة وبريطانيا وفرنسا "
+     "على سوريا فجر السبت."), "explosions_remote_violence", "سوريا", {"بريطانيا", "فرنسا"}),
+    ("سيطرت القوات التركية وفصائل سورية موالية لأنقرة الأحد على مدينة عفرين في شمال سوريا.",
+     "battles", "عفرين", {"أنقرة"}),
+    ("أعلنت موسكو إصابة عشرات من مواطنيها في غارات للتحالف الدولي قرب دير الزور.",
+     "explosions_remote_violence", "دير الزور", {"موسكو"}),
+]
+
+
+@pytest.mark.parametrize("text,kind,want,never", PARTY_STATES)
+def test_a_state_named_without_a_preposition_of_place_is_a_party_not_the_place(text, kind, want, never):
+    e = the_event(text, kind)
+    p = main_place(e)
+    assert (p.name if p else None) == want
+    assert not {q.name for q in e.places if q.role == "location"} & never
+
+
+KEPT_STATES = [
+    # a state after a preposition of place or of a target, or after a verb of hitting, stays
+    ("نفذت طائرات إسرائيلية غارات جوية على سوريا ليلا.", "explosions_remote_violence", "سوريا"),
+    ("قتل جنديان عراقيان في هجوم شنه مسلحون على نقطة تفتيش في العراق أمس.", "battles", "العراق"),
+    ("قتل شخصان في انفجار وقع في العاصمة دمشق صباح اليوم.", "explosions_remote_violence", "دمشق"),
+]
+
+
+@pytest.mark.parametrize("text,kind,want", KEPT_STATES)
+def test_a_state_after_a_preposition_of_place_stays_the_place(text, kind, want):
+    p = main_place(the_event(text, kind))
+    assert p is not None and p.name == want
+
+
+# ------------------------------------------------------------------ where: the one town of a region
+
+def test_a_strike_in_a_region_is_placed_in_the_one_town_of_it_the_article_names():
+    text = ("سيبدأ الخبراء السبت التحقيق في الهجوم بغاز أعصاب في الغوطة الشرقية.\n"
+            "وقال السفير إن فريقين سيصلان للتحقيق في ما حدث في دوما.")
+    e = the_event(text, ACTING, "2018-04-12")
+    assert main_place(e).name == "دوما"
+
+
+REGION_STAYS = [
+    # two towns of the region named: which one is not said
+    "سيبدأ الخبراء السبت التحقيق في الهجوم بغاز أعصاب في الغوطة الشرقية.\nوقال السفير إن الفريق سيزور دوما وحرستا.",
+    # the region said whole
+    "استهدف قصف مدفعي الغوطة الشرقية بالكامل أمس.\nوقال السفير إن فريقا سيزور دوما.",
+]
+
+
+@pytest.mark.parametrize("text", REGION_STAYS)
+def test_a_region_stays_when_the_town_is_not_certain(text):
+    e = the_event(text, ACTING, "2018-04-12")
+    assert main_place(e).name in ("الغوطة الشرقية", "الغوطة")
+
+
+def test_a_region_taken_stays_the_region():
+    text = "سيطرت قوات النظام السوري على الغوطة الشرقية أمس.\nوكانت المعارضة تسيطر على دوما."
+    e = the_event(text, "battles", "2018-04-12")
+    assert main_place(e).name == "الغوطة الشرقية"
+
+
+# ------------------------------------------------------------------ who
+
+GOVERNMENT = [
+    ("قتلت امرأة جراء قصف حكومي بأربع قذائف مدفعية استهدف بلدة حمورية في الغوطة الشرقية.", "syria_gov"),
+    ("قتل 20 مدنيا في هجمات جوية ومدفعية حكومية على بلدة حمورية يوم الأحد.", "syria_gov"),
+    ("عالج أطباء في بلدة دوما مصابين عقب غارة جوية شنتها الحكومة.", "syria_gov"),
+    ("قتل خمسة أشخاص في قصف حكومي على قضاء الحويجة في محافظة كركوك.", "iraq_forces"),
+]
+
+
+@pytest.mark.parametrize("text,want", GOVERNMENT)
+def test_the_government_adjective_of_a_strike_names_the_articles_government(text, want):
+    assert the_event(text, ACTING).actor == want
+
+
+def test_a_strike_without_its_government_adjective_has_no_doer_from_it():
+    e = the_event("قتلت امرأة جراء قصف بأربع قذائف مدفعية استهدف بلدة حمورية في الغوطة الشرقية.",
+                  "explosions_remote_violence")
+    assert e.actor is None
+
+
+def test_a_day_and_quotation_marks_may_stand_between_the_strike_and_who_did_it():
+    e = the_event('قتل ثلاثة مدنيين في الضربات الجوية اليوم الخميس "التي نفذتها الطائرات الحربية الروسية" '
+                  "على بلدة الحراك في ريف درعا.", "explosions_remote_violence")
+    assert e.actor == "russia_forces"
+
+
+TOLD_BEFORE = [
+    # (text, the doer of the second strike)
+    (('قتل ثلاثة مدنيين في الضربات الجوية اليوم "التي نفذتها الطائرات الحربية الروسية" على بلدة الحراك.\n'
+     "وأشار المرصد إلى أن غارات اليوم التي استهدفت ملجأ في بلدة المسيفرة أسفرت عن مقتل 17 شخصا."), "russia_forces"),
+    (("قصفت مقاتلات تركية مواقع في قرية جنديرس صباح اليوم.\n"
+     "وقتل سبعة مدنيين في غارة جوية استهدفت المستشفى الرئيسي في مدينة عفرين."), "turkey_forces"),
+]
+
+
+@pytest.mark.parametrize("text,want", TOLD_BEFORE)
+def test_a_strike_naming_no_doer_takes_the_doer_of_the_telling_just_before(text, want):
+    evs = [e for e in events_of(text) if e.type == "explosions_remote_violence"]
+    assert evs[-1].actor == want
+
+
+def test_a_doer_told_two_sentences_before_or_of_another_kind_is_not_taken():
+    text = ("قصفت مقاتلات تركية مواقع في قرية جنديرس صباح اليوم.\n"
+            "وعقد مجلس الأمن جلسة طارئة لبحث الأوضاع في المنطقة.\n"
+            "وقتل سبعة مدنيين في غارة جوية استهدفت المستشفى الرئيسي في مدينة عفرين.")
+    evs = [e for e in events_of(text) if e.type == "explosions_remote_violence"]
+    assert evs[-1].actor is None
