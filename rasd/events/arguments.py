@@ -764,6 +764,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type != "movement":
             _area_holding_them(ctx, ev)
             _one_town_of_region(ctx, ev)
+            _on_the_road(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
     return events
@@ -934,6 +935,38 @@ def _one_town_of_region(ctx: _Ctx, ev: Event) -> None:
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     town = replace(min(towns, key=lambda p: abs(p.start - t)), role="location")
     ev.places = [town] + [p for p in ev.places if not (p.start == town.start and p.role == "location")]
+
+
+_ROAD = re.compile(rf"(?:^|\s)[وبل]?(?:علي\s+|قرب\s+)?((?:ال)?({alternation('road_words')}))\s*$")
+_ROAD_LINK = re.compile(r"^\s*[-–—/]?\s*(و|الى|إلى)?\s*$")
+
+
+def _on_the_road(ctx: _Ctx, ev: Event) -> None:
+    """«في كمين لتنظيم داعش على طريق مندلي - بلدروز», «قرب طريق بغداد كركوك»: a road named by
+    the towns it joins is where the event happened (the most specific place the text gives),
+    located at the first of them with precision ``near``."""
+    loc = [p for p in ev.places if p.role == "location"]
+    for p in loc:
+        # («طريق بغداد كركوك» with only «كركوك» among the event's places: the road starts before)
+        prev = next((q for q in reversed(ctx.an.between("places", max(0, p.start - 30), p.start))
+                     if q.end <= p.start and q.lat is not None), None)
+        if prev is not None and _ROAD_LINK.match(ctx.raw[prev.end:p.start]) and \
+                _ROAD.search(ctx.norm[max(0, _n(ctx, prev.start) - 30):_n(ctx, prev.start)]):
+            p = replace(prev, role="location")
+        lo = max(0, _n(ctx, p.start) - 30)
+        m = _ROAD.search(ctx.norm[lo:_n(ctx, p.start)])
+        if m is None or p.lat is None:
+            continue
+        start = ctx.an.nt.raw_span(lo + m.start(1), lo + m.end(1))[0]
+        end = p.end
+        nxt = next((q for q in ctx.an.between("places", p.end, p.end + 30) if q.start >= p.end), None)
+        if nxt is not None and _ROAD_LINK.match(ctx.raw[p.end:nxt.start]):
+            end = nxt.end                 # «طريق مندلي - بلدروز»: the road between two towns
+        text = ctx.raw[start:end]
+        road = replace(p, start=start, end=end, text=text, name=" ".join(text.split()), precision="near",
+                       feature="road", gazetteer_id=None, role="location")
+        ev.places = [road] + [q for q in ev.places if not (q.role == "location" and start <= q.start < end)]
+        return
 
 
 def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
