@@ -144,3 +144,33 @@ def test_a_doer_told_two_sentences_before_or_of_another_kind_is_not_taken():
             "وقتل سبعة مدنيين في غارة جوية استهدفت المستشفى الرئيسي في مدينة عفرين.")
     evs = [e for e in events_of(text) if e.type == "explosions_remote_violence"]
     assert evs[-1].actor is None
+
+
+# ------------------------------------------------------------------ where: roads, names
+
+ROADS = [
+    ("قتل خمسة من عناصر شرطة الحدود في كمين لتنظيم داعش على طريق مندلي - بلدروز بمحافظة ديالى.",
+     "طريق مندلي - بلدروز"),
+    ("خطف مسلحون من تنظيم داعش 6 أشخاص قرب طريق بغداد كركوك أمس.",
+     "طريق بغداد كركوك"),
+]
+
+
+@pytest.mark.parametrize("text,want", ROADS)
+def test_a_road_named_by_the_towns_it_joins_is_the_place(text, want):
+    e = next(e for e in events_of(text, "2018-03-14") if e.places)
+    p = main_place(e)
+    assert p.name == want and p.precision == "near" and p.lat is not None
+
+
+def test_a_town_not_on_a_road_is_no_road():
+    e = next(e for e in events_of("قتل خمسة من عناصر الشرطة في كمين لتنظيم داعش قرب مندلي بمحافظة ديالى.",
+                                  "2018-03-14") if e.places)
+    assert main_place(e).name == "مندلي"
+
+
+def test_a_place_inside_a_groups_province_or_an_outlets_name_is_no_place():
+    text = ('أعلنت وزارة الداخلية العراقية اعتقال عنصرين من تنظيم "داعش" ضمن ما يسمى بـ"ولاية ديالى" '
+            "فرا إلى بغداد.")
+    e = next(e for e in events_of(text, "2018-03-14") if e.type == "strategic_developments")
+    assert [p.name for p in e.places if p.role == "location"] == ["بغداد"]

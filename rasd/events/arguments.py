@@ -734,6 +734,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             ev.places = [p for p in ev.places if p not in drop]
         if ev.type != "movement":
             _drop_party_states(ctx, ev, where)
+        _drop_name_places(ctx, ev)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
             continue
         loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
@@ -801,6 +802,22 @@ def _governed_place(ctx: _Ctx, p: Place) -> bool:
             continue                      # «في العاصمة دمشق», «داخل الأراضي السورية»
         return False
     return False
+
+
+_NAME_HEADS = word_set("name_place_heads")   # ولاية, قناة, صحيفة, وكالة ...
+
+
+def _drop_name_places(ctx: _Ctx, ev: Event) -> None:
+    """«عنصرين من تنظيم داعش ضمن ما يسمى بـ"ولاية ديالى" فرا إلى بغداد», «قناة الموصلية»: a
+    place named inside the name of a group's province or of an outlet is part of that name,
+    not where the event happened."""
+    def inside(p: Place) -> bool:
+        left = ctx.norm[max(0, _n(ctx, p.start) - 25):_n(ctx, p.start)].split()[-1:]
+        w = re.sub(r"[\"«»()،,]", "", left[0]) if left else ""      # («بـ"ولاية»)
+        return w in _NAME_HEADS or (w[:1] in "بلو" and w[1:] in _NAME_HEADS)
+    named = [p for p in ev.places if p.role == "location" and inside(p)]
+    if named:
+        ev.places = [p for p in ev.places if p not in named]
 
 
 def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None) -> None:
