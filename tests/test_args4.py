@@ -13,9 +13,10 @@ from rasd.ingest import make_document
 RULES = RuleDecision()
 
 
-def events_of(text: str, published: str = "2018-06-28"):
+def events_of(text: str, published: str = "2018-06-28", decision=RULES):
+    """The events of ``text``: kept by the rules, or (``decision=None``) by the shipped model."""
     doc = make_document("t.txt", text, kind="text", source="t.txt", published=published)
-    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=RULES)]
+    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=decision)]
 
 
 def main_place(e):
@@ -174,3 +175,18 @@ def test_a_place_inside_a_groups_province_or_an_outlets_name_is_no_place():
             "فرا إلى بغداد.")
     e = next(e for e in events_of(text, "2018-03-14") if e.type == "strategic_developments")
     assert [p.name for p in e.places if p.role == "location"] == ["بغداد"]
+
+
+PRONOUN_DOER = [
+    # the verb of doing has no subject of its own: the side named before, else the speaker's state
+    (("قال رئيس الوزراء الإسرائيلي، بنيامين نتنياهو، إن بلاده ستدافع عن نفسها، بعد غارات جوية شنتها "
+     "في سوريا تعد هي الأوسع منذ عقود."), "israel_forces"),
+    (("أعلنت وزارة الدفاع الروسية أن إسرائيل أطلقت 70 صاروخا في الضربات التي نفذتها ليلا على مواقع "
+     "عسكرية في سوريا."), "israel_forces"),
+]
+
+
+@pytest.mark.parametrize("text,want", PRONOUN_DOER)
+def test_a_verb_of_doing_with_a_pronoun_subject_takes_the_side_before_or_the_speakers_state(text, want):
+    [e] = [e for e in events_of(text, "2018-02-11", decision=None) if e.type == "explosions_remote_violence"]
+    assert e.actor == want

@@ -1287,6 +1287,45 @@ _TIME_GAP = word_set("time_gap")           # اليوم, أمس, ليلا, ال�
 _GOVERNMENT = word_set("government_words")  # الحكومة, حكومي, الحكومية ...
 
 
+_OWN_COUNTRY = word_set("own_country")       # بلاده, بلادها, بلادنا
+
+
+def _side_before(ctx: _Ctx, ev: Event) -> str | None:
+    """The side named last before the trigger in its sentence, after its speaker: an actor
+    (a speaker's and civilians apart) or a state's name, as the state's forces."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    claims = [c.end for c in ev.sources if c.end is not None and sent.start <= c.start < t.start]
+    lo = max([sent.start, *claims])
+    sides = [(a.start, _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key))
+             for a in ctx.an.between("actors", lo, t.start) if a.end <= t.start and a.key not in _NOT_SIDES
+             and not ctx.an.in_speaker(a)]
+    sides += [(p.start, _NISBA_ACTORS[p.country]) for p in ctx.an.between("places", lo, t.start)
+              if p.end <= t.start and _state_name(p) and p.country in _NISBA_ACTORS
+              and not _governed_place(ctx, p)]
+    return max(sides)[1] if sides else None
+
+
+def _speaker_forces(ctx: _Ctx, ev: Event) -> str | None:
+    """The forces of the state whose speaker tells the event in its sentence, before it: the
+    speaker's actor, else a nationality adjective in the speaker's title («رئيس الوزراء
+    الإسرائيلي»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    claims = [c for c in ev.sources if c.start is not None and c.end is not None and sent.start <= c.start < t.start]
+    if not claims:
+        return None
+    c = claims[-1]
+    if c.actor:
+        forces = _NISBA_ACTORS.get(_GOV_COUNTRY.get(c.actor, ""))
+        return forces or (c.actor if c.actor in STATE_FORCES else None)
+    for w in norm_key(ctx.raw[c.start:c.end]).split():
+        cc = ctx.gz.nisba(w.strip('،,."'))
+        if cc:
+            return _NISBA_ACTORS.get(cc)
+    return None
+
+
 def _government(ctx: _Ctx) -> str | None:
     """The forces of the government of the country the article's happenings are in."""
     return _NISBA_ACTORS.get(_where_country(ctx) or "")
@@ -1336,6 +1375,12 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     subj = [w.strip('"«»()') for w in ws[k + 1:k + 5]]
     if subj and subj[0].strip('،,.') in _GOVERNMENT:
         return _government(ctx)           # «غارة جوية شنتها الحكومة»
+    if not subj or subj[0].strip('،,.') in _OWN_COUNTRY or subj[0] in LOC_PREPS or subj[0] in _TARGET_PREPS \
+            or subj[0] in _TIME_GAP:
+        # «أن إسرائيل استخدمت 28 طائرة ... في الضربات التي نفذتها ليلا», «قال رئيس الوزراء الإسرائيلي
+        # إن بلاده ... بعد غارات جوية شنتها في سوريا»: the verb's subject is a pronoun (or
+        # «بلاده»): the side named last before the strike, else the speaker's state
+        return _side_before(ctx, ev) or _speaker_forces(ctx, ev)
     if subj and subj[0] in _AGENT_WORDS:
         for w in subj[1:]:
             cc = ctx.gz.nisba(w.strip('،,."'))
