@@ -190,3 +190,27 @@ PRONOUN_DOER = [
 def test_a_verb_of_doing_with_a_pronoun_subject_takes_the_side_before_or_the_speakers_state(text, want):
     [e] = [e for e in events_of(text, "2018-02-11", decision=None) if e.type == "explosions_remote_violence"]
     assert e.actor == want
+
+
+TOLD_AFTER = [
+    (("قال المرصد إن الضربات الجوية المستمرة منذ أيام على بلدة الحراك أوقعت 93 قتيلا.\n"
+     'وأفاد المصدر نفسه بتصاعد الضربات الجوية اليوم "التي نفذتها الطائرات الحربية الروسية" على الحراك.'),
+     "russia_forces"),
+    (("سيبدأ الخبراء السبت التحقيق في الهجوم بغاز أعصاب في مدينة دوما.\n"
+     "وقررت المنظمة إرسال بعثة إلى المدينة.\n"
+     "وجاء ذلك بعد تقارير عن مقتل عشرات الأشخاص من جراء هجوم كيماوي للنظام السوري."), "syria_gov"),
+]
+
+
+@pytest.mark.parametrize("text,want", TOLD_AFTER)
+def test_a_strike_naming_no_doer_takes_the_doer_of_its_next_telling(text, want):
+    e = next(e for e in events_of(text, "2018-04-12", decision=None) if e.type in ACTING)
+    assert e.actor == want
+
+
+def test_a_telling_two_sentences_later_gives_no_doer_to_a_strike():
+    text = ("قال المرصد إن الضربات الجوية المستمرة منذ أيام على بلدة الحراك أوقعت 93 قتيلا.\n"
+            "وعقد مجلس الأمن جلسة طارئة لبحث الأوضاع في المنطقة.\n"
+            'وأفاد المصدر نفسه بتصاعد الضربات الجوية اليوم "التي نفذتها الطائرات الحربية الروسية" على الحراك.')
+    e = next(e for e in events_of(text, "2018-03-03", decision=None) if e.type in ACTING)
+    assert e.actor is None

@@ -1053,6 +1053,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _settle_doer(ctx, ev)
             if ev.actor is None:
                 _doer_told_before(ctx, ev)
+            if ev.actor is None:
+                _doer_told_after(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
@@ -1481,7 +1483,8 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
     """«بتصاعد الضربات الجوية اليوم التي نفذتها الطائرات الحربية الروسية ... وأشار إلى أن غارات
     اليوم التي استهدفت ملجأ في المسيفرة»: a strike or a battle whose own words name no doer is
     told again from a telling of the same kind just before it (earlier in its sentence, or in
-    the sentence before: news paragraphs are often one sentence long) that names one."""
+    the sentence before: news paragraphs are often one sentence long) that names one and is
+    not placed in another governorate."""
     t = ev.trigger
     sent = ev.sentence or ev.evidence
     k = next((i for i, s in enumerate(ctx.sents) if s.start == sent.start), None)
@@ -1489,8 +1492,47 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
         return
     lo = ctx.sents[k - 1].start if k > 0 else sent.start
     prior = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
-             and lo <= c.trigger.start and c.trigger.end <= t.start]
+             and lo <= c.trigger.start and c.trigger.end <= t.start and _same_area(ev, c)]
     for c in reversed(prior):
+        doer = _doer_of(ctx, c)
+        if doer is not None and doer != ev.actor2:
+            ev.actor = doer               # (the one acted on stays as read)
+            return
+
+
+def _same_area(ev: Event, c: Event) -> bool:
+    """The two tellings are not placed in two different governorates («قصف حكومي على حمورية»
+    in Rif Dimashq, «قذائف على العاصمة السورية دمشق» in Damascus: two happenings)."""
+    a = next((p.admin1 for p in ev.places if p.role == "location" and p.lat is not None), None)
+    b = next((p.admin1 for p in c.places if p.role == "location" and p.lat is not None), None)
+    return a is None or b is None or a == b
+
+
+def _heading(ctx: _Ctx, c: Event) -> bool:
+    """«غارات تركية» on a line of its own: a heading that opens another part of the article."""
+    s = c.sentence or c.evidence
+    para = next((p for p in ctx.art.paragraphs if p.start <= s.start < p.end), None)
+    return para is not None and len(ctx.raw[para.start:para.end].split()) <= 5
+
+
+def _doer_told_after(ctx: _Ctx, ev: Event) -> None:
+    """«الضربات الجوية المستمرة منذ أيام على مناطق المعارضة في محافظة درعا ... وأفاد المصدر نفسه
+    بتصاعد الضربات الجوية "التي نفذتها الطائرات الحربية الروسية"»: a strike or a battle whose own
+    words name no doer, told again in the next sentence by a telling of the same kind that names
+    one (not a heading that opens another part: «غارات تركية», nor one placed in another
+    governorate); a chemical attack (an article tells one) by any later telling of it («بسبب تعرضهم لغاز
+    سام من جراء هجوم كيماوي للنظام السوري»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    k = next((i for i, s in enumerate(ctx.sents) if s.start == sent.start), None)
+    if k is None:
+        return
+    hi = ctx.sents[k + 1].end if k + 1 < len(ctx.sents) else sent.end
+    if ev.sub_type == "chemical_weapon":
+        hi = len(ctx.raw)
+    later = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
+             and t.end <= c.trigger.start < hi and not _heading(ctx, c) and _same_area(ev, c)]
+    for c in later:
         doer = _doer_of(ctx, c)
         if doer is not None and doer != ev.actor2:
             ev.actor = doer               # (the one acted on stays as read)
