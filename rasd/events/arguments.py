@@ -775,11 +775,12 @@ _DEMONSTRATIVES = word_set("demonstratives")
 _FROM_IT = word_set("from_it")
 # «في», «على», «ضد», «إلى» ...: a state name after one of these is where it happened (party_place_preps)
 _PLACE_PREPS = word_set("party_place_preps")
+# «ومقره لندن», «بالتعاون مع فرنسا», «من قبل تركيا»: a state named after one of these is a party (party_markers)
+_PARTY_MARKERS = word_set("party_markers")
 
 
-def _governed_place(ctx: _Ctx, p: Place) -> bool:
-    """``p`` (or the first place of the «X و Y و Z» run it ends) stands after a preposition of
-    place or of a target («في سوريا», «على سوريا», «ضد سوريا», «إلى بغداد», «بالعراق»)."""
+def _run_head(ctx: _Ctx, p: Place) -> Place:
+    """The first place of the «X و Y و Z» run that ``p`` ends (``p`` itself if none)."""
     head = p
     for _ in range(6):
         prev = next((q for q in reversed(ctx.an.between("places", max(0, head.start - 60), head.start))
@@ -787,21 +788,59 @@ def _governed_place(ctx: _Ctx, p: Place) -> bool:
         if prev is None or not _AND.match(ctx.norm[_n(ctx, prev.end):_n(ctx, head.start)]):
             break
         head = prev
-    glued = ctx.raw[max(0, head.start - 2):head.start]
-    if glued[-1:] == "ب" and not glued[:1].isalpha():
-        return True                       # «بالعراق»
-    if glued[-1:] == "ل" and not glued[:1].isalpha():
-        return False                      # «موالية لأنقرة»: whose, not where
-    left = [w.strip('"()«»،,.') for w in ctx.norm[max(0, _n(ctx, head.start) - 40):_n(ctx, head.start)].split()]
-    for w in reversed(left[-4:]):
+    return head
+
+
+def _left_of_place(ctx: _Ctx, p: Place) -> tuple[str | None, list[str]]:
+    """What governs place ``p``: ``"ب"`` / ``"ل"`` glued to it, else ``None``; and the words
+    before it, nearest first, past place words and nationality adjectives («في العاصمة
+    العراقية بغداد», «داخل الأراضي السورية»)."""
+    glued = ctx.raw[max(0, p.start - 2):p.start]
+    if glued[-1:] in ("ب", "ل") and not glued[:1].isalpha():
+        return glued[-1], []
+    left = [re.sub(r"[\"«»()،,.]", "", w) for w in ctx.norm[max(0, _n(ctx, p.start) - 50):_n(ctx, p.start)].split()]
+    out = []
+    for w in reversed(left[-6:]):
         core = w[1:] if w[:1] in CONJUNCTIONS and len(w) > 2 and w[1:] in _PLACE_PREPS else w
-        if core in _PLACE_PREPS or _TARGET_VERB.match(core):
-            return True                   # («الضربة التي استهدفت سوريا»: what it hit)
         bare = core.removeprefix("ال")
-        if core in PLACE_HEADS or bare in PLACE_HEADS or core in _TERRITORY_HEADS or bare in _TERRITORY_HEADS:
-            continue                      # «في العاصمة دمشق», «داخل الأراضي السورية»
-        return False
-    return False
+        if core in PLACE_HEADS or bare in PLACE_HEADS or core in _TERRITORY_HEADS or bare in _TERRITORY_HEADS \
+                or (ctx.gz.nisba(core) and core not in _PLACE_PREPS):
+            continue
+        out.append(core)
+    return None, out
+
+
+def _governed_place(ctx: _Ctx, p: Place) -> bool:
+    """``p`` (or the first place of the «X و Y و Z» run it ends) stands after a preposition of
+    place or of a target, or a verb of hitting («في سوريا», «على سوريا», «ضد سوريا», «إلى
+    بغداد», «بالعراق», «الضربة التي استهدفت سوريا»)."""
+    glued, left = _left_of_place(ctx, _run_head(ctx, p))
+    if glued:
+        return glued == "ب"
+    return bool(left) and (left[0] in _PLACE_PREPS or _TARGET_VERB.match(left[0]) is not None)
+
+
+def _party_state(ctx: _Ctx, ev: Event, p: Place) -> str | None:
+    """A state named by its country or its capital (not a part of one: «شمالي سوريا») as a
+    party to the event, not where it happened, when no preposition of place governs it
+    (:func:`_governed_place`): ``"sure"`` named as whose («موالية لأنقرة») or after a word that
+    makes it a party (party_markers, done_it_verbs: «التي شنتها الولايات المتحدة», «ومقره
+    لندن», «بالتعاون مع فرنسا»); ``"likely"`` named before the trigger (its doer or speaker:
+    «أعلنت موسكو», «شنت الولايات المتحدة وبريطانيا وفرنسا غارات»; but «توعدت فرنسا سوريا
+    بضربات»: the one threatened)."""
+    if not (p.precision == "country" or p.feature == "capital") or _governed_place(ctx, p):
+        return None
+    head = _run_head(ctx, p)
+    glued, left = _left_of_place(ctx, head)
+    if glued == "ل":
+        return "sure"
+    k = 0
+    while k < len(left) and (left[k] in _RELATIVES or left[k] in _TIME_GAP or left[k] in CONJUNCTIONS):
+        k += 1                            # («نفذتها وبريطانيا والولايات المتحدة»)
+    if k < len(left) and (left[k] in _PARTY_MARKERS or left[k] in _DONE_IT):
+        return "sure"
+    t = ev.trigger.start if ev.trigger else ev.evidence.start
+    return "likely" if head.end <= t else None
 
 
 _NAME_HEADS = word_set("name_place_heads")   # ولاية, قناة, صحيفة, وكالة ...
@@ -822,23 +861,26 @@ def _drop_name_places(ctx: _Ctx, ev: Event) -> None:
 
 def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None) -> None:
     """«الضربات التي شنتها الولايات المتحدة وبريطانيا وفرنسا على سوريا», «أعلنت موسكو»,
-    «فصائل موالية لأنقرة», «المرصد ومقره لندن»: a state named by its country or its capital
-    with no preposition of place or target before it is a party to the event (its doer, an
-    ally, a speaker, a seat), not where it happened. It is dropped when another place of the
-    event is left, or when it lies outside the country the article's happenings are in."""
-    parties = [p for p in ev.places if p.role == "location" and _state_name(p) and not _governed_place(ctx, p)]
+    «فصائل موالية لأنقرة», «المرصد ومقره لندن»: a state named as a party to the event (its
+    doer, an ally, a speaker, a seat: :func:`_party_state`) is not where it happened. It is
+    dropped when another place of the event is left, or, when it is surely a party, when it
+    lies outside the country the article's happenings are in."""
+    kind = {id(p): _party_state(ctx, ev, p) for p in ev.places if p.role == "location"}
+    parties = [p for p in ev.places if kind.get(id(p))]
     if not parties:
         return
     rest = [p for p in ev.places if p.role == "location" and p.lat is not None and p not in parties]
-    gone = parties if rest else [p for p in parties if where and p.country and p.country != where]
+    # (with nothing else left, only a sure party outside the article's country goes)
+    gone = parties if rest else [p for p in parties if kind[id(p)] == "sure" and where and p.country
+                                 and p.country != where]
     if not gone:
         return
     ev.places = [p for p in ev.places if p not in gone]
     if not rest and not any(p.role == "location" for p in ev.places):
         # nothing left: the country the article's happenings are in, as it names it (a finer
         # place, if the event's sentence or the lead gives one, is looked for after this)
-        home = [p for p in _free_places(ctx, 0, len(ctx.raw)) if _country_like(p) and p.country == where
-                and p.lat is not None]
+        home = [p for p in _free_places(ctx, _dateline_end(ctx), len(ctx.raw)) if _country_like(p)
+                and p.country == where and p.lat is not None]
         if home:
             t = ev.trigger.start if ev.trigger else ev.evidence.start
             ev.places.append(replace(min(home, key=lambda p: abs(p.start - t)), role="location"))
