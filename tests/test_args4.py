@@ -222,3 +222,23 @@ def test_a_telling_two_sentences_later_gives_no_doer_to_a_strike():
             'وأفاد المصدر نفسه بتصاعد الضربات الجوية اليوم "التي نفذتها الطائرات الحربية الروسية" على الحراك.')
     e = next(e for e in events_of(text, "2018-03-03", decision=None) if e.type in ACTING)
     assert e.actor is None
+
+
+NISBA_AND_GENITIVE = [
+    # a nationality adjective after the strike's other adjectives
+    ("قتل 43 مدنيا في قصف مدفعي تركي استهدف مشفى مدينة عفرين.", "turkey_forces"),
+    ("قتل ثلاثة مدنيين في الضربات العسكرية الأميركية والفرنسية والبريطانية على مواقع في مدينة حمص.", "us_forces"),
+]
+
+
+@pytest.mark.parametrize("text,want", NISBA_AND_GENITIVE)
+def test_a_nationality_adjective_after_the_strikes_adjectives_names_its_doer(text, want):
+    e = next(e for e in events_of(text, "2018-04-14", decision=None) if e.type in ACTING)
+    assert e.actor == want
+
+
+def test_a_nationality_adjective_of_what_a_verb_hit_is_no_doer():
+    text = ("قالت إسرائيل إنها هاجمت بنية تحتية عسكرية إيرانية داخل سوريا، عقب ما قالت إنه هجوم صاروخي "
+            "إيراني على أرض خاضعة لسيطرتها.")
+    evs = [e for e in events_of(text, "2018-09-02", decision=None) if e.type in ACTING]
+    assert evs and evs[0].actor != "iran_forces"

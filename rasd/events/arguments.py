@@ -1375,6 +1375,23 @@ def _government_doer(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
+def _adjective_nisba(ctx: _Ctx, ev: Event) -> str | None:
+    """«قصف مدفعي تركي», «الضربات العسكرية الأمريكية والفرنسية والبريطانية»: a nationality
+    adjective after the strike noun's other adjectives (genitive_gap, agent_adjectives) names
+    its doer (the first one named)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    ws = [w.strip('"«»()،,.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 60)].split()]
+    for w in ws[:4]:
+        core = w[1:] if w[:1] == "و" and len(w) > 3 else w
+        cc = ctx.gz.nisba(core)
+        if cc:
+            return _NISBA_ACTORS.get(cc)
+        if core not in _GENITIVE_GAP and core not in _AGENT_ADJS:
+            return None
+    return None
+
+
 def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     """«الغارات التي نفذتها أميركا وفرنسا وبريطانيا», «غارة جوية شنتها الحكومة», «الضربات التي
     شنتها المقاتلات الحربية التركية»: the subject of a verb of doing whose pronoun is the strike
@@ -1493,7 +1510,8 @@ def _doer_of(ctx: _Ctx, c: Event) -> str | None:
     """The doer the words around a candidate's trigger name (:func:`_settle_doer`'s readings;
     not the doer it was proposed with, which may be what it hit)."""
     return _self_claimed(ctx, c) or _announced_own(ctx, c) or _genitive_doer(ctx, c) or _ascribed(ctx, c) \
-        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _government_doer(ctx, c) or _nisba_of(ctx, c)
+        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _government_doer(ctx, c) or _nisba_of(ctx, c) \
+        or _adjective_nisba(ctx, c)
 
 
 def _nisba_of(ctx: _Ctx, c: Event) -> str | None:
@@ -1518,12 +1536,25 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
         return
     lo = ctx.sents[k - 1].start if k > 0 else sent.start
     prior = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
-             and lo <= c.trigger.start and c.trigger.end <= t.start and _same_area(ev, c)]
+             and lo <= c.trigger.start and c.trigger.end <= t.start and _same_area(ev, c)
+             and not _in_response(ctx, c.trigger.end, t.start)]
     for c in reversed(prior):
         doer = _doer_of(ctx, c)
         if doer is not None and doer != ev.actor2:
             ev.actor = doer               # (the one acted on stays as read)
             return
+
+
+_RESPONSE = re.compile(rf"(^|\s)[وف]?({alternation('response_links')})(\s|$)")
+
+
+def _in_response(ctx: _Ctx, a: int, b: int) -> bool:
+    """«قالت إسرائيل إنها هاجمت بنية تحتية إيرانية، عقب ما قالت إنه هجوم صاروخي إيراني»: a word
+    of response or sequence between two tellings of the same sentence makes them two
+    happenings (response_links)."""
+    sa, sb = _sentence_at(ctx, a), _sentence_at(ctx, b)
+    return sa is not None and sb is not None and sa.start == sb.start and \
+        _RESPONSE.search(ctx.norm[_n(ctx, a):_n(ctx, b)]) is not None
 
 
 def _same_area(ev: Event, c: Event) -> bool:
@@ -1557,7 +1588,8 @@ def _doer_told_after(ctx: _Ctx, ev: Event) -> None:
     if ev.sub_type == "chemical_weapon":
         hi = len(ctx.raw)
     later = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
-             and t.end <= c.trigger.start < hi and not _heading(ctx, c) and _same_area(ev, c)]
+             and t.end <= c.trigger.start < hi and not _heading(ctx, c) and _same_area(ev, c)
+             and not _in_response(ctx, t.end, c.trigger.start)]
     for c in later:
         doer = _doer_of(ctx, c)
         if doer is not None and doer != ev.actor2:
@@ -1571,7 +1603,8 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
     doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
-        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev) or _government_doer(ctx, ev)
+        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev) or _government_doer(ctx, ev) \
+        or (_adjective_nisba(ctx, ev) if ev.actor is None else None)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
