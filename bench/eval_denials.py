@@ -1,8 +1,9 @@
 """Denials linked to what they deny (issue #13, "claim groups that hold").
 
 Every denial the team labelled — a mention labelled a real happening with ``stance:
-deny`` in ``labels/ant.mentions.jsonl`` (a party denying a specific happening, within an
-article), and every ``same`` pair of ``labels/pairs/ant.pairs.jsonl`` with a denial side
+deny`` in ``labels/ant.mentions.jsonl`` or ``labels/round2/ant.mentions.jsonl`` (a party
+denying a specific happening, within an article; round 2 was never read for a denial
+rule), and every ``same`` pair of ``labels/pairs/ant.pairs.jsonl`` with a denial side
 (across outlets) — is looked up in a store of all 1,779 ANT articles (made as
 ``rasd process`` does, or reused with ``--db``):
 
@@ -34,11 +35,12 @@ from eval_pairs import ant_store, find_side, load_pairs, pair_split
 from rasd.events.dataset import split_of
 
 MENTIONS = ROOT / "labels" / "ant.mentions.jsonl"
+ROUNDS = {"round 1": MENTIONS, "round 2": ROOT / "labels" / "round2" / "ant.mentions.jsonl"}
 
 
-def labelled_denials() -> list[dict]:
+def labelled_denials(path: Path = MENTIONS) -> list[dict]:
     out = []
-    for line in MENTIONS.read_text("utf-8").splitlines():
+    for line in path.read_text("utf-8").splitlines():
         if line.strip():
             m = json.loads(line)
             if m.get("real") and m.get("stance") == "deny":
@@ -47,13 +49,13 @@ def labelled_denials() -> list[dict]:
 
 
 def mention_denials(by_doc: dict[str, list[dict]], by_group: dict[str, list[dict]], split: str,
-                    *, show: bool = False) -> Counter:
+                    *, show: bool = False, path: Path = MENTIONS) -> Counter:
     """Over the labelled denials of one split: how many (``denials``), stored as a denial
     (``stored_as_denial``), in a group with an asserting claim (``linked``), one of another
     document (``linked_other_outlet``). ``by_doc``/``by_group``: the stored claims by
     document and by claim group."""
     c: Counter = Counter()
-    for m in labelled_denials():
+    for m in labelled_denials(path):
         if split_of(m["doc"]) != split:
             continue
         c["denials"] += 1
@@ -86,11 +88,12 @@ def main() -> None:
         by_doc.setdefault(e["doc"], []).append(e)
         by_group.setdefault(e.get("claim_group") or e["id"], []).append(e)
     splits = ("train", "dev") if a.split == "all" else (a.split,)
-    for split in splits:
-        c = mention_denials(by_doc, by_group, split, show=a.show)
-        print(f"mention labels, {split}: {c['denials']} labelled denials; stored as a denial "
-              f"{c['stored_as_denial']}; linked to an asserting claim {c['linked']} "
-              f"({c['linked_other_outlet']} across outlets)")
+    for name, path in ROUNDS.items():
+        for split in splits:
+            c = mention_denials(by_doc, by_group, split, show=a.show, path=path)
+            print(f"mention labels {name}, {split}: {c['denials']} labelled denials; stored as a denial "
+                  f"{c['stored_as_denial']}; linked to an asserting claim {c['linked']} "
+                  f"({c['linked_other_outlet']} across outlets)")
     c = Counter()
     for p in load_pairs():
         if p["label"] != "same":

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
 from .arguments import settle_where, settle_who
-from .attribution import denial_of_previous, settle_stance
+from .attribution import denial_of_previous, denials_of_dropped, denies, settle_answers, settle_stance
 from .candidates import finish, propose
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats
@@ -67,6 +68,9 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
     ctx, n = None, first
     for ctx, sent, cands, kills, atts in propose(doc, art, analysis=analysis, keep_all=dec.keep_all):
         kept = dec(ctx, sent, cands) if cands else []
+        if dec.keep_all and cands:
+            typed = getattr(dec, "type_dropped", None)
+            kept += denials_of_dropped(ctx, cands, kept, atts, typed and partial(typed, ctx, sent, cands))
         for ev in finish(ctx, sent, kept, kills):
             n += 1
             ev.id = f"{art.id}:e{n}"
@@ -74,8 +78,10 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
         denial_of_previous(ctx, sent, atts)
     if ctx is None:
         return []
-    events = fold_repeats(ctx.events, doc.raw, ctx.sents) if dec.keep_all else ctx.events
+    events = fold_repeats(ctx.events, doc.raw, ctx.sents, denied=lambda e: denies(ctx, e)) if dec.keep_all \
+        else ctx.events
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
+    events = settle_answers(ctx, events)
     return reported_dates(events, doc.published)
 
 

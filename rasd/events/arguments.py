@@ -1801,3 +1801,14 @@ def _night_began(ctx: _Ctx, d: DateRef) -> DateRef | None:
     if len(gap) > 1 or any(norm_key(w) not in _NIGHT_JOIN for w in gap) or not _bare_weekday(d):
         return None
     return prev
+
+
+def forces_of(key: str | None) -> str | None:
+    """The armed forces of a government's actor key («الولايات المتحدة» us_gov → us_forces),
+    else the key: a state denying or announcing a strike speaks of its forces' deed."""
+    return _NISBA_ACTORS.get(_GOV_COUNTRY.get(key or "", ""), None) or key
+
+
+def forces_of_country(cc: str | None) -> str | None:
+    """The armed forces' actor key of a country (ISO code; «نفت فرنسا» → france_forces)."""
+    return _NISBA_ACTORS.get(cc or "")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -11,7 +12,8 @@ from ..lang.lexicon import Match, PhraseMatcher
 from ..lang.tokenize import CONJUNCTIONS
 from ..lang.wordlists import alternation, word_set, words
 from ..records import Claim, Event, Span, Speaker
-from .context import _Ctx, _NAQL, _data, _inside, _n, _words_between
+from .context import _NAQL, _Ctx, _data, _inside, _n, _words_between
+
 
 @lru_cache(maxsize=1)
 def reporting_matcher() -> PhraseMatcher:
@@ -145,23 +147,180 @@ def denial_of_previous(ctx: _Ctx, sent: Span, atts: list[_Attribution]) -> None:
     ctx.events.append(ev)
 
 
-_DENIED_BEFORE = re.compile(rf"(?:^|\s)[وف]?(?:{alternation('denied_before')})((?:\s+\S+){{0,3}})\s*\S*$")
+# a cue opens at the start of a word, or after a quotation mark or a bracket («مؤكدا إنه "لم يقع هجوم"»)
+_DENIED_BEFORE = re.compile(rf"(?:^|[\s\"«“'(])[وف]?(?:{alternation('denied_before')})((?:\s+[^\s,،؛]+){{0,3}})\s*\S*$")
 _DENIED_AFTER = re.compile(rf"^\S*(?:\s+\S+){{0,2}}?\s+(?:{alternation('denied_after')})(?:\s|$)")
+_ALLEGED = re.compile(rf"(?:^|[\s\"«“'(])[وف]?(?:{alternation('alleged_before')})(?:\s+\S+){{0,10}}\s*\S*$")
+_DISMISSED = re.compile(rf"(?:^|[\s\"«“'(])[وب]?(?:ال)?(?:{alternation('dismissals')})(?=[\s\"»”'),.،؛:!?]|$)")
+
+
+def denies(ctx: _Ctx, ev: Event) -> bool:
+    """Does the sentence of ``ev`` say its happening did not take place, without a verb of
+    denial? A plain statement («مؤكدا إنه "لم يقع هجوم كيميائي"», «لم يعثروا على أي دليل
+    على وقوع هجوم», «هذا الهجوم الذي نفته دمشق»), or a telling named as an allegation and
+    then dismissed («وصفت التقارير التي تحدثت عن هجوم كيميائي … بأنها روايات زائفة»,
+    «ما يتردد عن هجوم … مجرد خدعة»). Word lists ``denied_before``, ``denied_after``,
+    ``alleged_before``, ``dismissals``."""
+    if ev.trigger is None:
+        return False
+    sent = ev.sentence or ev.evidence
+    before = ctx.norm[_n(ctx, sent.start):_n(ctx, ev.trigger.start)]
+    after = ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, sent.end)]
+    if _DENIED_BEFORE.search(before[-120:]) or _DENIED_AFTER.search(after[:120]):
+        return True
+    return bool(_ALLEGED.search(before[-160:]) and _DISMISSED.search(after[:300]))
+
+
+DENIAL_REACH = 9       # a verb of denial governs a trigger at most this many words on, in one clause
+_CLAUSE_BREAK = re.compile(r"[,،؛;:]")
+
+
+def _denied_by_verb(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> bool:
+    """A verb of denial of the sentence stands shortly before the trigger, with no clause
+    break between («نفت فرنسا أيضا مسؤوليتها عن هذه الضربات»; not «ونفت روسيا، الخميس،
+    اتفاقا … بهدف … إجلاء الجرحى», nor a verb after the trigger)."""
+    t = c.trigger.start
+    return any(a.stance == "deny" and a.verb_start < t and not _CLAUSE_BREAK.search(ctx.raw, a.verb_start, t)
+               and _words_between(ctx.norm, _n(ctx, a.verb_start), _n(ctx, t)) <= DENIAL_REACH for a in atts)
+
+
+def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: list[_Attribution],
+                       typed: Callable[[Event], None] | None = None) -> list[Event]:
+    """Candidates the decision dropped that deny a happening the article has already told
+    («كما نفت فرنسا أيضا مسؤوليتها عن هذه الضربات», «مثل هذا الهجوم الذي نفته دمشق»,
+    «الاتهامات … بشأن الهجوم … "اسطوانة مملة"»): the decision asks whether a happening is
+    reported, and a back-reference is not a new one; but a denial of it is a claim of its
+    own. Such a candidate — with a verb of denial just before it or a cue of :func:`denies`, typed as the
+    decision types what it keeps (``typed``), of a kind no kept event of its sentence has
+    and of the kind of an asserted event told before it — is kept as a denial, as sure as
+    that event (its claim group is settled by :mod:`.grouping`, which links a lone denial
+    to the claim of its article it answers)."""
+    out: list[Event] = []
+    have = {e.type for e in kept}
+    kept_ids = {id(e) for e in kept}
+    for c in cands:
+        if id(c) in kept_ids or c.trigger is None or c.kill_only or not (
+                _denied_by_verb(ctx, c, atts) or denies(ctx, c)):
+            continue
+        # a copy: the candidate itself stays as proposed (later sentences' features read it)
+        c = replace(c, sources=list(c.sources), places=list(c.places))
+        if typed is not None:
+            typed(c)
+        told = _answered(ctx, c)
+        if told is None or c.type in have:
+            continue
+        c.confidence = told.confidence
+        out.append(mark_denied(c, told))
+        ctx.answers.append((c, told, _denier(ctx, c, atts)))
+        have.add(c.type)
+    return out
+
+
+def settle_answers(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """The denials of back-references (:func:`denials_of_dropped`) once the claims they
+    answer have their arguments (after the where/who rules): each takes what it leaves
+    unsaid from that claim — the claim it answers, or the first telling it was folded into
+    (:func:`_answering`). Their claim groups are settled by :mod:`.grouping` (a lone
+    denial joins the claim of its article it answers)."""
+    if not ctx.answers:
+        return events
+    kept = {id(e) for e in events}
+    for c, told, denier in ctx.answers:
+        if id(c) not in kept:
+            continue
+        if id(told) not in kept:
+            told = next((e for e in events if e.stance != "deny" and any(
+                m["start"] == told.evidence.start for m in e.mentions)), None)
+            if told is None:
+                continue
+        _answering(ctx, c, told, denier)
+    return events
+
+
+_CHEMICAL_WORDS = tuple(words("chemical_words"))
+
+
+def _answered(ctx: _Ctx, c: Event) -> Event | None:
+    """The asserted claim told before ``c`` in its article that ``c`` answers: of the same
+    kind (a chemical attack when a chemical word follows the trigger: ``c`` takes that
+    sub-type); one of the same sub-type first, then one sharing a party or a place, then the
+    latest."""
+    # «الهجوم الكيميائي»: the definite noun with its adjective is a chemical attack
+    after = ctx.norm[_n(ctx, c.trigger.end):_n(ctx, (c.sentence or c.evidence).end)].split()[:2]
+    if c.type == "explosions_remote_violence" and any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) for w in after):
+        c.sub_type = "chemical_weapon"
+    parties = {x for x in (c.actor, c.actor2) if x}
+    places = {p.gazetteer_id or p.name for p in c.places if p.precision in ("town", "near")}
+    best, best_key = None, None
+    for i, e in enumerate(ctx.events):
+        if e.type != c.type or e.stance == "deny":
+            continue
+        shares = bool(parties & {x for x in (e.actor, e.actor2) if x}) or bool(
+            places & {p.gazetteer_id or p.name for p in e.places if p.precision in ("town", "near")})
+        key = (e.sub_type == c.sub_type, shares, i)
+        if best_key is None or key > best_key:
+            best, best_key = e, key
+    return best
+
+
+_OWN_PART = re.compile(rf"(?:^|[\s\"«“'(])[وب]?(?:{alternation('denied_own_part')})(?=\s|$)")
+
+
+def _denier(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> str | None:
+    """The actor key of the party whose verb of denial governs ``c``: the state named right
+    after the verb («نفت فرنسا», «ونفت دمشق»: a country or a capital, as its forces), else
+    the verb's speaker when it is an actor named beside the verb."""
+    from .arguments import forces_of, forces_of_country
+    t = c.trigger.start
+    for a in atts:
+        if a.stance != "deny" or a.verb_start >= t:
+            continue
+        for p in ctx.an.between("places", a.verb_start, t):
+            if _words_between(ctx.norm, _n(ctx, a.verb_start), _n(ctx, p.start)) <= 1 and (
+                    p.precision == "country" or p.feature == "capital") and forces_of_country(p.country):
+                return forces_of_country(p.country)
+        s = a.speaker
+        if s is not None and s.actor and s.start < t and abs(s.start - a.verb_start) < 40:
+            return forces_of(s.actor)
+    return None
+
+
+def _answering(ctx: _Ctx, c: Event, told: Event, denier: str | None = None) -> Event:
+    """A denial of a happening told before («… هذه الضربات», «مثل هذا الهجوم الذي نفته
+    دمشق») says little of it: who did it, to whom, when and where are those of the claim it
+    answers, save where the denial itself names them. The doer is the party said to have
+    done it: the denying party when it denies its own part («نفت فرنسا مسؤوليتها عن هذه
+    الضربات»: words ``denied_own_part`` between the sentence's start and the trigger), else
+    the doer of the claim answered."""
+    sent = c.sentence or c.evidence
+    own = _OWN_PART.search(ctx.norm[_n(ctx, sent.start):_n(ctx, c.trigger.start)])
+    c.actor = denier if own and denier else told.actor or c.actor
+    c.actor2 = told.actor2 if told.actor2 and told.actor2 != c.actor else c.actor2
+    if told.date and (c.date is None or c.date_precision == "reported"):
+        c.date, c.date_precision = told.date, told.date_precision
+    if told.places and not any(p.precision in ("town", "near") and p.role != "origin" for p in c.places):
+        c.places = [replace(p) for p in told.places]
+    return c
+
+
+def mark_denied(ev: Event, answers: Event | None = None) -> Event:
+    """``ev`` becomes a denial: its stance and its sources'. A denial of ``answers`` whose
+    sources are all among those that assert it took them from the sentences before («ونفت
+    موسكو …» after «بحسب المرصد», the speaker of the sentence not being recognised): it
+    is told with an unknown source rather than one that says the opposite."""
+    if answers is not None and ev.sources and {c.name for c in ev.sources} <= {c.name for c in answers.sources}:
+        ev.sources = []
+    ev.stance = "deny"
+    ev.sources = [replace(c, stance="deny") for c in ev.sources] or [Claim("?", "deny")]
+    return ev
 
 
 def settle_stance(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """A claim a source makes that the happening did not take place, in a plain statement
-    rather than with a verb of denial («مؤكدا إنه لم يقع هجوم كيميائي», «لم يعثروا على أي
-    دليل على وقوع هجوم», «هذا الهجوم الذي نفته دمشق»), is a denial: its stance and its
+    rather than with a verb of denial (:func:`denies`), is a denial: its stance and its
     sources' become ``deny`` (it then joins the claim it answers, :mod:`.grouping`).
     After the decision: the decision reads the text's cues itself."""
     for ev in events:
-        if ev.stance == "deny" or ev.trigger is None:
-            continue
-        sent = ev.sentence or ev.evidence
-        before = ctx.norm[_n(ctx, sent.start):_n(ctx, ev.trigger.start)]
-        after = ctx.norm[_n(ctx, ev.trigger.start):_n(ctx, sent.end)]
-        if _DENIED_BEFORE.search(before[-120:]) or _DENIED_AFTER.search(after[:120]):
-            ev.stance = "deny"
-            ev.sources = [replace(c, stance="deny") for c in ev.sources] or [Claim("?", "deny")]
+        if ev.stance != "deny" and denies(ctx, ev):
+            mark_denied(ev)
     return events

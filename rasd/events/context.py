@@ -58,6 +58,7 @@ class _Ctx:
     proposed_types: "collections.Counter" = field(default_factory=collections.Counter)  # their types (with a trigger)
     free_places: Any = None        # (starts, places) of the places that are no name's part (arguments.py)
     located: Any = None            # (ends, places) of the located places that are no actor's name
+    answers: list = field(default_factory=list)   # (denial, claim it answers) of denied back-references (attribution.py)
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:

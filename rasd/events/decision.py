@@ -71,13 +71,21 @@ class ModelDecision:
             z = self.model.score_hashes(own) + sent_z
             e.confidence = round(sigmoid(z), 3)
             if e.confidence >= self.threshold:
-                both = own | sent_h
-                if self.types:
-                    _set_type(ctx, sent, e, retype(self.types, both, e.type))
-                if self.subs:
-                    e.sub_type = resubtype(self.subs, both, e.type, e.sub_type)
+                self._type(ctx, sent, e, own | sent_h)
                 kept.append(e)
         return kept
+
+    def _type(self, ctx, sent: Span, e: Event, hashes) -> None:
+        if self.types:
+            _set_type(ctx, sent, e, retype(self.types, hashes, e.type))
+        if self.subs:
+            e.sub_type = resubtype(self.subs, hashes, e.type, e.sub_type)
+
+    def type_dropped(self, ctx, sent: Span, cands: list[Event], e: Event) -> None:
+        """Type a candidate the decision dropped as it types those it keeps (a denial of a
+        happening told before is kept though dropped: :func:`.attribution.denials_of_dropped`)."""
+        from .features import candidate_features
+        self._type(ctx, sent, e, feature_hashes(candidate_features(ctx, sent, e, cands)))
 
 
 # the sub-type a candidate takes when the type model changes its type

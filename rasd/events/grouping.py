@@ -13,11 +13,13 @@ denial is never folded.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
 from ..lang.normalize import norm_key
 from ..records import Event, Span
+from .attribution import mark_denied
 from .features import bucket
 
 _DEF_ANAPHOR = re.compile(r"(^|\s)(هذا|هذه|ذلك|تلك)\s*$")
@@ -94,8 +96,12 @@ def _shipped_fold():
 FOLD_WINDOW = 12    # a telling is compared with the 12 events kept before it (an ANT article keeps at most 8)
 
 
-def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -> list[Event]:
-    """Fold the later tellings of a happening into its first telling (see the module)."""
+def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
+                 denied: Callable[[Event], bool] | None = None) -> list[Event]:
+    """Fold the later tellings of a happening into its first telling (see the module). A
+    later telling that says the happening did not take place (``denied``: «لم يقع هجوم
+    كيميائي», «ما يتردد عن هجوم … مجرد خدعة») is not a repeat but the denial of it: it is
+    kept as a claim of its own, with stance ``deny``, in the claim group of the first."""
     if model is None:
         model = _shipped_fold()
         if model is None:
@@ -114,6 +120,10 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None) -
             if p >= best_p:
                 best, best_p = o, p
         if best is None:
+            out.append(e)
+        elif denied is not None and denied(e):
+            mark_denied(e, best)
+            e.same_as = best.same_as or best.id
             out.append(e)
         elif two_sources(best, e):
             # the same happening in another named source's words: a claim of its own
@@ -239,7 +249,9 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
     strike on the base, «وتنفي سوريا …» after the drone's interception) that found no
     claim to answer elsewhere (``alone``: the indexes of such denials) joins the claim of
     its article it answers: one of the same kind and sub-type, else of the same kind
-    sharing a party or a place — the nearest, an earlier one first."""
+    sharing a party or a place, else of the same kind told before it («ووصفت موسكو
+    التقارير التي تحدثت عن قصف البلدة بأنها روايات زائفة» after the air strike) — the
+    nearest, an earlier one first."""
     for i in sorted(alone):
         e = events[i]
         parties = {x for x in (e.actor, e.actor2) if x}
@@ -250,8 +262,8 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
                 continue
             same_sub = o.sub_type == e.sub_type
             shares = bool(parties & {x for x in (o.actor, o.actor2) if x}) or bool(keys & _place_keys(o))
-            if not (same_sub or shares):
-                continue
+            if not (same_sub or shares) and j > i:
+                continue          # of the same kind only: it answers a claim told before it
             key = (same_sub, shares, j < i, -abs(i - j))
             if best_key is None or key > best_key:
                 best, best_key = j, key
@@ -267,8 +279,14 @@ def _best_group(mine: dict, rows: list[dict]) -> str | None:
     tells: the best pair ≥ JOIN_BEST and the group's mean ≥ JOIN_MEAN; None if none."""
     from .pairs import probability
     by_group: dict[str, list[float]] = {}
+    denials: dict[str, list[float]] = {}
     for row in rows:
-        by_group.setdefault(row["claim_group"] or row["id"], []).append(probability(mine, row["data"]))
+        # a group is measured by the claims that assert it: its denials answer it, they do
+        # not tell it (a group of a disputed attack is no less that attack for its denials)
+        into = denials if row["data"].get("stance") == "deny" else by_group
+        into.setdefault(row["claim_group"] or row["id"], []).append(probability(mine, row["data"]))
+    for g, ps in denials.items():
+        by_group.setdefault(g, ps)      # a group of denials only: measured by them
     best, best_key = None, (JOIN_BEST, 0.0)
     for g, ps in by_group.items():
         key = (max(ps), sum(ps) / len(ps))

@@ -1,0 +1,107 @@
+"""Denials kept and linked (issue #13, "claim groups that hold"): a denial told as a
+plain statement or as a dismissed allegation, a later telling that denies what was told
+first, and a back-reference that the decision drops but a party denies, are each a claim
+of their own with stance ``deny`` in the claim group of what they deny."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.clean import split_articles
+from rasd.events import assign_groups, extract_events
+from rasd.events.decision import ModelDecision
+from rasd.ingest import make_document
+
+STRIKE = ("قتل 12 مدنيا في قصف جوي استهدف بلدة كفرنبل في ريف إدلب الجنوبي فجر اليوم، "
+          "بحسب المرصد السوري لحقوق الإنسان. ")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ModelDecision()
+
+
+def events_of(text: str, model) -> list:
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-04-10")
+    out = []
+    for a in split_articles(doc):
+        out.extend(extract_events(doc, a, decision=model))
+    assign_groups(out, lambda e: [])
+    return out
+
+
+def _one_denial_with_the_strike(evs):
+    strikes = [e for e in evs if e.type == "explosions_remote_violence"]
+    asserted = [e for e in strikes if e.stance == "assert"]
+    denied = [e for e in strikes if e.stance == "deny"]
+    assert len(asserted) == 1 and len(denied) == 1, [(e.stance, e.evidence_text) for e in strikes]
+    assert denied[0].claim_group == asserted[0].claim_group
+    assert all(c.stance == "deny" for c in denied[0].sources)
+    return asserted[0], denied[0]
+
+
+@pytest.mark.parametrize("denial", [
+    # an allegation the speaker dismisses
+    "لكن وزارة الدفاع الروسية قالت إن ما يتردد عن قصف كفرنبل مجرد خدعة تهدف إلى تشويه صورة روسيا.",
+    "ووصفت موسكو التقارير التي تحدثت عن قصف البلدة بأنها روايات زائفة.",
+    # a plain statement that it did not happen, inside quotation marks
+    "وقال السفير الروسي إنه \"لم يقع قصف\" على كفرنبل.",
+    # a verb of denial just before a back-reference the decision drops as a repeat
+    "ونفت موسكو أي مسؤولية لها عن هذا القصف.",
+])
+def test_a_later_denial_is_a_claim_of_its_own_in_the_group_of_the_strike(model, denial):
+    _one_denial_with_the_strike(events_of(STRIKE + denial, model))
+
+
+def test_a_denial_does_not_take_the_source_that_asserts():
+    # «ونفت موسكو …»: Moscow is not a recognised speaker; the sentence before is the
+    # observatory's: the denial is not the observatory's
+    _, denied = _one_denial_with_the_strike(events_of(STRIKE + "ونفت موسكو أي مسؤولية لها عن هذا القصف.",
+                                                      ModelDecision()))
+    assert "المرصد" not in " ".join(c.name for c in denied.sources)
+
+
+@pytest.mark.parametrize("later", [
+    # an allegation nobody dismisses is a report, not a denial
+    "وتحدثت تقارير عن قصف آخر استهدف البلدة بعد الظهر.",
+    # «لم يحدث ذلك»: a condition, and a clause break before the trigger
+    "وقال قائد الفصيل إذا لم يحدث ذلك، سنلجأ إلى قصف مواقع النظام بالقوة.",
+    # a verb of denial with clause breaks between it and the trigger governs something else
+    "ونفت روسيا، الخميس، اتفاقا في مجلس الأمن على هدنة بهدف السماح بوقف القصف.",
+])
+def test_no_denial_without_a_denial(model, later):
+    evs = events_of(STRIKE + later, model)
+    assert not [e for e in evs if e.stance == "deny"], [(e.stance, e.evidence_text) for e in evs]
+
+
+def test_a_group_is_measured_by_the_claims_that_assert_it(monkeypatch):
+    # a disputed strike: two claims assert it, five deny it. A new telling close to the
+    # assertions joins it, however unlike the denials it is.
+    from rasd.events import grouping, pairs
+    close = {"a1": 0.9, "a2": 0.8, "d1": 0.1, "d2": 0.1, "d3": 0.1, "d4": 0.1, "d5": 0.1}
+    monkeypatch.setattr(pairs, "probability", lambda mine, other: close[other["id"]])
+    rows = [{"id": k, "claim_group": "g", "data": {"id": k, "stance": "deny" if k[0] == "d" else "assert"}}
+            for k in close]
+    assert grouping._best_group({"id": "new"}, rows) == "g"
+    # counted with its denials, the group's mean (0.3) is below JOIN_MEAN: it would not join
+    assert sum(close.values()) / len(close) < grouping.JOIN_MEAN
+
+
+def test_a_denied_back_reference_tells_the_happening_it_answers(model):
+    # «مثل هذا الهجوم الذي نفته دمشق» says nothing of the attack: who, to whom, when and
+    # where are those of the attack told before
+    evs = events_of("قتل عشرات المدنيين في هجوم كيميائي شنته قوات النظام السوري على مدينة دوما في الغوطة "
+                    "الشرقية يوم السبت، بحسب الدفاع المدني. لكن لم يؤكد أي مصدر مستقل حدوث مثل هذا الهجوم "
+                    "الذي نفته دمشق بشدة.", model)
+    attack, denied = _one_denial_with_the_strike(evs)
+    assert denied.sub_type == attack.sub_type == "chemical_weapon"
+    assert (denied.actor, denied.actor2, denied.date) == (attack.actor, attack.actor2, attack.date) \
+        == ("syria_gov", "civilians", "2018-04-07")
+    assert "دوما" in {p.name for p in denied.places}
+
+
+def test_a_state_denying_its_own_part_is_the_doer_of_what_it_denies(model):
+    # the labelling guidelines: the doer of a denial is the party said to have done it
+    evs = events_of("قصفت طائرات حربية أمريكية مطار الشعيرات العسكري في ريف حمص فجر الاثنين، بحسب وكالة سانا. "
+                    "كما نفت فرنسا أيضا مسؤوليتها عن هذه الضربات.", model)
+    _, denied = _one_denial_with_the_strike(evs)
+    assert denied.actor == "france_forces"
