@@ -764,10 +764,10 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _place_before_where(ctx, ev)
         if ev.type != "movement":
             _area_holding_them(ctx, ev)
-            _one_town_of_region(ctx, ev)
             _on_the_road(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
+        _named_with_direction(ctx, ev)
     return events
 
 
@@ -950,36 +950,8 @@ def _area_holding_them(ctx: _Ctx, ev: Event) -> None:
         return
 
 
-_WHOLE = re.compile(rf"^\W*({alternation('whole_area')})(\s|$|\W)")   # بالكامل, كاملا ...
-
-
-def _one_town_of_region(ctx: _Ctx, ev: Event) -> None:
-    """«التحقيق في الهجوم بغاز أعصاب في الغوطة الشرقية» in an article whose only town of the
-    Eastern Ghouta is «دوما», «غارات للتحالف» placed in the governorate of Deir ez-Zor in an
-    article that names one town of it, «هجين»: an event placed in a region or a governorate is
-    placed in the one town of it that the article names (the most specific place the article
-    gives), when it names exactly one (a town whose name is the region's own, «مدينة درعا» for
-    «ريف درعا», does not count)."""
-    if ev.type not in _ACTING or ev.sub_type in _TAKING:
-        return                            # (a region taken is the region: «سيطرت على الغوطة الشرقية»)
-    main = next((p for p in ev.places if p.role == "location" and p.lat is not None), None)
-    if main is None or main.precision != "region" or _country_like(main) or not main.admin1:
-        return
-    if _WHOLE.search(ctx.norm[_n(ctx, main.end):_n(ctx, main.end) + 20]):
-        return                            # «على الغوطة الشرقية بالكامل»
-    own = set(norm_key(main.name).split())
-    filed = _dateline_end(ctx)
-    gz = ctx.gz
-    towns = [p for p in _free_places(ctx, filed, len(ctx.raw)) if p.precision == "town" and p.lat is not None
-             and p.admin1 == main.admin1 and not set(norm_key(p.name).split()) & own
-             and not any(x.feature == "admin1" for x in gz.lookup(p.name))]   # («درعا»: the governorate's seat)
-    if len({norm_key(p.name) for p in towns}) != 1:
-        return
-    t = ev.trigger.start if ev.trigger else ev.evidence.start
-    town = replace(min(towns, key=lambda p: abs(p.start - t)), role="location")
-    ev.places = [town] + [p for p in ev.places if not (p.start == town.start and p.role == "location")]
-
-
+_RURAL = word_set("rural_words")
+_DIRECTIONS = word_set("direction_nouns") | word_set("direction_adjectives")
 _ROAD = re.compile(rf"(?:^|\s)[وبل]?(?:علي\s+|قرب\s+)?((?:ال)?({alternation('road_words')}))\s*$")
 _ROAD_LINK = re.compile(r"^\s*[-–—/]?\s*(و|الى|إلى)?\s*$")
 
@@ -1010,6 +982,41 @@ def _on_the_road(ctx: _Ctx, ev: Event) -> None:
                        feature="road", gazetteer_id=None, role="location")
         ev.places = [road] + [q for q in ev.places if not (q.role == "location" and start <= q.start < end)]
         return
+
+
+_RIF_BEFORE = re.compile(rf"(?:^|\s)(?:[وبل]|في\s+|و?ب|و?في\s+)?(({alternation('rural_words')}))\s+$")
+_DIR_BEFORE = re.compile(rf"(?:^|\s)[وبل]?((?:{alternation('direction_nouns')})(?:\s+(?:{alternation('direction_nouns')}))?)\s+$")
+_DIR_AFTER = re.compile(rf"^\s+((?:{alternation('direction_adjectives')})(?:\s+(?:{alternation('direction_adjectives')}))?)(?=$|[\s،,.])")
+
+
+def _named_with_direction(ctx: _Ctx, ev: Event) -> None:
+    """«في ريف اللاذقية الشمالي», «شمال شرق أربيل», «في جنوب سوريا»: the main place is named
+    as the text names it, with the rural area and the direction around it (the most specific
+    place the article gives): «ريف ...» is a region; the place keeps the coordinates of the
+    place it is read from."""
+    main = next((p for p in ev.places if p.role in ("location", "destination", "origin") and p.lat is not None), None)
+    if main is None or main.feature == "road":
+        return
+    a, b = _n(ctx, main.start), _n(ctx, main.end)
+    if any(w in norm_key(main.text).split() for w in _RURAL | _DIRECTIONS):
+        return                            # (the name read already holds them)
+    before = ctx.norm[max(0, a - 30):a]
+    rif = _RIF_BEFORE.search(before)
+    dirn = None if rif else _DIR_BEFORE.search(before)
+    # (a direction after the place only with «ريف»: «غوطة دمشق الشرقية» is the Ghouta's)
+    after = _DIR_AFTER.match(ctx.norm[b:b + 30]) if rif else None
+    if not (rif or dirn):
+        return
+    lo = a - (len(before) - (rif or dirn).start(1))
+    hi = b + after.end(1) if after else b
+    start, end = ctx.an.nt.raw_span(lo, hi)
+    name = " ".join(ctx.raw[start:end].split())
+    if rif and norm_key(name.split()[0]) == "ريفي":
+        name = "ريف " + " ".join(name.split()[1:])   # «ريفي حمص الشمالي وحماة الجنوبي»: each one's
+    i = ev.places.index(main)
+    ev.places[i] = replace(main, start=start, end=end, text=ctx.raw[start:end], name=name,
+                           precision="region" if rif else main.precision, gazetteer_id=None if rif or after
+                           else main.gazetteer_id)
 
 
 def _origin_from_it(ctx: _Ctx, ev: Event) -> None:
@@ -1312,7 +1319,6 @@ def _partitive_target(ctx: _Ctx, ev: Event) -> None:
 
 
 _TIME_GAP = word_set("time_gap")           # اليوم, أمس, ليلا, الخميس ...
-_GOVERNMENT = word_set("government_words")  # الحكومة, حكومي, الحكومية ...
 
 
 _OWN_COUNTRY = word_set("own_country")       # بلاده, بلادها, بلادنا
@@ -1351,27 +1357,6 @@ def _speaker_forces(ctx: _Ctx, ev: Event) -> str | None:
         cc = ctx.gz.nisba(w.strip('،,."'))
         if cc:
             return _NISBA_ACTORS.get(cc)
-    return None
-
-
-def _government(ctx: _Ctx) -> str | None:
-    """The forces of the government of the country the article's happenings are in."""
-    return _NISBA_ACTORS.get(_where_country(ctx) or "")
-
-
-def _government_doer(ctx: _Ctx, ev: Event) -> str | None:
-    """«قصف حكومي», «هجمات جوية ومدفعية حكومية», «غارات للقوات الحكومية» is not read here
-    (an actor): the strike noun's own adjective «حكومي» (after its other adjectives) names
-    the government of the country the article's happenings are in as its doer."""
-    t = ev.trigger
-    sent = ev.sentence or ev.evidence
-    ws = [w.strip('"«»(),،.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 50)].split()]
-    for w in ws[:4]:
-        if w in _GOVERNMENT or w[:1] == "و" and w[1:] in _GOVERNMENT:
-            return _government(ctx)
-        core = w[1:] if w[:1] == "و" else w
-        if core not in _GENITIVE_GAP and w not in _GENITIVE_GAP:
-            return None
     return None
 
 
@@ -1418,8 +1403,6 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
         if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
             return _NISBA_ACTORS[p.country]
     subj = [w.strip('"«»()') for w in ws[k + 1:k + 5]]
-    if subj and subj[0].strip('،,.') in _GOVERNMENT:
-        return _government(ctx)           # «غارة جوية شنتها الحكومة»
     if not subj or subj[0].strip('،,.') in _OWN_COUNTRY or subj[0] in LOC_PREPS or subj[0] in _TARGET_PREPS \
             or subj[0] in _TIME_GAP:
         # «أن إسرائيل استخدمت 28 طائرة ... في الضربات التي نفذتها ليلا», «قال رئيس الوزراء الإسرائيلي
@@ -1510,7 +1493,7 @@ def _doer_of(ctx: _Ctx, c: Event) -> str | None:
     """The doer the words around a candidate's trigger name (:func:`_settle_doer`'s readings;
     not the doer it was proposed with, which may be what it hit)."""
     return _self_claimed(ctx, c) or _announced_own(ctx, c) or _genitive_doer(ctx, c) or _ascribed(ctx, c) \
-        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _government_doer(ctx, c) or _nisba_of(ctx, c) \
+        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _nisba_of(ctx, c) \
         or _adjective_nisba(ctx, c)
 
 
@@ -1603,7 +1586,7 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
     doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
-        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev) or _government_doer(ctx, ev) \
+        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev) \
         or (_adjective_nisba(ctx, ev) if ev.actor is None else None)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
