@@ -217,3 +217,10 @@ def test_a_direction_after_a_place_belongs_to_the_ghouta_not_to_damascus():
     e = next(e for e in events_of("قتل 52 مدنيا في غوطة دمشق الشرقية يوم الأحد جراء قصف النظام السوري.",
                                   "2018-03-11", decision=None) if e.type in ACTING)
     assert "الشرقية" not in (main_place(e).name if main_place(e) else "")
+
+
+def test_forces_of_a_nationality_right_after_an_interception_did_it():
+    text = "تصدت الدفاعات الجوية السورية، صباح السبت، لصواريخ اخترقت الأجواء فوق ريف حمص."
+    evs = [e for e in events_of(text, "2018-04-17", decision=None)
+           if e.type in ACTING or e.sub_type == "disrupted_weapons_use"]
+    assert evs and evs[0].actor == "syria_gov"

@@ -1090,6 +1090,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 _doer_told_after(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
+        if ev.sub_type == "disrupted_weapons_use" and ev.actor is None and ev.trigger is not None:
+            ev.actor = _adjective_nisba(ctx, ev)   # «تصدت الدفاعات الجوية السورية لهدف معاد»
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
             ev.actor2 = ev.actor2 if ev.actor2 not in (None, "protesters") else ev.actor
             ev.actor = "protesters"
@@ -1142,7 +1144,8 @@ def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
     if not spk:
         spk = [s.actor for s in ctx.an.speakers if s.actor and sent.start <= s.start < t.start]
     if not spk:
-        return None
+        # «أعلنت السلطات الإسرائيلية أنها استهدفت»: a speaker known by its nationality
+        return _speaker_forces(ctx, ev)
     key = spk[-1]
     # a government speaking of its strikes: its armed forces («وزارة الدفاع الروسية»)
     forces = _NISBA_ACTORS.get(_GOV_COUNTRY.get(key, ""), None)
@@ -1360,13 +1363,19 @@ def _speaker_forces(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
+_LATE_AGENTS = word_set("late_agent_words")     # الدفاعات, المضادات ...
+
+
 def _adjective_nisba(ctx: _Ctx, ev: Event) -> str | None:
-    """«قصف مدفعي تركي», «الضربات العسكرية الأمريكية والفرنسية والبريطانية»: a nationality
-    adjective after the strike noun's other adjectives (genitive_gap, agent_adjectives) names
-    its doer (the first one named)."""
+    """«قصف مدفعي تركي», «الضربات العسكرية الأمريكية والفرنسية والبريطانية», «تصدت الدفاعات
+    الجوية السورية»: a nationality adjective after the strike's other adjectives (genitive_gap,
+    agent_adjectives), or after a word for forces right after it (agent_words, late_agent_words),
+    names its doer (the first one named)."""
     t = ev.trigger
     sent = ev.sentence or ev.evidence
     ws = [w.strip('"«»()،,.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 60)].split()]
+    if ws and (ws[0] in _AGENT_WORDS or ws[0] in _LATE_AGENTS):
+        ws = ws[1:]                       # «تصدت الدفاعات الجوية السورية», «قصفت الطائرات الحربية السورية»
     for w in ws[:4]:
         core = w[1:] if w[:1] == "و" and len(w) > 3 else w
         cc = ctx.gz.nisba(core)
