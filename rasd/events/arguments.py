@@ -1090,8 +1090,6 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 _doer_told_after(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
-        if ev.sub_type == "disrupted_weapons_use" and ev.actor is None and ev.trigger is not None:
-            ev.actor = _adjective_nisba(ctx, ev)   # «تصدت الدفاعات الجوية السورية لهدف معاد»
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
             ev.actor2 = ev.actor2 if ev.actor2 not in (None, "protesters") else ev.actor
             ev.actor = "protesters"
@@ -1126,7 +1124,9 @@ def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
             return None
         if not all(norm_key(w) in _GENITIVE_GAP for w in toks[:-1]):
             return None
-        return a.key if a.key not in ("civilians", "protesters") else None
+        if a.key in ("civilians", "protesters"):
+            return None
+        return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)   # «الضربات العسكرية للولايات المتحدة»: its forces
     return None
 
 
@@ -1363,29 +1363,6 @@ def _speaker_forces(ctx: _Ctx, ev: Event) -> str | None:
     return None
 
 
-_LATE_AGENTS = word_set("late_agent_words")     # الدفاعات, المضادات ...
-
-
-def _adjective_nisba(ctx: _Ctx, ev: Event) -> str | None:
-    """«قصف مدفعي تركي», «الضربات العسكرية الأمريكية والفرنسية والبريطانية», «تصدت الدفاعات
-    الجوية السورية»: a nationality adjective after the strike's other adjectives (genitive_gap,
-    agent_adjectives), or after a word for forces right after it (agent_words, late_agent_words),
-    names its doer (the first one named)."""
-    t = ev.trigger
-    sent = ev.sentence or ev.evidence
-    ws = [w.strip('"«»()،,.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 60)].split()]
-    if ws and (ws[0] in _AGENT_WORDS or ws[0] in _LATE_AGENTS):
-        ws = ws[1:]                       # «تصدت الدفاعات الجوية السورية», «قصفت الطائرات الحربية السورية»
-    for w in ws[:4]:
-        core = w[1:] if w[:1] == "و" and len(w) > 3 else w
-        cc = ctx.gz.nisba(core)
-        if cc:
-            return _NISBA_ACTORS.get(cc)
-        if core not in _GENITIVE_GAP and core not in _AGENT_ADJS:
-            return None
-    return None
-
-
 def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     """«الغارات التي نفذتها أميركا وفرنسا وبريطانيا», «غارة جوية شنتها الحكومة», «الضربات التي
     شنتها المقاتلات الحربية التركية»: the subject of a verb of doing whose pronoun is the strike
@@ -1502,8 +1479,7 @@ def _doer_of(ctx: _Ctx, c: Event) -> str | None:
     """The doer the words around a candidate's trigger name (:func:`_settle_doer`'s readings;
     not the doer it was proposed with, which may be what it hit)."""
     return _self_claimed(ctx, c) or _announced_own(ctx, c) or _genitive_doer(ctx, c) or _ascribed(ctx, c) \
-        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _nisba_of(ctx, c) \
-        or _adjective_nisba(ctx, c)
+        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _nisba_of(ctx, c)
 
 
 def _nisba_of(ctx: _Ctx, c: Event) -> str | None:
@@ -1595,8 +1571,7 @@ def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     report ascribes it to; a side named as what it hit is no doer; forces of a nationality
     named before it."""
     doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
-        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev) \
-        or (_adjective_nisba(ctx, ev) if ev.actor is None else None)
+        or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):
         ev.actor, ev.actor2 = None, ev.actor2 if ev.actor2 not in (None, ev.actor) else ev.actor
         return
