@@ -105,3 +105,5 @@ def test_a_state_denying_its_own_part_is_the_doer_of_what_it_denies(model):
                     "كما نفت فرنسا أيضا مسؤوليتها عن هذه الضربات.", model)
     _, denied = _one_denial_with_the_strike(evs)
     assert denied.actor == "france_forces"
+    # and France is who says so (the sentence before is the agency's)
+    assert [(c.name, c.stance, c.actor) for c in denied.sources] == [("فرنسا", "deny", "france_forces")]

@@ -266,11 +266,11 @@ def _answered(ctx: _Ctx, c: Event) -> Event | None:
 _OWN_PART = re.compile(rf"(?:^|[\s\"«“'(])[وب]?(?:{alternation('denied_own_part')})(?=\s|$)")
 
 
-def _denier(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> str | None:
-    """The actor key of the party whose verb of denial governs ``c``: the state named right
-    after the verb («نفت فرنسا», «ونفت دمشق»: a country or a capital, as its forces), else
-    the verb's speaker when it is an actor named beside the verb."""
-    from .arguments import forces_of, forces_of_country
+def _denier(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> Claim | None:
+    """Who denies ``c``, as a claim: the state named right after the verb of denial that
+    governs it («نفت فرنسا», «ونفت دمشق»: a country or a capital, with its forces' key),
+    else the verb's speaker when it is an actor named beside the verb."""
+    from .arguments import forces_of_country
     t = c.trigger.start
     for a in atts:
         if a.stance != "deny" or a.verb_start >= t:
@@ -278,23 +278,32 @@ def _denier(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> str | None:
         for p in ctx.an.between("places", a.verb_start, t):
             if _words_between(ctx.norm, _n(ctx, a.verb_start), _n(ctx, p.start)) <= 1 and (
                     p.precision == "country" or p.feature == "capital") and forces_of_country(p.country):
-                return forces_of_country(p.country)
+                return Claim(p.text, "deny", p.start, p.end, "state", forces_of_country(p.country))
         s = a.speaker
         if s is not None and s.actor and s.start < t and abs(s.start - a.verb_start) < 40:
-            return forces_of(s.actor)
+            return Claim(s.name, "deny", s.start, s.end, s.role, s.actor)
     return None
 
 
-def _answering(ctx: _Ctx, c: Event, told: Event, denier: str | None = None) -> Event:
+def _answering(ctx: _Ctx, c: Event, told: Event, denier: Claim | None = None) -> Event:
     """A denial of a happening told before («… هذه الضربات», «مثل هذا الهجوم الذي نفته
     دمشق») says little of it: who did it, to whom, when and where are those of the claim it
     answers, save where the denial itself names them. The doer is the party said to have
     done it: the denying party when it denies its own part («نفت فرنسا مسؤوليتها عن هذه
     الضربات»: words ``denied_own_part`` between the sentence's start and the trigger), else
-    the doer of the claim answered."""
+    the doer of the claim answered. The denying party (``denier``) is the source of a
+    denial that has none, and a state named as the denier is not its place."""
     sent = c.sentence or c.evidence
     own = _OWN_PART.search(ctx.norm[_n(ctx, sent.start):_n(ctx, c.trigger.start)])
-    c.actor = denier if own and denier else told.actor or c.actor
+    if denier is not None:
+        if not c.sources or all(x.name == "?" for x in c.sources):
+            c.sources = [denier]          # «نفت فرنسا …»: France says so
+        c.places = [p for p in c.places if p.start != denier.start]   # «ونفت دمشق»: who, not where
+    if own and denier is not None and denier.actor:
+        from .arguments import forces_of
+        c.actor = forces_of(denier.actor)
+    else:
+        c.actor = told.actor or c.actor
     c.actor2 = told.actor2 if told.actor2 and told.actor2 != c.actor else c.actor2
     if told.date and (c.date is None or c.date_precision == "reported"):
         c.date, c.date_precision = told.date, told.date_precision
