@@ -1126,7 +1126,7 @@ def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
             return None
         if a.key in ("civilians", "protesters"):
             return None
-        return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)   # «الضربات العسكرية للولايات المتحدة»: its forces
+        return forces_of(a.key)   # «الضربات العسكرية للولايات المتحدة»: its forces
     return None
 
 
@@ -1148,8 +1148,7 @@ def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
         return _speaker_forces(ctx, ev)
     key = spk[-1]
     # a government speaking of its strikes: its armed forces («وزارة الدفاع الروسية»)
-    forces = _NISBA_ACTORS.get(_GOV_COUNTRY.get(key, ""), None)
-    return forces or key
+    return forces_of(key)
 
 
 _OWN_SUFFIXES = words("own_suffixes")
@@ -1178,11 +1177,22 @@ def _announced_own(ctx: _Ctx, ev: Event) -> str | None:
         gap = gap[:-1]                    # the verbal noun before the trigger
     if len(gap) > 3:
         return None
-    return _NISBA_ACTORS.get(_GOV_COUNTRY.get(c.actor, ""), None) or c.actor
+    return forces_of(c.actor)
 
 
 _GOV_COUNTRY = {k: cc for k in load_actors().keys for cc in [_DOER_COUNTRY.get(k.replace("_gov", "_forces"))]
                 if k.endswith("_gov") and cc}
+
+
+def forces_of(key: str | None) -> str | None:
+    """The armed forces of a government's actor key («الولايات المتحدة» us_gov → us_forces),
+    else the key: a state denying or announcing a strike speaks of its forces' deed."""
+    return _NISBA_ACTORS.get(_GOV_COUNTRY.get(key or "", ""), None) or key
+
+
+def forces_of_country(cc: str | None) -> str | None:
+    """The armed forces' actor key of a country (ISO code; «نفت فرنسا» → france_forces)."""
+    return _NISBA_ACTORS.get(cc or "")
 
 
 _CIV_VICTIMS = re.compile(rf"(^|\s)({alternation('civilian_victims_after')})\s+(\S+\s+){{0,2}}?"
@@ -1255,7 +1265,7 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
     sent = ev.sentence or ev.evidence
     for a in ctx.an.between("actors", t.end, min(sent.end, t.end + 80)):
         if _ASCRIBED.match(ctx.norm[_n(ctx, t.end):_n(ctx, a.start)]):
-            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+            return forces_of(a.key)
     m = _BELIEVED.match(ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 80)])
     if m:
         cc = ctx.gz.nisba(m.group(3).strip('"»،,.'))
@@ -1277,7 +1287,7 @@ def _side_at(ctx: _Ctx, at: int, end: int) -> str | None:
     forces of a nationality («مقاتلات روسية», «الطائرات الحربية السورية والروسية»: the first)."""
     for a in ctx.an.between("actors", ctx.an.nt.raw_span(at, at)[0], end):
         if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
-            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+            return forces_of(a.key)
     for p in ctx.an.between("places", ctx.an.nt.raw_span(at, at)[0], end):
         if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
             return _NISBA_ACTORS[p.country]
@@ -1334,7 +1344,7 @@ def _side_before(ctx: _Ctx, ev: Event) -> str | None:
     sent = ev.sentence or ev.evidence
     claims = [c.end for c in ev.sources if c.end is not None and sent.start <= c.start < t.start]
     lo = max([sent.start, *claims])
-    sides = [(a.start, _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key))
+    sides = [(a.start, forces_of(a.key))
              for a in ctx.an.between("actors", lo, t.start) if a.end <= t.start and a.key not in _NOT_SIDES
              and not ctx.an.in_speaker(a)]
     sides += [(p.start, _NISBA_ACTORS[p.country]) for p in ctx.an.between("places", lo, t.start)
@@ -1384,7 +1394,7 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
     at = a0 + m.end() if m else a0
     for a in ctx.an.between("actors", t.end, sent.end):
         if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
-            return _NISBA_ACTORS.get(_GOV_COUNTRY.get(a.key, ""), a.key)
+            return forces_of(a.key)
     for p in ctx.an.between("places", t.end, sent.end):
         if _state_name(p) and p.country in _NISBA_ACTORS and not ctx.norm[at:_n(ctx, p.start)].strip(' "«'):
             return _NISBA_ACTORS[p.country]
@@ -1462,7 +1472,7 @@ def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
     t = ev.trigger
     sent = ev.sentence or ev.evidence
     ws = [w.strip('"«»()،,.') for w in ctx.norm[_n(ctx, t.end):min(_n(ctx, sent.end), _n(ctx, t.end) + 90)].split()][:10]
-    own = _DOER_COUNTRY.get(ev.actor) or _DOER_COUNTRY.get(_NISBA_ACTORS.get(_GOV_COUNTRY.get(ev.actor or "", ""), ""))
+    own = _DOER_COUNTRY.get(forces_of(ev.actor) or "")   # a government: its forces' country
     for i, w in enumerate(ws):
         if i and ws[i - 1] in LOC_PREPS:
             continue                      # «مواقع في سوريا»: where, not whose
@@ -1777,13 +1787,3 @@ def _night_began(ctx: _Ctx, d: DateRef) -> DateRef | None:
         return None
     return prev
 
-
-def forces_of(key: str | None) -> str | None:
-    """The armed forces of a government's actor key («الولايات المتحدة» us_gov → us_forces),
-    else the key: a state denying or announcing a strike speaks of its forces' deed."""
-    return _NISBA_ACTORS.get(_GOV_COUNTRY.get(key or "", ""), None) or key
-
-
-def forces_of_country(cc: str | None) -> str | None:
-    """The armed forces' actor key of a country (ISO code; «نفت فرنسا» → france_forces)."""
-    return _NISBA_ACTORS.get(cc or "")

@@ -175,13 +175,14 @@ DENIAL_REACH = 9       # a verb of denial governs a trigger at most this many wo
 _CLAUSE_BREAK = re.compile(r"[,،؛;:]")
 
 
-def _denied_by_verb(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> bool:
-    """A verb of denial of the sentence stands shortly before the trigger, with no clause
-    break between («نفت فرنسا أيضا مسؤوليتها عن هذه الضربات»; not «ونفت روسيا، الخميس،
-    اتفاقا … بهدف … إجلاء الجرحى», nor a verb after the trigger)."""
+def _denying_verb(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> _Attribution | None:
+    """The verb of denial of the sentence that governs ``c``: shortly before the trigger,
+    with no clause break between («نفت فرنسا أيضا مسؤوليتها عن هذه الضربات»; not «ونفت
+    روسيا، الخميس، اتفاقا … بهدف … إجلاء الجرحى», nor a verb after the trigger)."""
     t = c.trigger.start
-    return any(a.stance == "deny" and a.verb_start < t and not _CLAUSE_BREAK.search(ctx.raw, a.verb_start, t)
-               and _words_between(ctx.norm, _n(ctx, a.verb_start), _n(ctx, t)) <= DENIAL_REACH for a in atts)
+    return next((a for a in atts if a.stance == "deny" and a.verb_start < t
+                 and not _CLAUSE_BREAK.search(ctx.raw, a.verb_start, t)
+                 and _words_between(ctx.norm, _n(ctx, a.verb_start), _n(ctx, t)) <= DENIAL_REACH), None)
 
 
 def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: list[_Attribution],
@@ -190,8 +191,8 @@ def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: l
     («كما نفت فرنسا أيضا مسؤوليتها عن هذه الضربات», «مثل هذا الهجوم الذي نفته دمشق»,
     «الاتهامات … بشأن الهجوم … "اسطوانة مملة"»): the decision asks whether a happening is
     reported, and a back-reference is not a new one; but a denial of it is a claim of its
-    own. Such a candidate — with a verb of denial just before it or a cue of :func:`denies`, typed as the
-    decision types what it keeps (``typed``), of a kind no kept event of its sentence has
+    own. Such a candidate — with a verb of denial just before it or a cue of :func:`denies`,
+    typed as the decision types what it keeps (``typed``), of a kind no kept event of its sentence has
     and of the kind of an asserted event told before it — is kept as a denial, as sure as
     that event (its claim group is settled by :mod:`.grouping`, which links a lone denial
     to the claim of its article it answers)."""
@@ -199,19 +200,22 @@ def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: l
     have = {e.type for e in kept}
     kept_ids = {id(e) for e in kept}
     for c in cands:
-        if id(c) in kept_ids or c.trigger is None or c.kill_only or not (
-                _denied_by_verb(ctx, c, atts) or denies(ctx, c)):
+        if id(c) in kept_ids or c.trigger is None or c.kill_only:
+            continue
+        verb = _denying_verb(ctx, c, atts)
+        if verb is None and not denies(ctx, c):
             continue
         # a copy: the candidate itself stays as proposed (later sentences' features read it)
         c = replace(c, sources=list(c.sources), places=list(c.places))
         if typed is not None:
             typed(c)
+        _chemical(ctx, c)
         told = _answered(ctx, c)
         if told is None or c.type in have:
             continue
         c.confidence = told.confidence
         out.append(mark_denied(c, told))
-        ctx.answers.append((c, told, _denier(ctx, c, atts)))
+        ctx.answers.append((c, told, verb and _denier(ctx, c, verb)))
         have.add(c.type)
     return out
 
@@ -240,48 +244,42 @@ def settle_answers(ctx: _Ctx, events: list[Event]) -> list[Event]:
 _CHEMICAL_WORDS = tuple(words("chemical_words"))
 
 
-def _answered(ctx: _Ctx, c: Event) -> Event | None:
-    """The asserted claim told before ``c`` in its article that ``c`` answers: of the same
-    kind (a chemical attack when a chemical word follows the trigger: ``c`` takes that
-    sub-type); one of the same sub-type first, then one sharing a party or a place, then the
-    latest."""
-    # «الهجوم الكيميائي»: the definite noun with its adjective is a chemical attack
+def _chemical(ctx: _Ctx, c: Event) -> None:
+    """«الهجوم الكيميائي»: the definite noun with a chemical word after it is a chemical attack."""
     after = ctx.norm[_n(ctx, c.trigger.end):_n(ctx, (c.sentence or c.evidence).end)].split()[:2]
     if c.type == "explosions_remote_violence" and any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) for w in after):
         c.sub_type = "chemical_weapon"
-    parties = {x for x in (c.actor, c.actor2) if x}
-    places = {p.gazetteer_id or p.name for p in c.places if p.precision in ("town", "near")}
+
+
+def _answered(ctx: _Ctx, c: Event) -> Event | None:
+    """The asserted claim told before ``c`` in its article that ``c`` answers: of the same
+    kind; one of the same sub-type first, then one sharing a party or a place, then the
+    latest (:func:`.grouping.answer_fit`, as a denial left alone is linked)."""
+    from .grouping import answer_fit
     best, best_key = None, None
     for i, e in enumerate(ctx.events):
-        if e.type != c.type or e.stance == "deny":
-            continue
-        shares = bool(parties & {x for x in (e.actor, e.actor2) if x}) or bool(
-            places & {p.gazetteer_id or p.name for p in e.places if p.precision in ("town", "near")})
-        key = (e.sub_type == c.sub_type, shares, i)
-        if best_key is None or key > best_key:
-            best, best_key = e, key
+        if e.type == c.type and e.stance != "deny":
+            key = (*answer_fit(c, e), i)
+            if best_key is None or key > best_key:
+                best, best_key = e, key
     return best
 
 
 _OWN_PART = re.compile(rf"(?:^|[\s\"«“'(])[وب]?(?:{alternation('denied_own_part')})(?=\s|$)")
 
 
-def _denier(ctx: _Ctx, c: Event, atts: list[_Attribution]) -> Claim | None:
-    """Who denies ``c``, as a claim: the state named right after the verb of denial that
-    governs it («نفت فرنسا», «ونفت دمشق»: a country or a capital, with its forces' key),
-    else the verb's speaker when it is an actor named beside the verb."""
+def _denier(ctx: _Ctx, c: Event, verb: _Attribution) -> Claim | None:
+    """Who denies ``c`` by ``verb``, as a claim: the state named right after the verb («نفت
+    فرنسا», «ونفت دمشق»: a country or a capital, with its forces' key), else the verb's
+    speaker when it is an actor named beside the verb."""
     from .arguments import forces_of_country
-    t = c.trigger.start
-    for a in atts:
-        if a.stance != "deny" or a.verb_start >= t:
-            continue
-        for p in ctx.an.between("places", a.verb_start, t):
-            if _words_between(ctx.norm, _n(ctx, a.verb_start), _n(ctx, p.start)) <= 1 and (
-                    p.precision == "country" or p.feature == "capital") and forces_of_country(p.country):
-                return Claim(p.text, "deny", p.start, p.end, "state", forces_of_country(p.country))
-        s = a.speaker
-        if s is not None and s.actor and s.start < t and abs(s.start - a.verb_start) < 40:
-            return Claim(s.name, "deny", s.start, s.end, s.role, s.actor)
+    for p in ctx.an.between("places", verb.verb_start, c.trigger.start):
+        if _words_between(ctx.norm, _n(ctx, verb.verb_start), _n(ctx, p.start)) <= 1 and (
+                p.precision == "country" or p.feature == "capital") and forces_of_country(p.country):
+            return Claim(p.text, "deny", p.start, p.end, "state", forces_of_country(p.country))
+    s = verb.speaker
+    if s is not None and s.actor and s.start < c.trigger.start and abs(s.start - verb.verb_start) < 40:
+        return Claim(s.name, "deny", s.start, s.end, s.role, s.actor)
     return None
 
 

@@ -254,14 +254,11 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
     nearest, an earlier one first."""
     for i in sorted(alone):
         e = events[i]
-        parties = {x for x in (e.actor, e.actor2) if x}
-        keys = _place_keys(e)
         best, best_key = None, None
         for j, o in enumerate(events):
             if o.stance == "deny" or o.type != e.type or o.article != e.article:
                 continue
-            same_sub = o.sub_type == e.sub_type
-            shares = bool(parties & {x for x in (o.actor, o.actor2) if x}) or bool(keys & _place_keys(o))
+            same_sub, shares = answer_fit(e, o)
             if not (same_sub or shares) and j > i:
                 continue          # of the same kind only: it answers a claim told before it
             key = (same_sub, shares, j < i, -abs(i - j))
@@ -272,6 +269,14 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
             for d in events:
                 if d.claim_group == old:
                     d.claim_group = events[best].claim_group
+
+
+def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
+    """How well ``claim`` (of the denial's kind) is what ``denial`` answers: (of its
+    sub-type, sharing a party or a place)."""
+    parties = {x for x in (denial.actor, denial.actor2) if x}
+    return (claim.sub_type == denial.sub_type,
+            bool(parties & {x for x in (claim.actor, claim.actor2) if x}) or bool(_place_keys(denial) & _place_keys(claim)))
 
 
 def _best_group(mine: dict, rows: list[dict]) -> str | None:
