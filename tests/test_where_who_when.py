@@ -426,9 +426,10 @@ def test_the_day_a_statement_was_made_gives_way_to_the_happenings_own_day():
     said = "أعلن الجيش الأردني، الخميس، أنه تصدى لمسلحي تنظيم داعش قرب الحدود مع سوريا{}."
     [e] = [e for e in events_of(said.format(" يوم الثلاثاء"), "2018-08-02") if e.type == "battles"]
     assert (e.date, e.date_precision) == ("2018-07-31", "day")
-    # no day of its own: the statement's day stays (the happening is no later than it)
+    # no day of its own: dated by its report, not by the statement's day (labelling
+    # guidelines, arguments decision 5)
     [e] = [e for e in events_of(said.format(""), "2018-08-03") if e.type == "battles"]
-    assert (e.date, e.date_precision) == ("2018-08-02", "day")
+    assert (e.date, e.date_precision) == ("2018-08-03", "reported")
     # «الشهر الماضي» of another happening in the sentence does not replace it
     text = ("أعلن الحرس الثوري الإيراني، الاثنين، أنه قصف بصواريخ مقر الجماعة التي نفذت هجوما "
             "على عرض عسكري الشهر الماضي.")

@@ -1683,7 +1683,9 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
             d = min(other, key=lambda d: abs(d.start - t)) if other else None
             if d is not None:
                 ev.date, ev.date_precision, ref = d.date, d.precision, d
-            elif since or future:
+            else:
+                # no day of its own: «قال مصدر، الجمعة، إنه جرى التوصل إلى وقف لإطلاق النار» is
+                # dated by the report (decision 5), not by the day it was said
                 ev.date, ev.date_precision = None, "unknown"
                 continue
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
@@ -1745,8 +1747,10 @@ def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
     «أن» nor quotation between them), or right before the verb, is the day it was said, not the day of the happening at ``t`` when that is told in what was
     said (after «أن» or a quotation that follows the day) or before the verb."""
     i = bisect_right([r.start for r in reports], d.start)
-    # «والخميس، أعلنت المنظمة أن ...»: the day put before the verb
-    if i < len(reports) and reports[i].end <= t and not ctx.raw[d.end:reports[i].start].strip(" ،,\n"):
+    # «والخميس، أعلنت المنظمة أن ...»: the day put before the verb (not a day that closes a
+    # happening told before it: «لم تنفذ أي غارات في إدلب، في يوم الجمعة، نافية ...»)
+    if i < len(reports) and reports[i].end <= t and not ctx.raw[d.end:reports[i].start].strip(" ،,\n") \
+            and not _told_before_day(ctx, d):
         return True
     for v in reversed(reports[:i]):
         if v.end > d.start:
@@ -1763,6 +1767,13 @@ def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
             return any(w in _SAID_THAT for w in said) or re.search(r"[\"«:]", ctx.raw[d.end:t]) is not None
         return False
     return False
+
+
+def _told_before_day(ctx: _Ctx, d: DateRef) -> bool:
+    """A happening (a candidate's trigger) is told in the day's sentence before the day."""
+    sent = _sentence_at(ctx, d.start)
+    return sent is not None and any(c.trigger is not None and sent.start <= c.trigger.start and c.trigger.end <= d.start
+                                    for c in ctx.proposed)
 
 
 def _starting(ctx: _Ctx, d: DateRef) -> bool:
