@@ -18,7 +18,7 @@ from ..lang.actors import load_actors
 from ..lang.analyse import reaches
 from ..lang.dates import find_dates
 from ..lang.dates import lexicon as date_lexicon
-from ..lang.lexicon import Match
+from ..lang.lexicon import Match, PhraseMatcher
 from ..lang.normalize import norm_key
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
 from ..lang.wordlists import alternation, word_set, words
@@ -1730,14 +1730,27 @@ def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
     return d, sent, t
 
 
+@lru_cache(maxsize=1)
+def _reaction_matcher() -> PhraseMatcher:
+    m = PhraseMatcher()
+    for w in words("reaction_verbs"):
+        m.add(w, ("react", "reaction"))
+    return m
+
+
 def _report_verbs(ctx: _Ctx) -> list[Match]:
-    """The article's reporting verbs («قال», «أعلنت», «أفاد» ...: data/reporting.tsv), in order."""
+    """The article's reporting verbs («قال», «أعلنت», «أفاد» ...: data/reporting.tsv) and verbs
+    of reaction («أدانت», «حذرت»: reaction_verbs), in order."""
     from .attribution import reporting_matcher
-    return sorted((r for r in reporting_matcher().find(ctx.an.nt) if r.payloads[0][1] == "verb"),
-                  key=lambda r: r.start)
+    said = [r for r in reporting_matcher().find(ctx.an.nt) if r.payloads[0][1] == "verb"]
+    return sorted(said + _reaction_matcher().find(ctx.an.nt), key=lambda r: r.start)
 
 
-_SAID_THAT = word_set("said_that")       # أن, إن, بأن ...: what follows is what was said
+def _reaction(v: Match) -> bool:
+    return v.payloads[0][1] == "reaction"
+
+
+_SAID_THAT = word_set("said_that") | word_set("said_of")   # أن, إن, بأن, عن ...: what follows is what was said
 _STARTING = re.compile(rf"(^|\s)({alternation('starting_from')})\s*$")
 
 
@@ -1763,6 +1776,8 @@ def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
         if t < v.start:
             return True
         if t >= d.end:
+            if _reaction(v):
+                return True               # «أدانت إسرائيل الاثنين الهجوم»: what it reacts to came before
             said = re.sub(r"[\"«»()،,]", " ", ctx.norm[_n(ctx, d.end):_n(ctx, t)]).split()
             return any(w in _SAID_THAT for w in said) or re.search(r"[\"«:]", ctx.raw[d.end:t]) is not None
         return False
