@@ -1656,18 +1656,46 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """The day of each event, read again after the decision (its features saw the dates
     as found): «للمرة الأولى منذ 4 أيام» is no day (another date of the sentence, else none:
     the publication's day follows); the day a statement was made («أعلن الجيش، الخميس، أنه
-    تصدى ... يومي الثلاثاء والأربعاء») gives way to a day the sentence gives the happening
-    (labelling guidelines, decision 5); a bare weekday is read against the publication's local
-    day («الجمعة» on a page stamped Thursday 21:59 UTC is that Friday, not the week before)."""
-    local = _local_day(ctx.doc.published)
-    reports = _report_verbs(ctx) if events else []
-    last_day = local.isoformat() if local else (ctx.doc.published or "")[:10]
-    for ev in events:
+    تصدى ... يومي الثلاثاء والأربعاء») gives way to a day the sentence gives the happening,
+    else the report's day follows (labelling guidelines, arguments decision 5); a bare weekday
+    is read against the publication's local day («الجمعة» on a page stamped Thursday 21:59 UTC
+    is that Friday, not the week before). A chemical attack with no day of its own takes the
+    day another telling of it in the article gives (:func:`_chemical_day`)."""
+    if not events:
+        return events
+    when = _When(ctx)
+    own = [when.settle(ev) for ev in events]
+    for ev, mine in zip(events, own):
+        if ev.trigger is not None:
+            when.told[ev.trigger.start] = (ev.date, ev.date_precision) if mine is not None else None
+    for ev, mine in zip(events, own):
+        if ev.sub_type == "chemical_weapon" and ev.trigger is not None and not mine:
+            d = _chemical_day(ctx, ev, when)
+            if d is not None:
+                ev.date, ev.date_precision = d
+    return events
+
+
+class _When:
+    """The reading of an event's day after the decision (:func:`settle_when`), with what the
+    article's events share: its reporting verbs and the publication's (local) day."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+        self.local = _local_day(ctx.doc.published)
+        self.reports = _report_verbs(ctx)
+        self.last_day = self.local.isoformat() if self.local else (ctx.doc.published or "")[:10]
+        self.told: dict[int, tuple[str, str] | None] = {}   # a telling's trigger start → its own day
+
+    def settle(self, ev: Event) -> DateRef | None:
+        """Set ``ev``'s day; the date expression of the text it was read from when that is a
+        day of the happening told (not a statement's day, nor none)."""
+        ctx, reports, last_day, local = self.ctx, self.reports, self.last_day, self.local
         found = _late_ref(ctx, ev)
         if found is None and ev.date:
             found = _date_ref(ctx, ev)
         if found is None:
-            continue
+            return None
         ref, sent, t = found
         ev.date, ev.date_precision = ref.date, ref.precision
         # «وسيبدأ السبت التحقيق في الهجوم»: a day after the report is no day of a happening it tells
@@ -1687,14 +1715,45 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 # no day of its own: «قال مصدر، الجمعة، إنه جرى التوصل إلى وقف لإطلاق النار» is
                 # dated by the report (decision 5), not by the day it was said
                 ev.date, ev.date_precision = None, "unknown"
-                continue
+                return None
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
                 ev.date == (local - timedelta(days=7)).isoformat():
             ev.date = local.isoformat()
         night = _night_began(ctx, ref)
         if night is not None:
             ev.date, ev.date_precision = night.date, night.precision
-    return events
+            ref = night
+        return ref
+
+    def told_day(self, c: Event) -> tuple[str, str] | None:
+        """The day a candidate's own words give its happening (read as :meth:`settle` reads a
+        stored event's, on a copy), with its precision."""
+        key = c.trigger.start
+        if key not in self.told:
+            cc = replace(c, mentions=[])
+            self.told[key] = (cc.date, cc.date_precision) if self.settle(cc) is not None else None
+        # (a stored event's own day is the one settle_when read: filled in before)
+        return self.told[key]
+
+
+def _chemical_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
+    """«قالت السفيرة، الاثنين، إن بلادها سترد على هجوم مميت بأسلحة كيماوية» ... «لمناقشة الهجوم
+    الكيماوي المفترض الذي وقع، السبت، في مدينة دوما»: an article tells one chemical attack (as
+    :func:`_doer_told_after` reads it); a telling of it that gives no day of its own (a
+    statement's day, a denial, a reaction) takes the day another telling gives it (a day, not
+    in another governorate, not after the publication's day; the earliest, when they differ:
+    a day a reaction to it was told with is after it)."""
+    t = ev.trigger.start
+    days = []
+    for c in ctx.proposed:
+        if c.trigger is None or c.trigger.start == t or not _same_area(ev, c) or not (
+                c.sub_type == "chemical_weapon" or c.type in ("explosions_remote_violence", "battles")
+                and _CHEMICAL.search(ctx.norm[_n(ctx, c.trigger.start):_n(ctx, c.trigger.end) + 40])):
+            continue
+        d = when.told_day(c)
+        if d is not None and d[1] == "day" and not (when.last_day and d[0] > when.last_day):
+            days.append(d)
+    return min(days) if days else None
 
 
 _UNREAD = object()
