@@ -1660,7 +1660,8 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     else the report's day follows (labelling guidelines, arguments decision 5); a bare weekday
     is read against the publication's local day («الجمعة» on a page stamped Thursday 21:59 UTC
     is that Friday, not the week before). A chemical attack with no day of its own takes the
-    day another telling of it in the article gives (:func:`_chemical_day`)."""
+    day another telling of it in the article gives (:func:`_chemical_day`); another happening
+    with none (or only a week), the day of the nearest telling of its kind (:func:`_kind_day`)."""
     if not events:
         return events
     when = _When(ctx)
@@ -1671,6 +1672,10 @@ def settle_when(ctx: _Ctx, events: list[Event]) -> list[Event]:
     for ev, mine in zip(events, own):
         if ev.sub_type == "chemical_weapon" and ev.trigger is not None and not mine:
             d = _chemical_day(ctx, ev, when)
+            if d is not None:
+                ev.date, ev.date_precision = d
+        elif ev.trigger is not None and (ev.date is None or ev.date_precision == "week"):
+            d = _kind_day(ctx, ev, when)
             if d is not None:
                 ev.date, ev.date_precision = d
     return events
@@ -1725,6 +1730,14 @@ class _When:
             ref = night
         return ref
 
+    def recent(self, day: str) -> bool:
+        """``day`` is the publication's (local) day or one of the three before it."""
+        try:
+            last = date.fromisoformat(self.last_day)
+        except ValueError:
+            return False
+        return last - timedelta(days=3) <= date.fromisoformat(day) <= last
+
     def told_day(self, c: Event) -> tuple[str, str] | None:
         """The day a candidate's own words give its happening (read as :meth:`settle` reads a
         stored event's, on a copy), with its precision."""
@@ -1734,6 +1747,37 @@ class _When:
             self.told[key] = (cc.date, cc.date_precision) if self.settle(cc) is not None else None
         # (a stored event's own day is the one settle_when read: filled in before)
         return self.told[key]
+
+
+@lru_cache(maxsize=1)
+def _modal_kinds() -> frozenset[str]:
+    """The kinds of modality cue (data/modality.tsv: forecast, plan, background ...): a candidate
+    with one is no telling of a happening."""
+    return frozenset(row[1].strip() for row in _data("modality.tsv"))
+
+
+def _kind_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
+    """«بدأت حافلات تقل مدنيين ومسلحي المعارضة في مغادرة بلدات ...» ... «غادرت الغوطة الشرقية في
+    ساعة متأخرة من السبت»: a happening its own words give no day is dated by the nearest other
+    telling of the same kind in the article (the same event type, not in another governorate,
+    no cue of modality: no forecast, plan or background) that gives one: a day, the
+    publication's or one of the three before it. «في ضربات جوية ... الأسبوع الماضي» ... «وردت
+    الولايات المتحدة بقصف جوي ومدفعي في 7 فبراير»: a happening told in a week takes a day of that
+    week such a telling gives it."""
+    t = ev.trigger.start
+    week: set[str] = set()
+    if ev.date_precision == "week" and ev.date is not None:
+        first = date.fromisoformat(ev.date)
+        week = {(first + timedelta(days=k)).isoformat() for k in range(7)}
+    days = []
+    for c in ctx.proposed:
+        if c.trigger is None or c.trigger.start == t or c.type != ev.type or not _same_area(ev, c) \
+                or set(c.cues) & _modal_kinds():
+            continue
+        d = when.told_day(c)
+        if d is not None and d[1] == "day" and (d[0] in week if week else when.recent(d[0])):
+            days.append((abs(c.trigger.start - t), d))
+    return min(days)[1] if days else None
 
 
 def _chemical_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:

@@ -1,0 +1,110 @@
+"""When (issue #12, branch dates5): the day of a happening read after the decision, for
+sentences written for each rule: a statement's or a reaction's day is not the happening's; a
+telling with no day of its own takes the day another telling of the same happening gives.
+Each row: the text, its publication day, the trigger of the event asked about, and the date
+(with its precision) the pipeline must give it."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.clean import split_articles
+from rasd.events import extract_events
+from rasd.events.decision import RuleDecision
+from rasd.ingest import make_document
+
+RULES = RuleDecision()
+
+
+def events_of(text: str, published: str, decision=None):
+    """The events of ``text`` as the pipeline stores them (the shipped model decides), or as
+    the rules alone keep them."""
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published=published)
+    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=decision)]
+
+
+def day_of(text: str, published: str, trigger: str, decision=None) -> tuple[str | None, str]:
+    evs = [e for e in events_of(text, published, decision) if e.trigger is not None
+           and text[e.trigger.start:e.trigger.end] == trigger]
+    assert evs, f"no event with the trigger «{trigger}»: {[e.evidence_text for e in events_of(text, published)]}"
+    return evs[0].date, evs[0].date_precision
+
+
+# (text, published, trigger, (date, precision)); the weekdays of 2018: 2018-07-05 a Thursday,
+# 2018-07-09 a Monday, 2018-07-10 a Tuesday, 2018-06-10 a Sunday, 2018-04-10 a Tuesday,
+# 2018-03-26 a Monday, 2018-02-14 a Wednesday
+TABLE = [
+    # --- a statement's day with no day of the happening: the report's day (decision 5)
+    ("قال مصدر عسكري، الثلاثاء، إن الطائرات قصفت مواقع المسلحين في ريف حماة.", "2018-07-05",
+     "قصفت", ("2018-07-05", "reported")),
+    # ... and the happening's own day where the sentence gives one
+    ("قال مصدر عسكري، الثلاثاء، إن الطائرات قصفت مواقع المسلحين في ريف حماة يوم الاثنين.", "2018-07-05",
+     "قصفت", ("2018-07-02", "day")),
+    # «والخميس، أعلنت ... أن»: the day put before the verb is the statement's too
+    ("والخميس، أعلنت وزارة الدفاع أن طائراتها قصفت مواقع لتنظيم داعش في الصحراء.", "2018-06-09",
+     "قصفت", ("2018-06-09", "reported")),
+    # ... but not a day that closes a happening told before it, ahead of a participle of saying
+    ("نفذت الطائرات الروسية غارات على مدينة إدلب، يوم الجمعة، مؤكدة أنها استهدفت مخازن أسلحة.", "2018-06-10",
+     "غارات", ("2018-06-08", "day")),
+    # --- «أعلن ... مسؤوليته عن»: the announcement's day, then the happening's (said_of)
+    ("أعلن تنظيم داعش، الأحد، مسؤوليته عن تفجير سيارة مفخخة في مدينة القامشلي، السبت.", "2018-07-09",
+     "تفجير", ("2018-07-07", "day")),
+    ("أعلن تنظيم داعش، الأحد، مسؤوليته عن تفجير سيارة مفخخة في مدينة القامشلي.", "2018-07-09",
+     "تفجير", ("2018-07-09", "reported")),
+    # --- a verb of reaction: its day is the reaction's (reaction_verbs)
+    ("أدانت تركيا الاثنين الهجوم الذي استهدف الخميس الماضي قرية في ريف عفرين.", "2018-07-10",
+     "الهجوم", ("2018-07-05", "day")),
+    ("نددت الحكومة السورية الأربعاء بالقصف الذي شنته طائرات التحالف على قرية في ريف دير الزور.", "2018-07-12",
+     "القصف", ("2018-07-12", "reported")),
+    # --- one chemical attack an article: a telling with no day of its own takes the day
+    # another telling gives it ...
+    (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في سوريا.\n"
+     "وكان الهجوم الكيماوي الذي وقع مساء السبت في مدينة دوما قد أودى بحياة عشرات المدنيين."), "2018-04-10",
+     "هجوم كيماوي", ("2018-04-07", "day")),
+    # ... not one told in another governorate
+    (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في مدينة سراقب بريف إدلب.\n"
+     "وكان هجوم كيماوي وقع مساء السبت في مدينة دوما بريف دمشق قد أودى بحياة عشرات المدنيين."), "2018-04-10",
+     "هجوم كيماوي", ("2018-04-10", "reported")),
+    # --- an undated telling takes the day of the nearest telling of the same kind ...
+    (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
+     "وغادرت الدفعة الأولى من الحافلات البلدة مساء السبت."), "2018-03-26",
+     "مغادرة", ("2018-03-24", "day")),
+    # ... not a day more than three days before the report (another happening, or background)
+    (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
+     "وغادرت الدفعة الأولى من الحافلات البلدة مساء الأربعاء."), "2018-03-26",
+     "مغادرة", ("2018-03-26", "reported")),
+    # ... nor the day of a forecast
+    (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
+     "ومن المتوقع أن تغادر الدفعة الثانية البلدة يوم الثلاثاء."), "2018-03-26",
+     "مغادرة", ("2018-03-26", "reported")),
+    # --- a happening told in a week takes the day of that week another telling gives
+    (("قتل عشرات المسلحين في غارات جوية على ريف دير الزور الأسبوع الماضي.\n"
+     "وشنت الطائرات الأمريكية غارات على مواقعهم في 7 فبراير."), "2018-02-14",
+     "غارات", ("2018-02-07", "day")),
+]
+
+
+IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "day-closing-a-happening",
+       "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone",
+       "chemical-told-again", "chemical-other-governorate", "kind-later-day", "kind-day-too-old",
+       "kind-forecast", "week-to-day"]
+
+
+@pytest.mark.parametrize(("text", "published", "trigger", "want"), TABLE, ids=IDS)
+def test_the_day_of_the_happening(text, published, trigger, want):
+    assert day_of(text, published, trigger) == want
+
+
+def test_a_week_stays_a_week_without_a_day_of_it():
+    text = ("قتل عشرات المسلحين في غارات جوية على ريف دير الزور الأسبوع الماضي.\n"
+            "وشنت الطائرات الأمريكية غارات على مواقعهم في 20 يناير.")
+    assert day_of(text, "2018-02-14", "غارات") == ("2018-02-05", "week")
+
+
+def test_the_rules_alone_read_the_days_alike():
+    # (the rules keep the second telling too: the denial of a chemical attack and the
+    # activists' telling of it, each dated by the day the other gives)
+    text = ("نفت دمشق، الثلاثاء، أن تكون قواتها نفذت هجوما كيماويا على مدينة دوما.\n"
+            "وقال ناشطون إن الهجوم الكيماوي على دوما وقع مساء السبت وأودى بحياة عشرات المدنيين.")
+    evs = events_of(text, "2018-04-10", RULES)
+    assert [e.date for e in evs] == ["2018-04-07", "2018-04-07"]
+    assert day_of(text, "2018-04-10", "هجوما", RULES) == ("2018-04-07", "day")
