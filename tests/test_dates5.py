@@ -68,9 +68,13 @@ TABLE = [
     (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
      "وغادرت الدفعة الأولى من الحافلات البلدة مساء السبت."), "2018-03-26",
      "مغادرة", ("2018-03-24", "day")),
-    # ... not a day more than three days before the report (another happening, or background)
+    # ... a day of the week before the report too
     (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
      "وغادرت الدفعة الأولى من الحافلات البلدة مساء الأربعاء."), "2018-03-26",
+     "مغادرة", ("2018-03-21", "day")),
+    # ... not a day more than a week before the report (another happening, or background)
+    (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
+     "وغادرت الدفعة الأولى من الحافلات البلدة في 16 مارس."), "2018-03-26",
      "مغادرة", ("2018-03-26", "reported")),
     # ... nor the day of a forecast
     (("بدأت حافلات تقل مسلحين وعائلاتهم بمغادرة بلدة عربين في الغوطة الشرقية.\n"
@@ -85,7 +89,8 @@ TABLE = [
 
 IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "day-closing-a-happening",
        "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone",
-       "chemical-told-again", "chemical-other-governorate", "kind-later-day", "kind-day-too-old",
+       "chemical-told-again", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
+       "kind-day-too-old",
        "kind-forecast", "week-to-day"]
 
 

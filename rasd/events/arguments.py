@@ -1731,12 +1731,12 @@ class _When:
         return ref
 
     def recent(self, day: str) -> bool:
-        """``day`` is the publication's (local) day or one of the three before it."""
+        """``day`` is the publication's (local) day or one of the seven before it."""
         try:
             last = date.fromisoformat(self.last_day)
         except ValueError:
             return False
-        return last - timedelta(days=3) <= date.fromisoformat(day) <= last
+        return last - timedelta(days=_RECENT_DAYS) <= date.fromisoformat(day) <= last
 
     def told_day(self, c: Event) -> tuple[str, str] | None:
         """The day a candidate's own words give its happening (read as :meth:`settle` reads a
@@ -1747,6 +1747,11 @@ class _When:
             self.told[key] = (cc.date, cc.date_precision) if self.settle(cc) is not None else None
         # (a stored event's own day is the one settle_when read: filled in before)
         return self.told[key]
+
+
+# a day another telling of its kind gives an undated happening is at most this many days
+# before the publication's (an older one is another happening, or background)
+_RECENT_DAYS = 7
 
 
 @lru_cache(maxsize=1)
@@ -1761,7 +1766,7 @@ def _kind_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
     ساعة متأخرة من السبت»: a happening its own words give no day is dated by the nearest other
     telling of the same kind in the article (the same event type, not in another governorate,
     no cue of modality: no forecast, plan or background) that gives one: a day, the
-    publication's or one of the three before it. «في ضربات جوية ... الأسبوع الماضي» ... «وردت
+    publication's or one of the seven before it. «في ضربات جوية ... الأسبوع الماضي» ... «وردت
     الولايات المتحدة بقصف جوي ومدفعي في 7 فبراير»: a happening told in a week takes a day of that
     week such a telling gives it."""
     t = ev.trigger.start
