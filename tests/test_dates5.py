@@ -84,6 +84,11 @@ TABLE = [
     (("قتل عشرات المسلحين في غارات جوية على ريف دير الزور الأسبوع الماضي.\n"
      "وشنت الطائرات الأمريكية غارات على مواقعهم في 7 فبراير."), "2018-02-14",
      "غارات", ("2018-02-07", "day")),
+    # --- a night told up to the morning of a day began the day before (decision 4)
+    ("أفاد المرصد عن هدوء خلال الليل وحتى صباح الأربعاء تخلله سقوط قذائف على مدينة دوما.", "2018-02-28",
+     "قذائف", ("2018-02-27", "day")),
+    ("أفاد المرصد عن سقوط قذائف على مدينة دوما صباح الأربعاء.", "2018-02-28",
+     "قذائف", ("2018-02-28", "day")),
 ]
 
 
@@ -91,7 +96,7 @@ IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "d
        "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone",
        "chemical-told-again", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
        "kind-day-too-old",
-       "kind-forecast", "week-to-day"]
+       "kind-forecast", "week-to-day", "night-until-morning", "morning-alone"]
 
 
 @pytest.mark.parametrize(("text", "published", "trigger", "want"), TABLE, ids=IDS)

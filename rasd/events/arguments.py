@@ -1724,7 +1724,7 @@ class _When:
         elif local is not None and ev.date_precision == "day" and _bare_weekday(ref) and \
                 ev.date == (local - timedelta(days=7)).isoformat():
             ev.date = local.isoformat()
-        night = _night_began(ctx, ref)
+        night = _night_began(ctx, ref) or _night_until(ctx, ref)
         if night is not None:
             ev.date, ev.date_precision = night.date, night.precision
             ref = night
@@ -1907,6 +1907,21 @@ def _starting(ctx: _Ctx, d: DateRef) -> bool:
 
 _NIGHT = re.compile(rf"^({alternation('night_words')})\s")
 _NIGHT_JOIN = word_set("night_joiners")
+
+
+_NIGHT_UNTIL = re.compile(rf"(^|\s)[وف]?(ال)?({alternation('night_words')})\s+({alternation('night_until')})\s*$")
+_MORNING = re.compile(rf"^[وفب]?({alternation('morning_words')})\s")
+
+
+def _night_until(ctx: _Ctx, d: DateRef) -> DateRef | None:
+    """«هدوء خلال الليل وحتى صباح الثلاثاء تخلله سقوط قذائف»: a night told up to the morning
+    of a day is dated by the day it began, the day before (decision 4)."""
+    if not d.date or d.precision != "day" or not _MORNING.match(norm_key(d.text)):
+        return None
+    if not _NIGHT_UNTIL.search(ctx.norm[max(0, _n(ctx, d.start) - 30):_n(ctx, d.start)]):
+        return None
+    day = (date.fromisoformat(d.date) - timedelta(days=1)).isoformat()
+    return DateRef(d.start, d.end, d.text, day, "day")
 
 
 def _night_began(ctx: _Ctx, d: DateRef) -> DateRef | None:
