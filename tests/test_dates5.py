@@ -55,6 +55,9 @@ TABLE = [
      "الهجوم", ("2018-07-05", "day")),
     ("نددت الحكومة السورية الأربعاء بالقصف الذي شنته طائرات التحالف على قرية في ريف دير الزور.", "2018-07-12",
      "القصف", ("2018-07-12", "reported")),
+    # ... nor the day of a meeting held on it
+    (("وقال البيت الأبيض إن الرئيس لم يتخذ قراره بشأن الرد على هجوم كيماوي في سوريا، بعد اجتماع عقده الخميس "
+     "مع مستشاريه."), "2018-04-13", "هجوم كيماوي", ("2018-04-13", "reported")),
     # --- one chemical attack an article: a telling with no day of its own takes the day
     # another telling gives it ...
     (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في سوريا.\n"
@@ -93,7 +96,7 @@ TABLE = [
 
 
 IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "day-closing-a-happening",
-       "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone",
+       "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone", "meeting",
        "chemical-told-again", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
        "kind-day-too-old",
        "kind-forecast", "week-to-day", "night-until-morning", "morning-alone"]

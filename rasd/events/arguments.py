@@ -1841,14 +1841,14 @@ def _late_ref(ctx: _Ctx, ev: Event) -> tuple[DateRef, Span, int] | None:
 @lru_cache(maxsize=1)
 def _reaction_matcher() -> PhraseMatcher:
     m = PhraseMatcher()
-    for w in words("reaction_verbs"):
+    for w in words("statement_verbs"):
         m.add(w, ("react", "reaction"))
     return m
 
 
 def _report_verbs(ctx: _Ctx) -> list[Match]:
     """The article's reporting verbs («قال», «أعلنت», «أفاد» ...: data/reporting.tsv) and verbs
-    of reaction («أدانت», «حذرت»: reaction_verbs), in order."""
+    of reaction, statement or meeting («أدانت», «حذرت», «عقده»: statement_verbs), in order."""
     from .attribution import reporting_matcher
     said = [r for r in reporting_matcher().find(ctx.an.nt) if r.payloads[0][1] == "verb"]
     return sorted(said + _reaction_matcher().find(ctx.an.nt), key=lambda r: r.start)
