@@ -42,7 +42,7 @@ TABLE = [
     # «والخميس، أعلنت ... أن»: the day put before the verb is the statement's too
     ("والخميس، أعلنت وزارة الدفاع أن طائراتها قصفت مواقع لتنظيم داعش في الصحراء.", "2018-06-09",
      "قصفت", ("2018-06-09", "reported")),
-    # ... but not a day that closes a happening told before it, ahead of a participle of saying
+    # ... but not a day before a participle of saying, that goes on with the clause the day closes
     ("نفذت الطائرات الروسية غارات على مدينة إدلب، يوم الجمعة، مؤكدة أنها استهدفت مخازن أسلحة.", "2018-06-10",
      "غارات", ("2018-06-08", "day")),
     # --- «أعلن ... مسؤوليته عن»: the announcement's day, then the happening's (said_of)
@@ -63,6 +63,10 @@ TABLE = [
     (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في سوريا.\n"
      "وكان الهجوم الكيماوي الذي وقع مساء السبت في مدينة دوما قد أودى بحياة عشرات المدنيين."), "2018-04-10",
      "هجوم كيماوي", ("2018-04-07", "day")),
+    # ... not an older one (background: more than a week before the report)
+    (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في سوريا.\n"
+     "وكان هجوم كيماوي قد وقع في 22 يناير في مدينة دوما وأودى بحياة عشرات المدنيين."), "2018-04-10",
+     "هجوم كيماوي", ("2018-04-10", "reported")),
     # ... not one told in another governorate
     (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في مدينة سراقب بريف إدلب.\n"
      "وكان هجوم كيماوي وقع مساء السبت في مدينة دوما بريف دمشق قد أودى بحياة عشرات المدنيين."), "2018-04-10",
@@ -95,9 +99,9 @@ TABLE = [
 ]
 
 
-IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "day-closing-a-happening",
+IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "day-before-a-participle",
        "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone", "meeting",
-       "chemical-told-again", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
+       "chemical-told-again", "chemical-older", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
        "kind-day-too-old",
        "kind-forecast", "week-to-day", "night-until-morning", "morning-alone"]
 
@@ -121,3 +125,12 @@ def test_the_rules_alone_read_the_days_alike():
     evs = events_of(text, "2018-04-10", RULES)
     assert [e.date for e in evs] == ["2018-04-07", "2018-04-07"]
     assert day_of(text, "2018-04-10", "هجوما", RULES) == ("2018-04-07", "day")
+
+
+def test_a_day_before_the_verb_is_the_statements_also_after_another_happening():
+    # «... الضربات على سوريا، فجر السبت، أعلن ... أن النظام شن هجوما كيماويا»: Saturday is the
+    # strikes' and the statement's, not the chemical attack's (the rules keep that telling)
+    text = ("وفي مؤتمر صحفي بعد ساعات من الضربات على سوريا، فجر السبت، أعلن وزير الدفاع أنه متأكد من أن "
+            "النظام شن هجوما كيماويا على مدينة دوما.")
+    assert day_of(text, "2018-04-18", "هجوما", RULES) == ("2018-04-18", "reported")
+    assert day_of(text, "2018-04-18", "الضربات") == ("2018-04-14", "day")

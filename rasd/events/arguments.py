@@ -1785,22 +1785,36 @@ def _kind_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
     return min(days)[1] if days else None
 
 
+_CHEMICAL_WORDS = tuple(words("chemical_words"))
+
+
+def _chemical_telling(ctx: _Ctx, c: Event) -> bool:
+    """A chemical attack: of that sub-type, or an attack whose trigger or one of the two words
+    after it is a chemical word («الهجوم الكيماوي المفترض», «هجوم بغاز الكلور»)."""
+    if c.sub_type == "chemical_weapon":
+        return True
+    if c.type not in ("explosions_remote_violence", "battles"):
+        return False
+    sent = c.sentence or c.evidence
+    ws = ctx.norm[_n(ctx, c.trigger.start):_n(ctx, sent.end)].split()[:3]
+    return any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS) for w in ws)
+
+
 def _chemical_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
     """«قالت السفيرة، الاثنين، إن بلادها سترد على هجوم مميت بأسلحة كيماوية» ... «لمناقشة الهجوم
     الكيماوي المفترض الذي وقع، السبت، في مدينة دوما»: an article tells one chemical attack (as
     :func:`_doer_told_after` reads it); a telling of it that gives no day of its own (a
     statement's day, a denial, a reaction) takes the day another telling gives it (a day, not
-    in another governorate, not after the publication's day; the earliest, when they differ:
-    a day a reaction to it was told with is after it)."""
+    in another governorate, the publication's or one of the seven before it: an older attack
+    is background; the earliest, when they differ: a day a reaction to it was told with is
+    after it)."""
     t = ev.trigger.start
     days = []
     for c in ctx.proposed:
-        if c.trigger is None or c.trigger.start == t or not _same_area(ev, c) or not (
-                c.sub_type == "chemical_weapon" or c.type in ("explosions_remote_violence", "battles")
-                and _CHEMICAL.search(ctx.norm[_n(ctx, c.trigger.start):_n(ctx, c.trigger.end) + 40])):
+        if c.trigger is None or c.trigger.start == t or not _same_area(ev, c) or not _chemical_telling(ctx, c):
             continue
         d = when.told_day(c)
-        if d is not None and d[1] == "day" and not (when.last_day and d[0] > when.last_day):
+        if d is not None and d[1] == "day" and when.recent(d[0]):
             days.append(d)
     return min(days) if days else None
 
@@ -1858,6 +1872,7 @@ def _reaction(v: Match) -> bool:
     return v.payloads[0][1] == "reaction"
 
 
+_PARTICIPLES = word_set("said_participles")   # نافية, مؤكدا ...: a verb of saying that goes on with a clause
 _SAID_THAT = word_set("said_that") | word_set("said_of")   # أن, إن, بأن, عن ...: what follows is what was said
 _STARTING = re.compile(rf"(^|\s)({alternation('starting_from')})\s*$")
 
@@ -1868,10 +1883,10 @@ def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
     «أن» nor quotation between them), or right before the verb, is the day it was said, not the day of the happening at ``t`` when that is told in what was
     said (after «أن» or a quotation that follows the day) or before the verb."""
     i = bisect_right([r.start for r in reports], d.start)
-    # «والخميس، أعلنت المنظمة أن ...»: the day put before the verb (not a day that closes a
-    # happening told before it: «لم تنفذ أي غارات في إدلب، في يوم الجمعة، نافية ...»)
+    # «والخميس، أعلنت المنظمة أن ...»: the day put before the verb (not before a participle, that
+    # goes on with the clause the day closes: «لم تنفذ أي غارات في إدلب، في يوم الجمعة، نافية ...»)
     if i < len(reports) and reports[i].end <= t and not ctx.raw[d.end:reports[i].start].strip(" ،,\n") \
-            and not _told_before_day(ctx, d):
+            and not {norm_key(reports[i].text), norm_key(reports[i].text)[1:]} & _PARTICIPLES:
         return True
     for v in reversed(reports[:i]):
         if v.end > d.start:
@@ -1890,13 +1905,6 @@ def _statement_day(ctx: _Ctx, d: DateRef, t: int, reports: list[Match]) -> bool:
             return any(w in _SAID_THAT for w in said) or re.search(r"[\"«:]", ctx.raw[d.end:t]) is not None
         return False
     return False
-
-
-def _told_before_day(ctx: _Ctx, d: DateRef) -> bool:
-    """A happening (a candidate's trigger) is told in the day's sentence before the day."""
-    sent = _sentence_at(ctx, d.start)
-    return sent is not None and any(c.trigger is not None and sent.start <= c.trigger.start and c.trigger.end <= d.start
-                                    for c in ctx.proposed)
 
 
 def _starting(ctx: _Ctx, d: DateRef) -> bool:
