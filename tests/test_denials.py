@@ -107,3 +107,32 @@ def test_a_state_denying_its_own_part_is_the_doer_of_what_it_denies(model):
     assert denied.actor == "france_forces"
     # and France is who says so (the sentence before is the agency's)
     assert [(c.name, c.stance, c.actor) for c in denied.sources] == [("فرنسا", "deny", "france_forces")]
+
+
+CHEMICAL = ("قتل 40 شخصا على الأقل في هجوم كيميائي استهدف مدينة دوما في الغوطة الشرقية مساء السبت، "
+            "بحسب الدفاع المدني. ")
+
+
+@pytest.mark.parametrize("denial, answers", [
+    # a party denying the chemical attack: it answers it
+    ("ونفت دمشق أي مسؤولية لها عن الهجوم.", True),
+    # a state denying air strikes told beside it: another happening (the strike on a base
+    # two days later), not an answer to the chemical attack
+    ("وفي وقت لاحق نفت الولايات المتحدة شن غارات جوية على سوريا الاثنين.", False),
+    ("ونفت الولايات المتحدة أن تكون قد شنت غارات جوية على مطار التيفور العسكري في حمص فجر الاثنين.", False),
+])
+def test_a_denial_of_air_strikes_does_not_answer_a_chemical_attack(model, denial, answers):
+    evs = events_of(CHEMICAL + denial, model)
+    attack = [e for e in evs if e.stance == "assert" and e.sub_type == "chemical_weapon"]
+    denied = [e for e in evs if e.stance == "deny"]
+    assert len(attack) == 1 and len(denied) == 1, [(e.stance, e.sub_type, e.evidence_text) for e in evs]
+    assert (denied[0].claim_group == attack[0].claim_group) is answers
+
+
+def test_kinds_apart_only_for_a_kind_of_its_own():
+    from rasd.events.grouping import kinds_apart
+    assert kinds_apart("chemical_weapon", "air_drone_strike")
+    assert kinds_apart("shelling_artillery_missile_attack", "chemical_weapon")
+    assert not kinds_apart("chemical_weapon", "chemical_weapon")
+    assert not kinds_apart("air_drone_strike", "shelling_artillery_missile_attack")
+    assert not kinds_apart(None, "chemical_weapon")     # an unknown sub-type says nothing
