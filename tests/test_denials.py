@@ -136,3 +136,16 @@ def test_kinds_apart_only_for_a_kind_of_its_own():
     assert not kinds_apart("chemical_weapon", "chemical_weapon")
     assert not kinds_apart("air_drone_strike", "shelling_artillery_missile_attack")
     assert not kinds_apart(None, "chemical_weapon")     # an unknown sub-type says nothing
+
+
+def test_a_chemical_attack_told_by_another_source_is_not_the_air_strike_before_it(model):
+    # the fold model reads «هجوم كيماوي» after the strike on the base as the same happening
+    # told by another source; a chemical attack is a kind of its own: its own claim group
+    evs = events_of("اتهمت سوريا إسرائيل بالوقوف وراء قصف قاعدة جوية عسكرية قرب مدينة حمص وسط البلاد. "
+                    "وقالت وكالة الأنباء السورية إن طائرات إسرائيلية أطلقت صواريخ على القاعدة فجر الاثنين. "
+                    "ويأتي ذلك بعد أن قال الدفاع المدني إن ما يشتبه بأنه هجوم كيماوي استهدف مدينة دوما مساء السبت.",
+                    model)
+    strike = [e for e in evs if e.sub_type == "air_drone_strike"]
+    chemical = [e for e in evs if e.sub_type == "chemical_weapon"]
+    assert len(strike) == 1 and len(chemical) == 1, [(e.sub_type, e.evidence_text) for e in evs]
+    assert chemical[0].claim_group != strike[0].claim_group and chemical[0].same_as is None

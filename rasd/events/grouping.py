@@ -122,6 +122,10 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
                 best, best_p = o, p
         if best is None:
             out.append(e)
+        elif kinds_apart(best.sub_type, e.sub_type) and (denied is not None and denied(e) or two_sources(best, e)):
+            # a claim of its own about another happening (a chemical attack after the air
+            # strikes, told by another source; a denial of air strikes after a chemical attack)
+            out.append(e)
         elif denied is not None and denied(e):
             mark_denied(e, best)
             e.same_as = best.same_as or best.id
