@@ -47,6 +47,8 @@ def _one_denial_with_the_strike(evs):
     "وقال السفير الروسي إنه \"لم يقع قصف\" على كفرنبل.",
     # a verb of denial just before a back-reference the decision drops as a repeat
     "ونفت موسكو أي مسؤولية لها عن هذا القصف.",
+    # a party saying it did not do it (a verb of doing, negated, with «أي»)
+    "وقالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات على كفرنبل.",
 ])
 def test_a_later_denial_is_a_claim_of_its_own_in_the_group_of_the_strike(model, denial):
     _one_denial_with_the_strike(events_of(STRIKE + denial, model))
