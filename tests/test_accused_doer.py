@@ -1,5 +1,7 @@
-"""The doer of an alleged chemical attack whose tellings name none: the party the article
-says denies its part in it (issue #12, "who did it"; labelling guidelines: the accused)."""
+"""Doers read from a party's words about its own part (issue #12, "who did it"): the doer
+of an alleged chemical attack whose tellings name none is the party the article says denies
+its part in it (labelling guidelines: the accused); a body claiming responsibility for a
+launch did it."""
 from __future__ import annotations
 
 import pytest
@@ -45,3 +47,15 @@ def test_a_doer_named_in_the_telling_stays(model):
     text = ("قتل عشرات الأشخاص في هجوم كيماوي شنته قوات النظام على مدينة دوما مساء السبت. "
             "لكن روسيا تنفي تورطها في الهجوم.")
     assert attack_doer(text, model) == "syria_gov"
+
+
+@pytest.mark.parametrize("text, doer", [
+    # responsibility claimed for the launch of what hit: «عن إطلاق الصواريخ», commas between
+    ("أعلن الحرس الثوري الإيراني، الأحد، مسؤوليته، عن إطلاق الصواريخ على مقر للحزب الديمقراطي "
+     "الكردستاني الإيراني في منطقة كوي سنجق في إقليم كردستان، السبت.", "iran_forces"),
+    ("وأعلن تنظيم داعش مسؤوليته عن تفجير السيارة المفخخة في سوق مدينة القائم.", "isis"),
+])
+def test_a_body_claiming_responsibility_did_it(model, text, doer):
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-09-09")
+    evs = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=model)]
+    assert evs and evs[0].actor == doer, [(e.actor, e.evidence_text) for e in evs]

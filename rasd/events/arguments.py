@@ -1107,7 +1107,7 @@ _GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, لي
 _SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(({alternation('self_claim_particles')})\s+)?"
                         rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
 _TARGET_PREPS = word_set("target_preps")
-_SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(ال\S+\s+)?$")
+_SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(\S+\s+)?(ال\S+\s+)?$")
 
 
 def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
