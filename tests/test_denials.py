@@ -47,6 +47,8 @@ def _one_denial_with_the_strike(evs):
     "وقال السفير الروسي إنه \"لم يقع قصف\" على كفرنبل.",
     # a verb of denial just before a back-reference the decision drops as a repeat
     "ونفت موسكو أي مسؤولية لها عن هذا القصف.",
+    # a party saying it did not do it (a verb of doing, negated, with «أي»)
+    "وقالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات على كفرنبل.",
 ])
 def test_a_later_denial_is_a_claim_of_its_own_in_the_group_of_the_strike(model, denial):
     _one_denial_with_the_strike(events_of(STRIKE + denial, model))
@@ -107,3 +109,45 @@ def test_a_state_denying_its_own_part_is_the_doer_of_what_it_denies(model):
     assert denied.actor == "france_forces"
     # and France is who says so (the sentence before is the agency's)
     assert [(c.name, c.stance, c.actor) for c in denied.sources] == [("فرنسا", "deny", "france_forces")]
+
+
+CHEMICAL = ("قتل 40 شخصا على الأقل في هجوم كيميائي استهدف مدينة دوما في الغوطة الشرقية مساء السبت، "
+            "بحسب الدفاع المدني. ")
+
+
+@pytest.mark.parametrize("denial, answers", [
+    # a party denying the chemical attack: it answers it
+    ("ونفت دمشق أي مسؤولية لها عن الهجوم.", True),
+    # a state denying air strikes told beside it: another happening (the strike on a base
+    # two days later), not an answer to the chemical attack
+    ("وفي وقت لاحق نفت الولايات المتحدة شن غارات جوية على سوريا الاثنين.", False),
+    ("ونفت الولايات المتحدة أن تكون قد شنت غارات جوية على مطار التيفور العسكري في حمص فجر الاثنين.", False),
+])
+def test_a_denial_of_air_strikes_does_not_answer_a_chemical_attack(model, denial, answers):
+    evs = events_of(CHEMICAL + denial, model)
+    attack = [e for e in evs if e.stance == "assert" and e.sub_type == "chemical_weapon"]
+    denied = [e for e in evs if e.stance == "deny"]
+    assert len(attack) == 1 and len(denied) == 1, [(e.stance, e.sub_type, e.evidence_text) for e in evs]
+    assert (denied[0].claim_group == attack[0].claim_group) is answers
+
+
+def test_kinds_apart_only_for_a_kind_of_its_own():
+    from rasd.events.grouping import kinds_apart
+    assert kinds_apart("chemical_weapon", "air_drone_strike")
+    assert kinds_apart("shelling_artillery_missile_attack", "chemical_weapon")
+    assert not kinds_apart("chemical_weapon", "chemical_weapon")
+    assert not kinds_apart("air_drone_strike", "shelling_artillery_missile_attack")
+    assert not kinds_apart(None, "chemical_weapon")     # an unknown sub-type says nothing
+
+
+def test_a_chemical_attack_told_by_another_source_is_not_the_air_strike_before_it(model):
+    # the fold model reads «هجوم كيماوي» after the strike on the base as the same happening
+    # told by another source; a chemical attack is a kind of its own: its own claim group
+    evs = events_of("اتهمت سوريا إسرائيل بالوقوف وراء قصف قاعدة جوية عسكرية قرب مدينة حمص وسط البلاد. "
+                    "وقالت وكالة الأنباء السورية إن طائرات إسرائيلية أطلقت صواريخ على القاعدة فجر الاثنين. "
+                    "ويأتي ذلك بعد أن قال الدفاع المدني إن ما يشتبه بأنه هجوم كيماوي استهدف مدينة دوما مساء السبت.",
+                    model)
+    strike = [e for e in evs if e.sub_type == "air_drone_strike"]
+    chemical = [e for e in evs if e.sub_type == "chemical_weapon"]
+    assert len(strike) == 1 and len(chemical) == 1, [(e.sub_type, e.evidence_text) for e in evs]
+    assert chemical[0].claim_group != strike[0].claim_group and chemical[0].same_as is None

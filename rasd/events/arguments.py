@@ -1088,6 +1088,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 _doer_told_before(ctx, ev)
             if ev.actor is None:
                 _doer_told_after(ctx, ev)
+            if ev.actor is None and ev.sub_type == "chemical_weapon":
+                ev.actor = _accused_doer(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
@@ -1105,7 +1107,7 @@ _GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, لي
 _SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(({alternation('self_claim_particles')})\s+)?"
                         rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
 _TARGET_PREPS = word_set("target_preps")
-_SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(ال\S+\s+)?$")
+_SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(\S+\s+)?(ال\S+\s+)?$")
 
 
 def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
@@ -1573,6 +1575,52 @@ def _doer_told_after(ctx: _Ctx, ev: Event) -> None:
         if doer is not None and doer != ev.actor2:
             ev.actor = doer               # (the one acted on stays as read)
             return
+
+
+# «لكن دمشق تنفي تورطها في الغارات», «وتنفي سوريا وحليفتها روسيا أي مسؤولية لهما عن الهجوم»:
+# a verb of denial, at most three words, then the denier's own part (denied_own_part; its
+# nouns only: «نفت روسيا أن يكون الهجوم قد وقع» denies the happening, not a part in it)
+_OWN_PART_NOUNS = "|".join(re.escape(w) for w in words("denied_own_part") if not w.startswith("ان"))
+_DENIES_OWN_PART = re.compile(rf"(^|\s)[وف]?({alternation('denial_verbs')})\s+((\S+\s+){{0,3}}?)(اي\s+|ايه\s+)?"
+                              rf"[وب]?({_OWN_PART_NOUNS})(\s|$)")
+_ATTACK_NEXT = re.compile(rf"^(\S+\s+){{0,3}}?\S*({alternation('chemical_words')}|الهجوم)")
+
+
+def _accused_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """A chemical attack whose tellings name no doer: the party the article says denies its
+    part in it («لكن دمشق تنفي تورطها في الغارات»: the accused, as the labelling guidelines
+    code an alleged attack) — the party whose part is denied («نفت سانا مسؤولية النظام»),
+    else a state or an actor named right after the verb of denial (the first of «سوريا
+    وحليفتها روسيا») or right before it. The denial is of this attack: its sentence tells a
+    chemical attack, or «الهجوم» follows the denied part."""
+    for sent in ctx.sents:
+        ns = _n(ctx, sent.start)
+        text = ctx.norm[ns:_n(ctx, sent.end)]
+        chemical = _CHEMICAL.search(text) is not None
+        for m in _DENIES_OWN_PART.finditer(text):
+            if not (chemical or _ATTACK_NEXT.match(text[m.end():])):
+                continue
+            v0 = ctx.an.nt.raw_index(ns + m.start(2))
+            v1 = ctx.an.nt.raw_index(ns + m.end(2))
+            own = ctx.an.nt.raw_index(ns + m.end(6))
+            after = ctx.an.nt.raw_index(ns + m.end(3)) if m.group(3) else v1
+            party = _party_in(ctx, own, min(sent.end, own + 25), first_word=True) or _party_in(ctx, v1, after) \
+                or _party_in(ctx, max(sent.start, v0 - 30), v0, last=True)
+            if party is not None:
+                return party
+    return None
+
+
+def _party_in(ctx: _Ctx, a: int, b: int, last: bool = False, first_word: bool = False) -> str | None:
+    """The first (``last``: the last) state or actor named in raw ``[a, b)``, as the key
+    of its forces (``first_word``: only one named as the next word after ``a``)."""
+    found = [(x.start, forces_of(x.key)) for x in ctx.an.between("actors", a, b) if x.key not in _NOT_SIDES]
+    found += [(p.start, forces_of_country(p.country)) for p in ctx.an.between("places", a, b)
+              if (p.precision == "country" or p.feature == "capital") and forces_of_country(p.country)]
+    found.sort()
+    if first_word:
+        found = [f for f in found if not ctx.raw[a:f[0]].strip()]
+    return (found[-1] if last else found[0])[1] if found else None
 
 
 def _settle_doer(ctx: _Ctx, ev: Event) -> None:

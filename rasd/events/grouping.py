@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ..lang.normalize import norm_key
+from ..lang.wordlists import word_set
 from ..records import Event, Span
 from .attribution import mark_denied
 from .features import bucket
@@ -120,6 +121,10 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
             if p >= best_p:
                 best, best_p = o, p
         if best is None:
+            out.append(e)
+        elif kinds_apart(best.sub_type, e.sub_type) and (denied is not None and denied(e) or two_sources(best, e)):
+            # a claim of its own about another happening (a chemical attack after the air
+            # strikes, told by another source; a denial of air strikes after a chemical attack)
             out.append(e)
         elif denied is not None and denied(e):
             mark_denied(e, best)
@@ -256,7 +261,8 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
         e = events[i]
         best, best_key = None, None
         for j, o in enumerate(events):
-            if o.stance == "deny" or o.type != e.type or o.article != e.article:
+            if o.stance == "deny" or o.type != e.type or o.article != e.article or kinds_apart(
+                    e.sub_type, o.sub_type):
                 continue
             same_sub, shares = answer_fit(e, o)
             if not (same_sub or shares) and j > i:
@@ -269,6 +275,16 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
             for d in events:
                 if d.claim_group == old:
                     d.claim_group = events[best].claim_group
+
+
+_DISTINCT_SUB_TYPES = frozenset(word_set("distinct_sub_types"))
+
+
+def kinds_apart(a: str | None, b: str | None) -> bool:
+    """Sub-types ``a`` and ``b`` never tell one happening: they differ and one of them is
+    a kind of its own (``distinct_sub_types``: a chemical attack is not the air strikes
+    told beside it, nor the strikes in response to it). An unknown sub-type says nothing."""
+    return bool(a and b and a != b and (a in _DISTINCT_SUB_TYPES or b in _DISTINCT_SUB_TYPES))
 
 
 def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
