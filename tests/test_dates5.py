@@ -63,6 +63,13 @@ TABLE = [
     (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في سوريا.\n"
      "وكان الهجوم الكيماوي الذي وقع مساء السبت في مدينة دوما قد أودى بحياة عشرات المدنيين."), "2018-04-10",
      "هجوم كيماوي", ("2018-04-07", "day")),
+    (("قالت الولايات المتحدة، الخميس، إنها تطالب بتحقيق جديد بعد تقارير عن تعرض الغوطة الشرقية لهجوم بغاز "
+      "الكلور.\nوقال المرصد إن طفلا قتل في هجوم كيميائي استهدف بلدة الشيفونية في الغوطة الشرقية مساء الثلاثاء."),
+     "2018-03-02", "هجوم", ("2018-02-27", "day")),
+    # ... not attacks told in the plural (several, with no one day)
+    (("قالت الولايات المتحدة، الخميس، إنها تطالب بتحقيق جديد بعد تقارير عن تعرض الغوطة الشرقية لهجمات بغاز "
+      "الكلور.\nوقال المرصد إن طفلا قتل في هجوم كيميائي استهدف بلدة الشيفونية في الغوطة الشرقية مساء الثلاثاء."),
+     "2018-03-02", "هجمات", ("2018-03-02", "reported")),
     # ... not an older one (background: more than a week before the report)
     (("قالت الخارجية الفرنسية، الثلاثاء، إن باريس سترد على هجوم كيماوي في سوريا.\n"
      "وكان هجوم كيماوي قد وقع في 22 يناير في مدينة دوما وأودى بحياة عشرات المدنيين."), "2018-04-10",
@@ -101,7 +108,7 @@ TABLE = [
 
 IDS = ["statement-day-alone", "statement-and-own-day", "day-before-the-verb", "day-before-a-participle",
        "responsibility-then-day", "responsibility-alone", "reaction-and-own-day", "reaction-alone", "meeting",
-       "chemical-told-again", "chemical-older", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
+       "chemical-told-again", "chemical-singular", "chemical-plural", "chemical-older", "chemical-other-governorate", "kind-later-day", "kind-day-of-the-week",
        "kind-day-too-old",
        "kind-forecast", "week-to-day", "night-until-morning", "morning-alone"]
 

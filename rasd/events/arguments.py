@@ -1834,6 +1834,7 @@ def _kind_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
 
 
 _CHEMICAL_WORDS = tuple(words("chemical_words"))
+_PLURAL_ATTACKS = word_set("plural_attacks")
 
 
 def _chemical_telling(ctx: _Ctx, c: Event) -> bool:
@@ -1852,11 +1853,15 @@ def _chemical_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
     """«قالت السفيرة، الاثنين، إن بلادها سترد على هجوم مميت بأسلحة كيماوية» ... «لمناقشة الهجوم
     الكيماوي المفترض الذي وقع، السبت، في مدينة دوما»: an article tells one chemical attack (as
     :func:`_doer_told_after` reads it); a telling of it that gives no day of its own (a
-    statement's day, a denial, a reaction) takes the day another telling gives it (a day, not
+    statement's day, a denial, a reaction; not attacks told in the plural: «لهجمات بغاز
+    الكلور») takes the day another telling gives it (a day, not
     in another governorate, the publication's or one of the seven before it: an older attack
     is background; the earliest, when they differ: a day a reaction to it was told with is
     after it)."""
     t = ev.trigger.start
+    head = ctx.norm[_n(ctx, t):_n(ctx, ev.trigger.end)].split()[:1]
+    if head and re.sub(r"^[وفبل]?(ال|لل)?", "", head[0]) in _PLURAL_ATTACKS:
+        return None                       # «لهجمات بغاز الكلور»: several attacks, no one day
     days = []
     for c in ctx.proposed:
         if c.trigger is None or c.trigger.start == t or not _same_area(ev, c) or not _chemical_telling(ctx, c):
