@@ -16,10 +16,11 @@ c. Optionally OCHA COD admin names (admin1/2/3 with Arabic names) from a directo
 d. ``rasd/data/places_supplement.tsv``: regions, deserts, crossings, provinces and
    spelling variants that GeoNames lacks.
 
-The index is a pickle in the cache dir (``RASD_CACHE_DIR``, else
-``$XDG_CACHE_HOME/rasd``, else ``~/.cache/rasd``) named after a hash of the inputs and of
-``FORMAT_VERSION``; it is built on first use (a few seconds, logged) and loads in a
-fraction of a second. ``load_gazetteer()`` returns the process-wide instance.
+The index is an .npz of plain arrays (never a pickle: reading it runs no code) in the
+cache dir (``RASD_CACHE_DIR``, else ``$XDG_CACHE_HOME/rasd``, else ``~/.cache/rasd``)
+named after a hash of the inputs and of ``FORMAT_VERSION``; it is built on first use (a
+few seconds, logged) and loads in a fraction of a second. A file there that is not a
+whole index of this version is rebuilt (one line of log). ``load_gazetteer()`` returns the process-wide instance.
 """
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ import json
 import logging
 import math
 import os
-import pickle
 import re
 import sys
 import tempfile
@@ -46,7 +46,8 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6       # 6: an .npz of plain arrays (5 and before: a pickle, no longer read)
+INDEX_SUFFIX = ".npz"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
 COUNTRIES = DATA_DIR / "countries_ar.tsv"
@@ -140,7 +141,7 @@ def _input_key(ocha: Path | None) -> str:
 def index_path(ocha_dir: str | os.PathLike | None = None) -> Path:
     """Where the index for the current inputs lives (it may not exist yet)."""
     ocha = _ocha_dir(ocha_dir)
-    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}{INDEX_SUFFIX}"
 
 
 # ------------------------------------------------------------------------------ reading
@@ -678,16 +679,16 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
     """Build the index file for the current inputs (unless it is there and ``force`` is
     false) and return its path."""
     ocha = _ocha_dir(ocha_dir)
-    path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+    path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}{INDEX_SUFFIX}"
     if path.exists() and not force:
         return path
     log.info("building the place gazetteer index (once; a few seconds) → %s", path)
     data = _build(ocha)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gaz-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".gaz-", suffix=INDEX_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_index(data, f)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -695,15 +696,206 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
     return path
 
 
+# The index file: an .npz of plain arrays (no pickle: reading it runs no code, whoever
+# wrote it), read with ``numpy.load(allow_pickle=False)``; zip checks each array's CRC.
+#
+# * ``header``: JSON (as uint8 bytes): format name and version, ``meta``, and the number
+#   of strings in each section of ``strings``;
+# * ``strings``: every string of the index in UTF-16-LE (which Python decodes 20 times as
+#   fast as the mostly Arabic UTF-8), joined by NUL (no name holds one), by section:
+#   entry ids, names, Arabic names; the values of each coded entry field; the name keys;
+#   the first words of the phrases; nisba words and their country codes; the country
+#   codes of ``countries`` and of ``capitals``; the stoplist; the common words;
+# * ``lat``, ``lon``, ``radius_km`` (float64) and ``population`` (int64), one per entry,
+#   with ``lat_none`` and ``lon_none`` (int64) the entries whose coordinate is None;
+# * ``codes`` (int32, one row per coded field: country, admin1, feature, precision,
+#   flags): an index into that field's values, -1 for None;
+# * ``name_ids``/``name_lens``: the entries of each name key, one after the other;
+#   ``phrase_ids``/``phrase_lens``: the name keys (by index) under each first word;
+#   ``country_ids``, ``capital_ids``: the entry of each country code.
+#
+# Every number and string comes back as it was built (float64 keeps a float, int64 an
+# int, JSON the meta), in the same order, so the gazetteer reads the same whether it was
+# just built or read back. A file that is not whole and consistent raises ValueError.
+_INDEX_MAGIC = "rasd-gazetteer"
+_CODED = (5, 6, 8, 9, 11)        # Entry fields stored as codes: country, admin1, feature, precision, flags
+_SECTIONS = ("ids", "names", "names_ar", *(f"values{i}" for i in _CODED), "keys", "first_words",
+             "nisba_words", "nisba_cc", "countries", "capitals", "stop", "common")
+_ENTRY_TYPES = (str, str, str, (float, type(None)), (float, type(None)), (str, type(None)), (str, type(None)),
+                int, (str, type(None)), (str, type(None)), float, (str, type(None)))
+
+
+def _write_index(data: dict, f) -> None:
+    import numpy as np
+
+    entries: list[tuple] = data["entries"]
+    for e in entries:              # what the arrays keep exactly (a bool or an int radius would change)
+        if len(e) != len(Entry._fields) or any(not (type(v) in t if isinstance(t, tuple) else type(v) is t)
+                                               for v, t in zip(e, _ENTRY_TYPES)):
+            raise ValueError(f"gazetteer entry not storable: {e!r}")
+    cols = list(zip(*entries)) if entries else [()] * len(Entry._fields)
+    sections: dict[str, list[str]] = {"ids": list(cols[0]), "names": list(cols[1]), "names_ar": list(cols[2])}
+    codes = np.full((len(_CODED), len(entries)), -1, dtype="int32")
+    for row, i in enumerate(_CODED):
+        values = list(dict.fromkeys(v for v in cols[i] if v is not None))
+        at = {v: j for j, v in enumerate(values)}
+        codes[row] = [-1 if v is None else at[v] for v in cols[i]]
+        sections[f"values{i}"] = values
+    names: dict[str, tuple[int, ...]] = data["names"]
+    keys = list(names)
+    key_at = {k: j for j, k in enumerate(keys)}
+    phrases: dict[str, tuple[str, ...]] = data["phrases"]
+    sections.update(keys=keys, first_words=list(phrases), nisba_words=list(data["nisba"]),
+                    nisba_cc=list(data["nisba"].values()), countries=list(data["countries"]),
+                    capitals=list(data["capitals"]), stop=sorted(data["stop"]), common=sorted(data["common"]))
+    strings = [v for name in _SECTIONS for v in sections[name]]
+    if any(type(v) is not str or "\0" in v for v in strings):
+        raise ValueError("gazetteer string not storable (not a str, or holds NUL)")
+    header = {"format": _INDEX_MAGIC, "version": FORMAT_VERSION, "meta": data.get("meta", {}),
+              "sections": [[name, len(sections[name])] for name in _SECTIONS]}
+
+    def floats(i: int):
+        return np.array([math.nan if e[i] is None else e[i] for e in entries], dtype="float64")
+
+    np.savez(
+        f,
+        header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype="uint8"),
+        strings=np.frombuffer("\0".join(strings).encode("utf-16-le", "surrogatepass"), dtype="uint8"),
+        lat=floats(3), lon=floats(4), radius_km=floats(10),
+        lat_none=np.array([j for j, e in enumerate(entries) if e[3] is None], dtype="int64"),
+        lon_none=np.array([j for j, e in enumerate(entries) if e[4] is None], dtype="int64"),
+        population=np.array(cols[7], dtype="int64"),
+        codes=codes,
+        name_ids=np.array([i for k in keys for i in names[k]], dtype="int32"),
+        name_lens=np.array([len(names[k]) for k in keys], dtype="int32"),
+        phrase_ids=np.array([key_at[k] for w in phrases for k in phrases[w]], dtype="int32"),
+        phrase_lens=np.array([len(v) for v in phrases.values()], dtype="int32"),
+        country_ids=np.array(list(data["countries"].values()), dtype="int32"),
+        capital_ids=np.array(list(data["capitals"].values()), dtype="int32"),
+    )
+
+
 def _read_index(path: Path) -> dict:
+    """The index as built (see above); ValueError (or the error of zip or numpy) where the
+    file is not a whole index of this format."""
+    import numpy as np
+
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            return _index_of(z)
     finally:
         if enabled:
             gc.enable()
+
+
+def _array(z, name: str, dtype: str, ndim: int = 1):
+    a = z[name]
+    if a.dtype != dtype or a.ndim != ndim:
+        raise ValueError(f"{name}: {a.dtype} {a.shape}")
+    return a
+
+
+def _in_range(name: str, a, lo: int, hi: int) -> list:
+    if len(a) and (int(a.min()) < lo or int(a.max()) >= hi):
+        raise ValueError(f"{name}: an index out of range")
+    return a.tolist()
+
+
+def _tuples(flat, lens, item=None) -> list[tuple]:
+    """The groups of ``flat`` (ints, one group after the other) of lengths ``lens`` as
+    tuples, in their order (of ``item`` of each int where given). Made in C, a length at a
+    time (most names have one entry): a tuple a group in Python took 4 times as long."""
+    import numpy as np
+
+    starts = np.cumsum(lens, dtype="int64") - lens
+    made: list[tuple] = []
+    where = []
+    for k in np.unique(lens).tolist():
+        sel = np.flatnonzero(lens == k)
+        if k == 0:
+            made += [()] * len(sel)
+        else:
+            got = flat[(starts[sel][:, None] + np.arange(k)).ravel()].tolist()
+            it = iter(got if item is None else map(item, got))
+            made += zip(*[it] * k)
+        where.append(sel)
+    if not where:
+        return []
+    return list(map(made.__getitem__, np.argsort(np.concatenate(where), kind="stable").tolist()))
+
+
+def _entry_map(z, keys: list[str], ids_name: str, n: int) -> dict[str, int]:
+    ids = _in_range(ids_name, _array(z, ids_name, "int32"), 0, n)
+    if len(ids) != len(keys):
+        raise ValueError(f"{ids_name}: wrong count")
+    return dict(zip(keys, ids))
+
+
+def _index_of(z) -> dict:
+    header = json.loads(_array(z, "header", "uint8").tobytes().decode("utf-8"))
+    if not (isinstance(header, dict) and header.get("format") == _INDEX_MAGIC
+            and header.get("version") == FORMAT_VERSION):
+        raise ValueError("not a gazetteer index of this version")
+    counts = dict(header["sections"])
+    if list(counts) != list(_SECTIONS) or not all(type(n) is int and n >= 0 for n in counts.values()):
+        raise ValueError("sections")
+    blob = _array(z, "strings", "uint8").tobytes().decode("utf-16-le", "surrogatepass")
+    strings = blob.split("\0") if sum(counts.values()) else []
+    if len(strings) != sum(counts.values()):
+        raise ValueError("strings: wrong count")
+    sec: dict[str, list[str]] = {}
+    at = 0
+    for name in _SECTIONS:
+        sec[name], at = strings[at:at + counts[name]], at + counts[name]
+    n = len(sec["ids"])
+    if len(sec["names"]) != n or len(sec["names_ar"]) != n:
+        raise ValueError("entries: wrong count")
+
+    def per_entry(name: str, dtype: str):
+        a = _array(z, name, dtype)
+        if len(a) != n:
+            raise ValueError(f"{name}: wrong count")
+        return a
+
+    lat, lon = per_entry("lat", "float64").tolist(), per_entry("lon", "float64").tolist()
+    for col, name in ((lat, "lat_none"), (lon, "lon_none")):
+        for j in _in_range(name, _array(z, name, "int64"), 0, n):
+            col[j] = None
+    codes = _array(z, "codes", "int32", 2)
+    if codes.shape != (len(_CODED), n):
+        raise ValueError("codes: wrong shape")
+    coded = []
+    for row, i in enumerate(_CODED):
+        values = sec[f"values{i}"]
+        c = _in_range("codes", codes[row], -1, len(values))
+        coded.append(list(map((values + [None]).__getitem__, c)))     # -1: the None at the end
+    entries = list(zip(sec["ids"], sec["names"], sec["names_ar"], lat, lon, coded[0], coded[1],
+                       per_entry("population", "int64").tolist(), coded[2], coded[3],
+                       per_entry("radius_km", "float64").tolist(), coded[4]))
+
+    def groups(ids_name: str, lens_name: str, hi: int, n_groups: int, item=None) -> list[tuple]:
+        lens, ids = _array(z, lens_name, "int32"), _array(z, ids_name, "int32")
+        if len(lens) != n_groups or (len(lens) and int(lens.min()) < 0) or int(lens.sum(dtype="int64")) != len(ids):
+            raise ValueError(f"{lens_name}: wrong counts")
+        if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= hi):
+            raise ValueError(f"{ids_name}: an index out of range")
+        return _tuples(ids, lens, item)
+
+    keys = sec["keys"]
+    names = dict(zip(keys, groups("name_ids", "name_lens", n, len(keys))))
+    phrases = dict(zip(sec["first_words"], groups("phrase_ids", "phrase_lens", len(keys), len(sec["first_words"]),
+                                                  keys.__getitem__)))
+    if len(sec["nisba_words"]) != len(sec["nisba_cc"]):
+        raise ValueError("nisba: wrong counts")
+    countries = _entry_map(z, sec["countries"], "country_ids", n)
+    capitals = _entry_map(z, sec["capitals"], "capital_ids", n)
+    meta = header.get("meta")
+    return {"version": FORMAT_VERSION, "entries": entries, "names": names, "phrases": phrases,
+            "nisba": dict(zip(sec["nisba_words"], sec["nisba_cc"])), "countries": countries,
+            "capitals": capitals, "stop": set(sec["stop"]), "common": set(sec["common"]),
+            "meta": meta if isinstance(meta, dict) else {}}
 
 
 _LOCK = threading.Lock()
@@ -732,7 +924,7 @@ def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
         g = _CACHED.get(ck)
         if g is not None:
             return g
-        path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+        path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}{INDEX_SUFFIX}"
         data = None
         if path.exists():
             try:
@@ -740,7 +932,8 @@ def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
                 if data.get("version") != FORMAT_VERSION:
                     data = None
             except Exception as exc:  # a broken cache file is rebuilt
-                log.warning("gazetteer index %s unreadable (%s): rebuilding", path, exc)
+                log.warning("gazetteer index %s unreadable (%s): rebuilding", path,
+                            str(exc)[:200] or type(exc).__name__)
                 data = None
         if data is None:
             path = build_index(ocha_dir=ocha, force=True)
