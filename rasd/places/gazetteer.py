@@ -797,29 +797,40 @@ def _array(z, name: str, dtype: str, ndim: int = 1):
     return a
 
 
-def _in_range(name: str, a, lo: int, hi: int) -> list:
+def _in_range(name: str, a, lo: int, hi: int):
+    """``a`` (numpy ints), where all are in [lo, hi); else ValueError."""
     if len(a) and (int(a.min()) < lo or int(a.max()) >= hi):
         raise ValueError(f"{name}: an index out of range")
-    return a.tolist()
+    return a
 
 
-def _tuples(flat, lens, item=None) -> list[tuple]:
-    """The groups of ``flat`` (ints, one group after the other) of lengths ``lens`` as
-    tuples, in their order (of ``item`` of each int where given). Made in C, a length at a
-    time (most names have one entry): a tuple a group in Python took 4 times as long."""
+def _table(items: list):
+    """A numpy array of the objects in ``items`` (made here, never read from a file), to
+    gather them by index arrays without a Python int for each index."""
+    import numpy as np
+
+    a = np.empty(len(items), dtype=object)
+    a[:] = items
+    return a
+
+
+def _tuples(flat, lens, table=None) -> list[tuple]:
+    """The groups of ``flat`` (numpy ints, one group after the other) of lengths ``lens``
+    as tuples, in their order (of the items of ``table`` at those ints where given). Made
+    in C, a length at a time (most names have one entry): a tuple a group in Python took
+    4 times as long."""
     import numpy as np
 
     starts = np.cumsum(lens, dtype="int64") - lens
     made: list[tuple] = []
     where = []
-    for k in np.unique(lens).tolist():
+    for k in np.flatnonzero(np.bincount(lens)).tolist():      # the lengths there are (np.unique would import numpy.ma)
         sel = np.flatnonzero(lens == k)
         if k == 0:
             made += [()] * len(sel)
         else:
-            got = flat[(starts[sel][:, None] + np.arange(k)).ravel()].tolist()
-            it = iter(got if item is None else map(item, got))
-            made += zip(*[it] * k)
+            got = flat[(starts[sel][:, None] + np.arange(k)).ravel()]
+            made += zip(*[iter((got if table is None else table[got]).tolist())] * k)
         where.append(sel)
     if not where:
         return []
@@ -827,7 +838,7 @@ def _tuples(flat, lens, item=None) -> list[tuple]:
 
 
 def _entry_map(z, keys: list[str], ids_name: str, n: int) -> dict[str, int]:
-    ids = _in_range(ids_name, _array(z, ids_name, "int32"), 0, n)
+    ids = _in_range(ids_name, _array(z, ids_name, "int32"), 0, n).tolist()
     if len(ids) != len(keys):
         raise ValueError(f"{ids_name}: wrong count")
     return dict(zip(keys, ids))
@@ -841,8 +852,9 @@ def _index_of(z) -> dict:
     counts = dict(header["sections"])
     if list(counts) != list(_SECTIONS) or not all(type(n) is int and n >= 0 for n in counts.values()):
         raise ValueError("sections")
-    blob = _array(z, "strings", "uint8").tobytes().decode("utf-16-le", "surrogatepass")
+    blob = str(_array(z, "strings", "uint8").data, "utf-16-le", "surrogatepass")     # no copy of the bytes
     strings = blob.split("\0") if sum(counts.values()) else []
+    del blob
     if len(strings) != sum(counts.values()):
         raise ValueError("strings: wrong count")
     sec: dict[str, list[str]] = {}
@@ -861,7 +873,7 @@ def _index_of(z) -> dict:
 
     lat, lon = per_entry("lat", "float64").tolist(), per_entry("lon", "float64").tolist()
     for col, name in ((lat, "lat_none"), (lon, "lon_none")):
-        for j in _in_range(name, _array(z, name, "int64"), 0, n):
+        for j in _in_range(name, _array(z, name, "int64"), 0, n).tolist():
             col[j] = None
     codes = _array(z, "codes", "int32", 2)
     if codes.shape != (len(_CODED), n):
@@ -870,23 +882,23 @@ def _index_of(z) -> dict:
     for row, i in enumerate(_CODED):
         values = sec[f"values{i}"]
         c = _in_range("codes", codes[row], -1, len(values))
-        coded.append(list(map((values + [None]).__getitem__, c)))     # -1: the None at the end
+        coded.append(_table([*values, None])[c].tolist())          # -1: the None at the end
     entries = list(zip(sec["ids"], sec["names"], sec["names_ar"], lat, lon, coded[0], coded[1],
                        per_entry("population", "int64").tolist(), coded[2], coded[3],
                        per_entry("radius_km", "float64").tolist(), coded[4]))
 
-    def groups(ids_name: str, lens_name: str, hi: int, n_groups: int, item=None) -> list[tuple]:
+    def groups(ids_name: str, lens_name: str, hi: int, n_groups: int, table=None) -> list[tuple]:
         lens, ids = _array(z, lens_name, "int32"), _array(z, ids_name, "int32")
         if len(lens) != n_groups or (len(lens) and int(lens.min()) < 0) or int(lens.sum(dtype="int64")) != len(ids):
             raise ValueError(f"{lens_name}: wrong counts")
         if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= hi):
             raise ValueError(f"{ids_name}: an index out of range")
-        return _tuples(ids, lens, item)
+        return _tuples(ids, lens, table)
 
     keys = sec["keys"]
     names = dict(zip(keys, groups("name_ids", "name_lens", n, len(keys))))
     phrases = dict(zip(sec["first_words"], groups("phrase_ids", "phrase_lens", len(keys), len(sec["first_words"]),
-                                                  keys.__getitem__)))
+                                                  _table(keys))))
     if len(sec["nisba_words"]) != len(sec["nisba_cc"]):
         raise ValueError("nisba: wrong counts")
     countries = _entry_map(z, sec["countries"], "country_ids", n)
