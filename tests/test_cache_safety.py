@@ -249,7 +249,8 @@ def test_index_refuses_what_it_would_not_keep(tmp_path):
     base = ("gn:1", "a", "ا", 1.0, 2.0, "IQ", None, 5, "city", "town", 3.0, "")
     for bad in (base[:7] + (True,) + base[8:],            # a bool population
                 base[:10] + (3,) + base[11:],            # an int radius
-                base[:1] + ("a\0b",) + base[2:]):        # the separator in a name
+                base[:1] + ("a\0b",) + base[2:],        # the separator in a name
+                base[:1] + ("\ud83d\ude00",) + base[2:]):  # a surrogate pair as two letters
         data = {"entries": [bad], "names": {}, "phrases": {}, "nisba": {}, "countries": {}, "capitals": {},
                 "stop": set(), "common": set(), "meta": {}}
         with open(tmp_path / "i.npz", "wb") as f, pytest.raises(ValueError):

@@ -751,6 +751,10 @@ def _write_index(data: dict, f) -> None:
     strings = [v for name in _SECTIONS for v in sections[name]]
     if any(type(v) is not str or "\0" in v for v in strings):
         raise ValueError("gazetteer string not storable (not a str, or holds NUL)")
+    joined = "\0".join(strings)
+    blob = joined.encode("utf-16-le", "surrogatepass")
+    if blob.decode("utf-16-le", "surrogatepass") != joined:       # a surrogate pair written as two letters
+        raise ValueError("gazetteer string not storable (surrogates)")
     header = {"format": _INDEX_MAGIC, "version": FORMAT_VERSION, "meta": data.get("meta", {}),
               "sections": [[name, len(sections[name])] for name in _SECTIONS]}
 
@@ -760,7 +764,7 @@ def _write_index(data: dict, f) -> None:
     np.savez(
         f,
         header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype="uint8"),
-        strings=np.frombuffer("\0".join(strings).encode("utf-16-le", "surrogatepass"), dtype="uint8"),
+        strings=np.frombuffer(blob, dtype="uint8"),
         lat=floats(3), lon=floats(4), radius_km=floats(10),
         lat_none=np.array([j for j, e in enumerate(entries) if e[3] is None], dtype="int64"),
         lon_none=np.array([j for j, e in enumerate(entries) if e[4] is None], dtype="int64"),
@@ -891,9 +895,7 @@ def _index_of(z) -> dict:
         lens, ids = _array(z, lens_name, "int32"), _array(z, ids_name, "int32")
         if len(lens) != n_groups or (len(lens) and int(lens.min()) < 0) or int(lens.sum(dtype="int64")) != len(ids):
             raise ValueError(f"{lens_name}: wrong counts")
-        if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= hi):
-            raise ValueError(f"{ids_name}: an index out of range")
-        return _tuples(ids, lens, table)
+        return _tuples(_in_range(ids_name, ids, 0, hi), lens, table)
 
     keys = sec["keys"]
     names = dict(zip(keys, groups("name_ids", "name_lens", n, len(keys))))
