@@ -1,6 +1,7 @@
 """Start-up cost of the two caches in the cache dir: the gazetteer index
 (``load_gazetteer()``) and the decision models (``events.model._models()``), each timed in
-fresh processes, CPU and wall, with the RSS after both.
+fresh processes, CPU and wall, with the RSS after both; and a whole cold start, ``rasd
+process`` of one seed page into a fresh store (CPU: user + system time of the child).
 
     .venv/bin/python bench/bench_cache_load.py [--runs 15] [--root TREE ...]
 
@@ -19,9 +20,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "seeds" / "004_dc33664b38d03477.txt"
 
 CHILD = r"""
 import json, time
@@ -48,6 +51,23 @@ def run(root: Path, cache: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def start(root: Path, cache: Path, db: Path) -> dict:
+    """One ``rasd process SEED`` into a fresh store: wall and CPU seconds of the child."""
+    env = {**os.environ, "PYTHONPATH": str(root), "RASD_CACHE_DIR": str(cache)}
+    env.pop("RASD_OCHA_DIR", None)
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        p.unlink(missing_ok=True)
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "rasd.cli", "process", str(SEED), "--db", str(db), "--no-progress"],
+                            env=env, cwd=str(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"rasd process failed in {root}")
+    return {"start_cpu": ru.ru_utime + ru.ru_stime, "start_wall": wall, "start_rss_mb": ru.ru_maxrss / 1024}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15, help="timed starts per root")
@@ -63,7 +83,7 @@ def main(argv=None) -> int:
         print(f"{r}: {sizes}")
     for _ in range(a.runs):
         for r in roots:
-            res[r].append(run(r, caches[r]))
+            res[r].append({**run(r, caches[r]), **start(r, caches[r], Path(tmp.name) / "s.db")})
     print(f"fresh processes, {a.runs} runs each (ms; min / median):")
     for r in roots:
         rs = res[r]
@@ -75,6 +95,8 @@ def main(argv=None) -> int:
         print(f"  {str(r)[-40:]:>40}  gazetteer CPU {f('gaz_cpu')}  wall {f('gaz_wall')} | "
               f"models CPU {f('mod_cpu')}  wall {f('mod_wall')} | "
               f"RSS {statistics.median(x['rss_mb'] for x in rs):.0f} MB")
+        print(f"  {'':>40}  whole start (rasd process, one page) CPU {f('start_cpu')}  wall {f('start_wall')} | "
+              f"peak RSS {statistics.median(x['start_rss_mb'] for x in rs):.0f} MB")
     tmp.cleanup()
     return 0
 
