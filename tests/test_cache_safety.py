@@ -201,6 +201,8 @@ def gaz_cache(tmp_path, monkeypatch, built_data):
 
 
 def _same_index(got: dict, data: dict) -> None:
+    assert len(got["entries"]) == len(data["entries"])
+    got = {**got, "entries": list(got["entries"])}         # read back, entries are made when asked for
     assert set(got) == set(data)
     for k, v in data.items():
         assert got[k] == v, k
@@ -228,7 +230,7 @@ def test_index_round_trip_of_odd_values(tmp_path):
     strings, names with many entries, letters beyond the BMP, an empty set."""
     entries = [
         ("gn:1", "Zürich", "زيورخ", 47.36667, 8.55, "CH", "CH.25", 341730, "city", "town", 14.7, ""),
-        ("sup:x", "", "", None, None, None, None, 0, "region", "region", 10.0, "cue"),
+        ("sup:x", "", "a\0b", None, None, None, None, 0, "region", "region", 10.0, "cue"),
         ("cc:IQ", "Iraq 𝔘", "العراق", 33.0, None, "IQ", None, -1, "country", "country", 376.3, "ctx"),
         ("ocha:IQ01", "A", "ا", float("-0.0"), 1e-300, "IQ", "IQ01", 2**62, "admin1", "region", 100.0, ""),
     ]
@@ -243,15 +245,19 @@ def test_index_round_trip_of_odd_values(tmp_path):
     got = G._read_index(p)
     _same_index(got, data)
     assert str(got["entries"][3][3]) == "-0.0"
+    assert got["entries"][-1] == entries[-1] and got["entries"][-4] == entries[0]
+    for i in (4, -5):
+        with pytest.raises(IndexError):
+            got["entries"][i]
 
 
 def test_index_refuses_what_it_would_not_keep(tmp_path):
     base = ("gn:1", "a", "ا", 1.0, 2.0, "IQ", None, 5, "city", "town", 3.0, "")
-    for bad in (base[:7] + (True,) + base[8:],            # a bool population
-                base[:10] + (3,) + base[11:],            # an int radius
-                base[:1] + ("a\0b",) + base[2:],        # the separator in a name
-                base[:1] + ("\ud83d\ude00",) + base[2:]):  # a surrogate pair as two letters
-        data = {"entries": [bad], "names": {}, "phrases": {}, "nisba": {}, "countries": {}, "capitals": {},
+    for bad, names in ((base[:7] + (True,) + base[8:], {}),             # a bool population
+                       (base[:10] + (3,) + base[11:], {}),             # an int radius
+                       (base, {"a\0b": (0,)}),                          # the separator in a name key
+                       (base[:1] + ("\ud83d\ude00",) + base[2:], {})):  # a surrogate pair as two letters
+        data = {"entries": [bad], "names": names, "phrases": {}, "nisba": {}, "countries": {}, "capitals": {},
                 "stop": set(), "common": set(), "meta": {}}
         with open(tmp_path / "i.npz", "wb") as f, pytest.raises(ValueError):
             G._write_index(data, f)

@@ -621,7 +621,7 @@ class Gazetteer:
     """Lookup and matching over the built index (see the module doc)."""
 
     def __init__(self, data: dict, path: Path | None = None) -> None:
-        self._entries: list[tuple] = data["entries"]
+        self._entries: list[tuple] | _Entries = data["entries"]
         self.names: dict[str, tuple[int, ...]] = data["names"]
         self.matcher: PhraseMatcher = _lazy_matcher(data["phrases"], len(data["names"]))
         self.nisba_map: dict[str, str] = data["nisba"]
@@ -701,11 +701,14 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
 #
 # * ``header``: JSON (as uint8 bytes): format name and version, ``meta``, and the number
 #   of strings in each section of ``strings``;
-# * ``strings``: every string of the index in UTF-16-LE (which Python decodes 20 times as
-#   fast as the mostly Arabic UTF-8), joined by NUL (no name holds one), by section:
-#   entry ids, names, Arabic names; the values of each coded entry field; the name keys;
-#   the first words of the phrases; nisba words and their country codes; the country
-#   codes of ``countries`` and of ``capitals``; the stoplist; the common words;
+# * ``strings``: the other strings of the index in UTF-16-LE (which Python decodes 20
+#   times as fast as the mostly Arabic UTF-8), joined by NUL (no name holds one), by
+#   section: the values of each coded entry field; the name keys; the first words of the
+#   phrases; nisba words and their country codes; the country codes of ``countries`` and
+#   of ``capitals``; the stoplist; the common words;
+# * ``entry_text`` (UTF-16-LE) and ``entry_bounds`` (int64): the id, name and Arabic name
+#   of each entry one after the other, and where each starts (3 per entry, then the end),
+#   in letters of the decoded text: cut out only for the entries a run looks at;
 # * ``lat``, ``lon``, ``radius_km`` (float64) and ``population`` (int64), one per entry,
 #   with ``lat_none`` and ``lon_none`` (int64) the entries whose coordinate is None;
 # * ``codes`` (int32, one row per coded field: country, admin1, feature, precision,
@@ -719,8 +722,8 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
 # just built or read back. A file that is not whole and consistent raises ValueError.
 _INDEX_MAGIC = "rasd-gazetteer"
 _CODED = (5, 6, 8, 9, 11)        # Entry fields stored as codes: country, admin1, feature, precision, flags
-_SECTIONS = ("ids", "names", "names_ar", *(f"values{i}" for i in _CODED), "keys", "first_words",
-             "nisba_words", "nisba_cc", "countries", "capitals", "stop", "common")
+_SECTIONS = (*(f"values{i}" for i in _CODED), "keys", "first_words", "nisba_words", "nisba_cc", "countries",
+             "capitals", "stop", "common")
 _ENTRY_TYPES = (str, str, str, (float, type(None)), (float, type(None)), (str, type(None)), (str, type(None)),
                 int, (str, type(None)), (str, type(None)), float, (str, type(None)))
 
@@ -734,7 +737,7 @@ def _write_index(data: dict, f) -> None:
                                                for v, t in zip(e, _ENTRY_TYPES)):
             raise ValueError(f"gazetteer entry not storable: {e!r}")
     cols = list(zip(*entries)) if entries else [()] * len(Entry._fields)
-    sections: dict[str, list[str]] = {"ids": list(cols[0]), "names": list(cols[1]), "names_ar": list(cols[2])}
+    sections: dict[str, list[str]] = {}
     codes = np.full((len(_CODED), len(entries)), -1, dtype="int32")
     for row, i in enumerate(_CODED):
         values = list(dict.fromkeys(v for v in cols[i] if v is not None))
@@ -751,10 +754,11 @@ def _write_index(data: dict, f) -> None:
     strings = [v for name in _SECTIONS for v in sections[name]]
     if any(type(v) is not str or "\0" in v for v in strings):
         raise ValueError("gazetteer string not storable (not a str, or holds NUL)")
-    joined = "\0".join(strings)
-    blob = joined.encode("utf-16-le", "surrogatepass")
-    if blob.decode("utf-16-le", "surrogatepass") != joined:       # a surrogate pair written as two letters
-        raise ValueError("gazetteer string not storable (surrogates)")
+    blob = _utf16("\0".join(strings))
+    texts = [v for e in entries for v in e[:3]]
+    entry_blob = _utf16("".join(texts))
+    bounds = np.zeros(len(texts) + 1, dtype="int64")
+    np.cumsum([len(v) for v in texts], out=bounds[1:])
     header = {"format": _INDEX_MAGIC, "version": FORMAT_VERSION, "meta": data.get("meta", {}),
               "sections": [[name, len(sections[name])] for name in _SECTIONS]}
 
@@ -765,6 +769,7 @@ def _write_index(data: dict, f) -> None:
         f,
         header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype="uint8"),
         strings=np.frombuffer(blob, dtype="uint8"),
+        entry_text=np.frombuffer(entry_blob, dtype="uint8"), entry_bounds=bounds,
         lat=floats(3), lon=floats(4), radius_km=floats(10),
         lat_none=np.array([j for j, e in enumerate(entries) if e[3] is None], dtype="int64"),
         lon_none=np.array([j for j, e in enumerate(entries) if e[4] is None], dtype="int64"),
@@ -777,6 +782,48 @@ def _write_index(data: dict, f) -> None:
         country_ids=np.array(list(data["countries"].values()), dtype="int32"),
         capital_ids=np.array(list(data["capitals"].values()), dtype="int32"),
     )
+
+
+def _utf16(text: str) -> bytes:
+    blob = text.encode("utf-16-le", "surrogatepass")
+    if blob.decode("utf-16-le", "surrogatepass") != text:       # a surrogate pair written as two letters
+        raise ValueError("gazetteer string not storable (surrogates)")
+    return blob
+
+
+class _Entries:
+    """The entries of an index read from its file, each made into its tuple when asked for
+    (a run looks at a few thousand of the 25,000; making them all took a third of the
+    load): the texts are cut from the entry text, the numbers are the arrays' own (as
+    Python floats and ints), the coded fields their values. Checked whole when read."""
+
+    __slots__ = ("_bounds", "_codes", "_lat", "_lat_none", "_lon", "_lon_none", "_n", "_pop", "_radius",
+                 "_text", "_values")
+
+    def __init__(self, text: str, bounds, lat, lat_none, lon, lon_none, population, radius, codes,
+                 values: list[list]) -> None:
+        self._n = len(lat)
+        self._text, self._bounds = text, bounds
+        self._lat, self._lat_none, self._lon, self._lon_none = lat, lat_none, lon, lon_none
+        self._pop, self._radius, self._codes, self._values = population, radius, codes, values
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> tuple:
+        i = range(self._n)[i]                      # negative from the end; IndexError past it
+        t, j = self._text, 3 * i
+        b0, b1, b2, b3 = self._bounds[j:j + 4].tolist()
+        c = self._codes[:, i].tolist()
+        v = self._values
+        return (t[b0:b1], t[b1:b2], t[b2:b3],
+                None if i in self._lat_none else float(self._lat[i]),
+                None if i in self._lon_none else float(self._lon[i]),
+                v[0][c[0]], v[1][c[1]], int(self._pop[i]), v[2][c[2]], v[3][c[3]], float(self._radius[i]),
+                v[4][c[4]])
+
+    def __iter__(self):
+        return map(self.__getitem__, range(self._n))
 
 
 def _read_index(path: Path) -> dict:
@@ -849,6 +896,8 @@ def _entry_map(z, keys: list[str], ids_name: str, n: int) -> dict[str, int]:
 
 
 def _index_of(z) -> dict:
+    import numpy as np
+
     header = json.loads(_array(z, "header", "uint8").tobytes().decode("utf-8"))
     if not (isinstance(header, dict) and header.get("format") == _INDEX_MAGIC
             and header.get("version") == FORMAT_VERSION):
@@ -865,9 +914,11 @@ def _index_of(z) -> dict:
     at = 0
     for name in _SECTIONS:
         sec[name], at = strings[at:at + counts[name]], at + counts[name]
-    n = len(sec["ids"])
-    if len(sec["names"]) != n or len(sec["names_ar"]) != n:
-        raise ValueError("entries: wrong count")
+    text = str(_array(z, "entry_text", "uint8").data, "utf-16-le", "surrogatepass")
+    bounds = _array(z, "entry_bounds", "int64")
+    n, rest = divmod(len(bounds) - 1, 3)
+    if rest or bounds[0] != 0 or bounds[-1] != len(text) or (np.diff(bounds) < 0).any():
+        raise ValueError("entry_bounds")
 
     def per_entry(name: str, dtype: str):
         a = _array(z, name, dtype)
@@ -875,21 +926,16 @@ def _index_of(z) -> dict:
             raise ValueError(f"{name}: wrong count")
         return a
 
-    lat, lon = per_entry("lat", "float64").tolist(), per_entry("lon", "float64").tolist()
-    for col, name in ((lat, "lat_none"), (lon, "lon_none")):
-        for j in _in_range(name, _array(z, name, "int64"), 0, n).tolist():
-            col[j] = None
+    nones = [frozenset(_in_range(name, _array(z, name, "int64"), 0, n).tolist()) for name in ("lat_none", "lon_none")]
     codes = _array(z, "codes", "int32", 2)
     if codes.shape != (len(_CODED), n):
         raise ValueError("codes: wrong shape")
-    coded = []
+    values = []
     for row, i in enumerate(_CODED):
-        values = sec[f"values{i}"]
-        c = _in_range("codes", codes[row], -1, len(values))
-        coded.append(_table([*values, None])[c].tolist())          # -1: the None at the end
-    entries = list(zip(sec["ids"], sec["names"], sec["names_ar"], lat, lon, coded[0], coded[1],
-                       per_entry("population", "int64").tolist(), coded[2], coded[3],
-                       per_entry("radius_km", "float64").tolist(), coded[4]))
+        _in_range("codes", codes[row], -1, len(sec[f"values{i}"]))
+        values.append([*sec[f"values{i}"], None])                # -1: the None at the end
+    entries = _Entries(text, bounds, per_entry("lat", "float64"), nones[0], per_entry("lon", "float64"), nones[1],
+                       per_entry("population", "int64"), per_entry("radius_km", "float64"), codes, values)
 
     def groups(ids_name: str, lens_name: str, hi: int, n_groups: int, table=None) -> list[tuple]:
         lens, ids = _array(z, lens_name, "int32"), _array(z, ids_name, "int32")
