@@ -793,8 +793,8 @@ def _utf16(text: str) -> bytes:
 
 class _Entries:
     """The entries of an index read from its file, each made into its tuple when asked for
-    (a run looks at a few thousand of the 25,000; making them all took a third of the
-    load): the texts are cut from the entry text, the numbers are the arrays' own (as
+    (300 ANT articles look at 919 of the 25,656; :meth:`Gazetteer.entry` keeps what it
+    made): the texts are cut from the entry text, the numbers are the arrays' own (as
     Python floats and ints), the coded fields their values. Checked whole when read."""
 
     __slots__ = ("_bounds", "_codes", "_lat", "_lat_none", "_lon", "_lon_none", "_n", "_pop", "_radius",
