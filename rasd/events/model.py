@@ -225,7 +225,8 @@ def _read_cached(raw: bytes) -> dict[str, Model] | None:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
             return _models_of(z, hashlib.sha1(raw).hexdigest())
     except Exception as exc:  # noqa: BLE001 - any broken file: read model.json, write it anew
-        log.warning("model cache %s unreadable (%s): read model.json", path, str(exc)[:200] or type(exc).__name__)
+        log.warning("model cache %s unreadable (%s): read model.json", path,
+                    " ".join(str(exc).split())[:200] or type(exc).__name__)
         return None
     finally:
         if enabled:

@@ -20,7 +20,8 @@ The index is an .npz of plain arrays (never a pickle: reading it runs no code) i
 cache dir (``RASD_CACHE_DIR``, else ``$XDG_CACHE_HOME/rasd``, else ``~/.cache/rasd``)
 named after a hash of the inputs and of ``FORMAT_VERSION``; it is built on first use (a
 few seconds, logged) and loads in a fraction of a second. A file there that is not a
-whole index of this version is rebuilt (one line of log). ``load_gazetteer()`` returns the process-wide instance.
+whole index of this version is rebuilt (one line of log). ``load_gazetteer()`` returns
+the process-wide instance.
 """
 from __future__ import annotations
 
@@ -993,7 +994,7 @@ def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
                     data = None
             except Exception as exc:  # a broken cache file is rebuilt
                 log.warning("gazetteer index %s unreadable (%s): rebuilding", path,
-                            str(exc)[:200] or type(exc).__name__)
+                            " ".join(str(exc).split())[:200] or type(exc).__name__)
                 data = None
         if data is None:
             path = build_index(ocha_dir=ocha, force=True)
