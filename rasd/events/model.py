@@ -10,9 +10,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import math
 import os
-import pickle
 import tempfile
 import zlib
 from dataclasses import dataclass
@@ -21,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.json"
 
@@ -193,47 +195,112 @@ def _models() -> dict[str, Model]:
     return models
 
 
-# model.json (1.3 MB) read into Models once, then kept as a pickle beside the gazetteer
-# index (RASD_CACHE_DIR): a start reads it in a fifth of the time. The file is named by
-# the sha1 of model.json, so a changed model is read anew; a cache that cannot be read
-# or written is passed over.
-_CACHE_FORMAT = 1
+# model.json (1.3 MB) read into Models once, then kept beside the gazetteer index
+# (RASD_CACHE_DIR) as an .npz of plain arrays, read with ``allow_pickle=False``: a file
+# there runs no code when read, whoever wrote it. The file is named by the sha1 of
+# model.json (and holds its whole sha1), so a changed model is read anew. The header
+# (``header``: JSON as bytes) lists each model's name, bias, bits, threshold, meta and
+# number of weights; ``keys`` (int64) and ``values`` (float64) hold the weights of all
+# models one after the other, in their order. A file that is missing is written; one
+# that cannot be read or does not hold what it should (truncated, garbage, another
+# format) is passed over with one line of log and written anew; a cache dir that cannot
+# be written is passed over. Models whose numbers a float64 array would not keep as they
+# are (an int weight, say) are not cached.
+_CACHE_FORMAT = 2
+_CACHE_MAGIC = "rasd-models"
 
 
 def _cache_path(raw: bytes) -> Path:
     from ..places.gazetteer import cache_dir
-    return cache_dir() / f"model-v{_CACHE_FORMAT}-{hashlib.sha1(raw).hexdigest()[:20]}.pkl"
+    return cache_dir() / f"model-v{_CACHE_FORMAT}-{hashlib.sha1(raw).hexdigest()[:20]}.npz"
 
 
 def _read_cached(raw: bytes) -> dict[str, Model] | None:
+    path = _cache_path(raw)
+    if not path.is_file():
+        return None               # not written yet: model.json is read
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        with open(_cache_path(raw), "rb") as f:
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
-                d = pickle.load(f)
-            finally:
-                if enabled:
-                    gc.enable()
-        return {k: Model(*v) for k, v in d.items()}
-    except Exception:  # noqa: BLE001 - no cache, or a broken one: read model.json
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            return _models_of(z, hashlib.sha1(raw).hexdigest())
+    except Exception as exc:  # noqa: BLE001 - any broken file: read model.json, write it anew
+        log.warning("model cache %s unreadable (%s): read model.json", path,
+                    " ".join(str(exc).split())[:200] or type(exc).__name__)
         return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _models_of(z, sha1: str) -> dict[str, Model]:
+    """The models held in an opened cache file; ValueError where it is not one of ours,
+    not for this model.json, or not whole."""
+    header = json.loads(_array(z, "header", np.uint8).tobytes().decode("utf-8"))
+    if not (isinstance(header, dict) and header.get("format") == _CACHE_MAGIC
+            and header.get("version") == _CACHE_FORMAT and header.get("source_sha1") == sha1):
+        raise ValueError("not a model cache of this model.json")
+    keys, values = _array(z, "keys", np.int64), _array(z, "values", np.float64)
+    rows = header.get("models")
+    if not isinstance(rows, list) or len(keys) != len(values):
+        raise ValueError("malformed")
+    out: dict[str, Model] = {}
+    keys_l, values_l = keys.tolist(), values.tolist()
+    at = 0
+    for row in rows:
+        name, bias, bits, threshold, meta, n = row
+        if not (isinstance(name, str) and type(bias) is float and type(bits) is int and 0 < bits <= 62
+                and type(threshold) in (float, int) and isinstance(meta, dict) and type(n) is int and n >= 0):
+            raise ValueError(f"malformed model {name!r}")
+        ks = keys[at:at + n]
+        if len(ks) != n or (n and (ks.min() < 0 or ks.max() >> bits)):
+            raise ValueError(f"weights of {name!r} out of range")
+        out[name] = Model(dict(zip(keys_l[at:at + n], values_l[at:at + n])), bias, bits, threshold, meta)
+        at += n
+    if at != len(keys):
+        raise ValueError("weights left over")
+    return out
+
+
+def _array(z, name: str, dtype) -> np.ndarray:
+    a = z[name]
+    if a.dtype != np.dtype(dtype) or a.ndim != 1:
+        raise ValueError(f"{name}: {a.dtype} {a.shape}")
+    return a
+
+
+def _cacheable(models: dict[str, Model]) -> bool:
+    """Whether the arrays keep every number as it is (a float weight, an int index)."""
+    for m in models.values():
+        if type(m.bias) is not float or type(m.bits) is not int or type(m.threshold) not in (float, int):
+            return False
+        if not all(type(k) is int for k in m.weights) or not all(type(v) is float for v in m.weights.values()):
+            return False
+    return True
 
 
 def _write_cached(raw: bytes, models: dict[str, Model]) -> None:
+    if not _cacheable(models):
+        return
     try:
+        header = {"format": _CACHE_MAGIC, "version": _CACHE_FORMAT, "source_sha1": hashlib.sha1(raw).hexdigest(),
+                  "models": [[k, m.bias, m.bits, m.threshold, m.meta, len(m.weights)] for k, m in models.items()]}
+        arrays = {
+            "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+            "keys": np.fromiter((k for m in models.values() for k in m.weights), dtype=np.int64),
+            "values": np.fromiter((v for m in models.values() for v in m.weights.values()), dtype=np.float64),
+        }
         path = _cache_path(raw)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".model-", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".npz", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump({k: (m.weights, m.bias, m.bits, m.threshold, m.meta) for k, m in models.items()},
-                            f, protocol=pickle.HIGHEST_PROTOCOL)
+                np.savez(f, **arrays)
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-    except OSError:
+    except (OSError, ValueError, OverflowError):
         pass
 
 

@@ -16,10 +16,12 @@ c. Optionally OCHA COD admin names (admin1/2/3 with Arabic names) from a directo
 d. ``rasd/data/places_supplement.tsv``: regions, deserts, crossings, provinces and
    spelling variants that GeoNames lacks.
 
-The index is a pickle in the cache dir (``RASD_CACHE_DIR``, else
-``$XDG_CACHE_HOME/rasd``, else ``~/.cache/rasd``) named after a hash of the inputs and of
-``FORMAT_VERSION``; it is built on first use (a few seconds, logged) and loads in a
-fraction of a second. ``load_gazetteer()`` returns the process-wide instance.
+The index is an .npz of plain arrays (never a pickle: reading it runs no code) in the
+cache dir (``RASD_CACHE_DIR``, else ``$XDG_CACHE_HOME/rasd``, else ``~/.cache/rasd``)
+named after a hash of the inputs and of ``FORMAT_VERSION``; it is built on first use (a
+few seconds, logged) and loads in a fraction of a second. A file there that is not a
+whole index of this version is rebuilt (one line of log). ``load_gazetteer()`` returns
+the process-wide instance.
 """
 from __future__ import annotations
 
@@ -31,7 +33,6 @@ import json
 import logging
 import math
 import os
-import pickle
 import re
 import sys
 import tempfile
@@ -46,7 +47,8 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6       # 6: an .npz of plain arrays (5 and before: a pickle, no longer read)
+INDEX_SUFFIX = ".npz"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
 COUNTRIES = DATA_DIR / "countries_ar.tsv"
@@ -140,7 +142,7 @@ def _input_key(ocha: Path | None) -> str:
 def index_path(ocha_dir: str | os.PathLike | None = None) -> Path:
     """Where the index for the current inputs lives (it may not exist yet)."""
     ocha = _ocha_dir(ocha_dir)
-    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+    return cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}{INDEX_SUFFIX}"
 
 
 # ------------------------------------------------------------------------------ reading
@@ -620,7 +622,7 @@ class Gazetteer:
     """Lookup and matching over the built index (see the module doc)."""
 
     def __init__(self, data: dict, path: Path | None = None) -> None:
-        self._entries: list[tuple] = data["entries"]
+        self._entries: list[tuple] | _Entries = data["entries"]
         self.names: dict[str, tuple[int, ...]] = data["names"]
         self.matcher: PhraseMatcher = _lazy_matcher(data["phrases"], len(data["names"]))
         self.nisba_map: dict[str, str] = data["nisba"]
@@ -678,16 +680,16 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
     """Build the index file for the current inputs (unless it is there and ``force`` is
     false) and return its path."""
     ocha = _ocha_dir(ocha_dir)
-    path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+    path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}{INDEX_SUFFIX}"
     if path.exists() and not force:
         return path
     log.info("building the place gazetteer index (once; a few seconds) → %s", path)
     data = _build(ocha)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gaz-", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".gaz-", suffix=INDEX_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_index(data, f)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -695,15 +697,266 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
     return path
 
 
+# The index file: an .npz of plain arrays (no pickle: reading it runs no code, whoever
+# wrote it), read with ``numpy.load(allow_pickle=False)``; zip checks each array's CRC.
+#
+# * ``header``: JSON (as uint8 bytes): format name and version, ``meta``, and the number
+#   of strings in each section of ``strings``;
+# * ``strings``: the other strings of the index in UTF-16-LE (which Python decodes 20
+#   times as fast as the mostly Arabic UTF-8), joined by NUL (no name holds one), by
+#   section: the values of each coded entry field; the name keys; the first words of the
+#   phrases; nisba words and their country codes; the country codes of ``countries`` and
+#   of ``capitals``; the stoplist; the common words;
+# * ``entry_text`` (UTF-16-LE) and ``entry_bounds`` (int64): the id, name and Arabic name
+#   of each entry one after the other, and where each starts (3 per entry, then the end),
+#   in letters of the decoded text: cut out only for the entries a run looks at;
+# * ``lat``, ``lon``, ``radius_km`` (float64) and ``population`` (int64), one per entry,
+#   with ``lat_none`` and ``lon_none`` (int64) the entries whose coordinate is None;
+# * ``codes`` (int32, one row per coded field: country, admin1, feature, precision,
+#   flags): an index into that field's values, -1 for None;
+# * ``name_ids``/``name_lens``: the entries of each name key, one after the other;
+#   ``phrase_ids``/``phrase_lens``: the name keys (by index) under each first word;
+#   ``country_ids``, ``capital_ids``: the entry of each country code.
+#
+# Every number and string comes back as it was built (float64 keeps a float, int64 an
+# int, JSON the meta), in the same order, so the gazetteer reads the same whether it was
+# just built or read back. A file that is not whole and consistent raises ValueError.
+_INDEX_MAGIC = "rasd-gazetteer"
+_CODED = (5, 6, 8, 9, 11)        # Entry fields stored as codes: country, admin1, feature, precision, flags
+_SECTIONS = (*(f"values{i}" for i in _CODED), "keys", "first_words", "nisba_words", "nisba_cc", "countries",
+             "capitals", "stop", "common")
+_ENTRY_TYPES = (str, str, str, (float, type(None)), (float, type(None)), (str, type(None)), (str, type(None)),
+                int, (str, type(None)), (str, type(None)), float, (str, type(None)))
+
+
+def _write_index(data: dict, f) -> None:
+    import numpy as np
+
+    entries: list[tuple] = data["entries"]
+    for e in entries:              # what the arrays keep exactly (a bool or an int radius would change)
+        if len(e) != len(Entry._fields) or any(not (type(v) in t if isinstance(t, tuple) else type(v) is t)
+                                               for v, t in zip(e, _ENTRY_TYPES)):
+            raise ValueError(f"gazetteer entry not storable: {e!r}")
+    cols = list(zip(*entries)) if entries else [()] * len(Entry._fields)
+    sections: dict[str, list[str]] = {}
+    codes = np.full((len(_CODED), len(entries)), -1, dtype="int32")
+    for row, i in enumerate(_CODED):
+        values = list(dict.fromkeys(v for v in cols[i] if v is not None))
+        at = {v: j for j, v in enumerate(values)}
+        codes[row] = [-1 if v is None else at[v] for v in cols[i]]
+        sections[f"values{i}"] = values
+    names: dict[str, tuple[int, ...]] = data["names"]
+    keys = list(names)
+    key_at = {k: j for j, k in enumerate(keys)}
+    phrases: dict[str, tuple[str, ...]] = data["phrases"]
+    sections.update(keys=keys, first_words=list(phrases), nisba_words=list(data["nisba"]),
+                    nisba_cc=list(data["nisba"].values()), countries=list(data["countries"]),
+                    capitals=list(data["capitals"]), stop=sorted(data["stop"]), common=sorted(data["common"]))
+    strings = [v for name in _SECTIONS for v in sections[name]]
+    if any(type(v) is not str or "\0" in v for v in strings):
+        raise ValueError("gazetteer string not storable (not a str, or holds NUL)")
+    blob = _utf16("\0".join(strings))
+    texts = [v for e in entries for v in e[:3]]
+    entry_blob = _utf16("".join(texts))
+    bounds = np.zeros(len(texts) + 1, dtype="int64")
+    np.cumsum([len(v) for v in texts], out=bounds[1:])
+    header = {"format": _INDEX_MAGIC, "version": FORMAT_VERSION, "meta": data.get("meta", {}),
+              "sections": [[name, len(sections[name])] for name in _SECTIONS]}
+
+    def floats(i: int):
+        return np.array([math.nan if e[i] is None else e[i] for e in entries], dtype="float64")
+
+    np.savez(
+        f,
+        header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype="uint8"),
+        strings=np.frombuffer(blob, dtype="uint8"),
+        entry_text=np.frombuffer(entry_blob, dtype="uint8"), entry_bounds=bounds,
+        lat=floats(3), lon=floats(4), radius_km=floats(10),
+        lat_none=np.array([j for j, e in enumerate(entries) if e[3] is None], dtype="int64"),
+        lon_none=np.array([j for j, e in enumerate(entries) if e[4] is None], dtype="int64"),
+        population=np.array(cols[7], dtype="int64"),
+        codes=codes,
+        name_ids=np.array([i for k in keys for i in names[k]], dtype="int32"),
+        name_lens=np.array([len(names[k]) for k in keys], dtype="int32"),
+        phrase_ids=np.array([key_at[k] for w in phrases for k in phrases[w]], dtype="int32"),
+        phrase_lens=np.array([len(v) for v in phrases.values()], dtype="int32"),
+        country_ids=np.array(list(data["countries"].values()), dtype="int32"),
+        capital_ids=np.array(list(data["capitals"].values()), dtype="int32"),
+    )
+
+
+def _utf16(text: str) -> bytes:
+    blob = text.encode("utf-16-le", "surrogatepass")
+    if blob.decode("utf-16-le", "surrogatepass") != text:       # a surrogate pair written as two letters
+        raise ValueError("gazetteer string not storable (surrogates)")
+    return blob
+
+
+class _Entries:
+    """The entries of an index read from its file, each made into its tuple when asked for
+    (300 ANT articles look at 919 of the 25,656; :meth:`Gazetteer.entry` keeps what it
+    made): the texts are cut from the entry text, the numbers are the arrays' own (as
+    Python floats and ints), the coded fields their values. Checked whole when read."""
+
+    __slots__ = ("_bounds", "_codes", "_lat", "_lat_none", "_lon", "_lon_none", "_n", "_pop", "_radius",
+                 "_text", "_values")
+
+    def __init__(self, text: str, bounds, lat, lat_none, lon, lon_none, population, radius, codes,
+                 values: list[list]) -> None:
+        self._n = len(lat)
+        self._text, self._bounds = text, bounds
+        self._lat, self._lat_none, self._lon, self._lon_none = lat, lat_none, lon, lon_none
+        self._pop, self._radius, self._codes, self._values = population, radius, codes, values
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> tuple:
+        i = range(self._n)[i]                      # negative from the end; IndexError past it
+        t, j = self._text, 3 * i
+        b0, b1, b2, b3 = self._bounds[j:j + 4].tolist()
+        c = self._codes[:, i].tolist()
+        v = self._values
+        return (t[b0:b1], t[b1:b2], t[b2:b3],
+                None if i in self._lat_none else float(self._lat[i]),
+                None if i in self._lon_none else float(self._lon[i]),
+                v[0][c[0]], v[1][c[1]], int(self._pop[i]), v[2][c[2]], v[3][c[3]], float(self._radius[i]),
+                v[4][c[4]])
+
+    def __iter__(self):
+        return map(self.__getitem__, range(self._n))
+
+
 def _read_index(path: Path) -> dict:
+    """The index as built (see above); ValueError (or the error of zip or numpy) where the
+    file is not a whole index of this format."""
+    import numpy as np
+
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            return _index_of(z)
     finally:
         if enabled:
             gc.enable()
+
+
+def _array(z, name: str, dtype: str, ndim: int = 1):
+    a = z[name]
+    if a.dtype != dtype or a.ndim != ndim:
+        raise ValueError(f"{name}: {a.dtype} {a.shape}")
+    return a
+
+
+def _in_range(name: str, a, lo: int, hi: int):
+    """``a`` (numpy ints), where all are in [lo, hi); else ValueError."""
+    if len(a) and (int(a.min()) < lo or int(a.max()) >= hi):
+        raise ValueError(f"{name}: an index out of range")
+    return a
+
+
+def _table(items: list):
+    """A numpy array of the objects in ``items`` (made here, never read from a file), to
+    gather them by index arrays without a Python int for each index."""
+    import numpy as np
+
+    a = np.empty(len(items), dtype=object)
+    a[:] = items
+    return a
+
+
+def _tuples(flat, lens, table=None) -> list[tuple]:
+    """The groups of ``flat`` (numpy ints, one group after the other) of lengths ``lens``
+    as tuples, in their order (of the items of ``table`` at those ints where given). Made
+    in C, a length at a time (most names have one entry): a tuple a group in Python took
+    4 times as long."""
+    import numpy as np
+
+    starts = np.cumsum(lens, dtype="int64") - lens
+    made: list[tuple] = []
+    where = []
+    for k in np.flatnonzero(np.bincount(lens)).tolist():      # the lengths there are (np.unique would import numpy.ma)
+        sel = np.flatnonzero(lens == k)
+        if k == 0:
+            made += [()] * len(sel)
+        else:
+            got = flat[(starts[sel][:, None] + np.arange(k)).ravel()]
+            made += zip(*[iter((got if table is None else table[got]).tolist())] * k)
+        where.append(sel)
+    if not where:
+        return []
+    return list(map(made.__getitem__, np.argsort(np.concatenate(where), kind="stable").tolist()))
+
+
+def _entry_map(z, keys: list[str], ids_name: str, n: int) -> dict[str, int]:
+    ids = _in_range(ids_name, _array(z, ids_name, "int32"), 0, n).tolist()
+    if len(ids) != len(keys):
+        raise ValueError(f"{ids_name}: wrong count")
+    return dict(zip(keys, ids))
+
+
+def _index_of(z) -> dict:
+    import numpy as np
+
+    header = json.loads(_array(z, "header", "uint8").tobytes().decode("utf-8"))
+    if not (isinstance(header, dict) and header.get("format") == _INDEX_MAGIC
+            and header.get("version") == FORMAT_VERSION):
+        raise ValueError("not a gazetteer index of this version")
+    counts = dict(header["sections"])
+    if list(counts) != list(_SECTIONS) or not all(type(n) is int and n >= 0 for n in counts.values()):
+        raise ValueError("sections")
+    blob = str(_array(z, "strings", "uint8").data, "utf-16-le", "surrogatepass")     # no copy of the bytes
+    strings = blob.split("\0") if sum(counts.values()) else []
+    del blob
+    if len(strings) != sum(counts.values()):
+        raise ValueError("strings: wrong count")
+    sec: dict[str, list[str]] = {}
+    at = 0
+    for name in _SECTIONS:
+        sec[name], at = strings[at:at + counts[name]], at + counts[name]
+    text = str(_array(z, "entry_text", "uint8").data, "utf-16-le", "surrogatepass")
+    bounds = _array(z, "entry_bounds", "int64")
+    n, rest = divmod(len(bounds) - 1, 3)
+    if rest or bounds[0] != 0 or bounds[-1] != len(text) or (np.diff(bounds) < 0).any():
+        raise ValueError("entry_bounds")
+
+    def per_entry(name: str, dtype: str):
+        a = _array(z, name, dtype)
+        if len(a) != n:
+            raise ValueError(f"{name}: wrong count")
+        return a
+
+    nones = [frozenset(_in_range(name, _array(z, name, "int64"), 0, n).tolist()) for name in ("lat_none", "lon_none")]
+    codes = _array(z, "codes", "int32", 2)
+    if codes.shape != (len(_CODED), n):
+        raise ValueError("codes: wrong shape")
+    values = []
+    for row, i in enumerate(_CODED):
+        _in_range("codes", codes[row], -1, len(sec[f"values{i}"]))
+        values.append([*sec[f"values{i}"], None])                # -1: the None at the end
+    entries = _Entries(text, bounds, per_entry("lat", "float64"), nones[0], per_entry("lon", "float64"), nones[1],
+                       per_entry("population", "int64"), per_entry("radius_km", "float64"), codes, values)
+
+    def groups(ids_name: str, lens_name: str, hi: int, n_groups: int, table=None) -> list[tuple]:
+        lens, ids = _array(z, lens_name, "int32"), _array(z, ids_name, "int32")
+        if len(lens) != n_groups or (len(lens) and int(lens.min()) < 0) or int(lens.sum(dtype="int64")) != len(ids):
+            raise ValueError(f"{lens_name}: wrong counts")
+        return _tuples(_in_range(ids_name, ids, 0, hi), lens, table)
+
+    keys = sec["keys"]
+    names = dict(zip(keys, groups("name_ids", "name_lens", n, len(keys))))
+    phrases = dict(zip(sec["first_words"], groups("phrase_ids", "phrase_lens", len(keys), len(sec["first_words"]),
+                                                  _table(keys))))
+    if len(sec["nisba_words"]) != len(sec["nisba_cc"]):
+        raise ValueError("nisba: wrong counts")
+    countries = _entry_map(z, sec["countries"], "country_ids", n)
+    capitals = _entry_map(z, sec["capitals"], "capital_ids", n)
+    meta = header.get("meta")
+    return {"version": FORMAT_VERSION, "entries": entries, "names": names, "phrases": phrases,
+            "nisba": dict(zip(sec["nisba_words"], sec["nisba_cc"])), "countries": countries,
+            "capitals": capitals, "stop": set(sec["stop"]), "common": set(sec["common"]),
+            "meta": meta if isinstance(meta, dict) else {}}
 
 
 _LOCK = threading.Lock()
@@ -732,7 +985,7 @@ def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
         g = _CACHED.get(ck)
         if g is not None:
             return g
-        path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}.pkl"
+        path = cache_dir() / f"gazetteer-v{FORMAT_VERSION}-{_input_key(ocha)}{INDEX_SUFFIX}"
         data = None
         if path.exists():
             try:
@@ -740,7 +993,8 @@ def _load_gazetteer(ocha_dir: str | os.PathLike | None) -> Gazetteer:
                 if data.get("version") != FORMAT_VERSION:
                     data = None
             except Exception as exc:  # a broken cache file is rebuilt
-                log.warning("gazetteer index %s unreadable (%s): rebuilding", path, exc)
+                log.warning("gazetteer index %s unreadable (%s): rebuilding", path,
+                            " ".join(str(exc).split())[:200] or type(exc).__name__)
                 data = None
         if data is None:
             path = build_index(ocha_dir=ocha, force=True)
