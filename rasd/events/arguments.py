@@ -732,10 +732,10 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             p.country in avoid or _adjective_country(ctx, p))]
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
-        if ev.type != "movement":
-            _drop_party_states(ctx, ev)
+        _drop_party_states(ctx, ev)
         _drop_name_places(ctx, ev)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
+            _said_again(ev)
             continue
         loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
         if loc and not all(_country_like(p) for p in loc):
@@ -769,6 +769,16 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _origin_from_it(ctx, ev)
         _named_with_direction(ctx, ev)
     return events
+
+
+def _said_again(ev: Event) -> None:
+    """«غادرت الدفعة الأخيرة ... جنوب غوطة دمشق الشرقية ... أن المنطقة باتت "خالية"»: a
+    movement's origin or destination named again through an anaphor (the same gazetteer place,
+    and the movement's only location) is not a place of its own where the movement happened."""
+    ends = {p.gazetteer_id for p in ev.places if p.role in ("origin", "destination") and p.gazetteer_id}
+    loc = [p for p in ev.places if p.role == "location"]
+    if ends and loc and all(p.gazetteer_id in ends and norm_key(p.text) != norm_key(p.name) for p in loc):
+        ev.places = [p for p in ev.places if p not in loc]
 
 
 _DEMONSTRATIVES = word_set("demonstratives")
@@ -850,7 +860,10 @@ def _drop_party_states(ctx: _Ctx, ev: Event) -> None:
     lowered the cross-outlet grouping's precision on the pairs set, test 0.946 -> 0.892, below
     its floor: the events placed at a country's centroid are grouped with other happenings.)"""
     parties = [p for p in ev.places if p.role == "location" and _party_state(ctx, ev, p)]
-    if parties and any(p.role == "location" and p.lat is not None and p not in parties and not _country_like(p)
+    # (a movement's finer place may be where it left or went: «غادرت الدفعة الأخيرة ... جنوب غوطة
+    # دمشق الشرقية بموجب اتفاق مع روسيا»)
+    roles = ("location", "origin", "destination") if ev.type == "movement" else ("location",)
+    if parties and any(p.role in roles and p.lat is not None and p not in parties and not _country_like(p)
                        for p in ev.places):
         ev.places = [p for p in ev.places if p not in parties]
 
@@ -998,8 +1011,10 @@ def _named_with_direction(ctx: _Ctx, ev: Event) -> None:
     if main is None or main.feature == "road":
         return
     a, b = _n(ctx, main.start), _n(ctx, main.end)
-    if any(w in norm_key(main.text).split() for w in _RURAL | _DIRECTIONS):
-        return                            # (the name read already holds them)
+    held = [w in _RURAL | _DIRECTIONS for w in norm_key(main.text).split()]
+    if held[:1] == [True] or (any(held) and not (main.gazetteer_id and main.gazetteer_id in {
+            e.id for e in ctx.gz.lookup(main.text)})):
+        return                            # (the name read already holds them; «غوطة دمشق الشرقية» is a name)
     before = ctx.norm[max(0, a - 30):a]
     rif = _RIF_BEFORE.search(before)
     dirn = None if rif else _DIR_BEFORE.search(before)
