@@ -763,6 +763,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type != "movement" and ev.trigger is not None:
             _place_before_where(ctx, ev)
         if ev.type != "movement":
+            _in_before_near(ctx, ev)
             _area_holding_them(ctx, ev)
             _on_the_road(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
@@ -961,6 +962,30 @@ def _area_holding_them(ctx: _Ctx, ev: Event) -> None:
             continue
         ev.places = [a] + [p for p in ev.places if p is not a]
         return
+
+
+_NEAR_OF = re.compile(rf"^[\s,،]*((ال[^\s\d\W]+)\s+){{0,3}}[,،]?\s*({alternation('locating_near')})\s*$")
+
+
+def _in_before_near(ctx: _Ctx, ev: Event) -> None:
+    """«قتل 14 شخصا في الغوطة الشرقية المحاصرة قرب دمشق، إثر قصف»: a place named after «قرب»
+    only locates the place named with «في» right before it (with its adjectives between), and
+    that place, not the one it is near, is where the event happened."""
+    main = next((p for p in ev.places if p.role == "location" and p.lat is not None), None)
+    if main is None:
+        return
+    sent = ev.sentence or ev.evidence
+    q = _last_free_place(ctx, max(sent.start, main.start - 120), main.start, lambda q: q.end <= main.start)
+    if q is None or q.lat is None or _country_like(q) or q.gazetteer_id == main.gazetteer_id:
+        return
+    if not _NEAR_OF.match(ctx.norm[_n(ctx, q.end):_n(ctx, main.start)]):
+        return
+    glued, left = _left_of_place(ctx, q)
+    if not (glued == "ب" or (left and left[0] == "في")):
+        return
+    have = next((p for p in ev.places if p.start == q.start), None) or replace(q, role="location")
+    have.role = "location"
+    ev.places = [have] + [p for p in ev.places if p is not have]
 
 
 _RURAL = word_set("rural_words")
