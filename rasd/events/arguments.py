@@ -733,6 +733,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
         _drop_party_states(ctx, ev)
+        if ev.type in _ACTING:
+            _drop_attackers(ctx, ev, where, avoid)
         _drop_name_places(ctx, ev)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
             _said_again(ev)
@@ -867,6 +869,64 @@ def _drop_party_states(ctx: _Ctx, ev: Event) -> None:
     if parties and any(p.role in roles and p.lat is not None and p not in parties and not _country_like(p)
                        for p in ev.places):
         ev.places = [p for p in ev.places if p not in parties]
+
+
+def _attacking_state(ctx: _Ctx, ev: Event, p: Place) -> bool:
+    """«الضربة التي شنتها الولايات المتحدة وبريطانيا وفرنسا»: a state (its country or its
+    capital) named, with no preposition of place before it, as the subject of a verb of doing
+    (done_it_verbs) or in the «X و Y و Z» run that names the doer's own state, is one of the
+    attackers."""
+    if not (p.precision == "country" or p.feature == "capital") or _governed_place(ctx, p):
+        return False
+    head = _run_head(ctx, p)
+    glued, left = _left_of_place(ctx, head)
+    if glued:
+        return False
+    k = 0
+    while k < len(left) and (left[k] in _RELATIVES or left[k] in _TIME_GAP or left[k] in CONJUNCTIONS):
+        k += 1
+    if k < len(left) and left[k] in _DONE_IT:
+        return True
+    doer_cc = _DOER_COUNTRY.get(ev.actor or "")
+    run = [q for q in ctx.an.between("places", head.start, p.start + 1) if _state_name(q)]
+    return doer_cc is not None and len(run) >= 2 and any(q.country == doer_cc for q in run)
+
+
+_STATE_HEADS = word_set("state_heads")   # النظام, الحكومة: «مواقع تابعة للنظام السوري» are in Syria
+
+
+def _drop_attackers(ctx: _Ctx, ev: Event, where: str | None, avoid: set[str]) -> None:
+    """An attacking state (:func:`_attacking_state`) is never where a strike or a battle happened,
+    even when the event names no other place. Left with none, the event is placed in a country
+    its sentence names after the trigger by a nationality adjective: the article's country
+    (where its towns are), or the country whose regime or government the adjective follows
+    («الضربة التي شنتها الولايات المتحدة وبريطانيا وفرنسا، وذلك على مواقع تابعة للنظام
+    السوري»); else the usual search for a finer place follows (settle_where)."""
+    attackers = [p for p in ev.places if p.role == "location" and _attacking_state(ctx, ev, p)]
+    if not attackers:
+        return
+    ev.places = [p for p in ev.places if p not in attackers]
+    if any(p.role == "location" for p in ev.places) or ev.trigger is None:
+        return
+    excluded = avoid | {p.country for p in attackers}
+    sent = ev.sentence or ev.evidence
+    prev = ""
+    for m in re.finditer(r"[^\s\d\W]+", ctx.raw[ev.trigger.end:sent.end]):
+        w = norm_key(m.group())
+        cc = ctx.gz.nisba(w) if len(w) > 3 else None
+        state = next((f for _, f in stems(prev) if f in _STATE_HEADS), None) is not None
+        prev = w
+        if cc is None or cc in excluded or not (cc == where or state):
+            continue
+        entry = ctx.gz.country(cc)
+        if entry is None:
+            return
+        a, b = ev.trigger.end + m.start(), ev.trigger.end + m.end()
+        ev.places.append(Place(a, b, ctx.raw[a:b], name=entry.name_ar, lat=entry.lat, lon=entry.lon,
+                               country=cc, precision="country", gazetteer_id=entry.id,
+                               role="location", feature="country"))
+        ev.places.sort(key=lambda p: p.start)
+        return
 
 
 _NAME_HEADS = word_set("name_place_heads")   # ولاية, قناة, صحيفة, وكالة ...
