@@ -762,6 +762,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _town_of_retelling(ctx, ev)
         if ev.type in ("battles", "explosions_remote_violence") and ev.trigger is not None:
             _place_of_the_one_told_before(ctx, ev)
+            _place_of_the_one_denied(ctx, ev)
         if ev.type != "movement" and ev.trigger is not None:
             _place_before_where(ctx, ev)
         if ev.type != "movement":
@@ -961,6 +962,26 @@ def _place_of_the_one_told_before(ctx: _Ctx, ev: Event) -> None:
     told = prior[-1]
     place = next(p for p in told.places if p.role == "location" and p.lat is not None)
     ev.places = [replace(place)] + [p for p in ev.places if p.role != "location"]
+
+
+def _place_of_the_one_denied(ctx: _Ctx, ev: Event) -> None:
+    """«ولقي عشرات الأشخاص مصرعهم في دوما بغوطة دمشق الشرقية جراء هجوم كيماوي، لكن دمشق تنفي
+    تورطها في الغارات»: an event whose only places are states named as parties to it (its
+    speaker, its doer: :func:`_party_state`) is the happening of the same kind told before it in
+    its sentence, and happened where that one did."""
+    loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
+    if not loc or not all(_party_state(ctx, ev, p) for p in loc):
+        return
+    sent = ev.sentence or ev.evidence
+    t = ev.trigger
+    prior = [c for c in ctx.proposed if c.type == ev.type and c.trigger is not None
+             and sent.start <= c.trigger.start and c.trigger.end <= t.start]
+    for c in reversed(prior):
+        place = next((p for p in c.places if p.role == "location" and p.lat is not None and not _country_like(p)
+                      and not _party_state(ctx, ev, p)), None)
+        if place is not None:
+            ev.places = [replace(place)] + [p for p in ev.places if p.role != "location"]
+            return
 
 
 _WHERE = re.compile(rf"(^|\s)[وف]?({alternation('where_relative')})(\s|$)")
