@@ -737,7 +737,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _drop_attackers(ctx, ev, where, avoid)
         _drop_name_places(ctx, ev)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
-            _said_again(ev)
+            _said_again(ctx, ev)
             continue
         loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
         if loc and not all(_country_like(p) for p in loc):
@@ -775,14 +775,41 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
     return events
 
 
-def _said_again(ev: Event) -> None:
-    """«غادرت الدفعة الأخيرة ... جنوب غوطة دمشق الشرقية ... أن المنطقة باتت "خالية"»: a
-    movement's origin or destination named again through an anaphor (the same gazetteer place,
-    and the movement's only location) is not a place of its own where the movement happened."""
-    ends = {p.gazetteer_id for p in ev.places if p.role in ("origin", "destination") and p.gazetteer_id}
+_HOLDS_IT = re.compile(rf"^[\s,،]*((ال[^\s\d\W]+)\s+){{0,2}}[,،]?\s*(في|ب|ل|{alternation('locating_near')})?\s*"
+                       rf"(({alternation('direction_nouns')})\s+)*$")
+
+
+def _said_again(ctx: _Ctx, ev: Event) -> None:
+    """A movement's location that only restates where it left or went is no place of its own:
+    its origin or destination named again through an anaphor («غادرت الدفعة الأخيرة ... جنوب
+    غوطة دمشق الشرقية ... أن المنطقة باتت "خالية"»: the same gazetteer place, the only
+    location), or the areas that hold it, named right after it («إجلاء المقاتلين من مدينة درعا
+    في جنوب سوريا», «من دوما في الغوطة الشرقية قرب دمشق»: a region, a country or a place it is
+    near, after «في», «ب», «قرب» or nothing); and a country-wide location, when it left or went
+    somewhere finer in that country («إلى منطقة الباب في الشمال السوري»)."""
+    ends = [p for p in ev.places if p.role in ("origin", "destination") and p.lat is not None]
+    if not ends:
+        return
+    ids = {p.gazetteer_id for p in ends if p.gazetteer_id}
     loc = [p for p in ev.places if p.role == "location"]
-    if ends and loc and all(p.gazetteer_id in ends and norm_key(p.text) != norm_key(p.name) for p in loc):
+    if loc and all(p.gazetteer_id in ids and norm_key(p.text) != norm_key(p.name) for p in loc):
         ev.places = [p for p in ev.places if p not in loc]
+        return
+    anchors = list(ends)
+    held = []
+    for p in sorted(loc, key=lambda p: p.start):
+        if p.precision not in ("region", "country", "near"):
+            continue
+        prev = max((q for q in anchors if q.end <= p.start), key=lambda q: q.end, default=None)
+        if prev is not None and _HOLDS_IT.match(ctx.norm[_n(ctx, prev.end):_n(ctx, p.start)]):
+            held.append(p)
+            anchors.append(p)
+    rest = [p for p in loc if p not in held]
+    if rest and all(_country_like(p) for p in rest) and any(
+            not _country_like(q) and {q.country} == {p.country for p in rest} for q in ends):
+        held += rest                      # (its country beside a finer place the movers left or reached adds nothing)
+    if held:
+        ev.places = [p for p in ev.places if p not in held]
 
 
 _DEMONSTRATIVES = word_set("demonstratives")
