@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..lang.actors import load_actors
-from ..lang.analyse import reaches
+from ..lang.analyse import GOVERNMENT_COUNTRIES, reaches
 from ..lang.dates import find_dates
 from ..lang.dates import lexicon as date_lexicon
 from ..lang.lexicon import Match
@@ -728,6 +728,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if filed:
             ev.places = [p for p in ev.places if not p.start < filed]
         avoid = {_DOER_COUNTRY[ev.actor]} if ev.type in _ACTING and ev.actor in _DOER_COUNTRY else set()
+        if avoid == {where} and where in GOVERNMENT_COUNTRIES:
+            avoid = set()                 # (the government's forces at home: «سيطرت قوات النظام السوري ... على معبر نصيب»)
         drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
             p.country in avoid or _adjective_country(ctx, p))]
         if drop:
