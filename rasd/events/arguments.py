@@ -747,6 +747,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             # must not stand first: «اتفاق ... بين روسيا والفصائل ... قصف درعا»)
             ev.places = [p for p in ev.places if not (p in loc and _country_like(p))]
             continue
+        if not loc and any(p.lat is not None and not _country_like(p) for p in ev.places):
+            continue                      # («دخلت القوات العراقية إلى بلدة القائم»: placed where it went)
         main = where if where not in avoid else None
         named = loc[0].country if loc else (drop[0].country if drop and drop[0].country not in avoid else None)
         finer = None
