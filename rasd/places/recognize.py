@@ -90,6 +90,8 @@ _NISBA_HEADS = {name_key(w): k for k, name in (("c", "country"), ("k", "capital"
 _NAME_HEADS = {name_key(w) for w in word_list("name_heads")}
 # words that end a name after a cue / are not names
 _NOT_NAME = {name_key(w) for w in word_list("not_name")}
+# bodies named as a genitive after a noun: «سفيرة الأمم المتحدة» (a title, not the town السفيرة)
+_GENITIVE_BODIES = tuple(sorted({name_key(w) for w in word_list("genitive_bodies")}, key=len, reverse=True))
 
 
 _NISBA_ENDS = ("ي", "يه", "ين", "ون", "ان", "ات")
@@ -185,6 +187,28 @@ def _name_like(nt: NormText, ws: list[Token], i: int, text: str) -> bool:
     if j < len(ws) and ws[j].text in _PRON_PREP and _blank(text, ws[i].end, ws[j].start):
         return False
     return True
+
+
+def _construct_noun(text: str, ws: list[Token], x: _Mention, nxt: _Mention | None, gz: Gazetteer) -> bool:
+    """«سفيرة الولايات المتحدة», «سلوك إيران», «سفير الأمم المتحدة»: a one-word town name
+    written without the article and followed at once by a country's name or a body's
+    (genitive_bodies) is a noun in the construct state with its genitive — an ambassador, a
+    behaviour — not the town (a noun in construct takes no «ال»; Arabic does not put a
+    country's name right after a town's without a comma or a preposition). A capital stays
+    («تتهم دمشق إسرائيل»: a party, settled later), and so does a country's name that is also
+    a nisba adjective («لكون عفرين سورية»)."""
+    if x.ns != ws[x.w0].start and ws[x.w0].text[: x.ns - ws[x.w0].start] not in CONJUNCTIONS:
+        return False                      # («بسفيرة»: a glued preposition reads as a place)
+    if text.startswith("ال", x.ns) or any(e.feature == "capital" for e in x.cands) or x.w1 >= len(ws):
+        return False
+    after = ws[x.w1]
+    if not _blank(text, ws[x.w1 - 1].end, after.start):
+        return False
+    if nxt is not None and nxt.kind == "gaz" and nxt.ns == after.start and \
+            any(e.feature == "country" for e in nxt.cands) and gz.nisba(nxt.key) is None:
+        return True
+    rest = text[after.start:after.start + 40]
+    return any(rest.startswith(b) and (len(rest) == len(b) or not rest[len(b)].isalpha()) for b in _GENITIVE_BODIES)
 
 
 def _strip_clitics(w: str) -> list[str]:
@@ -341,6 +365,7 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
     # ---- guards (common words, titles, adjectives) and candidate filters
     kept: list[_Mention] = []
     stop = gz.stoplist
+    at_word = {x.w0: x for x in mentions}
     for x in mentions:
         if x.kind != "gaz":
             kept.append(x)
@@ -376,6 +401,8 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
             continue
         single = " " not in x.key and not any(e.feature == "country" or e.id.startswith("sup:")
                                               for e in x.cands)
+        if single and not any_cue and _construct_noun(text, ws, x, at_word.get(x.w1), gz):
+            continue   # «سفيرة الولايات المتحدة», «سلوك إيران»: a noun with its genitive, not a town
         if single and prev_adj and not any_cue:
             # «الرئيس بوش», «الوزيرة الأميركية رايس»: a person, not a place
             pk = prev_forms[0] if prev_forms else ""
