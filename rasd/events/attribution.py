@@ -17,7 +17,7 @@ from .context import _NAQL, _Ctx, _data, _inside, _n, _words_between
 
 @lru_cache(maxsize=1)
 def reporting_matcher() -> PhraseMatcher:
-    m = PhraseMatcher(grouped=True)
+    m = PhraseMatcher()
     for row in _data("reporting.tsv"):
         form, stance, kind = (c.strip() for c in row[:3])
         m.add(form, (stance, kind))

@@ -75,7 +75,7 @@ class Trigger:
 
 @lru_cache(maxsize=1)
 def trigger_matcher() -> PhraseMatcher:
-    m = PhraseMatcher(suffixes=True, grouped=True)
+    m = PhraseMatcher(suffixes=True)
     for row in _data("triggers.tsv"):
         form, typ, sub, frame = (c.strip() for c in row[:4])
         pos = row[4].strip() if len(row) > 4 else "verb"
@@ -90,7 +90,7 @@ def trigger_matcher() -> PhraseMatcher:
 
 @lru_cache(maxsize=1)
 def modality_matcher() -> PhraseMatcher:
-    m = PhraseMatcher(suffixes=True, grouped=True)
+    m = PhraseMatcher(suffixes=True)
     for row in _data("modality.tsv"):
         cue, cls, scope = (c.strip() for c in row[:3])
         m.add(cue, (cls, scope))

@@ -193,14 +193,14 @@ def _build(files: tuple[str, ...]) -> ActorLexicon:
                 readings[nk] = (fi, alias, [r])       # a later file replaces earlier lines
             elif r not in prev[2]:
                 prev[2].append(r)
-    matcher = PhraseMatcher(grouped=True)
+    matcher = PhraseMatcher()
     aliases: dict[str, list[str]] = {}
     for nk, (_, alias, rs) in readings.items():
         for r in rs:
             matcher.add(alias, r)
             if r.key != "-":
                 aliases.setdefault(r.key, []).append(alias)
-    ref_matcher = PhraseMatcher(grouped=True)
+    ref_matcher = PhraseMatcher()
     for nk, (_, alias, rule) in refs.items():
         ref_matcher.add(alias, rule)
     return ActorLexicon(matcher, ref_matcher, kinds, labels, aliases, frozenset(neutral), files, sides, by_country, parents)

@@ -72,13 +72,9 @@ class _Node:
 class PhraseMatcher:
     """A word trie of normalised phrases; see the module doc."""
 
-    def __init__(self, *, clitics: bool = True, suffixes: bool = False, shared: bool = True,
-                 grouped: bool = False) -> None:
+    def __init__(self, *, clitics: bool = True, suffixes: bool = False, shared: bool = True) -> None:
         self._root = _Node()
         self.clitics = clitics
-        # a long-lived lexicon of the pipeline, matched with the others in one walk of a text
-        # (see _Group below; with proclitics, shared, and a plain trie only)
-        self.grouped = grouped and clitics and shared
         self.suffixes = suffixes     # also match a word with a pronoun suffix («وصولهم», «اعتقاله»)
         self.size = 0
         # a shared (long-lived) lexicon puts its first words into the process-wide set of
@@ -161,12 +157,6 @@ class PhraseMatcher:
     def find(self, nt: NormText, *, overlapping: bool = False, start: int = 0,
              end: int | None = None) -> list[Match]:
         """All matches in ``nt.text[start:end]``, leftmost-longest unless ``overlapping``."""
-        if self.grouped and not start and end is None and type(self._root.children) is dict:
-            return _matches(_GROUP.hits(self, nt), overlapping)
-        return self._find(nt, overlapping, start, end)
-
-    def _find(self, nt: NormText, overlapping: bool, start: int, end: int | None) -> list[Match]:
-        """:meth:`find` by this lexicon's own walk."""
         order, starts = self._starts(nt)
         if not order:
             return []
@@ -217,166 +207,6 @@ class PhraseMatcher:
                 out.append(best)
                 nxt_free = i + 1 if overlapping else best.word_end
         return out
-
-
-# ---- all shared lexicons over a text in one walk
-#
-# The pipeline asks some twenty lexicons (triggers, modality cues, reporting verbs, actors,
-# each kind of speaker cue) for their matches in every article. Each would intersect the
-# text's readings with its first words and walk its own trie from every start. Instead the
-# shared lexicons with plain tries (not the gazetteer's lazily grown one) are merged into
-# one trie whose nodes list the lexicons that end a phrase there; a text is walked once,
-# from every reading that starts a phrase of any of them, and each lexicon's longest match
-# at each start word is kept on the text (the same choice as its own walk: the deepest
-# node of that lexicon on a reading's path; between readings, in the same order, the first
-# of the longest). ``find`` without ``start``/``end`` reads its matches from there; without
-# ``overlapping`` they are taken left to right, each from the end of the one before, as
-# its own walk skips. A lexicon made with ``grouped=True`` joins on its first ``find``;
-# one that grows (``add``) or joins later makes the merged trie be built again.
-
-
-@dataclass(slots=True)
-class _MNode:
-    children: dict[str, _MNode] = field(default_factory=dict)
-    ends: list[tuple[int, _Node]] = field(default_factory=list)   # (member, its node) with payloads
-
-
-def _merge(into: _MNode, node: _Node, k: int) -> None:
-    if node.payloads:
-        into.ends.append((k, node))
-    for w, child in node.children.items():
-        sub = into.children.get(w)
-        if sub is None:
-            sub = into.children[w] = _MNode()
-        _merge(sub, child, k)
-
-
-class _Group:
-    def __init__(self) -> None:
-        self.members: list[PhraseMatcher] = []
-        # (member → index, merged root, sizes when merged, whether each reads suffixes, version)
-        self.state: tuple | None = None
-        self.version = 0
-
-    def _build(self) -> tuple:
-        with _LOCK:
-            ms = list(self.members)
-        root = _MNode()
-        for k, m in enumerate(ms):
-            firsts = m._root.children.keys()
-            if len(firsts) != m._registered:
-                _register(firsts)
-                m._registered = len(firsts)
-            _merge(root, m._root, k)
-        self.version += 1
-        state = ({m: k for k, m in enumerate(ms)}, root, [m.size for m in ms],
-                 [m.suffixes for m in ms], self.version)
-        self.state = state
-        return state
-
-    def hits(self, m: PhraseMatcher, nt: NormText) -> list[tuple]:
-        """``m``'s longest match at each start word of ``nt`` (see above), as Match fields."""
-        state = self.state
-        if state is None or m not in state[0]:
-            with _LOCK:
-                if m not in self.members:
-                    self.members.append(m)
-            state = self._build()
-        elif any(x.size != n for x, n in zip(state[0], state[2])):
-            state = self._build()
-        index, root, _, sfx, version = state
-        ck = ("group", version)
-        got = nt.indexes.get(ck)
-        if got is None:
-            got = nt.indexes[ck] = _walk(nt, root, sfx)
-        return got[index[m]]
-
-
-_GROUP = _Group()
-
-
-def _walk(nt: NormText, root: _MNode, sfx: list[bool]) -> list[list[tuple]]:
-    firsts = root.children
-    idx, pos = _reading_index(nt, True)
-    starts: dict[int, list[tuple[int, int, str]]] = {}
-    for form in idx.keys() & firsts.keys():
-        for key, plen in idx[form]:
-            for i in pos[key]:
-                lst = starts.get(i)
-                if lst is None:
-                    starts[i] = [(0, plen, form)]
-                else:
-                    lst.append((0, plen, form))
-    if any(sfx):
-        sidx, spos = _suffix_index(nt)
-        for form in sidx.keys() & firsts.keys():
-            for key, plen in sidx[form]:
-                for i in spos[key]:
-                    lst = starts.get(i)
-                    if lst is None:
-                        starts[i] = [(1, plen, form)]
-                    else:
-                        lst.append((1, plen, form))
-    out: list[list[tuple]] = [[] for _ in sfx]
-    if not starts:
-        return out
-    text, raw = nt.text, nt.raw
-    ws = words(nt)
-    hi = len(ws)
-    plain = not nt._bp and nt._full is None       # raw offsets are the normalised ones
-    for i in sorted(starts):
-        readings = starts[i]
-        if len(readings) > 1:
-            readings.sort()
-        first = ws[i]
-        best: dict[int, tuple] = {}
-        for s, plen, form in readings:
-            node = firsts[form]
-            j = i
-            path = [(j, node)] if node.ends else []
-            while j + 1 < hi and node.children:
-                nw = ws[j + 1]
-                gap = text[ws[j].end:nw.start]
-                if gap.strip() or "\n" in gap:
-                    break
-                node = node.children.get(nw.text)
-                if node is None:
-                    break
-                j += 1
-                if node.ends:
-                    path.append((j, node))
-            if not path:
-                continue
-            ns = first.start + plen
-            seen: set[int] = set()
-            for j, node in reversed(path):        # the deepest node of each member first
-                ne = ws[j].end
-                for k, orig in node.ends:
-                    if k in seen or s and not sfx[k]:
-                        continue
-                    seen.add(k)
-                    b = best.get(k)
-                    if b is None or ne - ns > b[6] - b[5]:
-                        best[k] = (orig.key or "", orig.payloads, first.text[:plen], i, j + 1, ns, ne)
-        for k, b in best.items():
-            ns, ne = b[5], b[6]
-            a, e = (ns, ne) if plain else nt.raw_span(ns, ne)
-            out[k].append((a, e, raw[a:e], *b))
-    return out
-
-
-def _matches(hits: list[tuple], overlapping: bool) -> list[Match]:
-    """Match objects (new ones: callers may change them) of a member's hits."""
-    if overlapping:
-        return [Match(a, b, t, key, list(pl or ()), pre, w0, w1, ns, ne)
-                for a, b, t, key, pl, pre, w0, w1, ns, ne in hits]
-    out = []
-    nxt = 0
-    for a, b, t, key, pl, pre, w0, w1, ns, ne in hits:
-        if w0 >= nxt:
-            out.append(Match(a, b, t, key, list(pl or ()), pre, w0, w1, ns, ne))
-            nxt = w1
-    return out
 
 
 # ---- the per-text reading indexes

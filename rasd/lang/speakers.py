@@ -107,7 +107,7 @@ def load_speaker_cues(extra_path: str | os.PathLike | None = None) -> SpeakerCue
 
 
 def _build(files: tuple[str, ...]) -> SpeakerCues:
-    matchers = {k: PhraseMatcher(grouped=True) for k in PHRASE_KINDS}
+    matchers = {k: PhraseMatcher() for k in PHRASE_KINDS}
     wsets: dict[str, set[str]] = {k: set() for k in WORD_KINDS}
     refs: list[tuple[str, Cue]] = []
     for name in files:
