@@ -168,6 +168,7 @@ class PhraseMatcher:
             while hi > lo and ws[hi - 1].end > end:
                 hi -= 1
         children = self._root.children
+        plain = not nt._bp and nt._full is None       # raw offsets are the normalised ones
         out: list[Match] = []
         nxt_free = lo
         k0 = bisect_left(order, lo) if lo else 0
@@ -199,7 +200,7 @@ class PhraseMatcher:
                 ns = first.start + plen
                 ne = ws[j].end
                 if best is None or ne - ns > best.norm_end - best.norm_start:
-                    a, b = nt.raw_span(ns, ne)
+                    a, b = (ns, ne) if plain else nt.raw_span(ns, ne)
                     best = Match(a, b, nt.raw[a:b], node.key or "", list(node.payloads or []),
                                  first.text[:plen], i, j + 1, ns, ne)
             if best is not None:
