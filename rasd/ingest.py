@@ -424,24 +424,32 @@ class TooLong(bytes):
 
 def _lines(f, limits: Limits, deadline: float, what: str) -> Iterator[bytes]:
     """The lines of ``f`` split at ``\\n`` (without it), a line over the cap as a
-    :class:`TooLong` (the line is skipped, never held in memory)."""
+    :class:`TooLong` (the line is skipped, never held in memory). The deadline bounds the
+    time spent reading: the time the consumer spends on a line (processing the documents of
+    a long JSONL file) does not count, else a large file on a slow machine would be cut
+    part-way and the rest rejected as a timeout."""
     cap = limits.max_doc_bytes
+    budget = deadline - time.monotonic()
     while True:
-        if time.monotonic() > deadline:
+        if budget < 0:
             raise _ReadError("timeout", f"{what}: not read within the deadline")
+        t0 = time.monotonic()
         line = f.readline(cap + 5)
+        budget -= time.monotonic() - t0
         if not line:
             return
         if line.endswith(b"\n"):
             line = line[:-1]
         elif len(line) > cap:
             n = len(line)
+            t0 = time.monotonic()
             while True:
                 more = f.readline(1 << 20)
                 n += len(more)
                 if not more or more.endswith(b"\n"):
                     n -= 1 if more.endswith(b"\n") else 0
                     break
+            budget -= time.monotonic() - t0
             t = TooLong(b"")
             t.n = n
             yield t

@@ -171,3 +171,20 @@ def test_jsonl_line_separators_inside_strings_do_not_split_a_line(tmp_path):
     f.write_text(json.dumps({"id": "x", "text": text}, ensure_ascii=False) + "\r\n", encoding="utf-8")
     items = list(read_inputs([str(f)]))
     assert [d.raw for d in _docs(items)] == [text] and not _rejects(items)
+
+
+def test_a_long_jsonl_file_is_not_cut_by_the_time_spent_processing_it(tmp_path):
+    # the read deadline bounds reading; the time the pipeline spends on each document of a
+    # large JSONL file (here 0.05 s each, 0.6 s in all against a 0.2 s deadline) does not
+    # count: before, a big file on a slow machine was cut part-way and the rest rejected
+    import time
+
+    from rasd.ingest import Limits, read_file
+    f = tmp_path / "many.jsonl"
+    f.write_text("".join(json.dumps({"id": f"d{i}", "text": "قصف على مدينة دوما"}, ensure_ascii=False) + "\n"
+                         for i in range(12)), "utf-8")
+    docs, rejects = [], []
+    for item in read_file(f, "many.jsonl", Limits(read_seconds=0.2)):
+        (rejects if isinstance(item, Reject) else docs).append(item)
+        time.sleep(0.05)
+    assert rejects == [] and [d.id for d in docs] == [f"d{i}" for i in range(12)]
