@@ -51,8 +51,8 @@ def test_a_doer_named_in_the_telling_stays(model):
 
 @pytest.mark.parametrize("text, doer", [
     # responsibility claimed for the launch of what hit: «عن إطلاق الصواريخ», commas between
-    ("أعلن الحرس الثوري الإيراني، الأحد، مسؤوليته، عن إطلاق الصواريخ على مقر للحزب الديمقراطي "
-     "الكردستاني الإيراني في منطقة كوي سنجق في إقليم كردستان، السبت.", "iran_forces"),
+    (("أعلن الحرس الثوري الإيراني، الأحد، مسؤوليته، عن إطلاق الصواريخ على مقر للحزب الديمقراطي "
+      "الكردستاني الإيراني في منطقة كوي سنجق في إقليم كردستان، السبت."), "iran_forces"),
     ("وأعلن تنظيم داعش مسؤوليته عن تفجير السيارة المفخخة في سوق مدينة القائم.", "isis"),
 ])
 def test_a_body_claiming_responsibility_did_it(model, text, doer):
