@@ -1217,6 +1217,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
     what it acted on); people fleeing are the doer of their flight, not the army whose
     advance they flee («بدأ آلاف المدنيين الفرار ... مع تقدم القوات الحكومية»)."""
     for ev in events:
+        if ev.trigger is not None and ev.type in ("protests", "riots", "battles"):
+            _protest_kind(ctx, ev)
         if ev.type in ("protests", "riots") and ev.actor is None:
             ev.actor = "protesters"      # ACLED codes every demonstration with its protesters
         if ev.type in _DOERS_ONLY and ev.actor in ("civilians", "protesters"):
@@ -1597,6 +1599,40 @@ def _hit_not_doer(ctx: _Ctx, ev: Event) -> bool:
 _PROTESTERS = words("protester_nouns")
 _MOVER_SUFFIXES = words("mover_suffixes")
 _TARGET_SITES = word_set("target_sites")
+
+
+_PROTEST_VIOLENCE = re.compile(rf"(^|\s)[وف]?({alternation('protest_violence')})")
+_PROTEST_KILLED = re.compile(rf"(^|\s)[وف]?({alternation('protest_killed')})")
+_PROTEST_FORCE = re.compile(rf"(^|\s)[وف]?({alternation('protest_force')})")
+_PROTEST_INTERVENTION = re.compile(rf"(^|\s)[وف]?({alternation('protest_intervention')})")
+_BETWEEN_PROTESTERS = re.compile(rf"(^|\s)({alternation('between')})\s+[ال]{{0,2}}({alternation('protester_nouns')})")
+
+
+def _protest_kind(ctx: _Ctx, ev: Event) -> None:
+    """The kind of a protest, read in its sentence (ACLED's sub-types; word lists
+    ``protest_*``): protesters who storm, burn, throw stones or clash with the forces make a
+    violent demonstration («اقتحم متظاهرون مقر القنصلية», «مواجهات بين متظاهرين وقوات
+    الشرطة»: riots, also when the decision typed the clash a battle); protesters killed by
+    the forces' fire («قتل 4 متظاهرين برصاص القوات الأمنية») are excessive force, the
+    forces' doing; the forces dispersing it («الغاز المسيل للدموع لتفريق المتظاهرين») make a
+    protest with intervention."""
+    sent = ev.sentence or ev.evidence
+    t = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+    if ev.type == "battles" and not (_protesters_did(ctx, ev) or _BETWEEN_PROTESTERS.search(t)):
+        return
+    if _PROTEST_VIOLENCE.search(t):
+        if ev.actor not in (None, "protesters"):
+            ev.actor2 = ev.actor
+        ev.type, ev.sub_type, ev.actor = "riots", "violent_demonstration", "protesters"
+    elif ev.type == "battles":
+        return
+    elif _PROTEST_KILLED.search(t) and _PROTEST_FORCE.search(t):
+        ev.type, ev.sub_type = "protests", "excessive_force_against_protesters"
+        if ev.actor in (None, "protesters"):   # the forces' doing (labelling guidelines, arguments 3)
+            ev.actor = ev.actor2 if ev.actor2 not in (None, "protesters") else None
+        ev.actor2 = "protesters"
+    elif _PROTEST_INTERVENTION.search(t):
+        ev.type, ev.sub_type = "protests", "protest_with_intervention"
 
 
 def _protesters_did(ctx: _Ctx, ev: Event) -> bool:
