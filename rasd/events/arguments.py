@@ -1216,6 +1216,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """Victims are never the doer of a strike or a battle (civilians killed in a raid are
     what it acted on); people fleeing are the doer of their flight, not the army whose
     advance they flee («بدأ آلاف المدنيين الفرار ... مع تقدم القوات الحكومية»)."""
+    accused = _UNREAD
     for ev in events:
         if ev.trigger is not None and ev.type in ("protests", "riots", "battles"):
             _protest_kind(ctx, ev)
@@ -1243,7 +1244,9 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             if ev.actor is None:
                 _doer_told_after(ctx, ev)
             if ev.actor is None and ev.sub_type == "chemical_weapon":
-                ev.actor = _accused_doer(ctx, ev)
+                if accused is _UNREAD:    # (read once an article)
+                    accused = _accused_doer(ctx)
+                ev.actor = accused
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
@@ -1605,7 +1608,7 @@ _PROTEST_VIOLENCE = re.compile(rf"(^|\s)[وف]?({alternation('protest_violence')
 _PROTEST_KILLED = re.compile(rf"(^|\s)[وف]?({alternation('protest_killed')})")
 _PROTEST_FORCE = re.compile(rf"(^|\s)[وف]?({alternation('protest_force')})")
 _PROTEST_INTERVENTION = re.compile(rf"(^|\s)[وف]?({alternation('protest_intervention')})")
-_BETWEEN_PROTESTERS = re.compile(rf"(^|\s)({alternation('between')})\s+[ال]{{0,2}}({alternation('protester_nouns')})")
+_BETWEEN_PROTESTERS = re.compile(rf"(^|\s)({alternation('between')})\s+(ال)?({alternation('protester_nouns')})")
 
 
 def _protest_kind(ctx: _Ctx, ev: Event) -> None:
@@ -1774,7 +1777,7 @@ _DENIES_OWN_PART = re.compile(rf"(^|\s)[وف]?({alternation('denial_verbs')})\s+
 _ATTACK_NEXT = re.compile(rf"^(\S+\s+){{0,3}}?\S*({alternation('chemical_words')}|الهجوم)")
 
 
-def _accused_doer(ctx: _Ctx, ev: Event) -> str | None:
+def _accused_doer(ctx: _Ctx) -> str | None:
     """A chemical attack whose tellings name no doer: the party the article says denies its
     part in it («لكن دمشق تنفي تورطها في الغارات»: the accused, as the labelling guidelines
     code an alleged attack) — the party whose part is denied («نفت سانا مسؤولية النظام»),
@@ -2021,20 +2024,15 @@ def _kind_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
     return min(days)[1] if days else None
 
 
-_CHEMICAL_WORDS = tuple(words("chemical_words"))
 _PLURAL_ATTACKS = word_set("plural_attacks")
 
 
 def _chemical_telling(ctx: _Ctx, c: Event) -> bool:
-    """A chemical attack: of that sub-type, or an attack whose trigger or one of the two words
-    after it is a chemical word («الهجوم الكيماوي المفترض», «هجوم بغاز الكلور»)."""
-    if c.sub_type == "chemical_weapon":
-        return True
-    if c.type not in ("explosions_remote_violence", "battles"):
-        return False
-    sent = c.sentence or c.evidence
-    ws = ctx.norm[_n(ctx, c.trigger.start):_n(ctx, sent.end)].split()[:3]
-    return any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS) for w in ws)
+    """A chemical attack: of that sub-type, or an attack told with a chemical word
+    (:func:`.attribution.told_chemical`)."""
+    from .attribution import told_chemical
+    return c.sub_type == "chemical_weapon" or (
+        c.type in ("explosions_remote_violence", "battles") and told_chemical(ctx, c))
 
 
 def _chemical_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:

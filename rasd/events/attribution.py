@@ -244,10 +244,17 @@ def settle_answers(ctx: _Ctx, events: list[Event]) -> list[Event]:
 _CHEMICAL_WORDS = tuple(words("chemical_words"))
 
 
+def told_chemical(ctx: _Ctx, c: Event) -> bool:
+    """The trigger of ``c`` or one of the two words after it is a chemical word
+    («الهجوم الكيميائي المفترض», «هجوم بغاز الكلور»: chemical_words)."""
+    after = ctx.norm[_n(ctx, c.trigger.end):_n(ctx, (c.sentence or c.evidence).end)].split()[:2]
+    ws = ctx.norm[_n(ctx, c.trigger.start):_n(ctx, c.trigger.end)].split() + after
+    return any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS) for w in ws)
+
+
 def _chemical(ctx: _Ctx, c: Event) -> None:
     """«الهجوم الكيميائي»: the definite noun with a chemical word after it is a chemical attack."""
-    after = ctx.norm[_n(ctx, c.trigger.end):_n(ctx, (c.sentence or c.evidence).end)].split()[:2]
-    if c.type == "explosions_remote_violence" and any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) for w in after):
+    if c.type == "explosions_remote_violence" and told_chemical(ctx, c):
         c.sub_type = "chemical_weapon"
 
 

@@ -210,9 +210,15 @@ _CACHE_FORMAT = 2
 _CACHE_MAGIC = "rasd-models"
 
 
+@lru_cache(maxsize=2)
+def _sha1(raw: bytes) -> str:
+    """The sha1 of model.json (names its cache file and is checked in it: hashed once)."""
+    return hashlib.sha1(raw).hexdigest()
+
+
 def _cache_path(raw: bytes) -> Path:
     from ..places.gazetteer import cache_dir
-    return cache_dir() / f"model-v{_CACHE_FORMAT}-{hashlib.sha1(raw).hexdigest()[:20]}.npz"
+    return cache_dir() / f"model-v{_CACHE_FORMAT}-{_sha1(raw)[:20]}.npz"
 
 
 def _read_cached(raw: bytes) -> dict[str, Model] | None:
@@ -223,7 +229,7 @@ def _read_cached(raw: bytes) -> dict[str, Model] | None:
     gc.disable()
     try:
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
-            return _models_of(z, hashlib.sha1(raw).hexdigest())
+            return _models_of(z, _sha1(raw))
     except Exception as exc:  # noqa: BLE001 - any broken file: read model.json, write it anew
         log.warning("model cache %s unreadable (%s): read model.json", path,
                     " ".join(str(exc).split())[:200] or type(exc).__name__)
@@ -236,11 +242,12 @@ def _read_cached(raw: bytes) -> dict[str, Model] | None:
 def _models_of(z, sha1: str) -> dict[str, Model]:
     """The models held in an opened cache file; ValueError where it is not one of ours,
     not for this model.json, or not whole."""
-    header = json.loads(_array(z, "header", np.uint8).tobytes().decode("utf-8"))
+    from ..places.gazetteer import npz_array, npz_header
+    header = npz_header(z)
     if not (isinstance(header, dict) and header.get("format") == _CACHE_MAGIC
             and header.get("version") == _CACHE_FORMAT and header.get("source_sha1") == sha1):
         raise ValueError("not a model cache of this model.json")
-    keys, values = _array(z, "keys", np.int64), _array(z, "values", np.float64)
+    keys, values = npz_array(z, "keys", "int64"), npz_array(z, "values", "float64")
     rows = header.get("models")
     if not isinstance(rows, list) or len(keys) != len(values):
         raise ValueError("malformed")
@@ -262,13 +269,6 @@ def _models_of(z, sha1: str) -> dict[str, Model]:
     return out
 
 
-def _array(z, name: str, dtype) -> np.ndarray:
-    a = z[name]
-    if a.dtype != np.dtype(dtype) or a.ndim != 1:
-        raise ValueError(f"{name}: {a.dtype} {a.shape}")
-    return a
-
-
 def _cacheable(models: dict[str, Model]) -> bool:
     """Whether the arrays keep every number as it is (a float weight, an int index)."""
     for m in models.values():
@@ -282,11 +282,12 @@ def _cacheable(models: dict[str, Model]) -> bool:
 def _write_cached(raw: bytes, models: dict[str, Model]) -> None:
     if not _cacheable(models):
         return
+    from ..places.gazetteer import header_array
     try:
-        header = {"format": _CACHE_MAGIC, "version": _CACHE_FORMAT, "source_sha1": hashlib.sha1(raw).hexdigest(),
+        header = {"format": _CACHE_MAGIC, "version": _CACHE_FORMAT, "source_sha1": _sha1(raw),
                   "models": [[k, m.bias, m.bits, m.threshold, m.meta, len(m.weights)] for k, m in models.items()]}
         arrays = {
-            "header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+            "header": header_array(header),
             "keys": np.fromiter((k for m in models.values() for k in m.weights), dtype=np.int64),
             "values": np.fromiter((v for m in models.values() for v in m.weights.values()), dtype=np.float64),
         }

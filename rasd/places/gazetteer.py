@@ -768,7 +768,7 @@ def _write_index(data: dict, f) -> None:
 
     np.savez(
         f,
-        header=np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype="uint8"),
+        header=header_array(header),
         strings=np.frombuffer(blob, dtype="uint8"),
         entry_text=np.frombuffer(entry_blob, dtype="uint8"), entry_bounds=bounds,
         lat=floats(3), lon=floats(4), radius_km=floats(10),
@@ -842,11 +842,25 @@ def _read_index(path: Path) -> dict:
             gc.enable()
 
 
-def _array(z, name: str, dtype: str, ndim: int = 1):
+def npz_array(z, name: str, dtype: str, ndim: int = 1):
+    """Array ``name`` of an opened cache file (``np.load(allow_pickle=False)``), of the
+    ``dtype`` and ``ndim`` it must have; ValueError where it has others (the caches of the
+    gazetteer index and of the decision models)."""
     a = z[name]
     if a.dtype != dtype or a.ndim != ndim:
         raise ValueError(f"{name}: {a.dtype} {a.shape}")
     return a
+
+
+def npz_header(z):
+    """The JSON header a cache file keeps as bytes in its array ``header``."""
+    return json.loads(npz_array(z, "header", "uint8").tobytes().decode("utf-8"))
+
+
+def header_array(header: dict):
+    """A cache file's JSON header as the uint8 array ``npz_header`` reads."""
+    import numpy as np
+    return np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype="uint8")
 
 
 def _in_range(name: str, a, lo: int, hi: int):
@@ -890,7 +904,7 @@ def _tuples(flat, lens, table=None) -> list[tuple]:
 
 
 def _entry_map(z, keys: list[str], ids_name: str, n: int) -> dict[str, int]:
-    ids = _in_range(ids_name, _array(z, ids_name, "int32"), 0, n).tolist()
+    ids = _in_range(ids_name, npz_array(z, ids_name, "int32"), 0, n).tolist()
     if len(ids) != len(keys):
         raise ValueError(f"{ids_name}: wrong count")
     return dict(zip(keys, ids))
@@ -899,14 +913,14 @@ def _entry_map(z, keys: list[str], ids_name: str, n: int) -> dict[str, int]:
 def _index_of(z) -> dict:
     import numpy as np
 
-    header = json.loads(_array(z, "header", "uint8").tobytes().decode("utf-8"))
+    header = npz_header(z)
     if not (isinstance(header, dict) and header.get("format") == _INDEX_MAGIC
             and header.get("version") == FORMAT_VERSION):
         raise ValueError("not a gazetteer index of this version")
     counts = dict(header["sections"])
     if list(counts) != list(_SECTIONS) or not all(type(n) is int and n >= 0 for n in counts.values()):
         raise ValueError("sections")
-    blob = str(_array(z, "strings", "uint8").data, "utf-16-le", "surrogatepass")     # no copy of the bytes
+    blob = str(npz_array(z, "strings", "uint8").data, "utf-16-le", "surrogatepass")     # no copy of the bytes
     strings = blob.split("\0") if sum(counts.values()) else []
     del blob
     if len(strings) != sum(counts.values()):
@@ -915,20 +929,20 @@ def _index_of(z) -> dict:
     at = 0
     for name in _SECTIONS:
         sec[name], at = strings[at:at + counts[name]], at + counts[name]
-    text = str(_array(z, "entry_text", "uint8").data, "utf-16-le", "surrogatepass")
-    bounds = _array(z, "entry_bounds", "int64")
+    text = str(npz_array(z, "entry_text", "uint8").data, "utf-16-le", "surrogatepass")
+    bounds = npz_array(z, "entry_bounds", "int64")
     n, rest = divmod(len(bounds) - 1, 3)
     if rest or bounds[0] != 0 or bounds[-1] != len(text) or (np.diff(bounds) < 0).any():
         raise ValueError("entry_bounds")
 
     def per_entry(name: str, dtype: str):
-        a = _array(z, name, dtype)
+        a = npz_array(z, name, dtype)
         if len(a) != n:
             raise ValueError(f"{name}: wrong count")
         return a
 
-    nones = [frozenset(_in_range(name, _array(z, name, "int64"), 0, n).tolist()) for name in ("lat_none", "lon_none")]
-    codes = _array(z, "codes", "int32", 2)
+    nones = [frozenset(_in_range(name, npz_array(z, name, "int64"), 0, n).tolist()) for name in ("lat_none", "lon_none")]
+    codes = npz_array(z, "codes", "int32", 2)
     if codes.shape != (len(_CODED), n):
         raise ValueError("codes: wrong shape")
     values = []
@@ -939,7 +953,7 @@ def _index_of(z) -> dict:
                        per_entry("population", "int64"), per_entry("radius_km", "float64"), codes, values)
 
     def groups(ids_name: str, lens_name: str, hi: int, n_groups: int, table=None) -> list[tuple]:
-        lens, ids = _array(z, lens_name, "int32"), _array(z, ids_name, "int32")
+        lens, ids = npz_array(z, lens_name, "int32"), npz_array(z, ids_name, "int32")
         if len(lens) != n_groups or (len(lens) and int(lens.min()) < 0) or int(lens.sum(dtype="int64")) != len(ids):
             raise ValueError(f"{lens_name}: wrong counts")
         return _tuples(_in_range(ids_name, ids, 0, hi), lens, table)
