@@ -82,6 +82,15 @@ def doclen(m) -> list[str]:
     return ["doc_sents=" + ("1" if n <= 1 else "3" if n <= 3 else "10" if n <= 10 else "more")]
 
 
+def adapt(m) -> list[str]:
+    """Domain adaptation by copying features (Daume 2007): a document of one sentence (a
+    wire line, a headline: no article around the mention) gets a second copy of every
+    feature under its own name, so that its weights can differ from an article's."""
+    if len(m.sentences) > 1:
+        return []
+    return ["1s:" + f for f in m.features]
+
+
 def sent_chars(m, n: int = 4) -> list[str]:
     """Character 4-grams of the sentence's words."""
     out = set()
@@ -122,6 +131,9 @@ EXPERIMENTS = {
     "cues+gsrw2": {"extra": cues, "gsr_w": 2.0},
     "cues+sc4": {"extra": _plus(cues, sent_chars)},
     "r2": {"round2": True},
+    "adapt": {"extra": adapt},
+    "r2+adapt": {"round2": True, "extra": adapt},
+    "r2+cues+adapt": {"round2": True, "extra": _plus(cues, adapt)},
     "r2+gsrw2": {"round2": True, "gsr_w": 2.0},
     "r2+cues": {"round2": True, "extra": cues},
     "r2+cues+gsrw1.5": {"round2": True, "extra": cues, "gsr_w": 1.5},
