@@ -12,7 +12,11 @@ other thresholds with --thresholds):
   the model was trained on them, so for a held-out figure read `rasd train`'s gsr_cv;
 * the seeds (samples/seeds against tests/gold) and the 207 ANT lines (tests/gold).
 
-Usage: .venv/bin/python bench/eval_decision.py [--split dev|test|train] [--thresholds 0.5,0.6]
+With ``--round 2`` the labelled articles are those of the second round (labels/round2: never
+trained on; its dev part was read by the bench/exp_* experiments, no shipped choice was made
+on it; its test part is read only for a final report).
+
+Usage: .venv/bin/python bench/eval_decision.py [--split dev|test|train] [--round 1|2] [--thresholds 0.5,0.6]
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rasd.events import extract_events  # noqa: E402
-from rasd.events.dataset import ant_documents, ant_path, gsr_documents, split_of  # noqa: E402
+from rasd.events.dataset import ant_documents, ant_path, gsr_documents, labels_dir, split_of  # noqa: E402
 from rasd.events.decision import ModelDecision, RuleDecision  # noqa: E402
 from rasd.events.train import Example, read_labels, read_missed, roots  # noqa: E402
 from rasd.pipeline import prepare  # noqa: E402
@@ -35,9 +39,13 @@ from rasd.pipeline import prepare  # noqa: E402
 VIOLENT = {"battles", "explosions_remote_violence", "violence_against_civilians"}
 
 
-def labelled_split(split: str, decision) -> dict:
-    labels = read_labels()
-    missed = read_missed()
+def labelled_split(split: str, decision, rnd: int = 1) -> dict:
+    if rnd == 2:        # round 2 (labels/round2): never trained on; its dev part read by bench/exp_*
+        labels = read_labels(labels_dir() / "round2" / "ant.mentions.jsonl")
+        missed = read_missed(labels_dir() / "round2" / "ant.missed.jsonl")
+    else:
+        labels = read_labels()
+        missed = read_missed()
     docs = {d["doc"] for d in labels.values() if split_of(d["doc"]) == split}
     by_doc = defaultdict(list)
     for k, d in labels.items():
@@ -120,6 +128,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev", choices=["train", "dev", "test"])
     ap.add_argument("--thresholds", default="", help="extra model thresholds, comma-separated")
+    ap.add_argument("--round", type=int, default=1, choices=[1, 2],
+                    help="which round of mention labels: 1 (the model's; default) or 2 (labels/round2, never "
+                         "trained on)")
     ap.add_argument("--no-gsr", action="store_true")
     a = ap.parse_args()
     decisions = [("rules", RuleDecision())]
@@ -129,7 +140,8 @@ def main() -> None:
         decisions.append((f"model@{t}", ModelDecision(threshold=float(t))))
     for name, dec in decisions:
         t0 = time.perf_counter()
-        row = {"decision": name, f"ant_{a.split}": labelled_split(a.split, dec)}
+        row = {"decision": name, f"ant_{a.split}" + ("_round2" if a.round == 2 else ""):
+               labelled_split(a.split, dec, a.round)}
         if not a.no_gsr:
             row["gsr"] = gsr(dec)
         row.update(gold_sets(dec))
