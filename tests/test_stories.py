@@ -646,3 +646,29 @@ def test_a_claim_paired_with_many_stored_ones_scores_each_pair_as_alone():
     others = [_claim(), _claim(type="battles"), _claim(sources=[{"name": "المرصد"}]), {"id": "bare"}]
     assert probabilities(a, others + others) == [probability(a, o) for o in others + others]
     assert probabilities(a, []) == []
+
+
+CHEMICAL_AND_STRIKES = [
+    {"id": "k1", "url": "https://outlet-k.com/1", "published": "2018-04-08T09:00:00+00:00", "title": "هجوم كيميائي على دوما",
+     "text": "قال الدفاع المدني إن هجوما كيميائيا استهدف مدينة دوما في الغوطة الشرقية مساء السبت وأسفر عن مقتل 40 مدنيا."},
+    {"id": "l1", "url": "https://outlet-l.net/2", "published": "2018-04-08T12:00:00+00:00", "title": "قتلى في دوما",
+     "text": "قال ناشطون إن هجوما بغاز الكلور استهدف مدينة دوما في الغوطة الشرقية مساء السبت وأسفر عن مقتل 42 مدنيا."},
+    {"id": "m1", "url": "https://outlet-m.org/3", "published": "2018-04-08T15:00:00+00:00", "title": "غارات على دوما",
+     "text": "قال الدفاع المدني إن غارات جوية استهدفت مدينة دوما في الغوطة الشرقية مساء السبت وأسفرت عن مقتل 40 مدنيا."},
+]
+
+
+def test_a_chemical_attack_and_air_strikes_on_one_town_and_day_are_two_groups_across_outlets(tmp_path):
+    """A chemical attack is a kind of its own (grouping.kinds_apart): another outlet's air
+    strikes on the same town the same day do not join its claim group; another outlet's
+    telling of the chemical attack does."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in CHEMICAL_AND_STRIKES), "utf-8")
+    store = Store(tmp_path / "s.db")
+    process([str(src)], store)
+    evs = {e["doc"]: e for e in store.event_records()}
+    store.close()
+    assert evs["k1"]["sub_type"] == evs["l1"]["sub_type"] == "chemical_weapon"
+    assert evs["m1"]["sub_type"] == "air_drone_strike"
+    assert evs["k1"]["claim_group"] == evs["l1"]["claim_group"]
+    assert evs["m1"]["claim_group"] != evs["k1"]["claim_group"]

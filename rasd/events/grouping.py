@@ -297,10 +297,16 @@ def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
 
 def _best_group(mine: dict, rows: list[dict]) -> str | None:
     """The claim group among ``rows`` (earlier claims from other documents) that ``mine``
-    tells: the best pair ≥ JOIN_BEST and the group's mean ≥ JOIN_MEAN; None if none."""
+    tells: the best pair ≥ JOIN_BEST and the group's mean ≥ JOIN_MEAN over its claims of a
+    kind that may be ``mine``'s; None if none."""
     from .pairs import probabilities
     by_group: dict[str, list[float]] = {}
     denials: dict[str, list[float]] = {}
+    # a chemical attack and the strikes told beside it, or planned in answer to it, are
+    # never one happening, in one article or across outlets (:func:`kinds_apart`)
+    rows = [r for r in rows if not kinds_apart(mine.get("sub_type"), r["data"].get("sub_type"))]
+    if not rows:
+        return None
     for row, p in zip(rows, probabilities(mine, [row["data"] for row in rows])):
         # a group is measured by the claims that assert it: its denials answer it, they do
         # not tell it (a group of a disputed attack is no less that attack for its denials)
