@@ -1253,7 +1253,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             ev.actor2 = ev.actor2 if ev.actor2 not in (None, "protesters") else ev.actor
             ev.actor = "protesters"
         if ev.type == "movement" and ev.actor is None and ev.trigger is not None:
-            ev.actor = _pronoun_mover(ctx, ev)
+            ev.actor = _pronoun_mover(ctx, ev) or _movers_named(ctx, ev)
         if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
             _civilian_victims(ctx, ev)
     settle_when(ctx, events)
@@ -1656,6 +1656,34 @@ def _pronoun_mover(ctx: _Ctx, ev: Event) -> str | None:
     before = [a for a in ctx.an.between("actors", sent.start, t.start) if a.end <= t.start
               and not ctx.an.in_speaker(a) and a.key not in _NOT_SIDES]
     return before[0].key if before else None
+
+
+_MOVER_HEADS = word_set("mover_heads")     # مقاتلي, مسلحي, عناصر ...
+_ASPECT_VERBS = word_set("aspect_verbs")   # بدأ, بدأوا, واصل, استأنف ...
+
+
+def _movers_named(ctx: _Ctx, ev: Event) -> str | None:
+    """The side that moves, when no reading gave one: named right after the movement word,
+    a fighters' head between at most («إجلاء مقاتلي الفصائل المعارضة», «انسحاب مسلحي داعش»),
+    or the subject of a verb of beginning whose object the movement noun is («مقاتلو المعارضة
+    المتبقون في آخر جيب بوسط البلاد بدأوا الانسحاب»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    sides = [a for a in ctx.an.between("actors", sent.start, sent.end)
+             if not ctx.an.in_speaker(a) and a.key not in _NOT_SIDES]
+    for a in sides:
+        if a.start >= t.end:
+            gap = ctx.norm[_n(ctx, t.end):_n(ctx, a.start)].split()
+            if len(gap) <= 1 and all(w in _MOVER_HEADS for w in gap):
+                return a.key
+            break
+    before = ctx.norm[max(_n(ctx, sent.start), _n(ctx, t.start) - 20):_n(ctx, t.start)].split()
+    if before and (before[-1] in _ASPECT_VERBS or before[-1][:1] in "وف" and before[-1][1:] in _ASPECT_VERBS):
+        subj = [a for a in sides if a.end <= t.start
+                and _words_between(ctx.norm, _n(ctx, a.end), _n(ctx, t.start)) <= 14]
+        if subj:
+            return subj[-1].key
+    return None
 
 
 def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:

@@ -1,0 +1,56 @@
+"""Where and who read after the decision (issue #12, branch args6): sentences written for each
+rule, each with what the rule must give and what it must leave alone."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.clean import split_articles
+from rasd.events import extract_events
+from rasd.events.decision import RuleDecision
+from rasd.ingest import make_document
+
+RULES = RuleDecision()
+
+
+def events_of(text: str, published: str = "2018-06-28"):
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published=published)
+    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=RULES)]
+
+
+def the_event(text: str, kind: str | tuple[str, ...]):
+    kinds = (kind,) if isinstance(kind, str) else kind
+    evs = [e for e in events_of(text) if e.type in kinds]
+    assert evs, [(e.type, e.evidence_text) for e in events_of(text)]
+    return evs[0]
+
+
+# ------------------------------------------------------------------ who moves (_movers_named)
+
+MOVERS = [
+    # the side right after the movement word, a fighters' head between at most
+    ("بدأت صباح اليوم عملية إجلاء مقاتلي الفصائل المعارضة وعائلاتهم من بلدة الرستن نحو الشمال.",
+     "syria_opposition"),
+    ("انتهت أمس عملية خروج مسلحي تنظيم داعش من مخيم اليرموك جنوب دمشق.", "isis"),
+    # the subject of a verb of beginning whose object is the movement noun, far before it
+    (("قالت مصادر محلية إن مقاتلي المعارضة المحاصرين منذ أشهر في عدد من قرى ريف حمص الشمالي بدأوا "
+      "الانسحاب اليوم."), "syria_opposition"),
+]
+
+
+@pytest.mark.parametrize("text,want", MOVERS)
+def test_the_side_named_as_the_movers_is_the_doer_of_a_movement(text, want):
+    assert the_event(text, "movement").actor == want
+
+
+MOVERS_LEFT = [
+    # the side after the movement word is where they go or whose area it is, not who moves
+    ("بدأت عملية إجلاء الجرحى من البلدة إلى مناطق سيطرة قوات النظام.", {"syria_gov"}),
+    # a side far before a movement noun that no verb of beginning governs
+    (("قالت مصادر محلية إن مقاتلي المعارضة الذين رفضوا الاتفاق الموقع مع الجانب الروسي في الأسبوع "
+      "الماضي تحدثوا عن الانسحاب من البلدة اليوم."), {"syria_opposition"}),
+]
+
+
+@pytest.mark.parametrize("text,never", MOVERS_LEFT)
+def test_a_side_not_named_as_the_movers_is_not_taken_for_them(text, never):
+    assert the_event(text, "movement").actor not in never
