@@ -54,3 +54,31 @@ MOVERS_LEFT = [
 @pytest.mark.parametrize("text,never", MOVERS_LEFT)
 def test_a_side_not_named_as_the_movers_is_not_taken_for_them(text, never):
     assert the_event(text, "movement").actor not in never
+
+
+# ------------------------------------------------------------------ «قتل X N أشخاص» (_killer_before_the_killed)
+
+KILLERS = [
+    # a bare killing word, a side right after it, a number of people right after the side: the
+    # verb «قَتَلَ», the side its subject
+    ("قتل تنظيم داعش خمسة مدنيين في قرية قرب كركوك أمس.", "isis", "civilians"),
+    ("قتل الحرس الثوري الإيراني تسعة مسلحين في اشتباكات قرب الحدود مع العراق.", "iran_forces", None),
+]
+
+
+@pytest.mark.parametrize("text,doer,done_to", KILLERS)
+def test_the_side_between_a_killing_verb_and_the_dead_is_the_killer(text, doer, done_to):
+    e = the_event(text, ("battles", "violence_against_civilians"))
+    assert (e.actor, e.actor2) == (doer, done_to)
+
+
+KILLERS_LEFT = [
+    # the number of the dead not right after the side: no reading of the verb (the doer stays unread)
+    "قتل تنظيم داعش في قرية قرب كركوك خمسة مدنيين أمس.",
+]
+
+
+@pytest.mark.parametrize("text", KILLERS_LEFT)
+def test_a_side_not_followed_by_the_dead_is_not_read_as_the_killer(text):
+    e = the_event(text, ("battles", "violence_against_civilians"))
+    assert e.actor is None and e.actor2 == "civilians"

@@ -1236,6 +1236,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 q.unit_class in _MOVER_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))
             if civ:
                 ev.actor, ev.actor2 = "civilians", None
+        if ev.kill_only and ev.trigger is not None:
+            _killer_before_the_killed(ctx, ev)
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
             _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
@@ -1684,6 +1686,30 @@ def _movers_named(ctx: _Ctx, ev: Event) -> str | None:
         if subj:
             return subj[-1].key
     return None
+
+
+def _killer_before_the_killed(ctx: _Ctx, ev: Event) -> None:
+    """«قتل الحرس الثوري الإيراني تسعة أشخاص»: a bare killing word (no article) with a side
+    right after it and a number of people right after that is the verb «قَتَلَ», its subject
+    the side and its object the dead; the side is the doer, not the dead (as the killing noun
+    «قَتْل الحرس الثوري» would have it). «قتل خمسة من عناصر الحرس الثوري», «قتل قائد في الحرس
+    الثوري»: the side is not next to the word, it is the dead's."""
+    t = ev.trigger
+    if ev.actor is not None or t is None:
+        return
+    word = norm_key(ctx.raw[t.start:t.end]).split()
+    if len(word) != 1 or word[0].startswith(("ال", "وال", "بال", "لل")):
+        return
+    sent = ev.sentence or ev.evidence
+    side = next((a for a in ctx.an.between("actors", t.end, sent.end) if not ctx.an.in_speaker(a)), None)
+    if side is None or ctx.raw[t.end:side.start].strip() or side.key in _NOT_SIDES \
+            or ev.actor2 not in (None, "civilians", side.key):
+        return
+    dead = next(iter(ctx.an.between("quantities", side.end, min(sent.end, side.end + 40))), None)
+    if dead is None or dead.unit_class not in PERSON_UNITS or ctx.raw[side.end:dead.start].strip(" ،,"):
+        return
+    ev.actor = forces_of(side.key)
+    ev.actor2 = "civilians" if dead.unit_class in _CIV_UNITS or ev.actor2 == "civilians" else None
 
 
 def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
