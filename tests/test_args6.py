@@ -82,3 +82,25 @@ KILLERS_LEFT = [
 def test_a_side_not_followed_by_the_dead_is_not_read_as_the_killer(text):
     e = the_event(text, ("battles", "violence_against_civilians"))
     assert e.actor is None and e.actor2 == "civilians"
+
+
+# ------------------------------------------------------------------ «أعلنت X أنها استهدفت» (_self_claimed)
+
+def test_a_feminine_or_plural_pronoun_of_anna_before_the_strike_verb_is_the_speaker():
+    e = the_event("أعلنت السلطات الإسرائيلية أنها استهدفت مواقع إيرانية داخل سوريا الليلة الماضية.",
+                  "explosions_remote_violence")
+    assert e.actor == "israel_forces"
+
+
+SPEAKER_NOT_DOER = [
+    # «أنه» before a killing verb is the pronoun of the matter («that five were killed»)
+    ("أفاد المرصد السوري أنه قتل خمسة مدنيين في قصف على بلدة سراقب.", "explosions_remote_violence"),
+    # the pronoun's own verb is another («رصدت»): the strike's doer is what it saw
+    ("قالت وزارة الدفاع الروسية إنها رصدت طائرات مسيرة استهدفت قاعدة حميميم.", "explosions_remote_violence"),
+]
+
+
+@pytest.mark.parametrize("text,kind", SPEAKER_NOT_DOER)
+def test_a_speaker_not_linked_to_the_strike_verb_is_not_its_doer(text, kind):
+    e = the_event(text, kind)
+    assert e.actor is None

@@ -1265,6 +1265,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
 _GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, ليلية ...
 _SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(({alternation('self_claim_particles')})\s+)?"
                         rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
+_SELF_VERB_LINK = re.compile(rf"(^|\s)({alternation('self_claim_verb_links')})\s+(({alternation('self_claim_particles')})\s+)?$")
 _TARGET_PREPS = word_set("target_preps")
 _SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(\S+\s+)?(ال\S+\s+)?$")
 
@@ -1293,12 +1294,15 @@ def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
 
 def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
     """«قال التحالف إنه نفذ ضربة جوية», «قالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات»,
-    «نافية مسؤوليتها عن هجمات»: the speaker says it did (or did not do) it; the doer is the
+    «نافية مسؤوليتها عن هجمات», «أعلنت السلطات الإسرائيلية أنها استهدفت» (the strike's own
+    verb right after a feminine or plural pronoun of «أنّ»): the speaker says it did (or did
+    not do) it; the doer is the
     speaker's body (for a denial too: the claim's doer is the one said not to have done it)."""
     t = ev.trigger
     left = ctx.norm[max(0, _n(ctx, t.start) - 60):_n(ctx, t.start)]
     left = re.sub(r"[\"«»()،,]", " ", left)
-    if not (_SELF_LINK.search(left) or _SELF_RESPONSIBLE.search(left)):
+    if not (_SELF_LINK.search(left) or _SELF_RESPONSIBLE.search(left) or _SELF_VERB_LINK.search(left)
+            and not norm_key(ctx.raw[t.start:t.end]).startswith("ال")):
         return None
     sent = ev.sentence or ev.evidence
     spk = [c.actor for c in ev.sources if c.actor and c.start is not None and sent.start <= c.start < t.start]
