@@ -104,3 +104,39 @@ SPEAKER_NOT_DOER = [
 def test_a_speaker_not_linked_to_the_strike_verb_is_not_its_doer(text, kind):
     e = the_event(text, kind)
     assert e.actor is None
+
+
+# ------------------------------------------------------------------ a side named by its patron (_proxy_sides)
+
+PROXIES = [
+    # (text, event type, doer, acted on): a generic head, a word of allegiance, the patron
+    ("قال المرصد إن مسلحين موالين لتركيا هاجموا مواقع لقوات سوريا الديمقراطية في ريف منبج أمس.",
+     "battles", "sna", "sdf"),
+    ("قال المرصد إن مئات المقاتلين الموالين للنظام السوري قصفوا بلدة اللطامنة في ريف حماة أمس.",
+     "explosions_remote_violence", "syria_gov", None),
+    ("قصفت قوات موالية للنظام بلدة اللطامنة في ريف حماة أمس.", "explosions_remote_violence", "syria_gov", None),
+    ("هاجمت مجموعات مدعومة من إيران مواقع في ريف حلب الجنوبي.", "battles", "iran_forces", None),
+    # after a target word: the side hit
+    ("قصفت الطائرات الروسية مواقع لفصائل موالية لتركيا في ريف حلب أمس.", "explosions_remote_violence",
+     "russia_forces", "sna"),
+]
+
+
+@pytest.mark.parametrize("text,kind,doer,done_to", PROXIES)
+def test_a_side_named_by_its_patron_is_read(text, kind, doer, done_to):
+    e = the_event(text, kind)
+    assert (e.actor, e.actor2) == (doer, done_to)
+
+
+PROXIES_LEFT = [
+    # counted after a word of killing: the dead, not the doer
+    ("قتل 8 مسلحين موالين للنظام السوري في غارة جوية قرب التنف.", "explosions_remote_violence", "syria_gov"),
+    # a side with a name of its own keeps it («المدعومة من الولايات المتحدة» names no other side)
+    ("قصفت قوات سوريا الديمقراطية المدعومة من الولايات المتحدة مواقع لتنظيم داعش قرب هجين.",
+     "explosions_remote_violence", "us_forces"),
+]
+
+
+@pytest.mark.parametrize("text,kind,never", PROXIES_LEFT)
+def test_a_side_by_its_patron_that_is_the_dead_or_a_named_side_is_not_the_doer(text, kind, never):
+    assert the_event(text, kind).actor != never

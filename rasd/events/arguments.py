@@ -1242,6 +1242,10 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
             if ev.actor is None:
+                ev.actor = _proxy_doer(ctx, ev)
+                if ev.actor is not None and ev.actor2 == ev.actor:
+                    ev.actor2 = None
+            if ev.actor is None:
                 _doer_told_before(ctx, ev)
             if ev.actor is None:
                 _doer_told_after(ctx, ev)
@@ -1249,6 +1253,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 if accused is _UNREAD:    # (read once an article)
                     accused = _accused_doer(ctx)
                 ev.actor = accused
+            if ev.actor2 is None:
+                ev.actor2 = _proxy_target(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
@@ -1714,6 +1720,93 @@ def _killer_before_the_killed(ctx: _Ctx, ev: Event) -> None:
         return
     ev.actor = forces_of(side.key)
     ev.actor2 = "civilians" if dead.unit_class in _CIV_UNITS or ev.actor2 == "civilians" else None
+
+
+_PROXY = re.compile(rf"(^|\s)[وبل]?({alternation('proxy_heads')})\s+(\S+\s+)?({alternation('patron_links')})"
+                    rf"\s+(من\s+)?(\S+)(\s+\S+)?")
+_PATRON_PROXIES = dict(x.split(":") for x in words("patron_proxies"))   # TR → sna ...
+_HARMED = words("harmed_prefixes")      # قتل, مقتل, يقتل, اصاب, جرح, اسر ...
+
+
+def _proxy_sides(ctx: _Ctx, sent: Span) -> list[tuple[int, int, str]]:
+    """The sides a sentence names by their patron: (raw start, raw end, key) of «فصائل سورية
+    موالية لتركيا», «مقاتلين موالين للنظام السوري», «قوات مدعومة من إيران», «القوات التركية
+    وفصائل سورية موالية لها» (the patron a pronoun of the state named before). Only a generic
+    head: a side with a name of its own («قوات سوريا الديمقراطية المدعومة أمريكيا») is an actor."""
+    ns = _n(ctx, sent.start)
+    text = ctx.norm[ns:_n(ctx, sent.end)]
+    out = []
+    for m in _PROXY.finditer(text):
+        a = ctx.an.nt.raw_index(ns + m.start(2))
+        b = ctx.an.nt.raw_index(ns + m.end(6))
+        link = ctx.an.nt.raw_index(ns + m.start(4))
+        near = ctx.an.between("actors", max(sent.start, a - 60), ctx.an.nt.raw_index(ns + m.end()))
+        if any(x.start < link and a < x.end for x in near):
+            continue                      # part of a named side's alias
+        w = m.group(6).strip('"«»()،,.')
+        nxt = (m.group(7) or "").strip().strip('"«»()،,.')
+        cc = None
+        patron = [x for x in near if x.start >= link and x.key not in _NOT_SIDES]
+        if patron:
+            cc = _DOER_COUNTRY.get(forces_of(patron[0].key) or "")   # «موالية للنظام السوري»
+        elif w in ("لها", "له", "لهم") or m.group(5) and w in ("ها", "ه"):
+            before = [(p.start, p.country) for p in ctx.an.between("places", sent.start, a) if _state_name(p)]
+            before += [(x.start, _DOER_COUNTRY.get(forces_of(x.key) or "")) for x in ctx.an.between("actors", sent.start, a)]
+            before = [x for x in before if x[1]]
+            cc = max(before)[1] if before else None
+        else:
+            # «من إيران», «للنظام» (the article folded into «ل»), «لتركيا»
+            bare = w if m.group(5) else "ال" + w[2:] if w.startswith("لل") else w.removeprefix("ل")
+            cc = ctx.gz.nisba(nxt) if nxt else None
+            if cc is None:
+                states = [x.country for x in ctx.gz.lookup(bare) if x.feature in ("country", "capital")]
+                cc = states[0] if states else None
+            if cc is None and bare in _STATE_HEADS:
+                cc = _where_country(ctx)  # «موالين للنظام»: the article's government
+        key = _PATRON_PROXIES.get(cc or "")
+        if key:
+            out.append((a, b, key))
+    return out
+
+
+def _proxy_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """The doer no reading gave, named by its patron: the last such side before the trigger,
+    close to it and not led to by a target word («هاجموا مواقع ...» after «مئات المقاتلين
+    المؤيدين للرئيس السوري»), else the first right after a verb trigger («قصفت قوات موالية
+    لإيران»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    sides = _proxy_sides(ctx, sent)
+    before = [s for s in sides if s[1] <= t.start and _words_between(ctx.norm, _n(ctx, s[1]), _n(ctx, t.start)) <= 14
+              and not _TARGET_BEFORE.search(ctx.norm[max(0, _n(ctx, s[0]) - 30):_n(ctx, s[0])])
+              and not _counted(ctx, s[0])]
+    if before:
+        return before[-1][2]
+    after = [s for s in sides if s[0] >= t.end and not ctx.raw[t.end:s[0]].strip()]
+    return after[0][2] if after else None
+
+
+def _counted(ctx: _Ctx, a: int) -> bool:
+    """«قتل 8 مسلحين موالين للنظام», «11 مقاتلا من قوات موالية للحكومة»: a side counted
+    after a word of killing, wounding or capture, or after «من» of a number, is the dead, not
+    the doer (but «مئات المقاتلين المؤيدين للرئيس السوري هاجموا»: the attackers counted)."""
+    left = ctx.norm[max(0, _n(ctx, a) - 45):_n(ctx, a)].split()
+    if left and left[-1] == "من":
+        return True
+    return any(w.lstrip("وفل").startswith(_HARMED) for w in left[-4:-1])
+
+
+def _proxy_target(ctx: _Ctx, ev: Event) -> str | None:
+    """The side a strike or a battle hit, named by its patron after a target word
+    («مواقع لفصائل موالية لتركيا», «على قوات موالية للنظام»); not the doer's."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    for a, _b, key in _proxy_sides(ctx, sent):
+        if a >= t.end and key != ev.actor and (
+                _TARGET_BEFORE.search(ctx.norm[max(0, _n(ctx, a) - 30):_n(ctx, a)])
+                or ctx.norm[_n(ctx, a) - 1:_n(ctx, a)] == "ل"):     # «لفصائل موالية لتركيا»
+            return key
+    return None
 
 
 def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
