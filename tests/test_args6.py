@@ -140,3 +140,40 @@ PROXIES_LEFT = [
 @pytest.mark.parametrize("text,kind,never", PROXIES_LEFT)
 def test_a_side_by_its_patron_that_is_the_dead_or_a_named_side_is_not_the_doer(text, kind, never):
     assert the_event(text, kind).actor != never
+
+
+# ------------------------------------------------------------------ a named site in the town (_named_site)
+
+SITES = [
+    # (text, event type, the main place's name, the province of the town it is located at)
+    ("اقتحم متظاهرون مقر القنصلية الإيرانية في البصرة وأضرموا النار فيه مساء الجمعة.", "riots",
+     "القنصلية الإيرانية", "Basra"),
+    ("اندلعت اشتباكات بين قوة من الميليشيات والشرطة في منطقة شارع فلسطين شرقي بغداد أمس.", "battles",
+     "شارع فلسطين", "Baghdad"),
+    ("هاجم مسلحان مبنى محافظة أربيل وأطلقا النار على قوات الأمن.", "battles", "مبنى محافظة أربيل", "Erbil"),
+    ("امتدت التظاهرات إلى العاصمة بغداد، حيث تجمع المئات في ساحة التحرير الجمعة.", "protests",
+     "ساحة التحرير", "Baghdad"),
+]
+
+
+@pytest.mark.parametrize("text,kind,site,admin1", SITES)
+def test_a_named_site_in_the_town_is_the_place_located_at_the_town(text, kind, site, admin1):
+    e = the_event(text, kind)
+    p = next(p for p in e.places if p.role == "location")
+    assert p.name == site and p.gazetteer_id is None and text[p.start:p.end] == p.text
+    # located at the town (its coordinates and province), not at a place of its own
+    assert p.lat is not None and p.admin1 == admin1
+
+
+SITES_LEFT = [
+    # a site head with no name of its own, or one with a day after it: the town stays
+    ("قتل خمسة مدنيين في قصف على مستشفى في إدلب أمس.", "explosions_remote_violence", "إدلب"),
+    ("أصيب ثلاثة أشخاص في انفجار عبوة ناسفة قرب جسر في الموصل.", "explosions_remote_violence", "الموصل"),
+]
+
+
+@pytest.mark.parametrize("text,kind,town", SITES_LEFT)
+def test_a_site_with_no_name_leaves_the_town(text, kind, town):
+    e = the_event(text, kind)
+    p = next(p for p in e.places if p.role == "location")
+    assert p.name == town

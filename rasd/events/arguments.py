@@ -773,6 +773,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _in_before_near(ctx, ev)
             _area_holding_them(ctx, ev)
             _on_the_road(ctx, ev)
+            _named_site(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
         _named_with_direction(ctx, ev)
@@ -1132,6 +1133,73 @@ def _on_the_road(ctx: _Ctx, ev: Event) -> None:
                        feature="road", gazetteer_id=None, role="location")
         ev.places = [road] + [q for q in ev.places if not (q.role == "location" and start <= q.start < end)]
         return
+
+
+_SITE_HEADS = word_set("site_heads")
+_SITE_PRE_HEADS = word_set("site_pre_heads")
+_SITE_LINK = word_set("direction_nouns") | {"في", "ب"}
+_WHERE_WORDS = word_set("where_relative")
+
+
+def _site_name(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
+    """The raw span of a site named in normalised ``[a, b)``: a head of ``site_heads`` and
+    one or two words of its name after it (at the end of the text), «مقر» left out before
+    another head: «مقر القنصلية الإيرانية» → «القنصلية الإيرانية»."""
+    ws = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s،,.\"«»()]+", ctx.norm[a:b])]
+    for i in range(max(0, len(ws) - 3), len(ws) - 1):
+        w = ws[i][2]
+        core = w[1:] if w[:1] in "وبل" and w[1:].removeprefix("ال") in _SITE_HEADS else w
+        if core.removeprefix("ال") not in _SITE_HEADS:
+            continue
+        names = [x[2] for x in ws[i + 1:]]
+        cut = next((k for k, x in enumerate(names) if x in _TIME_GAP), len(names))
+        names, ws = names[:cut], ws[:i + 1 + cut]
+        if not names or any(x in LOC_PREPS or x in _TARGET_LINKS or x.isdigit() for x in names):
+            continue
+        j = i + 1 if core.removeprefix("ال") in _SITE_PRE_HEADS and names[0].removeprefix("ال") in _SITE_HEADS \
+            and len(names) > 1 else i
+        lo = a + ws[j][0] + (1 if ctx.norm[a + ws[j][0]] in "وبل" and j == i and core != w else 0)
+        return ctx.an.nt.raw_span(lo, a + ws[-1][1])
+    return None
+
+
+def _named_site(ctx: _Ctx, ev: Event) -> None:
+    """A named site in the town where the event happened, said of the event: right before the
+    town, «في» or a direction between («مقر القنصلية الإيرانية في البصرة», «منطقة شارع فلسطين
+    شرقي بغداد»), or with the town inside its name («مبنى محافظة أربيل»), or after «حيث» that
+    follows the town («إلى العاصمة بغداد، حيث تجمع المئات في ساحة التحرير»). The site is the
+    place, located at the town (as a road is: :func:`_on_the_road`)."""
+    loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
+    if not loc or _country_like(loc[0]) or loc[0].feature == "road":
+        return
+    p = loc[0]
+    sent = ev.sentence or ev.evidence
+    p0 = _n(ctx, p.start)
+    base = max(_n(ctx, sent.start), p0 - 45)
+    ws = list(re.finditer(r"\S+", ctx.norm[base:p0]))
+    span = None
+    if ws and (ws[-1].group() in _SITE_LINK or ws[-1].group() in NEAR_WORDS):
+        span = _site_name(ctx, base, base + ws[-1].start())    # «مقر القنصلية الإيرانية في البصرة»
+    elif len(ws) >= 2 and ws[-2].group().lstrip("وبل").removeprefix("ال") in _SITE_HEADS:
+        inner = _site_name(ctx, base, p0)
+        if inner is not None:
+            span = (inner[0], p.end)      # «مبنى محافظة أربيل»
+    if span is None:
+        p1 = _n(ctx, p.end)
+        right = ctx.norm[p1:_n(ctx, sent.end)]
+        m = re.match(r"^[\s،,]*(" + "|".join(map(re.escape, _WHERE_WORDS)) + r")\s+(\S+\s+){1,3}?(في|ب)\s*", right)
+        if m:
+            rest = right[m.end():]
+            k = re.match(r"^((\S+)(\s+[^\s،,.]+){1,2})", rest)
+            if k:
+                span = _site_name(ctx, p1 + m.end(), p1 + m.end() + k.end())
+    if span is None:
+        return
+    start, end = span
+    text = ctx.raw[start:end]
+    site = replace(p, start=start, end=end, text=text, name=" ".join(text.split()), feature="site",
+                   gazetteer_id=None, role="location")
+    ev.places = [site] + [q for q in ev.places if q is not p]
 
 
 _RIF_BEFORE = re.compile(rf"(?:^|\s)(?:[وبل]|في\s+|و?ب|و?في\s+)?(({alternation('rural_words')}))\s+$")
