@@ -177,3 +177,18 @@ def test_a_site_with_no_name_leaves_the_town(text, kind, town):
     e = the_event(text, kind)
     p = next(p for p in e.places if p.role == "location")
     assert p.name == town
+
+
+# ------------------------------------------------------------------ «التي شنتها عليها X» (_done_it_doer)
+
+def test_the_subject_of_a_verb_of_doing_after_a_fronted_target_is_the_doer():
+    e = the_event("وقال نتنياهو إن إسرائيل تنظر ببالغ الخطورة إلى الهجمات التي شنتها عليها وعلى بلداتها "
+                  "حركتا حماس والجهاد الإسلامي من قطاع غزة.", ("battles", "explosions_remote_violence"))
+    assert (e.actor, e.actor2) == ("hamas", "israel_forces")
+
+
+def test_a_target_phrase_that_goes_on_into_a_genitive_is_not_skipped():
+    # «على مواقع حركة حماس»: the group is whose sites were hit, the pronoun of «شنتها» the doer
+    e = the_event("قال الجيش الإسرائيلي إن الغارات التي شنتها على مواقع حركة حماس في قطاع غزة دمرت أنفاقا.",
+                  "explosions_remote_violence")
+    assert e.actor != "hamas"

@@ -1513,6 +1513,11 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
 
 
 _DONE_IT = word_set("done_it_verbs")
+# «عليها وعلى بلداتها حركتا ...»: one or two target phrases (a target preposition with its pronoun,
+# or with one word that ends in a pronoun: «على مواقع حركة حماس» goes on) and a group's head before
+# the subject of a verb of doing (group_heads)
+_FRONTED_TARGET = re.compile(rf"^(\s+و?({alternation('target_preps')})(ها|ه|هم|هما|\s+\S+(ها|هم|هما))){{1,2}}"
+                             rf"(\s+({alternation('group_heads')}))?(?=\s)")
 _AGENT_ADJS = word_set("agent_adjectives")
 _RELATIVES = word_set("relative_pronouns")
 
@@ -1628,9 +1633,13 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
         k += 1
     if k >= len(ws) or bare[k].strip('،,."') not in _DONE_IT:
         return None
-    # where the subject starts: right after the verb
+    # where the subject starts: right after the verb, or after the target it names first
+    # («التي شنتها عليها وعلى بلداتها حركتا حماس»: a fronted «على/ضد» phrase, a group's head)
     m = re.search(re.escape(ws[k]), ctx.norm[a0:])
     at = a0 + m.end() if m else a0
+    fronted = _FRONTED_TARGET.match(ctx.norm[at:at + 60])
+    if fronted:
+        at += fronted.end()
     for a in ctx.an.between("actors", t.end, sent.end):
         if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
             return forces_of(a.key)
