@@ -192,3 +192,17 @@ def test_a_target_phrase_that_goes_on_into_a_genitive_is_not_skipped():
     e = the_event("قال الجيش الإسرائيلي إن الغارات التي شنتها على مواقع حركة حماس في قطاع غزة دمرت أنفاقا.",
                   "explosions_remote_violence")
     assert e.actor != "hamas"
+
+
+# ------------------------------------------------------------------ where it was said (_place_of_the_telling)
+
+def test_the_place_of_the_occasion_a_speaker_speaks_on_is_not_the_events():
+    e = the_event("قال وزير الدفاع خلال مؤتمر صحفي في بغداد إن الطائرات قصفت مواقع لتنظيم داعش أمس.",
+                  "explosions_remote_violence")
+    assert not [p for p in e.places if p.role == "location" and p.name == "بغداد"]
+
+
+def test_a_gathering_where_the_event_happened_keeps_its_place():
+    # no one speaks before the place: the gathering is the event's own
+    e = the_event("قتل خمسة مدنيين خلال تجمع في الموصل بانفجار عبوة ناسفة.", "explosions_remote_violence")
+    assert [p.name for p in e.places if p.role == "location"] == ["الموصل"]

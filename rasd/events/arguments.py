@@ -770,6 +770,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type != "movement" and ev.trigger is not None:
             _place_before_where(ctx, ev)
         if ev.type != "movement":
+            _place_of_the_telling(ctx, ev)
             _in_before_near(ctx, ev)
             _area_holding_them(ctx, ev)
             _on_the_road(ctx, ev)
@@ -1200,6 +1201,34 @@ def _named_site(ctx: _Ctx, ev: Event) -> None:
     site = replace(p, start=start, end=end, text=text, name=" ".join(text.split()), feature="site",
                    gazetteer_id=None, role="location")
     ev.places = [site] + [q for q in ev.places if q is not p]
+
+
+_OCCASION = re.compile(rf"(^|\s)[و]?({alternation('occasion_links')})\s+[وب]?({alternation('occasions')})(\s|$)")
+
+
+def _place_of_the_telling(ctx: _Ctx, ev: Event) -> None:
+    """«وتوعد العبادي خلال حفل انتخابي بمحافظة النجف، بكشف ملابسات اغتيال ... الأسبوع الماضي»:
+    a location named before the trigger inside the occasion something is said on («خلال
+    حفل/مؤتمر/زيارة ...», a few words before the place, a speaker before them) is where it
+    was said; the event is not placed there."""
+    t = ev.trigger
+    if t is None:
+        return
+    sent = ev.sentence or ev.evidence
+    told = []
+    for p in ev.places:
+        if p.role != "location" or not (sent.start <= p.start and p.end <= t.start):
+            continue
+        if not any(sp.end <= p.start for sp in ctx.an.between("speakers", sent.start, p.start)):
+            continue                      # (no one speaks before it: «قتل خمسة خلال تجمع في الموصل»)
+        left = ctx.norm[max(_n(ctx, sent.start), _n(ctx, p.start) - 40):_n(ctx, p.start)]
+        m = None
+        for m in _OCCASION.finditer(left):
+            pass
+        if m is not None and len(left[m.end():].split()) <= 3 and not re.search(r"[،,.]", left[m.end():]):
+            told.append(p)
+    if told:
+        ev.places = [p for p in ev.places if p not in told]
 
 
 _RIF_BEFORE = re.compile(rf"(?:^|\s)(?:[وبل]|في\s+|و?ب|و?في\s+)?(({alternation('rural_words')}))\s+$")
