@@ -206,3 +206,17 @@ def test_a_gathering_where_the_event_happened_keeps_its_place():
     # no one speaks before the place: the gathering is the event's own
     e = the_event("قتل خمسة مدنيين خلال تجمع في الموصل بانفجار عبوة ناسفة.", "explosions_remote_violence")
     assert [p.name for p in e.places if p.role == "location"] == ["الموصل"]
+
+
+# ------------------------------------------------------------------ the parties of an agreement (_agreement_parties)
+
+def test_the_side_announcing_an_agreement_is_its_doer_and_the_one_after_with_the_other_party():
+    e = the_event("أعلن جيش الإسلام التوصل إلى اتفاق مع الجيش السوري على إخراج مقاتليه من الغوطة الشرقية.",
+                  "strategic_developments")
+    assert (e.actor, e.actor2) == ("jaysh_al_islam", "syria_gov")
+
+
+def test_an_agreement_with_no_side_named_before_it_keeps_the_side_read():
+    e = the_event("تم التوصل إلى اتفاق مع الجيش السوري على إخراج المقاتلين من الغوطة الشرقية.",
+                  "strategic_developments")
+    assert e.actor == "syria_gov"

@@ -1361,6 +1361,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             ev.actor = _pronoun_mover(ctx, ev) or _movers_named(ctx, ev)
         if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
             _civilian_victims(ctx, ev)
+        if ev.sub_type == "agreement" and ev.trigger is not None:
+            _agreement_parties(ctx, ev)
     settle_when(ctx, events)
     return events
 
@@ -1913,6 +1915,23 @@ def _proxy_target(ctx: _Ctx, ev: Event) -> str | None:
                 or ctx.norm[_n(ctx, a) - 1:_n(ctx, a)] == "ل"):     # «لفصائل موالية لتركيا»
             return key
     return None
+
+
+def _agreement_parties(ctx: _Ctx, ev: Event) -> None:
+    """«أعلن جيش الإسلام التوصل إلى اتفاق مع الجيش السوري»: the side named after «مع» right
+    after an agreement is the other party (the one acted on); the side that announces it,
+    named before it in its sentence, is a party and its doer."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    with_ = next((a for a in ctx.an.between("actors", t.end, sent.end) if a.key not in _NOT_SIDES
+                  and re.search(r"(^|\s)مع\s*$", ctx.norm[_n(ctx, t.end):_n(ctx, a.start)])
+                  and _words_between(ctx.norm, _n(ctx, t.end), _n(ctx, a.start)) <= 3), None)
+    if with_ is None:
+        return
+    before = [a for a in ctx.an.between("actors", sent.start, t.start) if a.end <= t.start and a.key not in _NOT_SIDES]
+    if not before or before[-1].key == with_.key:
+        return
+    ev.actor, ev.actor2 = before[-1].key, with_.key
 
 
 def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
