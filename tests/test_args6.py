@@ -12,9 +12,9 @@ from rasd.ingest import make_document
 RULES = RuleDecision()
 
 
-def events_of(text: str, published: str = "2018-06-28"):
+def events_of(text: str, published: str = "2018-06-28", decision=RULES):
     doc = make_document("t.txt", text, kind="text", source="t.txt", published=published)
-    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=RULES)]
+    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=decision)]
 
 
 def the_event(text: str, kind: str | tuple[str, ...]):
@@ -217,3 +217,20 @@ def test_an_agreement_with_no_side_named_before_it_keeps_the_side_read():
     e = the_event("تم التوصل إلى اتفاق مع الجيش السوري على إخراج المقاتلين من الغوطة الشرقية.",
                   "strategic_developments")
     assert e.actor == "syria_gov"
+
+
+# ------------------------------------------------------------------ what a chemical attack acted on
+
+def test_a_chemical_attack_told_again_with_no_target_named_acted_on_civilians():
+    # (the shipped decision keeps the denial as a telling of its own; its sentence names two
+    # states, the deniers, and no chemical word: the attack told before is a chemical one)
+    text = ("قال ناشطون إن العشرات قتلوا في هجوم بغاز الكلور على بلدة اللطامنة مساء السبت. "
+            "ونفت دمشق وطهران تورطهما في الهجوم.")
+    evs = [e for e in events_of(text, decision=None) if e.sub_type == "chemical_weapon"]
+    assert evs and all(e.actor2 == "civilians" for e in evs)
+
+
+def test_a_chemical_attack_on_a_side_keeps_the_side():
+    e = the_event("استهدف هجوم بغاز الكلور مواقع لقوات النظام في ريف حماة الشمالي مساء السبت.",
+                  "explosions_remote_violence")
+    assert e.actor2 == "syria_gov"

@@ -1350,6 +1350,12 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 if accused is _UNREAD:    # (read once an article)
                     accused = _accused_doer(ctx)
                 ev.actor = accused
+            if ev.sub_type == "chemical_weapon" and ev.actor2 in (None, ev.actor) and _CHEMICAL.search(
+                    ctx.norm[:_n(ctx, ev.evidence.end)]):
+                # a chemical attack, told as one by then (a chemical word up to its telling):
+                # the people it struck are what it acted on when no side is named as its
+                # target (as the labels code the alleged attacks: civilian victims)
+                ev.actor2 = "civilians"
             if ev.actor2 is None:
                 ev.actor2 = _proxy_target(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
