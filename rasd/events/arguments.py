@@ -770,9 +770,11 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type != "movement" and ev.trigger is not None:
             _place_before_where(ctx, ev)
         if ev.type != "movement":
+            _place_of_the_telling(ctx, ev)
             _in_before_near(ctx, ev)
             _area_holding_them(ctx, ev)
             _on_the_road(ctx, ev)
+            _named_site(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
         _named_with_direction(ctx, ev)
@@ -1134,6 +1136,101 @@ def _on_the_road(ctx: _Ctx, ev: Event) -> None:
         return
 
 
+_SITE_HEADS = word_set("site_heads")
+_SITE_PRE_HEADS = word_set("site_pre_heads")
+_SITE_LINK = word_set("direction_nouns") | {"في", "ب"}
+_WHERE_WORDS = word_set("where_relative")
+
+
+def _site_name(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
+    """The raw span of a site named in normalised ``[a, b)``: a head of ``site_heads`` and
+    one or two words of its name after it (at the end of the text), «مقر» left out before
+    another head: «مقر القنصلية الإيرانية» → «القنصلية الإيرانية»."""
+    ws = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[^\s،,.\"«»()]+", ctx.norm[a:b])]
+    for i in range(max(0, len(ws) - 3), len(ws) - 1):
+        w = ws[i][2]
+        core = w[1:] if w[:1] in "وبل" and w[1:].removeprefix("ال") in _SITE_HEADS else w
+        if core.removeprefix("ال") not in _SITE_HEADS:
+            continue
+        names = [x[2] for x in ws[i + 1:]]
+        cut = next((k for k, x in enumerate(names) if x in _TIME_GAP), len(names))
+        names, ws = names[:cut], ws[:i + 1 + cut]
+        if not names or any(x in LOC_PREPS or x in _TARGET_LINKS or x.isdigit() for x in names):
+            continue
+        j = i + 1 if core.removeprefix("ال") in _SITE_PRE_HEADS and names[0].removeprefix("ال") in _SITE_HEADS \
+            and len(names) > 1 else i
+        lo = a + ws[j][0] + (1 if ctx.norm[a + ws[j][0]] in "وبل" and j == i and core != w else 0)
+        return ctx.an.nt.raw_span(lo, a + ws[-1][1])
+    return None
+
+
+def _named_site(ctx: _Ctx, ev: Event) -> None:
+    """A named site in the town where the event happened, said of the event: right before the
+    town, «في» or a direction between («مقر القنصلية الإيرانية في البصرة», «منطقة شارع فلسطين
+    شرقي بغداد»), or with the town inside its name («مبنى محافظة أربيل»), or after «حيث» that
+    follows the town («إلى العاصمة بغداد، حيث تجمع المئات في ساحة التحرير»). The site is the
+    place, located at the town (as a road is: :func:`_on_the_road`)."""
+    loc = [p for p in ev.places if p.role == "location" and p.lat is not None]
+    if not loc or _country_like(loc[0]) or loc[0].feature == "road":
+        return
+    p = loc[0]
+    sent = ev.sentence or ev.evidence
+    p0 = _n(ctx, p.start)
+    base = max(_n(ctx, sent.start), p0 - 45)
+    ws = list(re.finditer(r"\S+", ctx.norm[base:p0]))
+    span = None
+    if ws and (ws[-1].group() in _SITE_LINK or ws[-1].group() in NEAR_WORDS):
+        span = _site_name(ctx, base, base + ws[-1].start())    # «مقر القنصلية الإيرانية في البصرة»
+    elif len(ws) >= 2 and ws[-2].group().lstrip("وبل").removeprefix("ال") in _SITE_HEADS:
+        inner = _site_name(ctx, base, p0)
+        if inner is not None:
+            span = (inner[0], p.end)      # «مبنى محافظة أربيل»
+    if span is None:
+        p1 = _n(ctx, p.end)
+        right = ctx.norm[p1:_n(ctx, sent.end)]
+        m = re.match(r"^[\s،,]*(" + "|".join(map(re.escape, _WHERE_WORDS)) + r")\s+(\S+\s+){1,3}?(في|ب)\s*", right)
+        if m:
+            rest = right[m.end():]
+            k = re.match(r"^((\S+)(\s+[^\s،,.]+){1,2})", rest)
+            if k:
+                span = _site_name(ctx, p1 + m.end(), p1 + m.end() + k.end())
+    if span is None:
+        return
+    start, end = span
+    text = ctx.raw[start:end]
+    site = replace(p, start=start, end=end, text=text, name=" ".join(text.split()), feature="site",
+                   gazetteer_id=None, role="location")
+    ev.places = [site] + [q for q in ev.places if q is not p]
+
+
+_OCCASION = re.compile(rf"(^|\s)[و]?({alternation('occasion_links')})\s+[وب]?({alternation('occasions')})(\s|$)")
+
+
+def _place_of_the_telling(ctx: _Ctx, ev: Event) -> None:
+    """«وتوعد العبادي خلال حفل انتخابي بمحافظة النجف، بكشف ملابسات اغتيال ... الأسبوع الماضي»:
+    a location named before the trigger inside the occasion something is said on («خلال
+    حفل/مؤتمر/زيارة ...», a few words before the place, a speaker before them) is where it
+    was said; the event is not placed there."""
+    t = ev.trigger
+    if t is None:
+        return
+    sent = ev.sentence or ev.evidence
+    told = []
+    for p in ev.places:
+        if p.role != "location" or not (sent.start <= p.start and p.end <= t.start):
+            continue
+        if not any(sp.end <= p.start for sp in ctx.an.between("speakers", sent.start, p.start)):
+            continue                      # (no one speaks before it: «قتل خمسة خلال تجمع في الموصل»)
+        left = ctx.norm[max(_n(ctx, sent.start), _n(ctx, p.start) - 40):_n(ctx, p.start)]
+        m = None
+        for m in _OCCASION.finditer(left):
+            pass
+        if m is not None and len(left[m.end():].split()) <= 3 and not re.search(r"[،,.]", left[m.end():]):
+            told.append(p)
+    if told:
+        ev.places = [p for p in ev.places if p not in told]
+
+
 _RIF_BEFORE = re.compile(rf"(?:^|\s)(?:[وبل]|في\s+|و?ب|و?في\s+)?(({alternation('rural_words')}))\s+$")
 _DIR_BEFORE = re.compile(rf"(?:^|\s)[وبل]?((?:{alternation('direction_nouns')})(?:\s+(?:{alternation('direction_nouns')}))?)\s+$")
 _DIR_AFTER = re.compile(rf"^\s+((?:{alternation('direction_adjectives')})(?:\s+(?:{alternation('direction_adjectives')}))?)(?=$|[\s،,.])")
@@ -1236,9 +1333,15 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 q.unit_class in _MOVER_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))
             if civ:
                 ev.actor, ev.actor2 = "civilians", None
+        if ev.kill_only and ev.trigger is not None:
+            _killer_before_the_killed(ctx, ev)
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
             _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
+            if ev.actor is None:
+                ev.actor = _proxy_doer(ctx, ev)
+                if ev.actor is not None and ev.actor2 == ev.actor:
+                    ev.actor2 = None
             if ev.actor is None:
                 _doer_told_before(ctx, ev)
             if ev.actor is None:
@@ -1247,15 +1350,25 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 if accused is _UNREAD:    # (read once an article)
                     accused = _accused_doer(ctx)
                 ev.actor = accused
+            if ev.sub_type == "chemical_weapon" and ev.actor2 in (None, ev.actor) and _CHEMICAL.search(
+                    ctx.norm[:_n(ctx, ev.evidence.end)]):
+                # a chemical attack, told as one by then (a chemical word up to its telling):
+                # the people it struck are what it acted on when no side is named as its
+                # target (as the labels code the alleged attacks: civilian victims)
+                ev.actor2 = "civilians"
+            if ev.actor2 is None:
+                ev.actor2 = _proxy_target(ctx, ev)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
             ev.actor2 = ev.actor2 if ev.actor2 not in (None, "protesters") else ev.actor
             ev.actor = "protesters"
         if ev.type == "movement" and ev.actor is None and ev.trigger is not None:
-            ev.actor = _pronoun_mover(ctx, ev)
+            ev.actor = _pronoun_mover(ctx, ev) or _movers_named(ctx, ev)
         if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
             _civilian_victims(ctx, ev)
+        if ev.sub_type == "agreement" and ev.trigger is not None:
+            _agreement_parties(ctx, ev)
     settle_when(ctx, events)
     return events
 
@@ -1263,6 +1376,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
 _GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, ليلية ...
 _SELF_LINK = re.compile(rf"(^|\s)({alternation('self_claim_links')})\s+(({alternation('self_claim_particles')})\s+)?"
                         rf"({alternation('self_claim_verbs')})\S*\s+(اي\s+)?$")
+_SELF_VERB_LINK = re.compile(rf"(^|\s)({alternation('self_claim_verb_links')})\s+(({alternation('self_claim_particles')})\s+)?$")
 _TARGET_PREPS = word_set("target_preps")
 _SELF_RESPONSIBLE = re.compile(rf"(^|\s)({alternation('self_responsibility')})\s+عن\s+(\S+\s+)?(ال\S+\s+)?$")
 
@@ -1291,12 +1405,15 @@ def _genitive_doer(ctx: _Ctx, ev: Event) -> str | None:
 
 def _self_claimed(ctx: _Ctx, ev: Event) -> str | None:
     """«قال التحالف إنه نفذ ضربة جوية», «قالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات»,
-    «نافية مسؤوليتها عن هجمات»: the speaker says it did (or did not do) it; the doer is the
+    «نافية مسؤوليتها عن هجمات», «أعلنت السلطات الإسرائيلية أنها استهدفت» (the strike's own
+    verb right after a feminine or plural pronoun of «أنّ»): the speaker says it did (or did
+    not do) it; the doer is the
     speaker's body (for a denial too: the claim's doer is the one said not to have done it)."""
     t = ev.trigger
     left = ctx.norm[max(0, _n(ctx, t.start) - 60):_n(ctx, t.start)]
     left = re.sub(r"[\"«»()،,]", " ", left)
-    if not (_SELF_LINK.search(left) or _SELF_RESPONSIBLE.search(left)):
+    if not (_SELF_LINK.search(left) or _SELF_RESPONSIBLE.search(left) or _SELF_VERB_LINK.search(left)
+            and not norm_key(ctx.raw[t.start:t.end]).startswith("ال")):
         return None
     sent = ev.sentence or ev.evidence
     spk = [c.actor for c in ev.sources if c.actor and c.start is not None and sent.start <= c.start < t.start]
@@ -1433,6 +1550,11 @@ def _ascribed(ctx: _Ctx, ev: Event) -> str | None:
 
 
 _DONE_IT = word_set("done_it_verbs")
+# «عليها وعلى بلداتها حركتا ...»: one or two target phrases (a target preposition with its pronoun,
+# or with one word that ends in a pronoun: «على مواقع حركة حماس» goes on) and a group's head before
+# the subject of a verb of doing (group_heads)
+_FRONTED_TARGET = re.compile(rf"^(\s+و?({alternation('target_preps')})(ها|ه|هم|هما|\s+\S+(ها|هم|هما))){{1,2}}"
+                             rf"(\s+({alternation('group_heads')}))?(?=\s)")
 _AGENT_ADJS = word_set("agent_adjectives")
 _RELATIVES = word_set("relative_pronouns")
 
@@ -1548,9 +1670,13 @@ def _done_it_doer(ctx: _Ctx, ev: Event) -> str | None:
         k += 1
     if k >= len(ws) or bare[k].strip('،,."') not in _DONE_IT:
         return None
-    # where the subject starts: right after the verb
+    # where the subject starts: right after the verb, or after the target it names first
+    # («التي شنتها عليها وعلى بلداتها حركتا حماس»: a fronted «على/ضد» phrase, a group's head)
     m = re.search(re.escape(ws[k]), ctx.norm[a0:])
     at = a0 + m.end() if m else a0
+    fronted = _FRONTED_TARGET.match(ctx.norm[at:at + 60])
+    if fronted:
+        at += fronted.end()
     for a in ctx.an.between("actors", t.end, sent.end):
         if a.key not in _NOT_SIDES and not ctx.norm[at:_n(ctx, a.start)].strip(' "«'):
             return forces_of(a.key)
@@ -1656,6 +1782,162 @@ def _pronoun_mover(ctx: _Ctx, ev: Event) -> str | None:
     before = [a for a in ctx.an.between("actors", sent.start, t.start) if a.end <= t.start
               and not ctx.an.in_speaker(a) and a.key not in _NOT_SIDES]
     return before[0].key if before else None
+
+
+_MOVER_HEADS = word_set("mover_heads")     # مقاتلي, مسلحي, عناصر ...
+_ASPECT_VERBS = word_set("aspect_verbs")   # بدأ, بدأوا, واصل, استأنف ...
+
+
+def _movers_named(ctx: _Ctx, ev: Event) -> str | None:
+    """The side that moves, when no reading gave one: named right after the movement word,
+    a fighters' head between at most («إجلاء مقاتلي الفصائل المعارضة», «انسحاب مسلحي داعش»),
+    or the subject of a verb of beginning whose object the movement noun is («مقاتلو المعارضة
+    المتبقون في آخر جيب بوسط البلاد بدأوا الانسحاب»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    sides = [a for a in ctx.an.between("actors", sent.start, sent.end)
+             if not ctx.an.in_speaker(a) and a.key not in _NOT_SIDES]
+    for a in sides:
+        if a.start >= t.end:
+            gap = ctx.norm[_n(ctx, t.end):_n(ctx, a.start)].split()
+            if len(gap) <= 1 and all(w in _MOVER_HEADS for w in gap):
+                return a.key
+            break
+    before = ctx.norm[max(_n(ctx, sent.start), _n(ctx, t.start) - 20):_n(ctx, t.start)].split()
+    if before and (before[-1] in _ASPECT_VERBS or before[-1][:1] in "وف" and before[-1][1:] in _ASPECT_VERBS):
+        subj = [a for a in sides if a.end <= t.start
+                and _words_between(ctx.norm, _n(ctx, a.end), _n(ctx, t.start)) <= 14]
+        if subj:
+            return subj[-1].key
+    return None
+
+
+def _killer_before_the_killed(ctx: _Ctx, ev: Event) -> None:
+    """«قتل الحرس الثوري الإيراني تسعة أشخاص»: a bare killing word (no article) with a side
+    right after it and a number of people right after that is the verb «قَتَلَ», its subject
+    the side and its object the dead; the side is the doer, not the dead (as the killing noun
+    «قَتْل الحرس الثوري» would have it). «قتل خمسة من عناصر الحرس الثوري», «قتل قائد في الحرس
+    الثوري»: the side is not next to the word, it is the dead's."""
+    t = ev.trigger
+    if ev.actor is not None or t is None:
+        return
+    word = norm_key(ctx.raw[t.start:t.end]).split()
+    if len(word) != 1 or word[0].startswith(("ال", "وال", "بال", "لل")):
+        return
+    sent = ev.sentence or ev.evidence
+    side = next((a for a in ctx.an.between("actors", t.end, sent.end) if not ctx.an.in_speaker(a)), None)
+    if side is None or ctx.raw[t.end:side.start].strip() or side.key in _NOT_SIDES \
+            or ev.actor2 not in (None, "civilians", side.key):
+        return
+    dead = next(iter(ctx.an.between("quantities", side.end, min(sent.end, side.end + 40))), None)
+    if dead is None or dead.unit_class not in PERSON_UNITS or ctx.raw[side.end:dead.start].strip(" ،,"):
+        return
+    ev.actor = forces_of(side.key)
+    ev.actor2 = "civilians" if dead.unit_class in _CIV_UNITS or ev.actor2 == "civilians" else None
+
+
+_PROXY = re.compile(rf"(^|\s)[وبل]?({alternation('proxy_heads')})\s+(\S+\s+)?({alternation('patron_links')})"
+                    rf"\s+(من\s+)?(\S+)(\s+\S+)?")
+_PATRON_PROXIES = dict(x.split(":") for x in words("patron_proxies"))   # TR → sna ...
+_HARMED = words("harmed_prefixes")      # قتل, مقتل, يقتل, اصاب, جرح, اسر ...
+
+
+def _proxy_sides(ctx: _Ctx, sent: Span) -> list[tuple[int, int, str]]:
+    """The sides a sentence names by their patron: (raw start, raw end, key) of «فصائل سورية
+    موالية لتركيا», «مقاتلين موالين للنظام السوري», «قوات مدعومة من إيران», «القوات التركية
+    وفصائل سورية موالية لها» (the patron a pronoun of the state named before). Only a generic
+    head: a side with a name of its own («قوات سوريا الديمقراطية المدعومة أمريكيا») is an actor."""
+    ns = _n(ctx, sent.start)
+    text = ctx.norm[ns:_n(ctx, sent.end)]
+    out = []
+    for m in _PROXY.finditer(text):
+        a = ctx.an.nt.raw_index(ns + m.start(2))
+        b = ctx.an.nt.raw_index(ns + m.end(6))
+        link = ctx.an.nt.raw_index(ns + m.start(4))
+        near = ctx.an.between("actors", max(sent.start, a - 60), ctx.an.nt.raw_index(ns + m.end()))
+        if any(x.start < link and a < x.end for x in near):
+            continue                      # part of a named side's alias
+        w = m.group(6).strip('"«»()،,.')
+        nxt = (m.group(7) or "").strip().strip('"«»()،,.')
+        cc = None
+        patron = [x for x in near if x.start >= link and x.key not in _NOT_SIDES]
+        if patron:
+            cc = _DOER_COUNTRY.get(forces_of(patron[0].key) or "")   # «موالية للنظام السوري»
+        elif w in ("لها", "له", "لهم") or m.group(5) and w in ("ها", "ه"):
+            before = [(p.start, p.country) for p in ctx.an.between("places", sent.start, a) if _state_name(p)]
+            before += [(x.start, _DOER_COUNTRY.get(forces_of(x.key) or "")) for x in ctx.an.between("actors", sent.start, a)]
+            before = [x for x in before if x[1]]
+            cc = max(before)[1] if before else None
+        else:
+            # «من إيران», «للنظام» (the article folded into «ل»), «لتركيا»
+            bare = w if m.group(5) else "ال" + w[2:] if w.startswith("لل") else w.removeprefix("ل")
+            cc = ctx.gz.nisba(nxt) if nxt else None
+            if cc is None:
+                states = [x.country for x in ctx.gz.lookup(bare) if x.feature in ("country", "capital")]
+                cc = states[0] if states else None
+            if cc is None and bare in _STATE_HEADS:
+                cc = _where_country(ctx)  # «موالين للنظام»: the article's government
+        key = _PATRON_PROXIES.get(cc or "")
+        if key:
+            out.append((a, b, key))
+    return out
+
+
+def _proxy_doer(ctx: _Ctx, ev: Event) -> str | None:
+    """The doer no reading gave, named by its patron: the last such side before the trigger,
+    close to it and not led to by a target word («هاجموا مواقع ...» after «مئات المقاتلين
+    المؤيدين للرئيس السوري»), else the first right after a verb trigger («قصفت قوات موالية
+    لإيران»)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    sides = _proxy_sides(ctx, sent)
+    before = [s for s in sides if s[1] <= t.start and _words_between(ctx.norm, _n(ctx, s[1]), _n(ctx, t.start)) <= 14
+              and not _TARGET_BEFORE.search(ctx.norm[max(0, _n(ctx, s[0]) - 30):_n(ctx, s[0])])
+              and not _counted(ctx, s[0])]
+    if before:
+        return before[-1][2]
+    after = [s for s in sides if s[0] >= t.end and not ctx.raw[t.end:s[0]].strip()]
+    return after[0][2] if after else None
+
+
+def _counted(ctx: _Ctx, a: int) -> bool:
+    """«قتل 8 مسلحين موالين للنظام», «11 مقاتلا من قوات موالية للحكومة»: a side counted
+    after a word of killing, wounding or capture, or after «من» of a number, is the dead, not
+    the doer (but «مئات المقاتلين المؤيدين للرئيس السوري هاجموا»: the attackers counted)."""
+    left = ctx.norm[max(0, _n(ctx, a) - 45):_n(ctx, a)].split()
+    if left and left[-1] == "من":
+        return True
+    return any(w.lstrip("وفل").startswith(_HARMED) for w in left[-4:-1])
+
+
+def _proxy_target(ctx: _Ctx, ev: Event) -> str | None:
+    """The side a strike or a battle hit, named by its patron after a target word
+    («مواقع لفصائل موالية لتركيا», «على قوات موالية للنظام»); not the doer's."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    for a, _b, key in _proxy_sides(ctx, sent):
+        if a >= t.end and key != ev.actor and (
+                _TARGET_BEFORE.search(ctx.norm[max(0, _n(ctx, a) - 30):_n(ctx, a)])
+                or ctx.norm[_n(ctx, a) - 1:_n(ctx, a)] == "ل"):     # «لفصائل موالية لتركيا»
+            return key
+    return None
+
+
+def _agreement_parties(ctx: _Ctx, ev: Event) -> None:
+    """«أعلن جيش الإسلام التوصل إلى اتفاق مع الجيش السوري»: the side named after «مع» right
+    after an agreement is the other party (the one acted on); the side that announces it,
+    named before it in its sentence, is a party and its doer."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    with_ = next((a for a in ctx.an.between("actors", t.end, sent.end) if a.key not in _NOT_SIDES
+                  and re.search(r"(^|\s)مع\s*$", ctx.norm[_n(ctx, t.end):_n(ctx, a.start)])
+                  and _words_between(ctx.norm, _n(ctx, t.end), _n(ctx, a.start)) <= 3), None)
+    if with_ is None:
+        return
+    before = [a for a in ctx.an.between("actors", sent.start, t.start) if a.end <= t.start and a.key not in _NOT_SIDES]
+    if not before or before[-1].key == with_.key:
+        return
+    ev.actor, ev.actor2 = before[-1].key, with_.key
 
 
 def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
