@@ -31,7 +31,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rasd.events import extract_events  # noqa: E402
-from rasd.events.dataset import ant_documents, ant_path, gsr_documents, labels_dir, split_of  # noqa: E402
+from rasd.events.dataset import (  # noqa: E402
+    ant_documents,
+    ant_path,
+    gsr_documents,
+    labels_dir,
+    split_of,
+)
 from rasd.events.decision import ModelDecision, RuleDecision  # noqa: E402
 from rasd.events.train import Example, read_labels, read_missed, roots  # noqa: E402
 from rasd.pipeline import prepare  # noqa: E402
@@ -103,6 +109,7 @@ def gold_sets(decision) -> dict:
     """Seeds and the 207 ANT lines, scored by rasd's evaluator (= ../shared/eval/score.py)."""
     import os
     import tempfile
+
     from rasd.evaluate import score_events
     from rasd.ingest import read_inputs
     sys.path.insert(0, str(ROOT / "tests" / "gold"))

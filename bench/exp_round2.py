@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import exp_decision as X  # noqa: E402
+import exp_decision as X
 
-from rasd.events import train as T  # noqa: E402
-from rasd.events.model import load_all, resubtype, retype  # noqa: E402
+from rasd.events import train as T
+from rasd.events.model import load_all, resubtype, retype
 
 
 def type_accuracy(models, exs) -> tuple:

@@ -8,14 +8,17 @@ GSR out of fold, for the plain LR and the stack.
 
 Usage: PYTHONPATH=$PWD .venv/bin/python bench/exp_stack_gbm.py [ITERATIONS]   (150 by default)
 """
-import sys, json, re
+import re
+import sys
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / 'bench'))
-import numpy as np
 import exp_decision as X
+import numpy as np
+
 from rasd.events import train as T
-from rasd.events.model import load_all
+
 d = X.Data()
 fold = d.fold
 WORDY = re.compile(r'^(sw|sb|pb|nb|p\d|n\d|tc|tw|p1_tw|tw_type|actor_key)=')
@@ -23,6 +26,7 @@ pool = d.tr + d.gsr + d.seeds
 allex = pool + d.dev + d.dev2
 vocab = {}
 from collections import Counter
+
 cnt = Counter(f for e in pool for f in set(e.mention.features) if not WORDY.match(f))
 for f, c in cnt.items():
     if c >= 10:
@@ -47,10 +51,12 @@ for k in range(5):
 lr_all = X._lr(C).fit(Xs, y, sample_weight=w)
 def lr_p(exs): return lr_all.predict_proba(X._matrix([e.mention.features for e in exs]))[:, 1]
 from sklearn.ensemble import HistGradientBoostingClassifier
+
 D = dense(pool); D[:, -1] = oof
 # second-level OOF for train CV / GSR
 oof2 = np.zeros(len(pool))
-params = dict(max_iter=int(sys.argv[1]) if len(sys.argv) > 1 else 150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0, random_state=0)
+params = {"max_iter": int(sys.argv[1]) if len(sys.argv) > 1 else 150, "learning_rate": 0.05, "max_leaf_nodes": 15,
+          "min_samples_leaf": 20, "l2_regularization": 1.0, "random_state": 0}
 for k in range(5):
     m = fo != k
     oof2[~m] = HistGradientBoostingClassifier(**params).fit(D[m], y[m], sample_weight=w[m]).predict_proba(D[~m])[:, 1]
@@ -60,7 +66,6 @@ def gbm_p(exs):
 ntr = len(d.tr)
 gold = d.gold
 def curve(name, p1, p2, ptr, pg):
-    best = None
     for t in [x / 100 for x in range(10, 60, 2)]:
         tot = [0, 0, 0]
         for exs, p, mi in ((d.dev, p1, d.m_dev), (d.dev2, p2, d.m_dev2)):
