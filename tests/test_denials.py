@@ -43,6 +43,7 @@ def _one_denial_with_the_strike(evs):
     # an allegation the speaker dismisses
     "لكن وزارة الدفاع الروسية قالت إن ما يتردد عن قصف كفرنبل مجرد خدعة تهدف إلى تشويه صورة روسيا.",
     "ووصفت موسكو التقارير التي تحدثت عن قصف البلدة بأنها روايات زائفة.",
+    "ووصف الكرملين الأنباء عن قصف البلدة بأنها \"استفزاز\" يستهدف روسيا.",
     # a plain statement that it did not happen, inside quotation marks
     "وقال السفير الروسي إنه \"لم يقع قصف\" على كفرنبل.",
     # a verb of denial just before a back-reference the decision drops as a repeat
