@@ -12,8 +12,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import tempfile
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from ..atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -291,16 +291,8 @@ def _write_cached(raw: bytes, models: dict[str, Model]) -> None:
             "keys": np.fromiter((k for m in models.values() for k in m.weights), dtype=np.int64),
             "values": np.fromiter((v for m in models.values() for v in m.weights.values()), dtype=np.float64),
         }
-        path = _cache_path(raw)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".model-", suffix=".npz", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with atomic_write(_cache_path(raw), prefix=".model-") as f:
+            np.savez(f, **arrays)
     except (OSError, ValueError, OverflowError):
         pass
 

@@ -35,12 +35,12 @@ import math
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from ..atomic import atomic_write
 from ..lang.lexicon import PhraseMatcher
 from ..lang.normalize import norm_key
 from ..lang.tokenize import stems, words
@@ -685,15 +685,8 @@ def build_index(*, ocha_dir: str | os.PathLike | None = None, force: bool = Fals
         return path
     log.info("building the place gazetteer index (once; a few seconds) → %s", path)
     data = _build(ocha)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gaz-", suffix=INDEX_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            _write_index(data, f)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(path, prefix=".gaz-") as f:
+        _write_index(data, f)
     return path
 
 
