@@ -93,6 +93,7 @@ class Place:
     role: str = "location"          # location | origin | destination | via (events)
     admin1: str | None = None
     feature: str | None = None      # city, village, admin1, admin2, admin3, country, region, crossing ...
+    admin2: str | None = None       # the district, where imported OCHA names give it (gazetteer.admin2)
 
 
 @dataclass(slots=True)
@@ -207,7 +208,8 @@ class Event:
             "actor": self.actor, "actor2": self.actor2,
             "places": [{"role": p.role, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
                         "precision": p.precision, "gazetteer_id": p.gazetteer_id, "admin1": p.admin1,
-                        "start": p.start, "end": p.end, "text": p.text} for p in self.places],
+                        "start": p.start, "end": p.end, "text": p.text,
+                        **({"admin2": p.admin2} if p.admin2 else {})} for p in self.places],
             "count": ({"value": c.value, "approx": c.approx, "unit": c.unit, "text": c.text,
                        "unit_class": c.unit_class, "start": c.start, "end": c.end} if c else None),
             "fatalities": self.fatalities,

@@ -285,3 +285,24 @@ def test_a_user_file_renames_an_actor_and_a_bad_row_is_named(seed_store, tmp_pat
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
     assert r.stderr.startswith("Error: ") and "my-acled.tsv:1:" in r.stderr and len(r.stderr.splitlines()) == 1
     assert not (tmp_path / "e.csv").exists()
+
+
+def test_the_district_is_exported_where_the_gazetteer_gives_one(seed_store):
+    """admin2 (the district) comes from imported OCHA names (gazetteer.admin2): a place with
+    one exports it in its dict and the CSV's admin2 column; one without has no such key."""
+    from rasd.records import Event, Place, Span
+    rawa = Place(0, 4, "راوة", "راوة", 34.48, 41.92, "IQ", "town", "sup:rawa", role="destination",
+                 admin1="Al Anbar", feature="town", admin2="Rawa")
+    ev = Event(id="d:1", doc="d", article="d#1", type="movement", sub_type="relocation",
+               evidence=Span(0, 4), evidence_text="راوة", places=[rawa])
+    place = ev.as_export()["places"][0]
+    assert place["admin2"] == "Rawa" and place["admin1"] == "Al Anbar"
+    rawa.admin2 = None
+    assert "admin2" not in ev.as_export()["places"][0]
+    store, _, _ = seed_store
+    rec = copy.deepcopy(next(iter(store.event_records())))
+    rec["places"] = [dict(place, role="location")]
+    out = io.StringIO(newline="")
+    write_csv([rec], out, context=ExportContext(store.conn))
+    (row,) = _rows(out.getvalue().encode("utf-8"))
+    assert (row["admin1"], row["admin2"], row["location"]) == ("Al Anbar", "Rawa", "راوة")

@@ -538,7 +538,7 @@ def _locate_near(ctx: _Ctx, p: Place) -> None:
     if not known:
         return
     q = min(known, key=lambda q: abs(q.start - p.start))
-    p.lat, p.lon, p.country, p.admin1 = q.lat, q.lon, q.country, q.admin1
+    p.lat, p.lon, p.country, p.admin1, p.admin2 = q.lat, q.lon, q.country, q.admin1, q.admin2
     p.precision = "region" if q.precision == "region" else "near"
 
 

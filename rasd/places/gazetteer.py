@@ -47,7 +47,7 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6       # 6: an .npz of plain arrays (5 and before: a pickle, no longer read)
+FORMAT_VERSION = 7       # 7: meta holds the OCHA districts (admin2); 6: an .npz of plain arrays (5 and before: a pickle)
 INDEX_SUFFIX = ".npz"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
@@ -429,8 +429,7 @@ def _build(ocha: Path | None) -> dict:
                                              and _km(b.entries[i][3], b.entries[i][4], st[3], st[4]) < 25)]
 
     # (c) OCHA admin names
-    if ocha is not None:
-        _add_ocha(b, ocha, gn_by_key_cc, sup_by_key)
+    admin2 = _add_ocha(b, ocha, gn_by_key_cc, sup_by_key) if ocha is not None else {}
 
     _fill_admin1(b)
 
@@ -452,7 +451,7 @@ def _build(ocha: Path | None) -> dict:
         "stop": _load_stoplist(),
         "common": _common_words(names),
         "meta": {"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "ocha": str(ocha) if ocha else None,
-                 "n_entries": len(b.entries), "n_names": len(names)},
+                 "n_entries": len(b.entries), "n_names": len(names), "admin2": admin2},
     }
 
 
@@ -471,7 +470,10 @@ def _ocha_clean(name: str) -> str:
     return _OCHA_PREFIX_RE.sub("", name).strip()
 
 
-def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> None:
+def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> dict[str, str]:
+    """Add the OCHA units (admin1-3, with their Arabic names; coordinates from their seat
+    town, else the centre of their children); return the district (admin2, its English
+    name) of each entry that has one: the units, and the towns that seat them."""
     units: dict[str, dict] = {}  # pcode -> {level, name, parent, cc, admin1}
     for p in sorted(ocha.glob("*.csv")):
         with open(p, encoding="utf-8-sig", newline="") as f:
@@ -496,25 +498,33 @@ def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> 
                             u["names"].add(v)
                     parent = code
     if not units:
-        return
+        return {}
+
+    def towns(names: set[str], cc: str) -> list[int]:
+        """The located towns (GeoNames, curated) of the country that bear one of the names."""
+        out = []
+        for n in names:
+            k = name_key(_ocha_clean(n))
+            out += list(gn_by_key_cc.get((k, cc), [])) + [
+                i for i in sup_by_key.get(k, []) if b.entries[i][5] == cc and b.entries[i][3] is not None]
+        return out
 
     def seat(names: set[str], cc: str):
         best = None
-        for n in names:
-            k = name_key(_ocha_clean(n))
-            cands = list(gn_by_key_cc.get((k, cc), [])) + [
-                i for i in sup_by_key.get(k, []) if b.entries[i][5] == cc and b.entries[i][3] is not None]
-            for i in cands:
-                if best is None or b.entries[i][7] > b.entries[best][7]:
-                    best = i
+        for i in towns(names, cc):
+            if best is None or b.entries[i][7] > b.entries[best][7]:
+                best = i
         return best
 
     coords: dict[str, tuple[float, float] | None] = {}
     has_town: dict[str, bool] = {}
+    seats: dict[str, int] = {}
     for code, u in units.items():
         s = seat(u["names"], u["cc"])
         has_town[code] = s is not None
         coords[code] = (b.entries[s][3], b.entries[s][4]) if s is not None else None
+        if s is not None:
+            seats[code] = s
     # units without a seat town: centre of their children
     for lvl in (2, 1):
         for code, u in units.items():
@@ -536,6 +546,41 @@ def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> 
                   c[1] if c else None, u["cc"], u["admin1"], 0, f"admin{lvl}", "region",
                   radius[lvl], flags)
         b.add(e, clean)
+    # the district (admin2) of each unit below a governorate, and of the town that is the
+    # seat of a district or a sub-district (a district's own seat first)
+    def district(code: str) -> str | None:
+        u = units[code]
+        d = code if u["level"] == 2 else u["parent"] if u["level"] == 3 else None
+        return ((units.get(d) or {}).get("en") or "").strip() or None
+    # located towns by 0.1-degree cell, to find the other records of a seat town (another
+    # spelling: «عانة» beside «عنه»)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for i, t in enumerate(b.entries):
+        if t[3] is not None and t[9] == "town" and t[5] in {u["cc"] for u in units.values()}:
+            cells.setdefault((round(t[3] * 10), round(t[4] * 10)), []).append(i)
+
+    def same_town(i: int) -> list[int]:
+        t = b.entries[i]
+        la, lo = round(t[3] * 10), round(t[4] * 10)
+        return [j for dl in (-1, 0, 1) for dn in (-1, 0, 1) for j in cells.get((la + dl, lo + dn), ())
+                if _km(b.entries[j][3], b.entries[j][4], t[3], t[4]) < 2]
+
+    admin2: dict[str, str] = {}
+    for lvl in (2, 3):
+        for code, u in units.items():
+            name = district(code) if u["level"] == lvl else None
+            if name is None:
+                continue
+            admin2.setdefault(f"ocha:{code}", name)
+            if code in seats:
+                st = b.entries[seats[code]]
+                # the seat, and the other records of that town: under its names (a curated
+                # record that stands for GeoNames' one) or at its place (another spelling)
+                for i in towns(u["names"], u["cc"]) + same_town(seats[code]):
+                    t = b.entries[i]
+                    if i == seats[code] or _km(t[3], t[4], st[3], st[4]) < 25:
+                        admin2.setdefault(t[0], name)
+    return admin2
 
 
 # ------------------------------------------------------------------------------ the index
@@ -636,6 +681,12 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def admin2(self, entry_id: str | None) -> str | None:
+        """The district (admin2) of a place, where the OCHA names imported give it (the
+        units themselves and the towns that seat them); None otherwise."""
+        got = self.meta.get("admin2")
+        return got.get(entry_id) if isinstance(got, dict) and entry_id else None
 
     def entry(self, i: int) -> Entry:
         e = self._cache.get(i)

@@ -595,7 +595,10 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
     out: list[Place] = []
     for x in mentions:
         try:
-            out.append(_place(nt, x))
+            place = _place(nt, x)
+            if place.feature != "country":
+                place.admin2 = gz.admin2(place.gazetteer_id)
+            out.append(place)
         except Exception:  # one bad mention never blanks the others
             continue
     return out

@@ -963,6 +963,8 @@ function factsList(e) {
     // Arabic name from data/admin1.tsv, as /api/facets gives it; else the name exported)
     add(ROLES[p.role] || p.role, el("span", { class: "place" }, p.name,
       p.lat === null || p.lat === undefined ? " (بلا إحداثيات)" : null,
+      // its district where imported OCHA names give it (gazetteer.admin2)
+      p.admin2 ? el("span", { class: "admin2" }, " — ", el("bdi", { dir: "ltr" }, p.admin2)) : null,
       p.admin1 ? el("span", { class: "admin1", dataset: { admin1: p.admin1 } }, " — ",
         ADMIN1_AR[p.admin1] ? el("bdi", {}, ADMIN1_AR[p.admin1]) : el("bdi", { dir: "ltr" }, p.admin1)) : null));
   }
