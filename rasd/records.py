@@ -94,6 +94,7 @@ class Place:
     admin1: str | None = None
     feature: str | None = None      # city, village, admin1, admin2, admin3, country, region, crossing ...
     admin2: str | None = None       # the district, where imported OCHA names give it (gazetteer.admin2)
+    admin2_ar: str | None = None    # its Arabic name
 
 
 @dataclass(slots=True)
@@ -209,7 +210,8 @@ class Event:
             "places": [{"role": p.role, "name": p.name, "lat": p.lat, "lon": p.lon, "country": p.country,
                         "precision": p.precision, "gazetteer_id": p.gazetteer_id, "admin1": p.admin1,
                         "start": p.start, "end": p.end, "text": p.text,
-                        **({"admin2": p.admin2} if p.admin2 else {})} for p in self.places],
+                        **({"admin2": p.admin2, "admin2_ar": p.admin2_ar} if p.admin2 else {})}
+                       for p in self.places],
             "count": ({"value": c.value, "approx": c.approx, "unit": c.unit, "text": c.text,
                        "unit_class": c.unit_class, "start": c.start, "end": c.end} if c else None),
             "fatalities": self.fatalities,

@@ -292,13 +292,13 @@ def test_the_district_is_exported_where_the_gazetteer_gives_one(seed_store):
     one exports it in its dict and the CSV's admin2 column; one without has no such key."""
     from rasd.records import Event, Place, Span
     rawa = Place(0, 4, "راوة", "راوة", 34.48, 41.92, "IQ", "town", "sup:rawa", role="destination",
-                 admin1="Al Anbar", feature="town", admin2="Rawa")
+                 admin1="Al Anbar", feature="town", admin2="Rawa", admin2_ar="راوه")
     ev = Event(id="d:1", doc="d", article="d#1", type="movement", sub_type="relocation",
                evidence=Span(0, 4), evidence_text="راوة", places=[rawa])
     place = ev.as_export()["places"][0]
-    assert place["admin2"] == "Rawa" and place["admin1"] == "Al Anbar"
+    assert (place["admin2"], place["admin2_ar"], place["admin1"]) == ("Rawa", "راوه", "Al Anbar")
     rawa.admin2 = None
-    assert "admin2" not in ev.as_export()["places"][0]
+    assert not {"admin2", "admin2_ar"} & set(ev.as_export()["places"][0])
     store, _, _ = seed_store
     rec = copy.deepcopy(next(iter(store.event_records())))
     rec["places"] = [dict(place, role="location")]

@@ -184,13 +184,14 @@ def test_ocha_import_and_key_of_inputs(built, tmp_path, monkeypatch):
     assert sub.lat is None and sub.feature == "admin3"
     # districts (admin2): of the units below a governorate, and of the towns that seat them
     seat = next(e for e in g.lookup("راوه") if e.id.startswith(("gn:", "sup:")))
-    assert g.admin2("ocha:XQ01Q05") == g.admin2("ocha:XQ01Q05N02") == g.admin2("ocha:XQ01Q05N03") == "Rawa"
-    assert g.admin2(seat.id) == "Rawa" and g.admin2("ocha:XQ01") is None
+    rawa = ("Rawa", "راوه")
+    assert g.admin2("ocha:XQ01Q05") == g.admin2("ocha:XQ01Q05N02") == g.admin2("ocha:XQ01Q05N03") == rawa
+    assert g.admin2(seat.id) == rawa and g.admin2("ocha:XQ01") is None
     (mosul,) = [e for e in g.lookup("الموصل") if e.id.startswith("gn:")][:1]
     assert g.admin2(mosul.id) is None                  # no OCHA row names its district here
     # a place found in text carries it, into the event export and the CSV
     from rasd.places.recognize import find_places
     text = "وصلت القافلة إلى مدينة راوة قادمة من الموصل."
     places = {p.name: p for p in find_places(text, gazetteer=g)}
-    assert places["راوة"].admin2 == "Rawa" and places["الموصل"].admin2 is None
+    assert (places["راوة"].admin2, places["راوة"].admin2_ar) == rawa and places["الموصل"].admin2 is None
     G.clear_cache()

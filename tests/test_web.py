@@ -745,3 +745,42 @@ def test_new_events_appear_without_a_reload(browser, tmp_path):
         assert pg.evaluate("() => window.__sameDocument === true")
         pg.watch.clean()
         pg.context.close()
+
+
+OCHA_RAWA = """admin3Name_en,admin3Name_ar,admin3Pcode,admin2Name_en,admin2Name_ar,admin2Pcode,admin1Name_en,admin1Name_ar,admin1Pcode,admin0Name_en,admin0Name_ar,admin0Pcode
+Rawa,راوه,XQ01Q05N02,Ana,عنه,XQ01Q05,Anbar,الانبار,XQ01,Iraq,العراق,IQ
+"""
+
+
+def test_the_panel_names_the_district_where_ocha_names_are_imported(browser, tmp_path, monkeypatch):
+    """With OCHA's lists imported (RASD_OCHA_DIR) a town that seats a sub-district has its
+    district (admin2): the event panel shows its Arabic name beside the place."""
+    from rasd.pipeline import process
+    from rasd.places import gazetteer as G
+    from rasd.store import Store
+
+    ocha = tmp_path / "ocha"
+    ocha.mkdir()
+    (ocha / "XQ_admin3.csv").write_text(OCHA_RAWA, encoding="utf-8")
+    monkeypatch.setenv("RASD_OCHA_DIR", str(ocha))
+    G.clear_cache()
+    try:
+        store = Store(tmp_path / "ocha.db")
+        process([str(SEEDS)], store)
+        events = list(store.event_records())
+        store.close()
+    finally:
+        monkeypatch.delenv("RASD_OCHA_DIR")
+        G.clear_cache()
+    rawa = next(e for e in events if any(p["name"] == "راوة" and p.get("admin2") == "Ana" for p in e["places"]))
+    with serving(tmp_path / "ocha.db", tmp_path / "serve.log") as base:
+        pg = open_page(browser, base + "/", base, DESKTOP)
+        try:
+            pg.click(f"#event-list li.event[data-id={json.dumps(rawa['id'])}]")
+            pg.wait_for_selector(f"#detail[data-event={json.dumps(rawa['id'])}] dl.facts")
+            facts = pg.text_content("#detail dl.facts")
+            assert "راوة — عنه — الأنبار" in facts, facts
+            assert pg.get_attribute("#detail dl.facts .admin2", "data-admin2") == "Ana"
+        finally:
+            pg.watch.clean()
+            pg.context.close()

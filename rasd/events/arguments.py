@@ -538,7 +538,8 @@ def _locate_near(ctx: _Ctx, p: Place) -> None:
     if not known:
         return
     q = min(known, key=lambda q: abs(q.start - p.start))
-    p.lat, p.lon, p.country, p.admin1, p.admin2 = q.lat, q.lon, q.country, q.admin1, q.admin2
+    p.lat, p.lon, p.country, p.admin1 = q.lat, q.lon, q.country, q.admin1
+    p.admin2, p.admin2_ar = q.admin2, q.admin2_ar
     p.precision = "region" if q.precision == "region" else "near"
 
 

@@ -47,7 +47,7 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7       # 7: meta holds the OCHA districts (admin2); 6: an .npz of plain arrays (5 and before: a pickle)
+FORMAT_VERSION = 8       # 8: meta holds the OCHA districts (admin2, English and Arabic); 6: an .npz of plain arrays (5 and before: a pickle)
 INDEX_SUFFIX = ".npz"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
@@ -470,10 +470,10 @@ def _ocha_clean(name: str) -> str:
     return _OCHA_PREFIX_RE.sub("", name).strip()
 
 
-def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> dict[str, str]:
+def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> dict[str, list[str]]:
     """Add the OCHA units (admin1-3, with their Arabic names; coordinates from their seat
-    town, else the centre of their children); return the district (admin2, its English
-    name) of each entry that has one: the units, and the towns that seat them."""
+    town, else the centre of their children); return the district (admin2: [English name,
+    Arabic name]) of each entry that has one: the units, and the towns that seat them."""
     units: dict[str, dict] = {}  # pcode -> {level, name, parent, cc, admin1}
     for p in sorted(ocha.glob("*.csv")):
         with open(p, encoding="utf-8-sig", newline="") as f:
@@ -548,10 +548,12 @@ def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> 
         b.add(e, clean)
     # the district (admin2) of each unit below a governorate, and of the town that is the
     # seat of a district or a sub-district (a district's own seat first)
-    def district(code: str) -> str | None:
+    def district(code: str) -> list[str] | None:
+        """[English name, Arabic name] of the district a unit is or lies in."""
         u = units[code]
-        d = code if u["level"] == 2 else u["parent"] if u["level"] == 3 else None
-        return ((units.get(d) or {}).get("en") or "").strip() or None
+        d = units.get(code if u["level"] == 2 else u["parent"] if u["level"] == 3 else "")
+        en = ((d or {}).get("en") or "").strip()
+        return [en, min((_ocha_clean(n) for n in d["names"]), key=len)] if en else None
     # located towns by 0.1-degree cell, to find the other records of a seat town (another
     # spelling: «عانة» beside «عنه»)
     cells: dict[tuple[int, int], list[int]] = {}
@@ -565,7 +567,7 @@ def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> 
         return [j for dl in (-1, 0, 1) for dn in (-1, 0, 1) for j in cells.get((la + dl, lo + dn), ())
                 if _km(b.entries[j][3], b.entries[j][4], t[3], t[4]) < 2]
 
-    admin2: dict[str, str] = {}
+    admin2: dict[str, list[str]] = {}
     for lvl in (2, 3):
         for code, u in units.items():
             name = district(code) if u["level"] == lvl else None
@@ -682,11 +684,13 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def admin2(self, entry_id: str | None) -> str | None:
-        """The district (admin2) of a place, where the OCHA names imported give it (the
-        units themselves and the towns that seat them); None otherwise."""
+    def admin2(self, entry_id: str | None) -> tuple[str, str] | None:
+        """The district (admin2) of a place, (English name, Arabic name), where the OCHA
+        names imported give it (the units themselves and the towns that seat them); None
+        otherwise."""
         got = self.meta.get("admin2")
-        return got.get(entry_id) if isinstance(got, dict) and entry_id else None
+        v = got.get(entry_id) if isinstance(got, dict) and entry_id else None
+        return (v[0], v[1]) if isinstance(v, list) and len(v) == 2 else None
 
     def entry(self, i: int) -> Entry:
         e = self._cache.get(i)

@@ -596,8 +596,9 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
     for x in mentions:
         try:
             place = _place(nt, x)
-            if place.feature != "country":
-                place.admin2 = gz.admin2(place.gazetteer_id)
+            district = gz.admin2(place.gazetteer_id) if place.feature != "country" else None
+            if district is not None:
+                place.admin2, place.admin2_ar = district
             out.append(place)
         except Exception:  # one bad mention never blanks the others
             continue

@@ -964,7 +964,8 @@ function factsList(e) {
     add(ROLES[p.role] || p.role, el("span", { class: "place" }, p.name,
       p.lat === null || p.lat === undefined ? " (بلا إحداثيات)" : null,
       // its district where imported OCHA names give it (gazetteer.admin2)
-      p.admin2 ? el("span", { class: "admin2" }, " — ", el("bdi", { dir: "ltr" }, p.admin2)) : null,
+      p.admin2 ? el("span", { class: "admin2", dataset: { admin2: p.admin2 } }, " — ",
+        p.admin2_ar ? el("bdi", {}, p.admin2_ar) : el("bdi", { dir: "ltr" }, p.admin2)) : null,
       p.admin1 ? el("span", { class: "admin1", dataset: { admin1: p.admin1 } }, " — ",
         ADMIN1_AR[p.admin1] ? el("bdi", {}, ADMIN1_AR[p.admin1]) : el("bdi", { dir: "ltr" }, p.admin1)) : null));
   }
