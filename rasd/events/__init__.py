@@ -27,7 +27,7 @@ from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
 from .arguments import settle_where, settle_who
 from .attribution import denial_of_previous, denials_of_dropped, denies, settle_answers, settle_stance
-from .candidates import finish, propose
+from .candidates import finish, propose, reanchor_dates
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats
 
@@ -80,6 +80,7 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
         return []
     events = fold_repeats(ctx.events, doc.raw, ctx.sents, denied=lambda e: denies(ctx, e)) if dec.keep_all \
         else ctx.events
+    events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
     events = settle_answers(ctx, events)
     return reported_dates(events, doc.published)

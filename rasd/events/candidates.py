@@ -88,6 +88,49 @@ def trigger_matcher() -> PhraseMatcher:
     return m
 
 
+def _bare_word(w: str) -> str:
+    """A word without a leading و/ف/ب/ل and «ال»."""
+    return re.sub(r"^[وفبل]?(ال|لل)?", "", w)
+
+
+_AIR_BARE = frozenset(_bare_word(c) for c in AIR_CUES)
+
+
+def reanchor_dates(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """«شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات جوية»: «فجر» is dawn here, a
+    word of a date, not «فجّر» (detonated). An event kept on a trigger inside a date
+    expression (the rules merged the clause's other trigger of its type into it) takes that
+    other trigger, the first after it in its sentence, and that trigger's sub-type (a strike's
+    from the air when its sentence says so); with none, a strike is no roadside bomb: its
+    sub-type is read from its sentence. Done after the decision and the fold, which read the
+    candidate as proposed (the decision's features are unchanged)."""
+    dates = [(d.start, d.end) for d in ctx.an.dates]
+    found = None
+    for ev in events:
+        t = ev.trigger
+        if t is None or not any(a <= t.start and t.end <= b for a, b in dates):
+            continue
+        sent = ev.sentence or ev.evidence
+        if found is None:
+            found = trigger_matcher().find(ctx.an.nt)
+        word = ctx.raw[t.start:t.end]
+        other = next((m for m in found if t.end <= m.start and m.end <= sent.end
+                      and m.payloads[0].type == ev.type and m.payloads[0].frame != "kill"
+                      and ctx.raw[m.start:m.end] != word        # («صواريخ "فجر"»: a name)
+                      and not any(a <= m.start and m.end <= b for a, b in dates)), None)
+        seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
+        sub = other.payloads[0].sub_type if other is not None else ev.sub_type
+        if ev.type == "explosions_remote_violence" and (other is None or sub in (
+                "air_drone_strike", "shelling_artillery_missile_attack")):
+            # (whole words: «الجو» is not in «الجولان»)
+            air = any(_bare_word(w) in _AIR_BARE for w in seg.split())
+            sub = "air_drone_strike" if air else "shelling_artillery_missile_attack"
+        if other is not None:
+            ev.trigger = Span(other.start, other.end)
+        ev.sub_type = sub
+    return events
+
+
 @lru_cache(maxsize=1)
 def modality_matcher() -> PhraseMatcher:
     m = PhraseMatcher(suffixes=True)

@@ -1,0 +1,36 @@
+"""«فجر السبت» is dawn, not «فجّر» (detonated): an event kept on a trigger inside a date
+expression takes the clause's other trigger of its type and its sub-type
+(candidates.reanchor_dates), after the decision (whose features are unchanged)."""
+from __future__ import annotations
+
+import pytest
+
+from rasd.clean import split_articles
+from rasd.events import extract_events
+from rasd.events.decision import ModelDecision
+from rasd.ingest import make_document
+
+
+def strikes(text: str) -> list[tuple[str, str]]:
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-04-15")
+    evs = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))]
+    return [(e.sub_type, text[e.trigger.start:e.trigger.end]) for e in evs if e.type == "explosions_remote_violence"]
+
+
+def test_dawn_gives_way_to_the_strike_told_after_it():
+    got = strikes("شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات جوية على ثلاثة مواقع للنظام في حمص.")
+    assert got == [("air_drone_strike", "ضربات جوية")]
+
+
+def test_without_another_trigger_a_strike_at_dawn_is_no_roadside_bomb():
+    # the second «فجر» is a rocket's name, no trigger; «الجولان» holds «الجو» but is no air word
+    got = strikes("وقال الجيش إن مسلحين أطلقوا فجر الأحد عشرة صواريخ من طراز \"فجر\" على مواقع في الجولان.")
+    assert got and all(sub == "shelling_artillery_missile_attack" for sub, _ in got), got
+
+
+@pytest.mark.parametrize("text, want", [
+    # «فجّر نفسه» is no date: untouched
+    ("وقالت الشرطة إن انتحاريا فجر نفسه في سوق مدينة كركوك.", ("suicide_bomb", "فجر نفسه")),
+])
+def test_a_detonation_stays_a_detonation(text, want):
+    assert want in strikes(text)
