@@ -23,7 +23,7 @@ from ..lang.normalize import norm_key
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
 from ..lang.wordlists import alternation, word_set, words
 from ..records import DateRef, Event, Place, Quantity, Span
-from .context import _Ctx, _data, _n, _words_between
+from .context import _Ctx, _data, _n, _words_between, bare_word
 
 if TYPE_CHECKING:
     from .candidates import Trigger
@@ -2329,7 +2329,7 @@ def _chemical_day(ctx: _Ctx, ev: Event, when: _When) -> tuple[str, str] | None:
     after it)."""
     t = ev.trigger.start
     head = ctx.norm[_n(ctx, t):_n(ctx, ev.trigger.end)].split()[:1]
-    if head and re.sub(r"^[وفبل]?(ال|لل)?", "", head[0]) in _PLURAL_ATTACKS:
+    if head and bare_word(head[0]) in _PLURAL_ATTACKS:
         return None                       # «لهجمات بغاز الكلور»: several attacks, no one day
     days = []
     for c in ctx.proposed:

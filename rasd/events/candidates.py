@@ -44,7 +44,7 @@ from ..lang.lexicon import Match, PhraseMatcher
 from ..lang.sentences import clauses, sentences
 from ..lang.wordlists import alternation, word_set, words
 from ..records import Article, Document, Event, Span
-from .context import _Ctx, _NAQL, _data, _n, _within, _words_between
+from .context import _Ctx, _NAQL, _data, _n, _within, _words_between, bare_word
 from .arguments import (
     CIVILIAN_NOUNS, NEAR_WORDS, STATE_FORCES, _date_of, _evidence, _fallback_place, _fatalities,
     _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for, other_side,
@@ -88,12 +88,7 @@ def trigger_matcher() -> PhraseMatcher:
     return m
 
 
-def _bare_word(w: str) -> str:
-    """A word without a leading و/ف/ب/ل and «ال»."""
-    return re.sub(r"^[وفبل]?(ال|لل)?", "", w)
-
-
-_AIR_BARE = frozenset(_bare_word(c) for c in AIR_CUES)
+_AIR_BARE = frozenset(bare_word(c) for c in AIR_CUES)
 
 
 def reanchor_dates(ctx: _Ctx, events: list[Event]) -> list[Event]:
@@ -123,7 +118,7 @@ def reanchor_dates(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type == "explosions_remote_violence" and (other is None or sub in (
                 "air_drone_strike", "shelling_artillery_missile_attack")):
             # (whole words: «الجو» is not in «الجولان»)
-            air = any(_bare_word(w) in _AIR_BARE for w in seg.split())
+            air = any(bare_word(w) in _AIR_BARE for w in seg.split())
             sub = "air_drone_strike" if air else "shelling_artillery_missile_attack"
         if other is not None:
             ev.trigger = Span(other.start, other.end)

@@ -25,6 +25,14 @@ _NAQL = words("naql")   # the verb «نقل» (carry, relay) in its trigger form
 WORDS_CAP = 64     # every rule asks "at most N words apart" with N well under this
 
 
+_PROCLITIC_AL = re.compile(r"^[وفبل]?(ال|لل)?")
+
+
+def bare_word(w: str) -> str:
+    """A normalised word without a leading و/ف/ب/ل and «ال» («والغارات» → «غارات»)."""
+    return _PROCLITIC_AL.sub("", w)
+
+
 def _words_between(nt_text: str, a: int, b: int) -> int:
     """Words in ``nt_text[a:b]``, counted up to a little past :data:`WORDS_CAP` (a count
     above it is only "far"): a long sentence must not make every pair of mentions in it

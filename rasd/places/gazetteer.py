@@ -557,8 +557,9 @@ def _add_ocha(b: _Builder, ocha: Path, gn_by_key_cc: dict, sup_by_key: dict) -> 
     # located towns by 0.1-degree cell, to find the other records of a seat town (another
     # spelling: «عانة» beside «عنه»)
     cells: dict[tuple[int, int], list[int]] = {}
+    ccs = {u["cc"] for u in units.values()}
     for i, t in enumerate(b.entries):
-        if t[3] is not None and t[9] == "town" and t[5] in {u["cc"] for u in units.values()}:
+        if t[3] is not None and t[9] == "town" and t[5] in ccs:
             cells.setdefault((round(t[3] * 10), round(t[4] * 10)), []).append(i)
 
     def same_town(i: int) -> list[int]:
