@@ -1140,7 +1140,8 @@ def _on_the_road(ctx: _Ctx, ev: Event) -> None:
 _SITE_HEADS = word_set("site_heads")
 _SITE_PRE_HEADS = word_set("site_pre_heads")
 _SITE_LINK = word_set("direction_nouns") | {"في", "ب"}
-_WHERE_WORDS = word_set("where_relative")
+# «... بغداد، حيث تجمع المئات في ساحة التحرير»: «حيث», one to three words, «في/ب» (where_relative)
+_WHERE_IN = re.compile(rf"^[\s،,]*({alternation('where_relative')})\s+(\S+\s+){{1,3}}?(في|ب)\s*")
 
 
 def _site_name(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
@@ -1189,7 +1190,7 @@ def _named_site(ctx: _Ctx, ev: Event) -> None:
     if span is None:
         p1 = _n(ctx, p.end)
         right = ctx.norm[p1:_n(ctx, sent.end)]
-        m = re.match(r"^[\s،,]*(" + "|".join(map(re.escape, _WHERE_WORDS)) + r")\s+(\S+\s+){1,3}?(في|ب)\s*", right)
+        m = _WHERE_IN.match(right)
         if m:
             rest = right[m.end():]
             k = re.match(r"^((\S+)(\s+[^\s،,.]+){1,2})", rest)
@@ -1339,8 +1340,10 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
             _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
+            proxies = None                # the sentence's sides named by their patron, read once
             if ev.actor is None:
-                ev.actor = _proxy_doer(ctx, ev)
+                proxies = _proxy_sides(ctx, ev.sentence or ev.evidence)
+                ev.actor = _proxy_doer(ctx, ev, proxies)
                 if ev.actor is not None and ev.actor2 == ev.actor:
                     ev.actor2 = None
             if ev.actor is None:
@@ -1358,7 +1361,9 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 # target (as the labels code the alleged attacks: civilian victims)
                 ev.actor2 = "civilians"
             if ev.actor2 is None:
-                ev.actor2 = _proxy_target(ctx, ev)
+                if proxies is None:
+                    proxies = _proxy_sides(ctx, ev.sentence or ev.evidence)
+                ev.actor2 = _proxy_target(ctx, ev, proxies)
             if ev.actor2 is None and ev.type == "explosions_remote_violence":
                 ev.actor2 = _nisba_target(ctx, ev)
         if ev.type in (*_DOERS_ONLY, "violence_against_civilians") and ev.trigger is not None and _protesters_did(ctx, ev):
@@ -1884,14 +1889,13 @@ def _proxy_sides(ctx: _Ctx, sent: Span) -> list[tuple[int, int, str]]:
     return out
 
 
-def _proxy_doer(ctx: _Ctx, ev: Event) -> str | None:
-    """The doer no reading gave, named by its patron: the last such side before the trigger,
+def _proxy_doer(ctx: _Ctx, ev: Event, sides: list[tuple[int, int, str]]) -> str | None:
+    """The doer no reading gave, named by its patron (``sides``: :func:`_proxy_sides` of its
+    sentence): the last such side before the trigger,
     close to it and not led to by a target word («هاجموا مواقع ...» after «مئات المقاتلين
     المؤيدين للرئيس السوري»), else the first right after a verb trigger («قصفت قوات موالية
     لإيران»)."""
     t = ev.trigger
-    sent = ev.sentence or ev.evidence
-    sides = _proxy_sides(ctx, sent)
     before = [s for s in sides if s[1] <= t.start and _words_between(ctx.norm, _n(ctx, s[1]), _n(ctx, t.start)) <= 14
               and not _TARGET_BEFORE.search(ctx.norm[max(0, _n(ctx, s[0]) - 30):_n(ctx, s[0])])
               and not _counted(ctx, s[0])]
@@ -1911,12 +1915,11 @@ def _counted(ctx: _Ctx, a: int) -> bool:
     return any(w.lstrip("وفل").startswith(_HARMED) for w in left[-4:-1])
 
 
-def _proxy_target(ctx: _Ctx, ev: Event) -> str | None:
+def _proxy_target(ctx: _Ctx, ev: Event, sides: list[tuple[int, int, str]]) -> str | None:
     """The side a strike or a battle hit, named by its patron after a target word
     («مواقع لفصائل موالية لتركيا», «على قوات موالية للنظام»); not the doer's."""
     t = ev.trigger
-    sent = ev.sentence or ev.evidence
-    for a, _b, key in _proxy_sides(ctx, sent):
+    for a, _b, key in sides:
         if a >= t.end and key != ev.actor and (
                 _TARGET_BEFORE.search(ctx.norm[max(0, _n(ctx, a) - 30):_n(ctx, a)])
                 or ctx.norm[_n(ctx, a) - 1:_n(ctx, a)] == "ل"):     # «لفصائل موالية لتركيا»

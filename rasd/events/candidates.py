@@ -100,16 +100,13 @@ def reanchor_dates(ctx: _Ctx, events: list[Event]) -> list[Event]:
     sub-type is read from its sentence. Done after the decision and the fold, which read the
     candidate as proposed (the decision's features are unchanged)."""
     dates = [(d.start, d.end) for d in ctx.an.dates]
-    found = None
     for ev in events:
         t = ev.trigger
         if t is None or not any(a <= t.start and t.end <= b for a, b in dates):
             continue
         sent = ev.sentence or ev.evidence
-        if found is None:
-            found = trigger_matcher().find(ctx.an.nt)
         word = ctx.raw[t.start:t.end]
-        other = next((m for m in found if t.end <= m.start and m.end <= sent.end
+        other = next((m for m in ctx.triggers if t.end <= m.start and m.end <= sent.end
                       and m.payloads[0].type == ev.type and m.payloads[0].frame != "kill"
                       and ctx.raw[m.start:m.end] != word        # («صواريخ "فجر"»: a name)
                       and not any(a <= m.start and m.end <= b for a, b in dates)), None)
@@ -317,7 +314,7 @@ def propose(doc: Document, art: Article, *, analysis: Analysis | None = None,
     else:
         triggers = trigger_matcher().find(an.nt)
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
-    ctx.sents = sents
+    ctx.sents, ctx.triggers = sents, triggers
     ctx.propose = keep_all
     from ..places.gazetteer import load_gazetteer
     ctx.gz = load_gazetteer()

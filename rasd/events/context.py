@@ -68,6 +68,7 @@ class _Ctx:
     free_places: Any = None        # (starts, places) of the places that are no name's part (arguments.py)
     located: Any = None            # (ends, places) of the located places that are no actor's name
     clauses: dict[Span, list[Span]] = field(default_factory=dict)   # by sentence (candidates.py)
+    triggers: list = field(default_factory=list)   # the article's trigger words, in order (candidates.propose)
     late_dates: dict[Span, Any] = field(default_factory=dict)   # by sentence: find_dates(late=True) (arguments.py)
     answers: list = field(default_factory=list)   # (denial, claim it answers) of denied back-references (attribution.py)
 
