@@ -38,11 +38,13 @@ _STATEMENT = word_set("statement_verbs")         # ادان, ندد, حذر ... 
 _DOING = word_set("self_claim_verbs") | word_set("done_it_verbs")   # شن, نفذ; شنها, نفذته
 _COORD = re.compile(r"(\s|^)و\s*$")            # «... والتحالف»: named with another
 _VICTIMS = ("civilians", "protesters")
-_VIOLENT = ("battles", "explosions_remote_violence", "violence_against_civilians")
+_STRIKES = ("battles", "explosions_remote_violence")
+_OWN_DOERS = ("protests", "riots")     # coded by their protesters (settle_who): left as they are
 
 # set by the training (doer_train.py): the hook records each event's candidates instead
 # of choosing
 _RECORD: list | None = None
+_FORCED: "DoerModel | None" = None      # (and the model it tries in place of doer.json)
 
 
 @dataclass
@@ -125,11 +127,12 @@ def _trigger_match(ctx: _Ctx, ev: Event):
     return next((m for m in ctx.triggers if m.start == t.start and m.end == t.end), None)
 
 
-def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, list[str]]]:
+def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] = ()) -> list[tuple[str, list[str]]]:
     """``(key, features)`` of each candidate doer of ``ev`` (an event with a trigger), the
-    answer "none" (:data:`NONE`) last."""
+    answer "none" (:data:`NONE`) last. ``peers``: the article's other events (the doers
+    the rules gave to events of the same kind)."""
     t = ev.trigger
-    typ = ev.type
+    typ, sub = ev.type, ev.sub_type
     si = art.sent_of(t.start)
     clause = ev.evidence
     tm = _trigger_match(ctx, ev)
@@ -141,6 +144,8 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, l
     p = main_place(ev.places)
     home = _ACTORS.by_country.get(p.country or "") if p is not None else None
     friends = (alliances().get(ev.actor, frozenset()) | {ev.actor}) if ev.actor else frozenset()
+    same_sub = Counter(e.actor for e in peers if e is not ev and e.actor and e.sub_type == sub)
+    same_type = Counter(e.actor for e in peers if e is not ev and e.actor and e.type == typ)
     keys = list(art.by_key)
     for k in (ev.actor, ev.actor2, *sorted(sources)):
         if k and k not in keys:
@@ -148,11 +153,14 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, l
     out: list[tuple[str, list[str]]] = []
     in_sent_keys = 0
     for k in keys:
+        if k != ev.actor and ((k in _VICTIMS and typ in _STRIKES) or (ev.actor is None and k == ev.actor2)):
+            continue          # victims never did a strike or a battle; the one the rules took as
+            #                   hit, with no doer, is not made its doer
         ms = art.by_key.get(k, [])
-        f = [f"t={typ}"]
+        f = [f"t={typ}", f"kind={_ACTORS.kind(k)}&t={typ}"]
         rule = k == ev.actor
         if rule:
-            f += ["rule", f"rule&t={typ}"]
+            f += ["rule", f"rule&t={typ}", f"rule&st={sub}"]
         if k == ev.actor2:
             f.append("rule2")
         elif k in friends and not rule:
@@ -168,11 +176,17 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, l
         if k == nisba:
             f.append("nisba")
         if k == home:
-            f.append(f"home_state&t={typ}")
+            f += [f"home_state&t={typ}", f"home_state&st={sub}"]
         if k == ctx.last_group:
             f.append("last_group")
+        if same_sub[k]:
+            f += ["peer_sub", f"peer_sub&t={typ}"]
+            if same_sub[k] == max(same_sub.values()):
+                f.append("peer_sub_most")
+        elif same_type[k]:
+            f.append("peer_type")
         if k == art.top:
-            f.append("top")
+            f += ["top", f"top&st={sub}"]
         if k in art.head:
             f.append("head")
         f.append("n=" + _bucket(len(ms), (0, 1, 3)))
@@ -183,6 +197,8 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, l
         d = min((m.sent - si for m in ms), key=lambda x: (abs(x), x > 0))
         f.append("sd=" + (str(d) if -2 <= d <= 1 else "far-" if d < 0 else "far+"))
         f.append(f"sd={d if -2 <= d <= 1 else 'far'}&t={typ}")
+        if ev.actor is None:
+            f.append(f"sd={d if -2 <= d <= 1 else 'far'}&rule_none")
         here = [m for m in ms if m.sent == si]
         if not here:
             out.append((k, f))
@@ -221,7 +237,7 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, l
         if len(here) > 1:
             f.append("twice_in_sent")
         out.append((k, f))
-    nf = [NONE, f"{NONE}&t={ev.type}", f"{NONE}&nsent={min(in_sent_keys, 2)}"]
+    nf = [NONE, f"{NONE}&t={ev.type}", f"{NONE}&st={sub}", f"{NONE}&nsent={min(in_sent_keys, 2)}"]
     if ev.actor is None:
         nf.append(f"{NONE}&rule")
     out.append((NONE, nf))
@@ -231,20 +247,21 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event) -> list[tuple[str, l
 def choose_doers(ctx: _Ctx, events: list[Event], model: DoerModel | None = None) -> list[Event]:
     """The hook at the end of :func:`.arguments.settle_who`: each event with a trigger takes
     the best-scored candidate doer when it beats the rules' answer by the model's margin."""
+    model = model or _FORCED
     if model is None and _RECORD is None:
         model = load_model()
         if model is None or not model.enabled:
             return events
-    todo = [ev for ev in events if ev.trigger is not None]
+    todo = [ev for ev in events if ev.trigger is not None and ev.type not in _OWN_DOERS]
     if not todo or not ctx.sents:
         return events
     art = _Article(ctx)
-    for ev in todo:
-        cands = candidate_features(ctx, art, ev)
+    # every event's candidates read before any doer changes (the peers' doers are the rules')
+    for ev, cands in [(ev, candidate_features(ctx, art, ev, todo)) for ev in todo]:
         if _RECORD is not None:
             _RECORD.append((ev, ev.actor, ev.actor2, cands))
-            continue
-        _apply(ev, cands, model)
+        if model is not None:
+            _apply(ev, cands, model)
     return events
 
 

@@ -47,95 +47,132 @@ def train_labels(split: str = "train") -> dict[str, list[dict]]:
     return out
 
 
-def collect(split: str = "train") -> tuple[list[dict], int]:
-    """One item per labelled event found: its candidates' features, which are right (doer,
-    and target as the swap of :func:`.doer.set_doer` leaves it), and the rules' answers."""
-    if split not in ("train", "dev"):
-        raise ValueError("the doer model reads train (to fit) or dev (to check) only")
+def _read(by_doc: dict[str, list[dict]], model: D.DoerModel | None = None, record: bool = False):
+    """Extract the labelled articles (the decision off) with ``model`` applied (None: the
+    rules alone); yield ``(doc, label, event or None, the event's candidates at the hook
+    when ``record``)``."""
     from ..pipeline import prepare
     from . import extract_events
     from .decision import ModelDecision
     ev_mod = eval_args()
-    by_doc = train_labels(split)
     dec = ModelDecision(threshold=0.0)
-    items, labelled = [], 0
     for doc in ant_documents(set(by_doc)):
         rec: list = []
-        D._RECORD = rec
+        D._RECORD, D._FORCED = (rec if record else None), model
         try:
             evs = [e for art in prepare(doc).articles for e in extract_events(doc, art, decision=dec)]
         finally:
-            D._RECORD = None
+            D._RECORD = D._FORCED = None
         at_hook = {id(r[0]): r for r in rec}
         for lab in by_doc[doc.id]:
-            labelled += 1
             s, t = map(int, lab["id"].split("@")[1].split("-"))
             e = next((e for e in evs if ev_mod.covers(e, s, t)), None)
-            if e is None or id(e) not in at_hook:
-                continue
-            _, actor, actor2, cands = at_hook[id(e)]
-            strict = {**lab, "note": ""}
-            rows = []
-            for key, feats in cands:
-                doer = None if key == D.NONE else key
-                # fitted on the labelled doer itself ("yfit"), judged as eval_args judges ("y":
-                # a key named in the note as another doer counts too)
-                rows.append({"key": key, "feats": feats,
-                             "yfit": int(ev_mod.who_right("doer", doer, strict, e.type)),
-                             "y": int(ev_mod.who_right("doer", doer, lab, e.type)),
-                             "y2": int(ev_mod.who_right("target", actor if doer is not None and actor2 == doer
-                                                        else actor2, lab, e.type))})
-            # the rules' answer at the hook, and what is stored in the end (the stance may
-            # change it after the hook)
-            items.append({"id": lab["id"], "doc": doc.id, "type": e.type, "rules": actor or D.NONE,
-                          "rules_ok": int(ev_mod.who_right("doer", e.actor, lab, e.type)),
-                          "rules2_ok": int(ev_mod.who_right("target", e.actor2, lab, e.type)), "rows": rows})
+            yield doc, lab, e, at_hook.get(id(e))
+
+
+def collect(split: str = "train") -> tuple[list[dict], int]:
+    """One item per labelled event found: its candidates' features and which are right, and
+    whether the rules' stored answers are right."""
+    if split != "train":
+        raise ValueError("the doer model is fitted on the train split only")
+    ev_mod = eval_args()
+    items, labelled = [], 0
+    for doc, lab, e, hook in _read(train_labels(split), record=True):
+        labelled += 1
+        if e is None or hook is None:
+            continue
+        _, actor, actor2, cands = hook
+        strict = {**lab, "note": ""}
+        rows = []
+        for key, feats in cands:
+            doer = None if key == D.NONE else key
+            # fitted on the labelled doer itself ("yfit"); judged as eval_args judges ("y":
+            # a key named in the note as another doer counts too)
+            rows.append({"key": key, "feats": feats,
+                         "yfit": int(ev_mod.who_right("doer", doer, strict, e.type)),
+                         "y": int(ev_mod.who_right("doer", doer, lab, e.type))})
+        items.append({"id": lab["id"], "doc": doc.id, "type": e.type, "rules": actor or D.NONE,
+                      "rules_ok": int(ev_mod.who_right("doer", e.actor, lab, e.type)), "rows": rows})
     return items, labelled
 
 
-def _fit(items: list[dict], C: float):
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-    X = [{f: 1 for f in r["feats"]} for it in items for r in it["rows"]]
-    y = [r["yfit"] for it in items for r in it["rows"]]
-    vec = DictVectorizer(sparse=False)
-    clf = LogisticRegression(C=C, max_iter=5000, solver="liblinear", random_state=0)
-    clf.fit(vec.fit_transform(X), y)
-    names = vec.get_feature_names_out()
-    return D.DoerModel({str(n): float(w) for n, w in zip(names, clf.coef_[0])}, float(clf.intercept_[0]))
+def judge(by_doc: dict[str, list[dict]], model: D.DoerModel | None) -> dict:
+    """Doer and target right (as eval_args judges) over the labelled events found, the
+    model applied in the pipeline."""
+    ev_mod = eval_args()
+    c = {"n": 0, "doer": 0, "target": 0}
+    for _, lab, e, _ in _read(by_doc, model):
+        if e is None:
+            continue
+        c["n"] += 1
+        c["doer"] += ev_mod.who_right("doer", e.actor, lab, e.type)
+        c["target"] += ev_mod.who_right("target", e.actor2, lab, e.type)
+    return c
 
 
-def _choice(it: dict, m: D.DoerModel, margin: float) -> dict:
-    scores = [m.score(r["feats"]) for r in it["rows"]]
-    best = max(range(len(scores)), key=lambda i: scores[i])
-    rules = next((i for i, r in enumerate(it["rows"]) if r["key"] == it["rules"]), None)
-    if rules is None or best == rules or scores[best] - scores[rules] <= margin:
-        return {"doer": it["rules_ok"], "target": it["rules2_ok"], "changed": 0}
-    r = it["rows"][best]
-    return {"doer": r["y"], "target": r["y2"], "changed": 1}
+def _fit(items: list[dict], C: float) -> D.DoerModel:
+    """A conditional logit over each event's candidates (softmax of the candidates' scores;
+    the labelled candidates' share of it is maximised), L2-regularised with 1/C. Events
+    with no right candidate teach nothing."""
+    import numpy as np
+    from scipy.optimize import minimize
+    names = sorted({f for it in items for r in it["rows"] for f in r["feats"]})
+    index = {n: i for i, n in enumerate(names)}
+    groups = []
+    for it in items:
+        y = np.array([r["yfit"] for r in it["rows"]], dtype=float)
+        if not y.any():
+            continue
+        X = np.zeros((len(it["rows"]), len(names)))
+        for j, r in enumerate(it["rows"]):
+            for f in r["feats"]:
+                X[j, index[f]] = 1.0
+        groups.append((X, y > 0))
 
+    def loss(w):
+        total, grad = 0.5 * w @ w / C, w / C
+        for X, y in groups:
+            z = X @ w
+            zmax = z.max()
+            e = np.exp(z - zmax)
+            p = e / e.sum()
+            py = p[y].sum()
+            total -= np.log(py)
+            q = np.where(y, p / py, 0.0)          # the labelled candidates' posterior share
+            grad = grad - (q - p) @ X
+        return total, grad
 
-def score(items: list[dict], chosen: list[dict]) -> dict:
-    n = max(len(items), 1)
-    return {"n": len(items), "doer_before": round(sum(it["rules_ok"] for it in items) / n, 4),
-            "doer_after": round(sum(c["doer"] for c in chosen) / n, 4),
-            "target_before": round(sum(it["rules2_ok"] for it in items) / n, 4),
-            "target_after": round(sum(c["target"] for c in chosen) / n, 4),
-            "changed": sum(c["changed"] for c in chosen)}
+    w = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B").x
+    return D.DoerModel({n: float(v) for n, v in zip(names, w)}, 0.0)
 
 
 def cross_validate(items: list[dict], C: float, margins=MARGINS, k: int = K) -> dict[float, dict]:
-    """Held-out choices by article (``k`` folds) for each margin."""
-    fold = folds([it["doc"] for it in items], k, SEED)
-    chosen: dict[float, list] = {mg: [None] * len(items) for mg in margins}
-    for f in range(k):
-        tr = [it for it, g in zip(items, fold) if g != f]
-        m = _fit(tr, C)
-        for i, (it, g) in enumerate(zip(items, fold)):
-            if g == f:
-                for mg in margins:
-                    chosen[mg][i] = _choice(it, m, mg)
-    return {mg: score(items, ch) for mg, ch in chosen.items()}
+    """Held-out figures by article (``k`` folds) for each margin: the chooser fitted on the
+    other folds' events, applied in the pipeline to the fold's articles."""
+    by_doc = train_labels("train")
+    docs = sorted(by_doc)
+    doc_fold = dict(zip(docs, folds(docs, k, SEED)))
+    fold = [doc_fold[it["doc"]] for it in items]
+    out: dict[float, dict] = {}
+    base = {"n": 0, "doer": 0, "target": 0}
+    models = [_fit([it for it, g in zip(items, fold) if g != f], C) for f in range(k)]
+    for mg in (None, *margins):
+        tot = {"n": 0, "doer": 0, "target": 0}
+        for f in range(k):
+            docs = {d: labs for d, labs in by_doc.items() if doc_fold.get(d) == f}
+            m = None
+            if mg is not None:
+                m = models[f]
+                m.margin = mg
+            for key, v in judge(docs, m).items():
+                tot[key] += v
+        if mg is None:
+            base = tot
+            continue
+        n = max(tot["n"], 1)
+        out[mg] = {"n": tot["n"], "doer_before": round(base["doer"] / n, 4), "doer_after": round(tot["doer"] / n, 4),
+                   "target_before": round(base["target"] / n, 4), "target_after": round(tot["target"] / n, 4)}
+    return out
 
 
 def train(out: Path | None = None, *, echo=print, enabled: bool | None = None) -> dict:
