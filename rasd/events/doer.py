@@ -24,9 +24,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..lang.actors import load_actors
+from ..lang.speakers import load_speaker_cues
 from ..lang.wordlists import alternation, word_set
 from ..records import Event, main_place
-from .arguments import _AGENT_BEFORE, _is_target, _nisba_actor, alliances
+from .arguments import _AGENT_BEFORE, _HOLDER, _is_target, _nisba_actor, alliances
 from .context import _Ctx, _n, _words_between
 
 WEIGHTS = Path(__file__).with_name("doer.json")
@@ -35,6 +36,7 @@ NONE = "none"          # the candidate "no doer"
 _ACTORS = load_actors()
 _AGENT_MARK = re.compile(rf"({alternation('agent_markers')})\s*\"?\s*$")    # من قبل, على يد
 _STATEMENT = word_set("statement_verbs")         # ادان, ندد, حذر ... (the condemner)
+_SPEECH = load_speaker_cues().matchers["verb"]      # قال, أكد, تحدث ... (speakers.tsv)
 _DOING = word_set("self_claim_verbs") | word_set("done_it_verbs")   # شن, نفذ; شنها, نفذته
 _COORD = re.compile(r"(\s|^)و\s*$")            # «... والتحالف»: named with another
 _VICTIMS = ("civilians", "protesters")
@@ -44,7 +46,7 @@ _OWN_DOERS = ("protests", "riots")     # coded by their protesters (settle_who):
 # set by the training (doer_train.py): the hook records each event's candidates instead
 # of choosing
 _RECORD: list | None = None
-_FORCED: "DoerModel | None" = None      # (and the model it tries in place of doer.json)
+_FORCED: "DoerModel | None" = None      # (and the model it tries in place of doer.json; OFF: none)
 
 
 @dataclass
@@ -67,6 +69,9 @@ class DoerModel:
     def to_dict(self) -> dict:
         return {"enabled": self.enabled, "bias": round(self.bias, 4), "margin": self.margin, "meta": self.meta,
                 "weights": {k: round(v, 4) for k, v in sorted(self.weights.items()) if round(v, 4)}}
+
+
+OFF = DoerModel({}, enabled=False)      # the rules' answers alone
 
 
 @lru_cache(maxsize=4)
@@ -157,6 +162,11 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
             continue          # victims never did a strike or a battle; the one the rules took as
             #                   hit, with no doer, is not made its doer
         ms = art.by_key.get(k, [])
+        here = [m for m in ms if m.sent == si]
+        if k != ev.actor and (k in sources or k in sent_speakers or _holder(ctx, here, tn1) or (
+                here and all(m.speaker or _says_it(ctx, m, tn0) for m in here))):
+            continue          # the one who says it (the announcer, the condemner) or holds the
+            #                   place named is not made its doer: the rules' reading stands
         f = [f"t={typ}", f"kind={_ACTORS.kind(k)}&t={typ}"]
         rule = k == ev.actor
         if rule:
@@ -199,13 +209,10 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
         f.append(f"sd={d if -2 <= d <= 1 else 'far'}&t={typ}")
         if ev.actor is None:
             f.append(f"sd={d if -2 <= d <= 1 else 'far'}&rule_none")
-        here = [m for m in ms if m.sent == si]
         if not here:
             out.append((k, f))
             continue
         in_sent_keys += 1
-        if all(m.speaker for m in here):
-            f.append("speaker_only")
         if any(clause.start <= m.start < clause.end for m in here):
             f.append("clause")
         # the nearest mention in the sentence: side, words apart, the words before it
@@ -244,14 +251,37 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
     return out
 
 
+def _speech_verb(w: str) -> bool:
+    forms = {w, w[1:] if w[:1] in ("و", "ف") else w}
+    forms |= {f[:-2] for f in forms if f.endswith(("وا", "ون")) and len(f) > 4}
+    return any(f in _SPEECH for f in forms)
+
+
+def _says_it(ctx: _Ctx, m: _Mention, trig_start: int) -> bool:
+    """A speech verb stands between the mention and the trigger after it («مقاتلو المعارضة
+    ... تحدثوا عن الانسحاب»): it names who speaks of the event."""
+    a1 = _n(ctx, m.end)
+    return a1 <= trig_start and any(_speech_verb(w) for w in ctx.norm[a1:trig_start].split()[:30])
+
+
+def _holder(ctx: _Ctx, here: list[_Mention], trig_end: int) -> bool:
+    """Every mention of the sentence names the side holding a place («إلى مناطق سيطرة قوات
+    النظام», «الخاضعة لسيطرة المعارضة»), not one right after the trigger («سيطرة داعش على»)."""
+    if not here:
+        return False
+    for m in here:
+        a0 = _n(ctx, m.start)
+        if a0 <= trig_end + 2 or not _HOLDER.search(ctx.norm[max(0, a0 - 30):a0]):
+            return False
+    return True
+
+
 def choose_doers(ctx: _Ctx, events: list[Event], model: DoerModel | None = None) -> list[Event]:
     """The hook at the end of :func:`.arguments.settle_who`: each event with a trigger takes
     the best-scored candidate doer when it beats the rules' answer by the model's margin."""
-    model = model or _FORCED
-    if model is None and _RECORD is None:
-        model = load_model()
-        if model is None or not model.enabled:
-            return events
+    model = model or _FORCED or (None if _RECORD is not None else load_model())
+    if _RECORD is None and (model is None or not model.enabled):
+        return events
     todo = [ev for ev in events if ev.trigger is not None and ev.type not in _OWN_DOERS]
     if not todo or not ctx.sents:
         return events
@@ -260,7 +290,7 @@ def choose_doers(ctx: _Ctx, events: list[Event], model: DoerModel | None = None)
     for ev, cands in [(ev, candidate_features(ctx, art, ev, todo)) for ev in todo]:
         if _RECORD is not None:
             _RECORD.append((ev, ev.actor, ev.actor2, cands))
-        if model is not None:
+        if model is not None and model.enabled:
             _apply(ev, cands, model)
     return events
 
