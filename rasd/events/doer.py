@@ -163,7 +163,7 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
             #                   hit, with no doer, is not made its doer
         ms = art.by_key.get(k, [])
         here = [m for m in ms if m.sent == si]
-        if k != ev.actor and (k in sources or k in sent_speakers or _holder(ctx, here, tn1) or (
+        if k != ev.actor and (_holder(ctx, here, tn1) or (
                 here and all(m.speaker or _says_it(ctx, m, tn0) for m in here))):
             continue          # the one who says it (the announcer, the condemner) or holds the
             #                   place named is not made its doer: the rules' reading stands
