@@ -597,7 +597,8 @@ def train(output: str | None, report_test: bool, as_json: bool, which: str) -> N
 
 def _train_doer(output: str | None, as_json: bool) -> None:
     from .events import dataset
-    from .events.doer_train import LABELS, train as train_doer
+    from .events.doer_train import LABELS
+    from .events.doer_train import train as train_doer
     if not dataset.ant_path().exists():
         raise click.ClickException(f"the shared corpora are not under {dataset.shared_dir()} (set RASD_SHARED)")
     if not LABELS.exists():

@@ -46,7 +46,7 @@ _OWN_DOERS = ("protests", "riots")     # coded by their protesters (settle_who):
 # set by the training (doer_train.py): the hook records each event's candidates instead
 # of choosing
 _RECORD: list | None = None
-_FORCED: "DoerModel | None" = None      # (and the model it tries in place of doer.json; OFF: none)
+_FORCED: DoerModel | None = None      # (and the model it tries in place of doer.json; OFF: none)
 
 
 @dataclass
@@ -62,7 +62,7 @@ class DoerModel:
         return self.bias + sum(w.get(f, 0.0) for f in feats)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "DoerModel":
+    def from_dict(cls, d: dict) -> DoerModel:
         return cls({str(k): float(v) for k, v in d["weights"].items()}, float(d.get("bias", 0.0)),
                    float(d.get("margin", 0.0)), bool(d.get("enabled", True)), d.get("meta"))
 

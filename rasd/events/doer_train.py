@@ -82,7 +82,7 @@ def collect(split: str = "train") -> tuple[list[dict], int]:
         labelled += 1
         if e is None or hook is None:
             continue
-        _, actor, actor2, cands = hook
+        _, actor, _, cands = hook
         strict = {**lab, "note": ""}
         rows = []
         for key, feats in cands:
