@@ -42,18 +42,31 @@ def events(text: str) -> list:
 
 @pytest.fixture
 def weights(tmp_path, monkeypatch):
-    """Write a weight file and make it the packaged one (``None``: no file at all)."""
-    path = tmp_path / "doer.json"
+    """Write a weight file and make it the packaged one (``None``: no file at all); the
+    other role's file is missing."""
+    paths = {"doer": tmp_path / "doer.json", "target": tmp_path / "acted_on.json"}
+    monkeypatch.setattr(D, "WEIGHTS", paths["doer"])
+    monkeypatch.setattr(D, "TARGET_WEIGHTS", paths["target"])
 
-    def use(w: dict | None, margin: float = 0.0, enabled: bool = True):
+    def use(w: dict | None, margin: float = 0.0, enabled: bool = True, role: str = "doer"):
+        path = paths[role]
         if w is not None:
             path.write_text(json.dumps({"weights": w, "margin": margin, "enabled": enabled}), "utf-8")
         elif path.exists():
             path.unlink()
-        monkeypatch.setattr(D, "WEIGHTS", path)
         D._load.cache_clear()
     yield use
     D._load.cache_clear()
+
+
+def target_candidates(text: str) -> list[tuple[object, str | None, str | None, dict[str, list[str]]]]:
+    doc, rec = _doc(text), []
+    D._RECORD_TARGET, D._FORCED, D._FORCED_TARGET = rec, D.OFF, D.OFF
+    try:
+        [e for a in split_articles(doc) for e in extract_events(doc, a)]
+    finally:
+        D._RECORD_TARGET = D._FORCED = D._FORCED_TARGET = None
+    return [(e, a1, a2, dict(c)) for e, a1, a2, c in rec]
 
 
 def test_features_of_the_doer_and_the_one_hit_in_one_sentence():
@@ -114,6 +127,25 @@ def test_the_rules_answer_stands_under_the_margin_when_disabled_and_without_a_fi
     assert e.actor is None
 
 
+def test_the_acted_on_candidates_leave_out_the_doer_and_add_the_victims():
+    [(_, doer, hit, c)] = target_candidates(STRIKE)
+    assert (doer, hit) == ("coalition", "isis")
+    assert "coalition" not in c
+    assert {"rule", "after", "target_word", "other_side"} <= set(c["isis"])
+    assert "victim&t=explosions_remote_violence" in c["civilians"]      # not named, still a candidate
+    assert "victims_named" not in c["civilians"]
+    [(_, _, _, c)] = target_candidates("قتل خمسة مدنيين في غارة جوية روسية على بلدة خان شيخون أمس.")
+    assert "victims_named" in c["civilians"]
+
+
+def test_an_acted_on_weight_file_makes_the_chooser_take_its_best_candidate(weights):
+    weights({"victim&t=explosions_remote_violence": 3.0}, role="target")
+    [e] = events(STRIKE)
+    assert (e.actor, e.actor2) == ("coalition", "civilians")
+    weights({"victim&t=explosions_remote_violence": 3.0}, role="target", enabled=False)
+    assert [(e.actor, e.actor2) for e in events(STRIKE)] == [("coalition", "isis")]
+
+
 def test_the_weights_round_trip():
     m = D.DoerModel({"rule": 1.23456, "zero": 0.0}, bias=0.5, margin=0.5, meta={"C": 0.1})
     back = D.DoerModel.from_dict(json.loads(json.dumps(m.to_dict())))
@@ -121,11 +153,13 @@ def test_the_weights_round_trip():
     assert back.score(["rule", "unknown"]) == pytest.approx(0.5 + 1.2346)
 
 
-def test_the_packaged_model_is_small_and_names_its_choice():
-    d = json.loads(D.WEIGHTS.read_text("utf-8"))
-    assert D.WEIGHTS.stat().st_size < 20_000
+@pytest.mark.parametrize("path", [D.WEIGHTS, D.TARGET_WEIGHTS])
+def test_the_packaged_models_are_small_and_say_how_they_were_chosen(path):
+    d = json.loads(path.read_text("utf-8"))
+    assert path.stat().st_size < 20_000
     assert {"weights", "margin", "enabled", "meta"} <= set(d)
-    assert d["meta"]["cv"]["n"] > 100
+    assert d["meta"]["cv"]["n"] > 100 and d["meta"]["dev"]["n"] > 50
+    assert not d["enabled"] or d["meta"]["passes_rule"]
 
 
 def test_train_doer_refuses_the_test_split():

@@ -31,6 +31,7 @@ from .arguments import _AGENT_BEFORE, _HOLDER, _is_target, _nisba_actor, allianc
 from .context import _Ctx, _n, _words_between
 
 WEIGHTS = Path(__file__).with_name("doer.json")
+TARGET_WEIGHTS = Path(__file__).with_name("acted_on.json")   # the same kind of model for ``actor2``
 NONE = "none"          # the candidate "no doer"
 
 _ACTORS = load_actors()
@@ -41,11 +42,15 @@ _DOING = word_set("self_claim_verbs") | word_set("done_it_verbs")   # شن, نف
 _COORD = re.compile(r"(\s|^)و\s*$")            # «... والتحالف»: named with another
 _VICTIMS = ("civilians", "protesters")
 _STRIKES = ("battles", "explosions_remote_violence")
+_HARM = (*_STRIKES, "violence_against_civilians")   # civilians are a candidate for what they suffer
+_VICTIM_UNITS = ("civilians", "children", "women", "people", "families")
 _OWN_DOERS = ("protests", "riots")     # coded by their protesters (settle_who): left as they are
 
 # set by the training (doer_train.py): the hook records each event's candidates instead
 # of choosing
 _RECORD: list | None = None
+_RECORD_TARGET: list | None = None      # (the same for the acted-on)
+_FORCED_TARGET: DoerModel | None = None
 _FORCED: DoerModel | None = None      # (and the model it tries in place of doer.json; OFF: none)
 
 
@@ -132,10 +137,15 @@ def _trigger_match(ctx: _Ctx, ev: Event):
     return next((m for m in ctx.triggers if m.start == t.start and m.end == t.end), None)
 
 
-def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] = ()) -> list[tuple[str, list[str]]]:
-    """``(key, features)`` of each candidate doer of ``ev`` (an event with a trigger), the
-    answer "none" (:data:`NONE`) last. ``peers``: the article's other events (the doers
-    the rules gave to events of the same kind)."""
+def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] = (),
+                       role: str = "doer") -> list[tuple[str, list[str]]]:
+    """``(key, features)`` of each candidate doer of ``ev`` (an event with a trigger), or
+    with ``role="target"`` of each candidate for the one it acted on; the answer "none"
+    (:data:`NONE`) last. ``peers``: the article's other events (the answers the rules gave
+    to events of the same kind)."""
+    doer = role == "doer"
+    rule_k = ev.actor if doer else ev.actor2
+    other_k = ev.actor2 if doer else ev.actor
     t = ev.trigger
     typ, sub = ev.type, ev.sub_type
     si = art.sent_of(t.start)
@@ -149,36 +159,45 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
     p = main_place(ev.places)
     home = _ACTORS.by_country.get(p.country or "") if p is not None else None
     friends = (alliances().get(ev.actor, frozenset()) | {ev.actor}) if ev.actor else frozenset()
-    same_sub = Counter(e.actor for e in peers if e is not ev and e.actor and e.sub_type == sub)
-    same_type = Counter(e.actor for e in peers if e is not ev and e.actor and e.type == typ)
+    attr = "actor" if doer else "actor2"
+    same_sub = Counter(getattr(e, attr) for e in peers if e is not ev and getattr(e, attr) and e.sub_type == sub)
+    same_type = Counter(getattr(e, attr) for e in peers if e is not ev and getattr(e, attr) and e.type == typ)
     keys = list(art.by_key)
-    for k in (ev.actor, ev.actor2, *sorted(sources)):
+    for k in (rule_k, other_k, *sorted(sources), *(() if doer or typ not in _HARM else ("civilians",))):
         if k and k not in keys:
             keys.append(k)
+    victims = not doer and _victims_in(ctx, ev.sentence or ev.evidence)
+    doer_side = _ACTORS.side(ev.actor) if ev.actor else None
     out: list[tuple[str, list[str]]] = []
     in_sent_keys = 0
     for k in keys:
-        if k != ev.actor and ((k in _VICTIMS and typ in _STRIKES) or (ev.actor is None and k == ev.actor2)):
+        if doer and k != ev.actor and ((k in _VICTIMS and typ in _STRIKES) or (ev.actor is None and k == ev.actor2)):
             continue          # victims never did a strike or a battle; the one the rules took as
             #                   hit, with no doer, is not made its doer
+        if not doer and k == ev.actor:
+            continue          # the doer is not what it acted on
         ms = art.by_key.get(k, [])
         here = [m for m in ms if m.sent == si]
-        if k != ev.actor and (_holder(ctx, here, tn1) or (
+        if k != rule_k and (_holder(ctx, here, tn1) or (
                 here and all(m.speaker or _says_it(ctx, m, tn0) for m in here))):
             continue          # the one who says it (the announcer, the condemner) or holds the
             #                   place named is not made its doer: the rules' reading stands
         f = [f"t={typ}", f"kind={_ACTORS.kind(k)}&t={typ}"]
-        rule = k == ev.actor
+        rule = k == rule_k
         if rule:
             f += ["rule", f"rule&t={typ}", f"rule&st={sub}"]
-        if k == ev.actor2:
+        if k == other_k:
             f.append("rule2")
         elif k in friends and not rule:
-            f.append("ally_of_rule")
+            f.append("ally_of_rule")      # (of the rules' doer, for either role)
         side = _ACTORS.side(k) or "other"
         f.append(f"side={side}&t={typ}")
+        if not doer and doer_side and side != "other" and side != doer_side:
+            f.append("other_side")
         if k in _VICTIMS:
             f.append(f"victim&t={typ}")
+            if victims:
+                f.append("victims_named")
         if k in sources:
             f.append("source")
         if k in sent_speakers:
@@ -207,7 +226,7 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
         d = min((m.sent - si for m in ms), key=lambda x: (abs(x), x > 0))
         f.append("sd=" + (str(d) if -2 <= d <= 1 else "far-" if d < 0 else "far+"))
         f.append(f"sd={d if -2 <= d <= 1 else 'far'}&t={typ}")
-        if ev.actor is None:
+        if rule_k is None:
             f.append(f"sd={d if -2 <= d <= 1 else 'far'}&rule_none")
         if not here:
             out.append((k, f))
@@ -245,7 +264,7 @@ def candidate_features(ctx: _Ctx, art: _Article, ev: Event, peers: list[Event] =
             f.append("twice_in_sent")
         out.append((k, f))
     nf = [NONE, f"{NONE}&t={ev.type}", f"{NONE}&st={sub}", f"{NONE}&nsent={min(in_sent_keys, 2)}"]
-    if ev.actor is None:
+    if rule_k is None:
         nf.append(f"{NONE}&rule")
     out.append((NONE, nf))
     return out
@@ -264,6 +283,11 @@ def _says_it(ctx: _Ctx, m: _Mention, trig_start: int) -> bool:
     return a1 <= trig_start and any(_speech_verb(w) for w in ctx.norm[a1:trig_start].split()[:30])
 
 
+def _victims_in(ctx: _Ctx, sent) -> bool:
+    """The sentence counts civilians («خمسة مدنيين», «عشرات الأطفال»)."""
+    return any(q.unit_class in _VICTIM_UNITS for q in ctx.an.between("quantities", sent.start, sent.end))
+
+
 def _holder(ctx: _Ctx, here: list[_Mention], trig_end: int) -> bool:
     """Every mention of the sentence names the side holding a place («إلى مناطق سيطرة قوات
     النظام», «الخاضعة لسيطرة المعارضة»), not one right after the trigger («سيطرة داعش على»)."""
@@ -276,32 +300,47 @@ def _holder(ctx: _Ctx, here: list[_Mention], trig_end: int) -> bool:
     return True
 
 
-def choose_doers(ctx: _Ctx, events: list[Event], model: DoerModel | None = None) -> list[Event]:
+def choose_doers(ctx: _Ctx, events: list[Event], model: DoerModel | None = None,
+                 target_model: DoerModel | None = None) -> list[Event]:
     """The hook at the end of :func:`.arguments.settle_who`: each event with a trigger takes
-    the best-scored candidate doer when it beats the rules' answer by the model's margin."""
-    model = model or _FORCED or (None if _RECORD is not None else load_model())
-    if _RECORD is None and (model is None or not model.enabled):
+    the best-scored candidate doer when it beats the rules' answer by the model's margin;
+    then, with the acted-on model (``acted_on.json``), the best candidate it acted on."""
+    rec = _RECORD is not None or _RECORD_TARGET is not None
+    model = model or _FORCED or (None if rec else load_model())
+    target_model = target_model or _FORCED_TARGET or (None if rec else load_model(TARGET_WEIGHTS))
+    on, on2 = model is not None and model.enabled, target_model is not None and target_model.enabled
+    if not (rec or on or on2):
         return events
     todo = [ev for ev in events if ev.trigger is not None and ev.type not in _OWN_DOERS]
     if not todo or not ctx.sents:
         return events
     art = _Article(ctx)
-    # every event's candidates read before any doer changes (the peers' doers are the rules')
-    for ev, cands in [(ev, candidate_features(ctx, art, ev, todo)) for ev in todo]:
-        if _RECORD is not None:
-            _RECORD.append((ev, ev.actor, ev.actor2, cands))
-        if model is not None and model.enabled:
-            _apply(ev, cands, model)
+    if on or _RECORD is not None:
+        # every event's candidates read before any doer changes (the peers' doers are the rules')
+        for ev, cands in [(ev, candidate_features(ctx, art, ev, todo)) for ev in todo]:
+            if _RECORD is not None:
+                _RECORD.append((ev, ev.actor, ev.actor2, cands))
+            if on:
+                _apply(ev, cands, model)
+    if on2 or _RECORD_TARGET is not None:
+        for ev, cands in [(ev, candidate_features(ctx, art, ev, todo, role="target")) for ev in todo]:
+            if _RECORD_TARGET is not None:
+                _RECORD_TARGET.append((ev, ev.actor, ev.actor2, cands))
+            if on2:
+                _apply(ev, cands, target_model, role="target")
     return events
 
 
-def _apply(ev: Event, cands: list[tuple[str, list[str]]], model: DoerModel) -> None:
-    rules = ev.actor or NONE
+def _apply(ev: Event, cands: list[tuple[str, list[str]]], model: DoerModel, role: str = "doer") -> None:
+    rules = (ev.actor if role == "doer" else ev.actor2) or NONE
     scores = {k: model.score(f) for k, f in cands}
     best = max(scores, key=lambda k: scores[k])
     if best == rules or scores[best] - scores.get(rules, float("-inf")) <= model.margin:
         return
-    set_doer(ev, None if best == NONE else best)
+    if role == "doer":
+        set_doer(ev, None if best == NONE else best)
+    else:
+        ev.actor2 = None if best == NONE else best
 
 
 def set_doer(ev: Event, doer: str | None) -> None:

@@ -24,6 +24,12 @@ LABELS = REPO / "labels" / "args" / "ant.args.jsonl"
 CS = (0.03, 0.1, 0.3, 1.0)
 MARGINS = (0.0, 0.5, 1.0, 2.0)
 K = 5
+# Whether a model that passes its shipping rule is switched on. The doer passes (CV doer
+# 0.605 -> 0.651, dev 0.561 -> 0.579, the acted-on not down) but moves the cross-outlet
+# grouping: on the train pairs one more "different" pair is joined (precision 0.962 ->
+# 0.951 against the floor 0.96 of tests/test_stories.py; recall 0.738 -> 0.748), so it is
+# left off until the floor question is settled. The acted-on model fails on dev.
+SHIP = {"doer": False, "target": False}
 SEEDS = (SEED, SEED + 1, SEED + 2)     # three draws of the folds (the figures of one draw move by a few points)
 
 
@@ -36,6 +42,10 @@ def eval_args():
 
 
 def train_labels(split: str = "train") -> dict[str, list[dict]]:
+    """The labelled events of the train split (to fit) or of dev (to check), by article;
+    the test split and the fifth sample are never read."""
+    if split not in ("train", "dev"):
+        raise ValueError("the argument choosers read train and dev only")
     out: dict[str, list[dict]] = defaultdict(list)
     for line in LABELS.read_text("utf-8").splitlines():
         if not line.strip():
@@ -48,10 +58,11 @@ def train_labels(split: str = "train") -> dict[str, list[dict]]:
     return out
 
 
-def _read(by_doc: dict[str, list[dict]], model: D.DoerModel | None = None, record: bool = False):
-    """Extract the labelled articles (the decision off) with ``model`` applied (None: the
-    rules alone); yield ``(doc, label, event or None, the event's candidates at the hook
-    when ``record``)``."""
+def _read(by_doc: dict[str, list[dict]], model: D.DoerModel | None = None, record: bool = False,
+          role: str = "doer"):
+    """Extract the labelled articles (the decision off) with ``model`` applied for ``role``
+    (None: the rules alone; the other role's model is off); yield ``(doc, label, event or
+    None, the event's candidates at the hook when ``record``)``."""
     from ..pipeline import prepare
     from . import extract_events
     from .decision import ModelDecision
@@ -59,11 +70,14 @@ def _read(by_doc: dict[str, list[dict]], model: D.DoerModel | None = None, recor
     dec = ModelDecision(threshold=0.0)
     for doc in ant_documents(set(by_doc)):
         rec: list = []
-        D._RECORD, D._FORCED = (rec if record else None), (model or D.OFF)
+        if role == "doer":
+            D._RECORD, D._FORCED, D._FORCED_TARGET = (rec if record else None), (model or D.OFF), D.OFF
+        else:
+            D._RECORD_TARGET, D._FORCED_TARGET, D._FORCED = (rec if record else None), (model or D.OFF), D.OFF
         try:
             evs = [e for art in prepare(doc).articles for e in extract_events(doc, art, decision=dec)]
         finally:
-            D._RECORD = D._FORCED = None
+            D._RECORD = D._RECORD_TARGET = D._FORCED = D._FORCED_TARGET = None
         at_hook = {id(r[0]): r for r in rec}
         for lab in by_doc[doc.id]:
             s, t = map(int, lab["id"].split("@")[1].split("-"))
@@ -71,38 +85,41 @@ def _read(by_doc: dict[str, list[dict]], model: D.DoerModel | None = None, recor
             yield doc, lab, e, at_hook.get(id(e))
 
 
-def collect(split: str = "train") -> tuple[list[dict], int]:
+def collect(split: str = "train", role: str = "doer") -> tuple[list[dict], int]:
     """One item per labelled event found: its candidates' features and which are right, and
     whether the rules' stored answers are right."""
     if split != "train":
         raise ValueError("the doer model is fitted on the train split only")
     ev_mod = eval_args()
     items, labelled = [], 0
-    for doc, lab, e, hook in _read(train_labels(split), record=True):
+    field = "doer" if role == "doer" else "target"
+    for doc, lab, e, hook in _read(train_labels(split), record=True, role=role):
         labelled += 1
         if e is None or hook is None:
             continue
-        _, actor, _, cands = hook
+        _, actor, actor2, cands = hook
+        rules = actor if role == "doer" else actor2
         strict = {**lab, "note": ""}
         rows = []
         for key, feats in cands:
-            doer = None if key == D.NONE else key
-            # fitted on the labelled doer itself ("yfit"); judged as eval_args judges ("y":
+            got = None if key == D.NONE else key
+            # fitted on the labelled answer itself ("yfit"); judged as eval_args judges ("y":
             # a key named in the note as another doer counts too)
             rows.append({"key": key, "feats": feats,
-                         "yfit": int(ev_mod.who_right("doer", doer, strict, e.type)),
-                         "y": int(ev_mod.who_right("doer", doer, lab, e.type))})
-        items.append({"id": lab["id"], "doc": doc.id, "type": e.type, "rules": actor or D.NONE,
-                      "rules_ok": int(ev_mod.who_right("doer", e.actor, lab, e.type)), "rows": rows})
+                         "yfit": int(ev_mod.who_right(field, got, strict, e.type)),
+                         "y": int(ev_mod.who_right(field, got, lab, e.type))})
+        final = e.actor if role == "doer" else e.actor2
+        items.append({"id": lab["id"], "doc": doc.id, "type": e.type, "rules": rules or D.NONE,
+                      "rules_ok": int(ev_mod.who_right(field, final, lab, e.type)), "rows": rows})
     return items, labelled
 
 
-def judge(by_doc: dict[str, list[dict]], model: D.DoerModel | None) -> dict:
+def judge(by_doc: dict[str, list[dict]], model: D.DoerModel | None, role: str = "doer") -> dict:
     """Doer and target right (as eval_args judges) over the labelled events found, the
     model applied in the pipeline."""
     ev_mod = eval_args()
     c = {"n": 0, "doer": 0, "target": 0}
-    for _, lab, e, _ in _read(by_doc, model):
+    for _, lab, e, _ in _read(by_doc, model, role=role):
         if e is None:
             continue
         c["n"] += 1
@@ -147,7 +164,8 @@ def _fit(items: list[dict], C: float) -> D.DoerModel:
     return D.DoerModel({n: float(v) for n, v in zip(names, w)}, 0.0)
 
 
-def cross_validate(items: list[dict], C: float, margins=MARGINS, k: int = K, seeds=SEEDS) -> dict[float, dict]:
+def cross_validate(items: list[dict], C: float, margins=MARGINS, k: int = K, seeds=SEEDS,
+                   role: str = "doer") -> dict[float, dict]:
     """Held-out figures by article for each margin: ``k`` folds of the train articles (each
     of ``seeds`` draws them anew; the counts are summed), the chooser fitted on the other
     folds' events and applied in the pipeline to the fold's articles."""
@@ -163,7 +181,7 @@ def cross_validate(items: list[dict], C: float, margins=MARGINS, k: int = K, see
             for mg in (None, *margins):
                 if mg is not None:
                     m.margin = mg
-                for key, v in judge(held, None if mg is None else m).items():
+                for key, v in judge(held, None if mg is None else m, role).items():
                     tot[mg][key] += v
     base = tot[None]
     n = max(base["n"], 1)
@@ -172,25 +190,42 @@ def cross_validate(items: list[dict], C: float, margins=MARGINS, k: int = K, see
                  "target_after": round(tot[mg]["target"] / n, 4)} for mg in margins}
 
 
-def train(out: Path | None = None, *, echo=print, enabled: bool | None = None) -> dict:
+def train(out: Path | None = None, *, echo=print, enabled: bool | None = None, role: str = "doer") -> dict:
     """Fit on train, choose C and the margin by cross-validation by article, write the
-    model (``enabled`` by the shipping rule: CV doer up by >= 3 points and target not down,
-    unless given)."""
-    out = out or D.WEIGHTS
-    items, labelled = collect("train")
-    echo(f"doer: {labelled} labelled train events, {len(items)} found with the decision off")
+    model (``enabled`` by the shipping rule, unless given: CV up by >= 3 points on the
+    role's field, the other field not down). ``role``: "doer" (``doer.json``) or "target"
+    (the acted-on, ``acted_on.json``)."""
+    if role not in ("doer", "target"):
+        raise ValueError(f"no model for {role!r}")
+    out = out or (D.WEIGHTS if role == "doer" else D.TARGET_WEIGHTS)
+    mine, other = ("doer", "target") if role == "doer" else ("target", "doer")
+    items, labelled = collect("train", role)
+    echo(f"{role}: {labelled} labelled train events, {len(items)} read with the decision off")
     grid = {}
     for C in CS:
-        for mg, s in cross_validate(items, C).items():
+        for mg, s in cross_validate(items, C, role=role).items():
             grid[(C, mg)] = s
             echo(f"  C={C} margin={mg}: {s}")
-    (C, mg), best = max(grid.items(), key=lambda kv: (kv[1]["doer_after"], kv[1]["target_after"], kv[0][1]))
-    if enabled is None:
-        enabled = best["doer_after"] - best["doer_before"] >= 0.03 and best["target_after"] >= best["target_before"]
+    (C, mg), best = max(grid.items(), key=lambda kv: (kv[1][f"{mine}_after"], kv[1][f"{other}_after"], kv[0][1]))
     m = _fit(items, C)
-    m.margin, m.enabled = mg, enabled
-    m.meta = {"C": C, "cv": best, "train_events": len(items), "folds": K, "seeds": list(SEEDS),
-              "labels": "labels/args/ant.args.jsonl (train split, sample 5 left out)"}
+    m.margin = mg
+    # dev (the decision off): the model against the rules alone
+    dev = train_labels("dev")
+    d0, d1 = judge(dev, None, role), judge(dev, m, role)
+    n = max(d0["n"], 1)
+    dev_fig = {"n": d0["n"], **{f"{f}_{w}": round(d[f] / n, 4) for f in ("doer", "target")
+                                for w, d in (("before", d0), ("after", d1))}}
+    echo(f"  dev: {dev_fig}")
+    passes = best[f"{mine}_after"] - best[f"{mine}_before"] >= 0.03 and \
+        best[f"{other}_after"] >= best[f"{other}_before"] and d1[mine] >= d0[mine] and d1[other] >= d0[other]
+    if enabled is None:
+        enabled = passes and SHIP[role]
+    m.enabled = enabled
+    m.meta = {"role": role, "C": C, "cv": best, "dev": dev_fig, "train_events": len(items), "folds": K,
+              "seeds": list(SEEDS), "labels": "labels/args/ant.args.jsonl (train split, sample 5 left out)",
+              "rule": "enabled when CV by article gains >= 3 points on its field, the other field not down, "
+                      "and dev drops neither (and doer_train.SHIP lets it)", "passes_rule": passes}
     out.write_text(json.dumps(m.to_dict(), ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8")
     D._load.cache_clear()
-    return {"C": C, "margin": mg, "enabled": enabled, "cv": best, "written": str(out)}
+    return {"C": C, "margin": mg, "passes_rule": passes, "enabled": enabled, "cv": best, "dev": dev_fig,
+            "written": str(out)}
