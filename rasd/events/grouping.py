@@ -130,6 +130,13 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
             mark_denied(e, best)
             e.same_as = best.same_as or best.id
             out.append(e)
+        elif denied is not None and denied(best):
+            # the denial was told first and this is the claim it answers («قالت وزارة الدفاع
+            # الروسية إنها لم تنفذ أي غارات ...», then «ويأتي النفي الروسي عقب إعلان المرصد أن
+            # غارات ... أوقعت 44 قتيلا»): a claim of its own, in the denial's group, not a
+            # telling of the denial (its stance is settled after the fold)
+            e.same_as = best.same_as or best.id
+            out.append(e)
         elif two_sources(best, e):
             # the same happening in another named source's words: a claim of its own
             # (the export contract), in the claim group of the first telling
