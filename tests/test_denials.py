@@ -63,6 +63,8 @@ def test_a_denial_told_before_the_claim_it_answers(model):
                     "أوقعت 44 قتيلا في قرية زردانا في ريف إدلب الشمالي.", model)
     asserted, denied = _one_denial_with_the_strike(evs)
     assert denied.evidence.start < asserted.evidence.start
+    # the denial names the province, the claim the village: the denial is placed where the claim is
+    assert [p.name for p in denied.places][:1] == ["زردانا"]
 
 
 def test_a_denial_does_not_take_the_source_that_asserts():
