@@ -17,9 +17,11 @@ with the label:
 
 Per split (dev by default; the test split only with --split test, for the final report).
 ``sample5`` is the fifth sample (labels with ``"sample": 5``: 30 train-split articles
-labelled after every rule so far was written, held out from them); ``train`` leaves it out.
+labelled after every rule so far was written, held out from them); ``sample6`` the sixth
+(``"sample": 6``: 34 train-split articles, labelled after the learned place and doer
+choosers were built, held out from them); ``train`` leaves both out.
 
-Usage: .venv/bin/python bench/eval_args.py [--split dev|train|test|sample5|all] [--show N] [--errors]
+Usage: .venv/bin/python bench/eval_args.py [--split dev|train|test|sample5|sample6|all] [--show N] [--errors]
 
 (``--errors`` prints every wrong field of the split with the event's sentence.)
 """
@@ -101,7 +103,7 @@ def who_right(field: str, got_k: str | None, lab: dict, etype: str) -> bool:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", default="dev", choices=["dev", "train", "test", "sample5", "all"])
+    ap.add_argument("--split", default="dev", choices=["dev", "train", "test", "sample5", "sample6", "all"])
     ap.add_argument("--show", type=int, default=0, help="print N wrong cases of each field")
     ap.add_argument("--candidates", action="store_true",
                     help="judge the arguments of every candidate (decision threshold 0), not only stored events")
@@ -113,7 +115,7 @@ def main() -> None:
     by_doc: dict[str, list[dict]] = defaultdict(list)
     for lab in labels:
         doc = lab["id"].split("@")[0]
-        split = "sample5" if lab.get("sample") == 5 else split_of(doc)
+        split = f"sample{lab['sample']}" if lab.get("sample") else split_of(doc)
         if a.split in ("all", split):
             by_doc[doc].append(lab)
     gz = load_gazetteer()

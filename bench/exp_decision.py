@@ -158,6 +158,9 @@ EXPERIMENTS = {
     "stack:sent+win:C=0.01": {"emb": "sent+win", "emb_mode": "stack", "emb_C": 0.01},
     "stack:sent:C=0.01": {"emb": "sent", "emb_mode": "stack", "emb_C": 0.01},
     "cues+stack:sent+win": {"emb": "sent+win", "emb_mode": "stack", "extra": cues},
+    "gsrchar:x0.3": {"gsr_char": 0.3},
+    "gsrchar:x1": {"gsr_char": 1.0},
+    "gsrchar:x3": {"gsr_char": 3.0},
 }
 
 
@@ -290,9 +293,66 @@ def dense_blocks(d: Data, pool, y, w, fo, emb: str, mode: str, scale: float, emb
     return folds, col(full_oof), lambda exs: col(full.predict_proba((d.embeddings(exs, emb) - mu) / sd)[:, 1]), full_oof
 
 
+def gsr_char_blocks(d: Data, pool, fo, scale: float, C: float = 10.0):
+    """A sentence classifier of GSR's own question (character 2-5-grams, the issue's baseline,
+    fitted on GSR sentences only), its logit as one column: nested out of fold for the GSR
+    rows, from the GSR model of the training folds for the others. Returns the same shape
+    as :func:`dense_blocks`."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    def text(e):
+        return e.mention.raw if e.source == "gsr" else sent_text(e.mention)
+
+    sents: dict[str, tuple[str, int, int]] = {}
+    for e, f in zip(pool, fo):
+        if e.source == "gsr" and e.group not in sents:
+            sents[e.group] = (e.mention.raw, d.gold.get(e.group, 0), int(f))
+    keys = list(sents)
+    folds_of = np.array([sents[k][2] for k in keys])
+    cache: dict = {}
+
+    def model(excl: frozenset):
+        if excl not in cache:
+            idx = [i for i, k in enumerate(keys) if folds_of[i] not in excl]
+            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)
+            X = vec.fit_transform([sents[keys[i]][0] for i in idx])
+            clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(X, [sents[keys[i]][1] for i in idx])
+            cache[excl] = lambda ts: clf.predict_proba(vec.transform(ts))[:, 1]
+        return cache[excl]
+
+    def col(p):
+        return csr_matrix(_logit(np.asarray(p))[:, None] * scale)
+
+    texts = [text(e) for e in pool]
+    g = np.array([e.source == "gsr" for e in pool])
+    blocks = []
+    for k in range(5):
+        c = np.zeros(len(pool))
+        out_k = np.nonzero((fo == k) | ~g)[0]
+        c[out_k] = model(frozenset({k}))([texts[i] for i in out_k])
+        for j in range(5):
+            if j == k:
+                continue
+            idx = np.nonzero(g & (fo == j))[0]
+            if len(idx):
+                c[idx] = model(frozenset({k, j}))([texts[i] for i in idx])
+        blocks.append(col(c))
+    full = np.zeros(len(pool))
+    for j in range(5):
+        idx = np.nonzero(g & (fo == j))[0]
+        if len(idx):
+            full[idx] = model(frozenset({j}))([texts[i] for i in idx])
+    rest = np.nonzero(~g)[0]
+    full[rest] = model(frozenset())([texts[i] for i in rest])
+    return blocks, col(full), lambda exs: col(model(frozenset())([text(e) for e in exs])), None
+
+
 def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False, C: float | None = None,
         seed_w: float = 4.0, r2_w: float = 1.0, emb: str | None = None, emb_mode: str = "concat",
-        emb_scale: float = 1.0, emb_C: float = 0.05) -> dict:
+        emb_scale: float = 1.0, emb_C: float = 0.05, gsr_char: float = 0.0) -> dict:
     import numpy as np
     from scipy.sparse import hstack
     from sklearn.metrics import log_loss
@@ -309,6 +369,9 @@ def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False
     Xk, Xall, side, emb_oof = [X] * 5, X, None, None
     if emb:
         blocks, ball, side, emb_oof = dense_blocks(d, pool, y, w, fo, emb, emb_mode, emb_scale, emb_C)
+        Xk, Xall = [hstack([X, b]).tocsr() for b in blocks], hstack([X, ball]).tocsr()
+    if gsr_char:
+        blocks, ball, side, _ = gsr_char_blocks(d, pool, fo, gsr_char)
         Xk, Xall = [hstack([X, b]).tocsr() for b in blocks], hstack([X, ball]).tocsr()
     best = None
     for c in ([C] if C else (0.03, 0.1, 0.3, 1.0)):

@@ -55,6 +55,18 @@ def test_a_later_denial_is_a_claim_of_its_own_in_the_group_of_the_strike(model, 
     _one_denial_with_the_strike(events_of(STRIKE + denial, model))
 
 
+def test_a_denial_told_before_the_claim_it_answers(model):
+    # the denial leads, the accusation follows: the accusation is a claim of its own (not a
+    # telling of the denial), in the denial's group
+    evs = events_of("قالت وزارة الدفاع الروسية، الجمعة، إنها لم تنفذ أي غارات على محافظة إدلب. "
+                    "ويأتي النفي الروسي عقب إعلان المرصد السوري لحقوق الإنسان أن غارات يرجح أنها روسية "
+                    "أوقعت 44 قتيلا في قرية زردانا في ريف إدلب الشمالي.", model)
+    asserted, denied = _one_denial_with_the_strike(evs)
+    assert denied.evidence.start < asserted.evidence.start
+    # the denial names the province, the claim the village: the denial is placed where the claim is
+    assert [p.name for p in denied.places][:1] == ["زردانا"]
+
+
 def test_a_denial_does_not_take_the_source_that_asserts():
     # «ونفت موسكو …»: Moscow is not a recognised speaker; the sentence before is the
     # observatory's: the denial is not the observatory's

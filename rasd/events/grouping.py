@@ -79,9 +79,7 @@ def _fold_into(first: Event, rep: Event) -> None:
         first.count = rep.count
     names = {s.name for s in first.sources}
     first.sources.extend(s for s in rep.sources if s.name not in names)
-    have = {(p.start, p.role) for p in first.places}
-    if not any(p.lat is not None and p.precision in ("town", "near") for p in first.places):
-        first.places.extend(p for p in rep.places if (p.start, p.role) not in have)
+    _take_places(first, rep)
     first.actor = first.actor or rep.actor
     if first.actor2 is None and rep.actor2 != first.actor:
         first.actor2 = rep.actor2
@@ -130,6 +128,15 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
             mark_denied(e, best)
             e.same_as = best.same_as or best.id
             out.append(e)
+        elif denied is not None and denied(best):
+            # the denial was told first and this is the claim it answers («قالت وزارة الدفاع
+            # الروسية إنها لم تنفذ أي غارات ...», then «ويأتي النفي الروسي عقب إعلان المرصد أن
+            # غارات ... أوقعت 44 قتيلا»): a claim of its own, in the denial's group, not a
+            # telling of the denial (its stance is settled after the fold); the denial takes
+            # the town it names, as it would have from a telling folded into it
+            e.same_as = best.same_as or best.id
+            _take_places(best, e, ahead=True)
+            out.append(e)
         elif two_sources(best, e):
             # the same happening in another named source's words: a claim of its own
             # (the export contract), in the claim group of the first telling
@@ -138,6 +145,16 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
         else:
             _fold_into(best, e)
     return out
+
+
+def _take_places(first: Event, other: Event, *, ahead: bool = False) -> None:
+    """``first``, placed no finer than a region, takes the places ``other`` tells of the
+    same happening (``ahead``: before its own, so that the finer one is its main place)."""
+    have = {(p.start, p.role) for p in first.places}
+    if not any(p.lat is not None and p.precision in ("town", "near") for p in first.places):
+        more = [p for p in other.places if (p.start, p.role) not in have]
+        at = 0 if ahead else len(first.places)
+        first.places[at:at] = more
 
 
 def two_sources(a: Event, b: Event) -> bool:
