@@ -91,6 +91,16 @@ def covers(e, s: int, t: int) -> bool:
     return any(a < t and s < b for a, b in spans)
 
 
+def who_right(field: str, got_k: str | None, lab: dict, etype: str) -> bool:
+    """rasd's ``actor`` (field "doer") or ``actor2`` ("target") key ``got_k`` against the
+    label (also read by the doer's training, rasd/events/doer_train.py)."""
+    want_k = lab.get(field)
+    if want_k == "civilians" and got_k == "protesters" and etype in ("protests", "riots"):
+        want_k = "protesters"        # (some labellers keyed protesters as civilians)
+    return got_k == want_k or (field == "doer" and got_k is not None and re.search(
+        rf"\b{re.escape(got_k)}\b", lab.get("note") or "") is not None)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=["dev", "train", "test", "sample5", "sample6", "all"])
@@ -147,16 +157,11 @@ def main() -> None:
                 c["admin1"] += admin_key(p.admin1 if p else None) == admin_key(lab["admin1"])
                 if admin_key(p.admin1 if p else None) != admin_key(lab["admin1"]):
                     wrong["admin1"].append((lab["id"], lab["admin1"], p and p.admin1))
-            note = lab.get("note") or ""
             for field, got_k in (("doer", e.actor), ("target", e.actor2)):
-                want_k = lab.get(field)
-                if want_k == "civilians" and got_k == "protesters" and e.type in ("protests", "riots"):
-                    want_k = "protesters"        # (some labellers keyed protesters as civilians)
-                ok = got_k == want_k or (field == "doer" and got_k is not None and re.search(
-                    rf"\b{re.escape(got_k)}\b", note) is not None)
+                ok = who_right(field, got_k, lab, e.type)
                 c[field] += ok
                 if not ok:
-                    wrong[field].append((lab["id"], want_k, got_k, e.evidence_text[:90]))
+                    wrong[field].append((lab["id"], lab.get(field), got_k, e.evidence_text[:90]))
             want_d = lab.get("date") or pub
             c["dated"] += bool(e.date)
             ok = bool(e.date) and (e.date == want_d or (len(want_d) == 7 and e.date[:7] == want_d))

@@ -564,14 +564,23 @@ def watch(inputs: tuple[str, ...], db: str, every: str, once: bool, max_polls: i
 @click.option("--test", "report_test", is_flag=True,
               help="Also score the test split (only for the final report: never choose anything on it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def train(output: str | None, report_test: bool, as_json: bool) -> None:
-    """Rebuild the decision model from the labels in labels/ (texts read from the shared
-    corpora: $RASD_SHARED, else ../shared). Needs scikit-learn (pip install 'rasd[train]')."""
+@click.option("--model", "which", type=click.Choice(["decision", "doer", "target"]), default="decision",
+              show_default=True, help="Which model to rebuild: the decision (model.json), the doer chooser "
+              "(doer.json) or the acted-on chooser (acted_on.json).")
+def train(output: str | None, report_test: bool, as_json: bool, which: str) -> None:
+    """Rebuild the decision model (or, with --model doer / target, the chooser of the doer /
+    the one acted on) from the labels in labels/ (texts read from the shared corpora:
+    $RASD_SHARED, else ../shared). Needs scikit-learn (pip install 'rasd[train]')."""
     from .events import dataset
     try:
         import sklearn  # noqa: F401
     except ImportError:
         raise click.ClickException("rasd train needs scikit-learn: pip install 'rasd[train]'") from None
+    if which in ("doer", "target"):
+        if report_test:
+            raise click.ClickException("--test scores the decision model only (the argument choosers never read the test split)")
+        _train_doer(output, as_json, which)
+        return
     if not dataset.ant_path().exists() or not dataset.gsr_path().exists():
         raise click.ClickException(f"the shared corpora are not under {dataset.shared_dir()} (set RASD_SHARED)")
     if not (dataset.labels_dir() / "ant.mentions.jsonl").exists():
@@ -585,6 +594,24 @@ def train(output: str | None, report_test: bool, as_json: bool) -> None:
     for k, v in figures.items():
         click.echo(f"{k}: {json.dumps(v, ensure_ascii=False)}")
     click.echo(f"model written to {out}")
+
+
+def _train_doer(output: str | None, as_json: bool, role: str) -> None:
+    from .events import dataset
+    from .events.doer_train import LABELS
+    from .events.doer_train import train as train_doer
+    if not dataset.ant_path().exists():
+        raise click.ClickException(f"the shared corpora are not under {dataset.shared_dir()} (set RASD_SHARED)")
+    if not LABELS.exists():
+        raise click.ClickException(f"no labels at {LABELS}")
+    name = "doer.json" if role == "doer" else "acted_on.json"
+    out = Path(output) if output else Path(__file__).resolve().parent / "events" / name
+    figures = train_doer(out, echo=lambda m: click.echo(m, err=True), role=role)
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    for k, v in figures.items():
+        click.echo(f"{k}: {json.dumps(v, ensure_ascii=False)}")
 
 
 _guard(main)

@@ -1376,7 +1376,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.sub_type == "agreement" and ev.trigger is not None:
             _agreement_parties(ctx, ev)
     settle_when(ctx, events)
-    return events
+    from .doer import choose_doers  # the learned doer (rasd/events/doer.py, doer.json)
+    return choose_doers(ctx, events)
 
 
 _GENITIVE_GAP = word_set("genitive_gap")            # جوية, مدفعي, ليلية ...
