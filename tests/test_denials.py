@@ -164,3 +164,22 @@ def test_a_chemical_attack_told_by_another_source_is_not_the_air_strike_before_i
     chemical = [e for e in evs if e.sub_type == "chemical_weapon"]
     assert len(strike) == 1 and len(chemical) == 1, [(e.sub_type, e.evidence_text) for e in evs]
     assert chemical[0].claim_group != strike[0].claim_group and chemical[0].same_as is None
+
+
+@pytest.mark.parametrize("text, kinds", [
+    # the air raids told after a chemical attack are not a telling of it
+    ("قتل 40 مدنيا في هجوم بغاز الكلور على مدينة دوما في الغوطة الشرقية، بحسب مسعفين. "
+     "وشنت طائرات حربية غارات على دوما، حسبما أفاد المرصد السوري.", {"chemical_weapon", "air_drone_strike"}),
+    # the chemical attack told after the strikes that answered it is not a telling of them
+    ("شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات صاروخية على مواقع عسكرية تابعة للنظام السوري، "
+     "ردا على هجوم كيماوي مفترض على مدينة دوما في الغوطة الشرقية. "
+     "وقال المرصد السوري إن الهجوم الكيماوي على دوما أودى بحياة 40 مدنيا.",
+     {"chemical_weapon", "shelling_artillery_missile_attack"}),
+])
+def test_a_chemical_attack_is_never_folded_into_a_strike_of_another_kind(model, text, kinds):
+    evs = [e for e in events_of(text, model) if e.type == "explosions_remote_violence"]
+    assert {e.sub_type for e in evs} == kinds and len(evs) == 2, [(e.sub_type, e.evidence_text) for e in evs]
+    chemical = next(e for e in evs if e.sub_type == "chemical_weapon")
+    other = next(e for e in evs if e.sub_type != "chemical_weapon")
+    assert not any("كيماوي" in m["text"] or "بغاز" in m["text"] for m in other.mentions)
+    assert chemical.places and chemical.places[0].name == "دوما"

@@ -26,7 +26,14 @@ from functools import partial
 from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
 from .arguments import settle_where, settle_who
-from .attribution import denial_of_previous, denials_of_dropped, denies, settle_answers, settle_stance
+from .attribution import (
+    denial_of_previous,
+    denials_of_dropped,
+    denies,
+    settle_answers,
+    settle_stance,
+    told_chemical,
+)
 from .candidates import finish, propose, reanchor_dates
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats
@@ -78,7 +85,8 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
         denial_of_previous(ctx, sent, atts)
     if ctx is None:
         return []
-    events = fold_repeats(ctx.events, doc.raw, ctx.sents, denied=lambda e: denies(ctx, e)) if dec.keep_all \
+    events = fold_repeats(ctx.events, doc.raw, ctx.sents, denied=lambda e: denies(ctx, e),
+                          chemical=lambda e: told_chemical(ctx, e)) if dec.keep_all \
         else ctx.events
     events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))

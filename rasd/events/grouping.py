@@ -96,11 +96,15 @@ FOLD_WINDOW = 12    # a telling is compared with the 12 events kept before it (a
 
 
 def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
-                 denied: Callable[[Event], bool] | None = None) -> list[Event]:
+                 denied: Callable[[Event], bool] | None = None,
+                 chemical: Callable[[Event], bool] | None = None) -> list[Event]:
     """Fold the later tellings of a happening into its first telling (see the module). A
     later telling that says the happening did not take place (``denied``: «لم يقع هجوم
     كيميائي», «ما يتردد عن هجوم … مجرد خدعة») is not a repeat but the denial of it: it is
-    kept as a claim of its own, with stance ``deny``, in the claim group of the first."""
+    kept as a claim of its own, with stance ``deny``, in the claim group of the first. A
+    telling of a chemical attack (``chemical``) and one of another kind never fold into each
+    other («ضربات ... ردا على هجوم كيماوي على دوما», «هجوم بغاز الكلور ... وشنت طائرات غارات»:
+    two happenings, as :func:`kinds_apart` keeps them across outlets)."""
     if model is None:
         model = _shipped_fold()
         if model is None:
@@ -112,9 +116,12 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
             out.append(e)
             continue
         best, best_p = None, model.threshold
+        chem = chemical is not None and chemical(e)
         for o in out[-FOLD_WINDOW:]:
             if o.trigger is None or o.stance == "deny":
                 continue
+            if chemical is not None and chemical(o) != chem:
+                continue      # a chemical attack is not the strikes told with it (:func:`kinds_apart`)
             p = model.probability(pair_features(o, e, raw, sent_index))
             if p >= best_p:
                 best, best_p = o, p
