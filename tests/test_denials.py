@@ -168,12 +168,12 @@ def test_a_chemical_attack_told_by_another_source_is_not_the_air_strike_before_i
 
 @pytest.mark.parametrize("text, kinds", [
     # the air raids told after a chemical attack are not a telling of it
-    ("قتل 40 مدنيا في هجوم بغاز الكلور على مدينة دوما في الغوطة الشرقية، بحسب مسعفين. "
-     "وشنت طائرات حربية غارات على دوما، حسبما أفاد المرصد السوري.", {"chemical_weapon", "air_drone_strike"}),
+    (("قتل 40 مدنيا في هجوم بغاز الكلور على مدينة دوما في الغوطة الشرقية، بحسب مسعفين. "
+      "وشنت طائرات حربية غارات على دوما، حسبما أفاد المرصد السوري."), {"chemical_weapon", "air_drone_strike"}),
     # the chemical attack told after the strikes that answered it is not a telling of them
-    ("شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات صاروخية على مواقع عسكرية تابعة للنظام السوري، "
-     "ردا على هجوم كيماوي مفترض على مدينة دوما في الغوطة الشرقية. "
-     "وقال المرصد السوري إن الهجوم الكيماوي على دوما أودى بحياة 40 مدنيا.",
+    (("شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات صاروخية على مواقع عسكرية تابعة للنظام السوري، "
+      "ردا على هجوم كيماوي مفترض على مدينة دوما في الغوطة الشرقية. "
+      "وقال المرصد السوري إن الهجوم الكيماوي على دوما أودى بحياة 40 مدنيا."),
      {"chemical_weapon", "shelling_artillery_missile_attack"}),
 ])
 def test_a_chemical_attack_is_never_folded_into_a_strike_of_another_kind(model, text, kinds):
