@@ -111,16 +111,19 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
             return events
     sent_index = {s.start: i for i, s in enumerate(sents)}
     out: list[Event] = []
+    told_chemical: dict[int, bool] = {}    # each telling's words read once (``chemical``)
     for e in events:
         if e.trigger is None or e.stance == "deny":
             out.append(e)
             continue
         best, best_p = None, model.threshold
         chem = chemical is not None and chemical(e)
+        if chemical is not None:
+            told_chemical[id(e)] = chem
         for o in out[-FOLD_WINDOW:]:
             if o.trigger is None or o.stance == "deny":
                 continue
-            if chemical is not None and chemical(o) != chem:
+            if chemical is not None and told_chemical.get(id(o), False) != chem:
                 continue      # a chemical attack is not the strikes told with it (:func:`kinds_apart`)
             p = model.probability(pair_features(o, e, raw, sent_index))
             if p >= best_p:
