@@ -83,12 +83,14 @@ class Mention:
     sentence: Span
     raw: str = ""                  # the document's raw text
     sentences: tuple = ()          # the article's sentences
+    chemical: bool = False         # told in chemical words (the fold never joins it to another kind)
 
 
 def article_mentions(doc: Document) -> Iterator[tuple[tuple[Span, ...], list[Mention]]]:
     """``(sentences, mentions)`` of each article of a document: every candidate the rules
     propose (the cues kept), with its features."""
     from ..pipeline import prepare
+    from .attribution import told_chemical
     from .candidates import propose
     from .features import candidate_features
     for art in prepare(doc).articles:
@@ -97,7 +99,7 @@ def article_mentions(doc: Document) -> Iterator[tuple[tuple[Span, ...], list[Men
         for ctx, sent, cands, _kills, _atts in propose(doc, art, keep_all=True):
             sents = tuple(ctx.sents)
             ms.extend(Mention(mention_id(doc.id, e.trigger), doc.id, e, candidate_features(ctx, sent, e, cands), sent,
-                              doc.raw, sents) for e in cands)
+                              doc.raw, sents, told_chemical(ctx, e)) for e in cands)
         yield sents, ms
 
 

@@ -312,8 +312,8 @@ def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents, gro
             best, best_p = None, fold.threshold if fold is not None else 2.0
             for i in kept if fold is not None else ():
                 a = exs[i].mention.event
-                if not _pair_allowed(a, b):
-                    continue
+                if not _pair_allowed(a, b) or exs[i].mention.chemical != exs[j].mention.chemical:
+                    continue          # (a chemical attack never folds into a strike of another kind)
                 p = fold.probability(pair_features(a, b, raws[doc], sents[doc]))
                 if p >= best_p:
                     best, best_p = i, p
