@@ -48,10 +48,11 @@ def weights(tmp_path, monkeypatch):
     monkeypatch.setattr(D, "WEIGHTS", paths["doer"])
     monkeypatch.setattr(D, "TARGET_WEIGHTS", paths["target"])
 
-    def use(w: dict | None, margin: float = 0.0, enabled: bool = True, role: str = "doer"):
+    def use(w: dict | None, margin: float = 0.0, enabled: bool = True, role: str = "doer", fill_only: bool = False):
         path = paths[role]
         if w is not None:
-            path.write_text(json.dumps({"weights": w, "margin": margin, "enabled": enabled}), "utf-8")
+            path.write_text(json.dumps({"weights": w, "margin": margin, "enabled": enabled,
+                                        "fill_only": fill_only}), "utf-8")
         elif path.exists():
             path.unlink()
         D._load.cache_clear()
@@ -125,6 +126,15 @@ def test_the_rules_answer_stands_under_the_margin_when_disabled_and_without_a_fi
     assert [(e.actor, e.actor2) for e in events(STRIKE)] == [("coalition", "isis")]
     [e] = [e for e in events(BEFORE) if e.sub_type == "shelling_artillery_missile_attack"]
     assert e.actor is None
+
+
+def test_fill_only_keeps_the_rules_doer_and_fills_only_an_empty_one(weights):
+    # the same weights that swap the strike's explicit doer for the one it hit
+    weights({"target_word": 3.0, "sd=-1&rule_none": 3.0}, fill_only=True)
+    assert [(e.actor, e.actor2) for e in events(STRIKE)] == [("coalition", "isis")]
+    [e] = [e for e in events(BEFORE) if e.sub_type == "shelling_artillery_missile_attack"]
+    assert e.actor == "isis"                  # the rules named none: the chooser's answer
+    assert D.DoerModel.from_dict(D.load_model().to_dict()).fill_only
 
 
 def test_the_acted_on_candidates_leave_out_the_doer_and_add_the_victims():

@@ -157,7 +157,7 @@ def test_the_arguments_labels_are_well_formed():
     for r in rows:
         assert set(r) - {"sample"} == keys
         assert r["date_basis"] in ("text", "publication")
-        assert r["date"] is None or len(r["date"]) in (7, 10)
+        assert r["date"] is None or len(r["date"]) in (4, 7, 10)      # a year, a month, a day
 
 
 @pytest.mark.skipif(not (SHARED / "corpora" / "ant-news-syria-iraq").exists(),
@@ -222,6 +222,16 @@ def test_a_genitive_after_a_strike_or_an_ambush_is_its_doer():
     # a target word before «ل»: the forces are what the strike hit
     [e] = events_of("استهدفت غارات جوية روسية تجمعا لقوات النظام قرب مدينة تدمر أمس.", "2018-03-14")
     assert (e.actor, e.actor2) == ("russia_forces", "syria_gov")
+
+
+@pytest.mark.parametrize("text, doer", [
+    ("قتل 43 مدنيا في قصف مدفعي تركي استهدف مشفى مدينة عفرين.", "turkey_forces"),
+    ("قتل ثلاثة مدنيين في قصف صاروخي إسرائيلي على مواقع قرب مدينة القنيطرة.", "israel_forces"),
+    ("قتل 10 مدنيين في غارات جوية روسية على بلدة كفرنبل.", "russia_forces"),
+])
+def test_a_nationality_adjective_after_the_strikes_own_adjective_names_its_doer(text, doer):
+    [e] = events_of(text, "2018-03-17")
+    assert e.actor == doer, (e.actor, e.actor2)
 
 
 def test_forces_of_a_nationality_named_before_the_strike_did_it():

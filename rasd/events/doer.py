@@ -61,6 +61,7 @@ class DoerModel:
     margin: float = 0.0
     enabled: bool = True
     meta: dict | None = None
+    fill_only: bool = False      # only where the rules name none (an explicit rules' answer stands)
 
     def score(self, feats: list[str]) -> float:
         w = self.weights
@@ -69,10 +70,12 @@ class DoerModel:
     @classmethod
     def from_dict(cls, d: dict) -> DoerModel:
         return cls({str(k): float(v) for k, v in d["weights"].items()}, float(d.get("bias", 0.0)),
-                   float(d.get("margin", 0.0)), bool(d.get("enabled", True)), d.get("meta"))
+                   float(d.get("margin", 0.0)), bool(d.get("enabled", True)), d.get("meta"),
+                   bool(d.get("fill_only", False)))
 
     def to_dict(self) -> dict:
-        return {"enabled": self.enabled, "bias": round(self.bias, 4), "margin": self.margin, "meta": self.meta,
+        return {"enabled": self.enabled, "bias": round(self.bias, 4), "margin": self.margin,
+                **({"fill_only": True} if self.fill_only else {}), "meta": self.meta,
                 "weights": {k: round(v, 4) for k, v in sorted(self.weights.items()) if round(v, 4)}}
 
 
@@ -333,6 +336,8 @@ def choose_doers(ctx: _Ctx, events: list[Event], model: DoerModel | None = None,
 
 def _apply(ev: Event, cands: list[tuple[str, list[str]]], model: DoerModel, role: str = "doer") -> None:
     rules = (ev.actor if role == "doer" else ev.actor2) or NONE
+    if model.fill_only and rules != NONE:
+        return
     scores = {k: model.score(f) for k, f in cands}
     best = max(scores, key=lambda k: scores[k])
     if best == rules or scores[best] - scores.get(rules, float("-inf")) <= model.margin:
