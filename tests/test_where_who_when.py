@@ -234,6 +234,20 @@ def test_a_nationality_adjective_after_the_strikes_own_adjective_names_its_doer(
     assert e.actor == doer, (e.actor, e.actor2)
 
 
+@pytest.mark.parametrize("text, capital, place", [
+    # the observatory's seat is no place of the clashes it reports
+    (("شنت طائرات حربية غارات على مدينة دوما في الغوطة الشرقية. وقال المرصد السوري لحقوق الإنسان ومقره لندن إن 36 "
+      "من القوات الحكومية قتلوا في الاشتباكات."), "لندن", "دوما"),
+    # «مخاوف أنقرة»: Ankara fears; the raids are in the article's country
+    ("نزح آلاف المدنيين من ريف إدلب الجنوبي. ووسط مخاوف أنقرة من موجة نزوح جديدة، شنت طائرات حربية غارات.",
+     "أنقرة", "ريف إدلب الجنوبي"),
+])
+def test_a_foreign_capital_named_as_a_party_is_no_place_even_alone(text, capital, place):
+    evs = events_of(text, "2018-03-20")
+    assert evs and all(p.name != capital for e in evs for p in e.places), [[p.name for p in e.places] for e in evs]
+    assert all(e.places and e.places[0].name == place for e in evs), [[p.name for p in e.places] for e in evs]
+
+
 def test_forces_of_a_nationality_named_before_the_strike_did_it():
     [e] = events_of("نفذت مقاتلات عراقية، الجمعة، ضربات جوية على مواقع لتنظيم داعش في منطقة هجين.", "2018-05-24")
     assert (e.actor, e.actor2) == ("iraq_forces", "isis")

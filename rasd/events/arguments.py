@@ -735,7 +735,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             p.country in avoid or _adjective_country(ctx, p))]
         if drop:
             ev.places = [p for p in ev.places if p not in drop]
-        _drop_party_states(ctx, ev)
+        _drop_party_states(ctx, ev, where)
         if ev.type in _ACTING:
             _drop_attackers(ctx, ev, where, avoid)
         _drop_name_places(ctx, ev)
@@ -889,7 +889,7 @@ def _party_state(ctx: _Ctx, ev: Event, p: Place) -> bool:
     return head.end <= (ev.trigger.start if ev.trigger else ev.evidence.start)
 
 
-def _drop_party_states(ctx: _Ctx, ev: Event) -> None:
+def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None = None) -> None:
     """«سيطرت القوات التركية وفصائل سورية موالية لأنقرة على مدينة عفرين», «أعلنت موسكو إصابة
     عشرات في غارات للتحالف قرب دير الزور», «المرصد ومقره لندن»: a state named as a party to the
     event (its doer, an ally, a speaker, a seat: :func:`_party_state`) is not where it happened,
@@ -904,6 +904,12 @@ def _drop_party_states(ctx: _Ctx, ev: Event) -> None:
     if parties and any(p.role in roles and p.lat is not None and p not in parties and not _country_like(p)
                        for p in ev.places):
         ev.places = [p for p in ev.places if p not in parties]
+    elif where is not None:
+        # «فشلت موسكو في تمرير مشروع قرار يدين الضربات», «وسط مخاوف أنقرة»: the capital of
+        # another country than the article's, named as a party, speaks for its government; it
+        # is not where the event happened even with nothing finer besides (settle_where then
+        # looks for a place in the article's country)
+        ev.places = [p for p in ev.places if not (p in parties and p.feature == "capital" and p.country != where)]
 
 
 def _attacking_state(ctx: _Ctx, ev: Event, p: Place) -> bool:
