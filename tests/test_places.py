@@ -183,6 +183,14 @@ def test_common_words_are_not_places():
     assert all(p.text not in ("الشرق الأوسط", "واشنطن") for p in ps)
 
 
+def test_a_scene_is_no_mashhad():
+    # «المشهد» / «مشهد»: a scene in the news; the Iranian city after a cue word
+    ps = places("بات مشهد تفريق المتظاهرين مألوفا في بغداد، وتعقد المشهد السياسي")
+    assert [p.text for p in ps] == ["بغداد"]
+    p = places("وصل الوفد في رحلة من مدينة مشهد الإيرانية إلى العاصمة")[0]
+    assert p.text == "مشهد" and p.country == "IR"
+
+
 def test_nisba_phrases():
     ps = places("هرب المسلحون من الأراضي السورية إلى الأراضي العراقية")
     assert [p.country for p in ps] == ["SY", "IQ"]
