@@ -18,7 +18,7 @@ _GOVERNORATE = re.compile(r"([A-Z][A-Za-z' -]*?) governorate\b")
 def _rows():
     out = []
     for row in _read_tsv(SUPPLEMENT):
-        row = row + [""] * (11 - len(row))
+        row = row + [""] * (12 - len(row))
         out.append(row)
     return out
 
@@ -47,6 +47,16 @@ def test_rows_are_whole():
         assert len(ns) == len(set(ns)), sid
 
 
+def test_an_admin1_a_row_states_is_known_and_stands():
+    from rasd.places.admin import admin1_table
+    stated = [(row[0], row[1].split("|")[0], row[11].strip()) for row in _rows() if row[11].strip()]
+    assert len(stated) >= 4
+    for sid, name, code in stated:
+        assert code in admin1_table(), (sid, code)
+        (e,) = [x for x in load_gazetteer().lookup(name) if x.id == f"sup:{sid}"]
+        assert e.admin1 == code, (sid, e.admin1)
+
+
 def test_many_rows_name_their_governorate():
     # the towns added for issue #12 all say where they are: the check below must bite
     assert len(_stated()) >= 35
@@ -72,6 +82,10 @@ def test_admin1_fill_agrees_with_the_stated_governorate(sid, name, gov):
     ("انفجرت عبوة لاصقة في ضاحية بنصلاوة التابعة لمدينة أربيل في إقليم كردستان.", "بنصلاوة", "Erbil", "IQ"),
     ("وسقطت قذائف على قرية الهري قرب البوكمال في ريف دير الزور الشرقي.", "الهري", "Deir-ez-Zor", "SY"),
     ("اشتباكات عنيفة في حي التضامن جنوب دمشق.", "التضامن", "Damascus", "SY"),
+    # a district whose nearest GeoNames town is across the governorate line: its row states its admin1
+    ("استهدفت الضربات مركز البحوث العلمية في حي برزة بدمشق.", "برزة", "Damascus", "SY"),
+    ("قصفت قوات النظام حي جوبر شرق العاصمة.", "جوبر", "Damascus", "SY"),
+    ("انفجرت سيارة مفخخة في بلدة سرمدا قرب معبر باب الهوى.", "سرمدا", "Idleb", "SY"),
 ])
 def test_added_town_found_in_a_sentence(sentence, name, admin1, cc):
     raw = sentence

@@ -47,7 +47,7 @@ from ..lang.tokenize import stems, words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 8       # 8: meta holds the OCHA districts (admin2, English and Arabic); 6: an .npz of plain arrays (5 and before: a pickle)
+FORMAT_VERSION = 9       # 9: a supplement row may state its admin1; 8: meta holds the OCHA districts (admin2, English and Arabic); 6: an .npz of plain arrays (5 and before: a pickle)
 INDEX_SUFFIX = ".npz"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "places_supplement.tsv"
@@ -380,12 +380,13 @@ def _build(ocha: Path | None) -> dict:
     # (d) supplement
     sup_by_key: dict[str, list[int]] = {}
     for row in _read_tsv(SUPPLEMENT):
-        row += [""] * (11 - len(row))
-        sid, names, feat, prec, lat, lon, cc, rad, pop, flags, _src = row[:11]
+        row += [""] * (12 - len(row))
+        sid, names, feat, prec, lat, lon, cc, rad, pop, flags, _src, a1 = row[:12]
         names_l = [n for n in names.split("|") if n.strip()]
         if not names_l:
             continue
-        e = Entry(f"sup:{sid}", names_l[0], names_l[0], _f(lat), _f(lon), cc or None, None,
+        # an admin1 code the row states («SY.13») stands; else the nearest GeoNames town's (_fill_admin1)
+        e = Entry(f"sup:{sid}", names_l[0], names_l[0], _f(lat), _f(lon), cc or None, a1.strip() or None,
                   int(pop or 0), feat or "region", prec or "region", float(rad or 0) or 10.0,
                   flags.strip())
         i = b.add(e, names_l)
