@@ -248,6 +248,13 @@ def test_a_foreign_capital_named_as_a_party_is_no_place_even_alone(text, capital
     assert all(e.places and e.places[0].name == place for e in evs), [[p.name for p in e.places] for e in evs]
 
 
+def test_a_capital_announcing_its_own_arrests_stays_their_place():
+    evs = events_of("شنت طائرات حربية غارات على مدينة دوما في الغوطة الشرقية. "
+                    "وأعلنت أنقرة اعتقال ثلاثة أشخاص يشتبه بانتمائهم لتنظيم داعش.", "2018-03-20")
+    [arrest] = [e for e in evs if e.sub_type == "arrests"]
+    assert arrest.places and arrest.places[0].name == "أنقرة", [p.name for p in arrest.places]
+
+
 def test_forces_of_a_nationality_named_before_the_strike_did_it():
     [e] = events_of("نفذت مقاتلات عراقية، الجمعة، ضربات جوية على مواقع لتنظيم داعش في منطقة هجين.", "2018-05-24")
     assert (e.actor, e.actor2) == ("iraq_forces", "isis")

@@ -904,11 +904,12 @@ def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None = None) -> None:
     if parties and any(p.role in roles and p.lat is not None and p not in parties and not _country_like(p)
                        for p in ev.places):
         ev.places = [p for p in ev.places if p not in parties]
-    elif where is not None:
+    elif where is not None and ev.sub_type != "arrests":
         # «فشلت موسكو في تمرير مشروع قرار يدين الضربات», «وسط مخاوف أنقرة»: the capital of
         # another country than the article's, named as a party, speaks for its government; it
         # is not where the event happened even with nothing finer besides (settle_where then
-        # looks for a place in the article's country)
+        # looks for a place in the article's country). Not for what a government does at home
+        # and announces: «أعلنت أنقرة اعتقال ثلاثة أشخاص» stays in Ankara
         ev.places = [p for p in ev.places if not (p in parties and p.feature == "capital" and p.country != where)]
 
 
