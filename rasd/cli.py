@@ -604,9 +604,8 @@ def _train_doer(output: str | None, as_json: bool, role: str) -> None:
         raise click.ClickException(f"the shared corpora are not under {dataset.shared_dir()} (set RASD_SHARED)")
     if not LABELS.exists():
         raise click.ClickException(f"no labels at {LABELS}")
-    name = "doer.json" if role == "doer" else "acted_on.json"
-    out = Path(output) if output else Path(__file__).resolve().parent / "events" / name
-    figures = train_doer(out, echo=lambda m: click.echo(m, err=True), role=role)
+    # (no --output: the packaged doer.json / acted_on.json, as doer_train.train chooses)
+    figures = train_doer(Path(output) if output else None, echo=lambda m: click.echo(m, err=True), role=role)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=1))
         return

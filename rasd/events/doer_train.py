@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from . import doer as D
@@ -33,8 +34,10 @@ K = 5
 SEEDS = (SEED, SEED + 1, SEED + 2)     # three draws of the folds (the figures of one draw move by a few points)
 
 
+@lru_cache(maxsize=1)
 def eval_args():
-    """bench/eval_args.py as a module (its matching of a key against a label)."""
+    """bench/eval_args.py as a module (its matching of a key against a label), loaded once
+    (cross-validation judges the held-out folds a few hundred times)."""
     spec = importlib.util.spec_from_file_location("rasd_eval_args", REPO / "bench" / "eval_args.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
