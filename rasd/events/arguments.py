@@ -23,6 +23,7 @@ from ..lang.normalize import norm_key
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
 from ..lang.wordlists import alternation, word_set, words
 from ..records import DateRef, Event, Place, Quantity, Span
+from .attribution import chemical_words_at
 from .context import _Ctx, _data, _n, _words_between, bare_word
 
 if TYPE_CHECKING:
@@ -659,7 +660,7 @@ def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place
 
     def ok(p: Place) -> bool:
         return (p.lat is not None and not _country_like(p) and p.country not in avoid
-                and (cc is None or p.country == cc) and p.start >= filed)
+                and (cc is None or p.country == cc) and p.start >= filed and not _anothers_place(ctx, ev, p))
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     sent = ev.sentence or ev.evidence
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
@@ -706,6 +707,46 @@ def _retold_place(ctx: _Ctx, ev: Event, sent: Span, ok) -> Place | None:
     return None
 
 
+_DISTINCT_SUB_TYPES = frozenset(word_set("distinct_sub_types"))
+
+
+def _anothers_place(ctx: _Ctx, ev: Event, p: Place) -> bool:
+    """``p`` is the place of a happening of a kind of its own: the trigger word nearest
+    before ``p`` in its sentence is not ``ev``'s and tells a chemical attack, and ``ev`` is
+    none («شنت الولايات المتحدة ... عملية عسكرية على سوريا
+    ردا على الهجوم الكيميائي الذي اتهمت به دمشق في دوما»: Douma is the chemical attack's
+    place, not the strikes'; «... في دوما، واستهدفت غارات ... في دمشق وحمص»: Damascus is
+    the strikes' again)."""
+    t = ev.trigger
+    if t is None or ev.type not in _ACTING or ev.sub_type in _DISTINCT_SUB_TYPES:
+        return False
+    sent = ev.sentence or ev.evidence
+    if not sent.start <= p.start < sent.end:
+        return False
+    trigs = ctx.triggers
+    i = bisect_right([m.start for m in trigs], p.start) - 1
+    while i >= 0 and trigs[i].end > p.start:
+        i -= 1
+    if i < 0 or trigs[i].start == t.start or trigs[i].start < sent.start:
+        return False
+    m = trigs[i]
+    return m.payloads[0].frame != "kill" and chemical_words_at(ctx, m.start, m.end, sent.end,
+                                                               max(sent.start, trigs[i - 1].end if i else 0))
+
+
+def _drop_anothers_places(ctx: _Ctx, ev: Event, where: str | None) -> None:
+    """The event's own places only: one of a chemical attack told beside it is dropped
+    (:func:`_anothers_place`); left with none, the event takes the country a nationality
+    adjective names after its trigger (:func:`_country_by_adjective`), else settle_where
+    looks for a finer place as for any event with none."""
+    loc = [p for p in ev.places if p.role == "location"]
+    drop = [p for p in loc if _anothers_place(ctx, ev, p)]
+    if drop:
+        ev.places = [p for p in ev.places if p not in drop]
+        if not any(p.role == "location" for p in ev.places) and ev.trigger is not None:
+            _country_by_adjective(ctx, ev, set(), where)
+
+
 def _country_like(p: Place) -> bool:
     """A country, or a part of one named by direction («شمال سوريا»)."""
     return p.precision == "country" or p.feature == "country"
@@ -738,6 +779,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         _drop_party_states(ctx, ev, where)
         if ev.type in _ACTING:
             _drop_attackers(ctx, ev, where, avoid)
+            _drop_anothers_places(ctx, ev, where)
         _drop_name_places(ctx, ev)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
             _said_again(ctx, ev)
@@ -950,7 +992,13 @@ def _drop_attackers(ctx: _Ctx, ev: Event, where: str | None, avoid: set[str]) ->
     ev.places = [p for p in ev.places if p not in attackers]
     if any(p.role == "location" for p in ev.places) or ev.trigger is None:
         return
-    excluded = avoid | {p.country for p in attackers}
+    _country_by_adjective(ctx, ev, avoid | {p.country for p in attackers}, where)
+
+
+def _country_by_adjective(ctx: _Ctx, ev: Event, excluded: set[str], where: str | None) -> None:
+    """An event left with no place is placed in the country its sentence names after the
+    trigger by a nationality adjective: the article's country (``where``), or one whose
+    regime or government the adjective follows (:func:`_drop_attackers`)."""
     sent = ev.sentence or ev.evidence
     prev = ""
     for m in re.finditer(r"[^\s\d\W]+", ctx.raw[ev.trigger.end:sent.end]):

@@ -247,8 +247,17 @@ _CHEMICAL_WORDS = tuple(words("chemical_words"))
 def told_chemical(ctx: _Ctx, c: Event) -> bool:
     """The trigger of ``c`` or one of the two words after it is a chemical word
     («الهجوم الكيميائي المفترض», «هجوم بغاز الكلور»: chemical_words)."""
-    after = ctx.norm[_n(ctx, c.trigger.end):_n(ctx, (c.sentence or c.evidence).end)].split()[:2]
-    ws = ctx.norm[_n(ctx, c.trigger.start):_n(ctx, c.trigger.end)].split() + after
+    return chemical_words_at(ctx, c.trigger.start, c.trigger.end, (c.sentence or c.evidence).end)
+
+
+def chemical_words_at(ctx: _Ctx, start: int, end: int, limit: int, since: int | None = None) -> bool:
+    """The words of ``raw[start:end]`` or the two after it (before ``limit``) hold a
+    chemical word (chemical_words); with ``since``, the three before it (after ``since``)
+    too («استخدام الكيماوي في هجوم بدوما»)."""
+    after = ctx.norm[_n(ctx, end):_n(ctx, max(end, limit))].split()[:2]
+    ws = ctx.norm[_n(ctx, start):_n(ctx, end)].split() + after
+    if since is not None:
+        ws += ctx.norm[_n(ctx, since):_n(ctx, max(since, start))].split()[-3:]
     return any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS) for w in ws)
 
 
