@@ -299,8 +299,10 @@ _STRIKE_ADJECTIVES = word_set("strike_adjectives")   # جوية, صاروخية
 
 
 def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
-    """«غارة تركية», «غارات جوية للطيران الروسي», «مقاتلات بريطانية»: a nationality
-    adjective right after the trigger, or after a word for armed forces that follows it."""
+    """«غارة تركية», «غارات جوية للطيران الروسي», «مقاتلات بريطانية», «الهجوم العسكري
+    التركي»: a nationality adjective right after the trigger or its strike adjectives
+    (strike_adjectives), or after a word for armed forces that follows it; not one after
+    another noun («الضربة التي استهدفت قواعد عسكرية إيرانية»: the target's)."""
     ws = ctx.norm[trig.norm_end:trig.norm_end + 80].split()[:7]
     before = ctx.norm[max(0, trig.norm_start - 30):trig.norm_start].split()[-2:]
     gz = ctx.gz
@@ -308,7 +310,7 @@ def _nisba_actor(ctx: _Ctx, trig: Match) -> str | None:
         if w in _TARGET_LINKS:
             break                 # «هجوم على القوات الحكومية», «غارة على موقع تابع للجيش السوري»: the target's
         cc = gz.nisba(w)
-        if cc and (i == 0 or ws[i - 1] in _AGENT_WORDS or ws[i - 1] in _STRIKE_ADJECTIVES):
+        if cc and (i == 0 or ws[i - 1] in _AGENT_WORDS or all(x in _STRIKE_ADJECTIVES for x in ws[:i])):
             return _NISBA_ACTORS.get(cc)
     if before and before[-1] in _AGENT_WORDS[:10]:
         return None
