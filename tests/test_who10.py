@@ -38,3 +38,29 @@ def test_a_nationality_adjective_after_the_strike_and_its_adjectives_names_the_d
 def test_a_nationality_adjective_after_the_target_is_not_the_doer():
     ev = strike("قالت وسائل إعلام رسمية إن الضربة التي استهدفت قواعد عسكرية إيرانية في ريف حماة أوقعت قتلى الأحد.")
     assert ev.actor != "iran_forces"
+
+
+# the side named among the dead of a strike or an attack is what it hit, not its doer
+HARMED = [
+    # (text, doer must not be, acted on)
+    ("قتل عشرون عنصرا من قوات النظام السوري مساء الأحد جراء غارات جوية استهدفت مواقعهم في ريف حمص.",
+     "syria_gov", "syria_gov"),
+    ("قتل 30 مقاتلا من الحشد الشعبي في كمين نصبه مسلحو تنظيم داعش قرب مدينة الحويجة يوم الثلاثاء.",
+     "pmf", "pmf"),
+]
+
+
+@pytest.mark.parametrize("text,not_doer,acted_on", HARMED)
+def test_the_side_among_the_dead_of_a_strike_is_what_it_hit(text, not_doer, acted_on):
+    ev = strike(text)
+    assert ev.actor != not_doer and ev.actor2 == acted_on
+
+
+def test_the_dead_of_both_sides_in_clashes_stay_the_sides_of_the_clash():
+    ev = strike("قتل 19 من قوات النظام السوري وفصائل المعارضة المسلحة في اشتباكات عنيفة بريف درعا يوم الأحد.")
+    assert {ev.actor, ev.actor2} == {"syria_gov", "syria_opposition"}
+
+
+def test_a_side_that_acts_in_a_clause_of_its_own_stays_the_doer():
+    ev = strike("قتل عشرة مدنيين يوم الثلاثاء عندما شرعت القوات الحكومية في قصف بلدة حمورية.")
+    assert ev.actor == "syria_gov"

@@ -207,6 +207,9 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
             # (but «تقارير ... عن ضربات جوية إسرائيلية»: the noun's own adjective names it)
             subj = [a for a in before_sent if _words_between(text, _n(ctx, a.end), trig.norm_start) <= 14
                     and a.key != "civilians"]
+        harmed = [a for a in subj if _among_the_harmed(ctx, a, trig, sent)]
+        if harmed:
+            subj = [a for a in subj if a not in harmed]
         agents = [a for a in after if not _is_target(ctx, a)]
         targets = [a for a in after if _is_target(ctx, a)]
         if nisba and trig.payloads[0].pos == "noun":
@@ -221,6 +224,8 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
             actor = before_sent[-1].key
         rest = [a.key for a in targets if a.key != actor]
         actor2 = rest[0] if rest else None
+        if actor2 is None and harmed and harmed[-1].key != actor:
+            actor2 = harmed[-1].key                 # the side among the dead is what it hit
         if actor is None and targets and not agents and frame == "control":
             actor = targets[0].key                  # «سيطرة داعش على ...»: the genitive is the doer
             actor2 = None
@@ -245,6 +250,28 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) ->
 
 
 _COALITION_TARGETS = ("isis", "al_qaeda", "hts")
+_MUTUAL = words("mutual_fighting")            # اشتباك, مواجه, معارك ...: both sides fight
+_PROCLITIC_AL = re.compile(r"^[وفبل]?(ال)?")
+_SUBORDINATORS = word_set("clause_openers")   # عندما, حين, بعدما ...
+
+
+def _among_the_harmed(ctx: _Ctx, a, trig: Match, sent: Span) -> bool:
+    """``a`` (named before the trigger) is among the dead or wounded of the strike: a word of
+    harm (harmed_prefixes) stands before it in its sentence, and a word of cause
+    (cause_before: «جراء», «إثر», «في» ...) right before the trigger — «قتل تسعة مسلحين من
+    الميليشيا الموالية لقوات النظام السوري مساء الثلاثاء جراء القصف الصاروخي»: the side
+    killed, not the one that shelled."""
+    frame = trig.payloads[0].frame
+    word = norm_key(ctx.raw[trig.start:trig.end])
+    if frame not in ("strike", "clash") or any(_PROCLITIC_AL.sub("", w).startswith(_MUTUAL) for w in word.split()):
+        return False              # «قتل 19 من قوات النظام وفصائل المعارضة في اشتباكات»: both sides fought
+    lead = ctx.norm[_n(ctx, sent.start):_n(ctx, a.start)].split()[-12:]
+    cause = ctx.norm[_n(ctx, a.end):trig.norm_start].split()
+    if not lead or not cause or cause[-1] not in _CAUSE_BEFORE:
+        return False
+    harm = max((i for i, w in enumerate(lead) if w.lstrip("وف").startswith(_HARMED)), default=None)
+    # «قتلوا الثلاثاء عندما شرعت القوات الحكومية في قصف»: a clause of its own, whose subject acts
+    return harm is not None and not any(w in _SUBORDINATORS for w in lead[harm + 1:])
 
 
 # target_before: على, ضد, مواقع, تجمعا, لقوات ...; agent_before: طائرات, من قبل, التابع ل ...
