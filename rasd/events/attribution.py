@@ -270,11 +270,13 @@ def _chemical(ctx: _Ctx, c: Event) -> None:
 def _answered(ctx: _Ctx, c: Event) -> Event | None:
     """The asserted claim told before ``c`` in its article that ``c`` answers: of the same
     kind; one of the same sub-type first, then one sharing a party or a place, then the
-    latest (:func:`.grouping.answer_fit`, as a denial left alone is linked)."""
-    from .grouping import answer_fit
+    latest (:func:`.grouping.answer_fit`, as a denial left alone is linked); never one told
+    of a place far from the one the denial names (:func:`.grouping.places_apart`: «ضربات روسيا
+    في الغوطة الشرقية» does not answer the shelling of Afrin)."""
+    from .grouping import answer_fit, places_apart
     best, best_key = None, None
     for i, e in enumerate(ctx.events):
-        if e.type == c.type and e.stance != "deny":
+        if e.type == c.type and e.stance != "deny" and not places_apart(c, e):
             key = (*answer_fit(c, e), i)
             if best_key is None or key > best_key:
                 best, best_key = e, key
@@ -321,7 +323,8 @@ def _answering(ctx: _Ctx, c: Event, told: Event, denier: Claim | None = None) ->
     c.actor2 = told.actor2 if told.actor2 and told.actor2 != c.actor else c.actor2
     if told.date and (c.date is None or c.date_precision == "reported"):
         c.date, c.date_precision = told.date, told.date_precision
-    if told.places and not any(p.precision in ("town", "near") and p.role != "origin" for p in c.places):
+    if told.places and not any(p.precision in ("town", "near", "region") and p.lat is not None
+                               and p.role != "origin" for p in c.places):
         c.places = [replace(p) for p in told.places]
     return c
 

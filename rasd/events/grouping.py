@@ -118,6 +118,9 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
             continue
         best, best_p = None, model.threshold
         chem = chemical is not None and chemical(e)
+        # a denial of a happening far from the one told before answers another one
+        denial = denied is not None and any(
+            p.lat is not None and p.precision != "country" for p in e.places) and denied(e)
         if chemical is not None:
             told_chemical[id(e)] = chem
         for o in out[-FOLD_WINDOW:]:
@@ -125,6 +128,8 @@ def fold_repeats(events: list[Event], raw: str, sents: list[Span], model=None,
                 continue
             if chemical is not None and told_chemical.get(id(o), False) != chem:
                 continue      # a chemical attack is not the strikes told with it (:func:`kinds_apart`)
+            if denial and places_apart(o, e):
+                continue      # «ضربات روسيا في الغوطة الشرقية» denied: not the shelling of Afrin
             p = model.probability(pair_features(o, e, raw, sent_index))
             if p >= best_p:
                 best, best_p = o, p
@@ -289,7 +294,7 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
         best, best_key = None, None
         for j, o in enumerate(events):
             if o.stance == "deny" or o.type != e.type or o.article != e.article or kinds_apart(
-                    e.sub_type, o.sub_type):
+                    e.sub_type, o.sub_type) or places_apart(e, o):
                 continue
             same_sub, shares = answer_fit(e, o)
             if not (same_sub or shares) and j > i:
@@ -312,6 +317,20 @@ def kinds_apart(a: str | None, b: str | None) -> bool:
     a kind of its own (``distinct_sub_types``: a chemical attack is not the air strikes
     told beside it, nor the strikes in response to it). An unknown sub-type says nothing."""
     return bool(a and b and a != b and (a in _DISTINCT_SUB_TYPES or b in _DISTINCT_SUB_TYPES))
+
+
+APART_KM = 100.0   # two tellings whose places finer than a country are all this far apart tell two happenings
+
+
+def places_apart(a: Event, b: Event) -> bool:
+    """``a`` and ``b`` both name located places finer than a country (their locations, or
+    destinations) and no two of them lie within APART_KM of each other."""
+    from .pairs import km
+    pa = [p for p in a.places if p.lat is not None and p.precision != "country" and p.role != "origin"]
+    pb = [p for p in b.places if p.lat is not None and p.precision != "country" and p.role != "origin"]
+    if not pa or not pb:
+        return False
+    return all(km({"lat": x.lat, "lon": x.lon}, {"lat": y.lat, "lon": y.lon}) > APART_KM for x in pa for y in pb)
 
 
 def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
