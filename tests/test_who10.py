@@ -64,3 +64,9 @@ def test_the_dead_of_both_sides_in_clashes_stay_the_sides_of_the_clash():
 def test_a_side_that_acts_in_a_clause_of_its_own_stays_the_doer():
     ev = strike("قتل عشرة مدنيين يوم الثلاثاء عندما شرعت القوات الحكومية في قصف بلدة حمورية.")
     assert ev.actor == "syria_gov"
+
+
+def test_a_strike_with_no_doer_takes_the_doer_of_the_strike_told_next_of_the_other_strike_sub_type():
+    text = ("أفاد المرصد بأن قصفا بريا وجويا استهدف بلدة كفرنبل في ريف إدلب فجر الأحد.\n"
+            "وقال المرصد إن القصف التركي على البلدة أوقع ثلاثة قتلى.\n")
+    assert strike(text).actor == "turkey_forces"

@@ -2077,7 +2077,7 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
     if k is None:
         return
     lo = ctx.sents[k - 1].start if k > 0 else sent.start
-    prior = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
+    prior = [c for c in ctx.proposed if c.type == ev.type and _same_kind(ev, c) and c.trigger is not None
              and lo <= c.trigger.start and c.trigger.end <= t.start and _same_area(ev, c)
              and not _in_response(ctx, c.trigger.end, t.start)]
     for c in reversed(prior):
@@ -2085,6 +2085,15 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
         if doer is not None and doer != ev.actor2:
             ev.actor = doer               # (the one acted on stays as read)
             return
+
+
+_STRIKE_SUBS = ("air_drone_strike", "shelling_artillery_missile_attack")
+
+
+def _same_kind(ev: Event, c: Event) -> bool:
+    """Two tellings of one kind: the same sub-type, or air strikes and shelling («قصفا بريا
+    وجويا», then «القصف»: the sub-type a telling gets from its words varies)."""
+    return c.sub_type == ev.sub_type or (c.sub_type in _STRIKE_SUBS and ev.sub_type in _STRIKE_SUBS)
 
 
 _RESPONSE = re.compile(rf"(^|\s)[وف]?({alternation('response_links')})(\s|$)")
@@ -2129,7 +2138,7 @@ def _doer_told_after(ctx: _Ctx, ev: Event) -> None:
     hi = ctx.sents[k + 1].end if k + 1 < len(ctx.sents) else sent.end
     if ev.sub_type == "chemical_weapon":
         hi = len(ctx.raw)
-    later = [c for c in ctx.proposed if c.type == ev.type and c.sub_type == ev.sub_type and c.trigger is not None
+    later = [c for c in ctx.proposed if c.type == ev.type and _same_kind(ev, c) and c.trigger is not None
              and t.end <= c.trigger.start < hi and not _heading(ctx, c) and _same_area(ev, c)
              and not _in_response(ctx, t.end, c.trigger.start)]
     for c in later:
