@@ -38,3 +38,6 @@ def test_places_apart_reads_the_distance_between_places_finer_than_a_country():
     assert places_apart(afrin, douma)
     assert not places_apart(douma, harasta)
     assert not places_apart(afrin, _ev(35.0, 38.5, precision="country"))   # a country says nothing
+    moscow = _ev(55.75, 37.62)
+    moscow.places[0].feature = "capital"
+    assert not places_apart(moscow, douma)                                   # nor a capital (its government)

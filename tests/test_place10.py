@@ -58,3 +58,32 @@ def test_the_chemical_attack_keeps_its_place():
     text = "قتل عشرات المدنيين في الهجوم الكيميائي الذي استهدف مدينة دوما في الغوطة الشرقية مساء السبت."
     chem = [e for e in events_of(text) if e.sub_type == "chemical_weapon"]
     assert chem and main_place(chem[0].places).name == "دوما"
+
+
+def test_the_green_zone_is_a_place_in_baghdad_not_a_reference_to_the_last_place_named():
+    text = "وصل وزير الخارجية الإيراني إلى طهران.\nوسقطت ثلاث قذائف هاون داخل المنطقة الخضراء في بغداد ليل الثلاثاء."
+    ev = strikes(text)[0]
+    place = main_place(ev.places)
+    assert place.name == "المنطقة الخضراء" and place.country == "IQ" and place.admin1 == "Baghdad"
+
+
+CAPITALS_AS_PARTIES = [
+    # a capital standing for its government is not where the strike happened
+    "قال وزير الخارجية البريطاني إن الضربات الجوية التي نفذتها لندن وباريس أظهرت أن صبر العالم نفد.",
+    "فشلت موسكو السبت في تمرير مشروع قرار يدين الضربات العسكرية للولايات المتحدة وبريطانيا على سوريا.",
+]
+
+
+@pytest.mark.parametrize("text", CAPITALS_AS_PARTIES)
+def test_a_capital_named_as_a_party_is_not_the_place_of_the_strike(text):
+    for e in strikes(text):
+        assert not any(p.feature == "capital" and p.country in ("GB", "FR", "RU") for p in e.places
+                       if p.role == "location"), [p.name for p in e.places]
+
+
+def test_an_ally_s_capital_is_neither_the_place_nor_the_referent_of_the_governorate():
+    text = ("شنت المقاتلات الحربية الروسية، الأحد، غارات جوية عنيفة أدت إلى مقتل خمسة مدنيين، وتأتي الغارات وسط "
+            "تهديدات النظام السوري وحليفته موسكو بشن هجوم واسع على المحافظة.\n"
+            "وتقع إدلب في شمال غرب سوريا وتسيطر عليها فصائل معارضة.")
+    for e in strikes(text):
+        assert not any(p.country == "RU" for p in e.places), [(p.name, p.text) for p in e.places]

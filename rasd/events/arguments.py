@@ -619,7 +619,8 @@ def _anaphoric_places(ctx: _Ctx, start: int, stop: int, have: list[Place]) -> li
             if head == "بلد":
                 return q.precision == "country" and (not neighbour or q.country == main)
             if head in ("محافظه", "منطقه"):
-                return q.precision != "country"
+                # (the article's country's: «تهديدات النظام وحليفته موسكو بشن هجوم على المحافظة»)
+                return q.precision != "country" and (main is None or q.country == main)
             if head in _SITE_ANAPHORS:
                 return q.feature == _SITE_ANAPHORS[head]    # «المطار»: the airport named before
             return q.precision in ("town", "near") or (q.feature or "") in _TOWNISH
@@ -680,16 +681,19 @@ def _state_name(p: Place) -> bool:
     return p.precision == "country" or p.feature in ("country", "capital")
 
 
-def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str]) -> Place | None:
+def _finer_place(ctx: _Ctx, ev: Event, cc: str | None, avoid: set[str],
+                 not_these: set[int] = frozenset()) -> Place | None:
     """A place finer than a country for an event placed in a country (or nowhere): the one
     nearest its trigger in its sentence, else the first of the article's lead sentence (the
     lead says where the story is; a place further back in the paragraph is more often
-    another happening's: on the dev split of labels/args it lowered place accuracy)."""
+    another happening's: on the dev split of labels/args it lowered place accuracy). Never
+    one of ``not_these`` (the starts of places dropped as parties to the event)."""
     filed = _dateline_end(ctx)
 
     def ok(p: Place) -> bool:
         return (p.lat is not None and not _country_like(p) and p.country not in avoid
-                and (cc is None or p.country == cc) and p.start >= filed and not _anothers_place(ctx, ev, p))
+                and (cc is None or p.country == cc) and p.start >= filed and p.start not in not_these
+                and not _anothers_place(ctx, ev, p))
     t = ev.trigger.start if ev.trigger else ev.evidence.start
     sent = ev.sentence or ev.evidence
     here = [p for p in _free_places(ctx, sent.start, sent.end) if ok(p)]
@@ -783,8 +787,13 @@ def _country_like(p: Place) -> bool:
 
 def _where_country(ctx: _Ctx) -> str | None:
     """The country the article's happenings are in: the one most of its towns and regions
-    are in (countries named as parties do not count), else its main country."""
-    c = Counter(p.country for p in ctx.an.places if p.country and p.lat is not None and not _country_like(p))
+    are in (countries named as parties do not count, capitals count half), else its main
+    country."""
+    c: Counter = Counter()
+    for p in ctx.an.places:
+        if p.country and p.lat is not None and not _country_like(p):
+            # a capital often stands for its government («وحليفته موسكو»): half a vote
+            c[p.country] += 0.5 if p.feature == "capital" else 1.0
     return c.most_common(1)[0][0] if c else ctx.an.country
 
 
@@ -803,13 +812,18 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             avoid = set()                 # (the government's forces at home: «سيطرت قوات النظام السوري ... على معبر نصيب»)
         drop = [p for p in ev.places if p.precision == "country" and p.role == "location" and (
             p.country in avoid or _adjective_country(ctx, p))]
-        if drop:
-            ev.places = [p for p in ev.places if p not in drop]
+        # the attacker's capital named as a party («الضربات الجوية التي نفذتها لندن وباريس»)
+        gone = [p for p in ev.places if p.feature == "capital" and p.role == "location" and p.country in avoid
+                and _party_state(ctx, ev, p)]
+        if drop or gone:
+            ev.places = [p for p in ev.places if p not in drop and p not in gone]
+        before = list(ev.places)
         _drop_party_states(ctx, ev, where)
         if ev.type in _ACTING:
             _drop_attackers(ctx, ev, where, avoid)
             _drop_anothers_places(ctx, ev, where)
         _drop_name_places(ctx, ev)
+        gone += [p for p in before if p not in ev.places]     # (parties, attackers: never found again below)
         if ev.type == "movement" and any(p.role != "location" for p in ev.places):
             _said_again(ctx, ev)
             continue
@@ -827,7 +841,7 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
         for cc in dict.fromkeys(c for c in (main, named) if c):
             # an article about Syria names Russia, France, Bahrain as parties: look for the
             # place in the article's country first
-            finer = _finer_place(ctx, ev, cc, avoid)
+            finer = _finer_place(ctx, ev, cc, avoid, not_these={p.start for p in gone})
             if finer is not None:
                 break
         if finer is not None:
@@ -975,6 +989,12 @@ def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None = None) -> None:
     if parties and any(p.role in roles and p.lat is not None and p not in parties and not _country_like(p)
                        for p in ev.places):
         ev.places = [p for p in ev.places if p not in parties]
+    elif ev.type in _ACTING and any(p.feature == "capital" for p in parties) and any(
+            p.role == "location" and p.lat is not None and p not in parties for p in ev.places):
+        # «فشلت موسكو في تمرير مشروع قرار يدين الضربات ... على سوريا», «الضربات التي نفذتها لندن
+        # وباريس»: a capital named as a party is not where a strike or a battle happened, when
+        # the event names any other place (a country too)
+        ev.places = [p for p in ev.places if not (p in parties and p.feature == "capital")]
     elif where is not None and ev.sub_type != "arrests":
         # «فشلت موسكو في تمرير مشروع قرار يدين الضربات», «وسط مخاوف أنقرة»: the capital of
         # another country than the article's, named as a party, speaks for its government; it

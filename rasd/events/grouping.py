@@ -324,10 +324,13 @@ APART_KM = 100.0   # two tellings whose places finer than a country are all this
 
 def places_apart(a: Event, b: Event) -> bool:
     """``a`` and ``b`` both name located places finer than a country (their locations, or
-    destinations) and no two of them lie within APART_KM of each other."""
+    destinations) and no two of them lie within APART_KM of each other. Capitals do not count:
+    one often stands for its government («ووصفت موسكو التقارير ... عن قصف البلدة»)."""
     from .pairs import km
-    pa = [p for p in a.places if p.lat is not None and p.precision != "country" and p.role != "origin"]
-    pb = [p for p in b.places if p.lat is not None and p.precision != "country" and p.role != "origin"]
+    pa = [p for p in a.places if p.lat is not None and p.precision != "country" and p.role != "origin"
+          and p.feature != "capital"]
+    pb = [p for p in b.places if p.lat is not None and p.precision != "country" and p.role != "origin"
+          and p.feature != "capital"]
     if not pa or not pb:
         return False
     return all(km({"lat": x.lat, "lon": x.lon}, {"lat": y.lat, "lon": y.lon}) > APART_KM for x in pa for y in pb)
