@@ -22,6 +22,12 @@ labelled after every rule so far was written, held out from them); ``sample6`` t
 choosers were built, held out from them); ``train`` leaves both out.
 
 Usage: .venv/bin/python bench/eval_args.py [--split dev|train|test|sample5|sample6|all] [--show N] [--errors]
+       [--db FILE]
+
+(``--db FILE`` scores the events stored in a store of the ANT articles — e.g. the one
+``bench/eval_pairs.py --db FILE`` builds — instead of ``extract_events`` run per document:
+what the store adds across documents, such as story dates from claim groups, is then
+measured; the events are matched to the labels by trigger offsets in the same way.)
 
 (``--errors`` prints every wrong field of the split with the event's sentence.)
 """
@@ -44,6 +50,7 @@ from rasd.lang.normalize import norm_key
 from rasd.pipeline import prepare
 from rasd.places.admin import canonical_admin1
 from rasd.places.gazetteer import load_gazetteer
+from rasd.records import Claim, Event, Place, Quantity, Span
 from rasd.records import main_place as records_main_place
 
 LABELS = ROOT / "labels" / "args" / "ant.args.jsonl"
@@ -91,6 +98,39 @@ def covers(e, s: int, t: int) -> bool:
     return any(a < t and s < b for a, b in spans)
 
 
+def _only(cls, d: dict) -> dict:
+    names = set(cls.__dataclass_fields__)
+    return {k: v for k, v in d.items() if k in names}
+
+
+def event_of_record(d: dict) -> Event:
+    """An exported event dict (a store's ``event_records``) as an :class:`Event`."""
+    def span(x):
+        return Span(x["start"], x["end"]) if x else None
+    return Event(
+        id=d["id"], doc=d["doc"], article=d["article"], type=d["type"], sub_type=d.get("sub_type"),
+        evidence=span(d["evidence"]), evidence_text=d["evidence"]["text"], trigger=span(d.get("trigger")),
+        actor=d.get("actor"), actor2=d.get("actor2"),
+        places=[Place(**_only(Place, p)) for p in d.get("places") or []],
+        count=Quantity(**_only(Quantity, d["count"])) if d.get("count") else None,
+        fatalities=d.get("fatalities"), date=d.get("date"), date_precision=d.get("date_precision") or "unknown",
+        sources=[Claim(**_only(Claim, x)) for x in d.get("sources") or []], claim_group=d.get("claim_group"),
+        stance=d.get("stance") or "assert", sentence=span(d.get("sentence")), confidence=d.get("confidence"),
+        mentions=list(d.get("mentions") or []))
+
+
+def stored_events(db: str, docs: set[str]) -> dict[str, list[Event]]:
+    """The events a store holds for the documents ``docs``, by document."""
+    from rasd.store import Store
+    store = Store(db, readonly=True)
+    out: dict[str, list[Event]] = defaultdict(list)
+    for d in store.event_records():
+        if d["doc"] in docs:
+            out[d["doc"]].append(event_of_record(d))
+    store.close()
+    return out
+
+
 def who_right(field: str, got_k: str | None, lab: dict, etype: str) -> bool:
     """rasd's ``actor`` (field "doer") or ``actor2`` ("target") key ``got_k`` against the
     label (also read by the doer's training, rasd/events/doer_train.py)."""
@@ -110,6 +150,8 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true",
                     help="print every wrong field with the sentence of the event")
     ap.add_argument("--json", action="store_true", help="also print the figures as one JSON line (last)")
+    ap.add_argument("--db", help="score the events of this store of the ANT articles (bench/eval_pairs.py "
+                                 "--db builds one) instead of extracting each document on its own")
     a = ap.parse_args()
     labels = [json.loads(x) for x in LABELS.read_text("utf-8").splitlines() if x.strip()]
     by_doc: dict[str, list[dict]] = defaultdict(list)
@@ -123,8 +165,14 @@ def main() -> None:
     c: Counter = Counter()
     wrong: dict[str, list] = defaultdict(list)
     told: dict[str, str] = {}          # label id → the event's sentence (--errors)
+    if a.db and a.candidates:
+        ap.error("--db scores stored events: --candidates does not apply")
+    stored = stored_events(a.db, set(by_doc)) if a.db else None
     for doc in ant_documents(set(by_doc)):
-        evs = [e for art in prepare(doc).articles for e in extract_events(doc, art, decision=dec)]
+        if stored is not None:
+            evs = stored.get(doc.id, [])
+        else:
+            evs = [e for art in prepare(doc).articles for e in extract_events(doc, art, decision=dec)]
         pub = (doc.published or "")[:10]
         for lab in by_doc[doc.id]:
             c["labelled"] += 1
