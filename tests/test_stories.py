@@ -253,6 +253,10 @@ def test_cross_outlet_pairs_meet_the_floor(tmp_path):
         f = eval_pairs.figures(eval_pairs.score([p for p in pairs if eval_pairs.pair_split(p) == split], by_doc))
         assert f["precision"] >= FLOOR[split]["precision"], (split, f)
         assert f["recall"] >= FLOOR[split]["recall"], (split, f)
+    # one side never strikes or attacks itself (issue #12 "who"; fighting within a side is a battle)
+    same = [e["id"] for evs in by_doc.values() for e in evs
+            if e.get("actor") and e["actor"] == e.get("actor2") and e["type"] not in ("battles", "protests", "riots")]
+    assert not same, same[:5]
     # every denial the labellers marked in round 1 (train and dev articles) is stored as a
     # denial, in a group with a claim that asserts what it denies
     import eval_denials

@@ -1475,6 +1475,10 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
             ev.actor = "protesters"
         if ev.type == "movement" and ev.actor is None and ev.trigger is not None:
             ev.actor = _pronoun_mover(ctx, ev) or _movers_named(ctx, ev)
+        if ev.actor is not None and ev.actor2 == ev.actor and ev.type not in ("battles", "protests", "riots"):
+            # one side cannot strike itself («إثر قصف مدفعي عنيف لقوات النظام السوري»: the
+            # genitive of the doer, first read as the one hit); fighting within one side is a battle
+            ev.actor2 = None
         if ev.type == "explosions_remote_violence" and ev.actor2 != "civilians":
             _civilian_victims(ctx, ev)
         if ev.sub_type == "agreement" and ev.trigger is not None:
