@@ -144,10 +144,81 @@ def _place_roles(ctx: _Ctx, places: list[Place], frame: str, trig: Match) -> Non
             has_origin = True
 
 
-def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str) -> tuple[str | None, str | None]:
-    """(actor, actor2) from the actor mentions around the trigger."""
+def _answer_words(*names: str) -> re.Pattern:
+    return re.compile(rf"(?:^|[\s\"«(])[وف]?({'|'.join(alternation(n) for n in names)})(?=[\s\"«»،,.]|$)")
+
+
+_ANSWER_VERB = _answer_words("answer_verbs")
+_ANSWER_REPLY = _answer_words("answer_replies")
+_ANSWER_LINK = _answer_words("answer_links")
+_ANSWER_CAUSE = _answer_words("answer_causes")
+_ANSWER_SEQUENCE = _answer_words("answer_sequence")
+_ANSWER_AFTER = _answer_words("answer_after", "answer_verbs")
+_ANSWER_GAP = 6        # words at most between the word of answer and the attack it governs
+
+
+def _answer_bounds(ctx: _Ctx, ns: int, ts: int, te: int, se: int, causes: bool = True) -> tuple[int, int]:
+    """Normalised offsets (lo, hi) around a trigger at ``[ts, te)`` in a sentence ``[ns, se)``:
+    the parties named before ``lo`` answer the attack, condemn it, accuse of it or tell of it as
+    reported («ضربات على سوريا ردا على هجوم كيميائي», «واشنطن "سترد" على الهجوم», «أدانت إسرائيل
+    الهجوم», «على خلفية تقارير الهجمات»: a word of the answer_* lists of data/words.tsv that
+    governs the trigger, at most six words before it; the words of cause and sequence only with
+    ``causes``); those named from ``hi`` on belong to another party's clause told after it
+    («، فيما هددت الولايات المتحدة برد»). Neither is the attack's doer nor what it acted on.
+    ``(ns, se)`` when there is no such word."""
+    lo, hi = ns, se
+    left = ctx.norm[ns:ts]
+    glued = left[-1:] == "ل"               # «انتقاما لهجوم»: the trigger's own «ل»
+    pats = [_ANSWER_VERB, _ANSWER_REPLY, _ANSWER_LINK] + ([_ANSWER_CAUSE, _ANSWER_SEQUENCE] if causes else [])
+    for pat in pats:
+        for m in pat.finditer(left):
+            gap = [w for w in (x.strip('"«»،,.()') for x in left[m.end():].split()) if w]
+            if len(gap) > _ANSWER_GAP or "ان" in gap:
+                continue                  # far, or a clause of its own («بعد أن شنت هجوما»)
+            if pat is _ANSWER_REPLY and not (glued or any(w in ("على", "علي") or w.startswith("ل") for w in gap)):
+                continue                  # «ترد بقصف»: the reply's means, not what it answers
+            if pat is _ANSWER_SEQUENCE and gap and gap[-1] != "من":
+                continue                  # «بعد منتصف الليل هجوما»: a time, not the attack before
+            # a verb's subject follows it: it answers too («أدانت دولة إسرائيل الهجوم»)
+            lo = max(lo, ts if pat in (_ANSWER_VERB, _ANSWER_REPLY) else ns + m.start(1))
+    m = _ANSWER_AFTER.search(ctx.norm[te:se])
+    if m is not None:
+        hi = te + m.start(1)
+    return lo, hi
+
+
+def answering(ctx: _Ctx, ev: Event, key: str | None) -> bool:
+    """``key`` is named in the sentence of ``ev`` (a strike or a battle), and only as a party
+    that answers it or in another party's clause (:func:`_answer_bounds`), or in the report's
+    dateline: it is neither its doer nor what it acted on (a doer taken from another trigger of
+    the clause, «أدانت إسرائيل الهجوم الكيميائي الذي استهدف ...», or a telling folded into it)."""
+    if key in (None, "civilians", "protesters") or ev.trigger is None:
+        return False              # (the victims named before «بعد غارات» are its victims)
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    causes = ev.type != "battles" or chemical_words_at(ctx, t.start, t.end, sent.end)
+    lo, hi = _answer_bounds(ctx, _n(ctx, sent.start), _n(ctx, t.start), _n(ctx, t.end), _n(ctx, sent.end), causes)
+    dateline = _dateline_end(ctx)
+    at = [a.start for a in ctx.an.between("actors", sent.start, sent.end) if key in (a.key, forces_of(a.key))]
+    at += [p.start for p in ctx.an.between("places", sent.start, sent.end)
+           if (p.precision == "country" or p.feature == "capital") and forces_of_country(p.country) == key]
+    return bool(at) and all(a < dateline or not lo <= _n(ctx, a) < hi for a in at)
+
+
+def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str,
+                answers: bool = False) -> tuple[str | None, str | None]:
+    """(actor, actor2) from the actor mentions around the trigger. With ``answers`` (the reading
+    that the events take after the decision, :func:`.candidates.finish`; the decision's features
+    read the parties without it), an attack's parties are not those that answer it."""
     acts = [a for a in ctx.an.between("actors", sent.start, sent.end) if not ctx.an.in_speaker(a)
             and not _OWNER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])]
+    if answers and frame not in ("move", "kill", "arrest"):
+        # an attack's parties: not those who answer it, nor another party's clause after it,
+        # nor the place the report was filed from («أتلانتا، الولايات المتحدة الأمريكية (CNN)»)
+        causes = frame != "clash" or chemical_words_at(ctx, trig.start, trig.end, sent.end)
+        lo, hi = _answer_bounds(ctx, _n(ctx, sent.start), trig.norm_start, trig.norm_end, _n(ctx, sent.end), causes)
+        dateline = _dateline_end(ctx)
+        acts = [a for a in acts if lo <= _n(ctx, a.start) and _n(ctx, a.start) < hi and a.start >= dateline]
     after = [a for a in acts if a.start >= trig.end and a.start < clause.end + 80]
     before = [a for a in acts if a.end <= trig.start and a.start >= clause.start]
     before_sent = [a for a in acts if a.end <= trig.start]
@@ -2076,8 +2147,8 @@ def _nisba_target(ctx: _Ctx, ev: Event) -> str | None:
 def _doer_of(ctx: _Ctx, c: Event) -> str | None:
     """The doer the words around a candidate's trigger name (:func:`_settle_doer`'s readings;
     not the doer it was proposed with, which may be what it hit)."""
-    return _self_claimed(ctx, c) or _announced_own(ctx, c) or _genitive_doer(ctx, c) or _ascribed(ctx, c) \
-        or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _nisba_of(ctx, c)
+    return _accused_of(ctx, c) or _self_claimed(ctx, c) or _announced_own(ctx, c) or _genitive_doer(ctx, c) \
+        or _ascribed(ctx, c) or _done_it_doer(ctx, c) or _agent_marked(ctx, c) or _nisba_of(ctx, c)
 
 
 def _nisba_of(ctx: _Ctx, c: Event) -> str | None:
@@ -2218,11 +2289,42 @@ def _party_in(ctx: _Ctx, a: int, b: int, last: bool = False, first_word: bool = 
     return (found[-1] if last else found[0])[1] if found else None
 
 
+_ACCUSED_BEFORE = re.compile(rf"(?:^|\s)[وف]?({alternation('accuse_words')})\s+((?:\S+\s+){{0,6}}?)"
+                             rf"ب(?:({alternation('accused_deeds')})\s+)?$")
+_ACCUSED_AFTER = re.compile(rf"^[\s\"»،,]*(?:\S+\s+){{0,3}}?[وف]?({alternation('accuse_words')})\s+((?:\S+\s+){{1,6}}?)"
+                            rf"ب(?:{alternation('accused_deeds')})(?:ه|ها)(?=[\s\"«»،,.]|$)")
+
+
+def _accused_of(ctx: _Ctx, ev: Event) -> str | None:
+    """«اتهمت الولايات المتحدة دمشق بتنفيذ هجوم كيميائي», «اتهامات وجهت إلى دمشق بشن هجوم», «هجوم
+    كيميائي اتهم النظام السوري بتنفيذه»: the party accused of the attack (a state or an actor named
+    last between the word of accusation and the attack, or the deed that has its pronoun) did
+    it, as the labelling guidelines code an alleged attack (accuse_words, accused_deeds)."""
+    t = ev.trigger
+    sent = ev.sentence or ev.evidence
+    ns, ts, te = _n(ctx, sent.start), _n(ctx, t.start), _n(ctx, t.end)
+    raw = ctx.an.nt.raw_index
+    m = _ACCUSED_BEFORE.search(ctx.norm[ns:ts])
+    if m is not None:
+        return _party_in(ctx, raw(ns + m.end(1)), raw(ns + m.end(2)), last=True)
+    m = _ACCUSED_AFTER.match(ctx.norm[te:_n(ctx, sent.end)])
+    if m is not None:
+        return _party_in(ctx, raw(te + m.end(1)), raw(te + m.end(2)), last=True)
+    return None
+
+
 def _settle_doer(ctx: _Ctx, ev: Event) -> None:
     """The doer of a strike or a battle from the words right around its trigger, read
-    after the decision: the speaker who says it did it, a genitive doer, the doer the
-    report ascribes it to; a side named as what it hit is no doer; forces of a nationality
-    named before it."""
+    after the decision: the party accused of it, the speaker who says it did it, a genitive
+    doer, the doer the report ascribes it to; a side named as what it hit is no doer; forces
+    of a nationality named before it."""
+    accused = _accused_of(ctx, ev)
+    if accused is not None:
+        # (the accuser, taken for the doer, is not what the attack acted on)
+        if ev.actor2 in (accused, ev.actor):
+            ev.actor2 = None
+        ev.actor = accused
+        return
     doer = _self_claimed(ctx, ev) or _announced_own(ctx, ev) or _genitive_doer(ctx, ev) or _ascribed(ctx, ev) \
         or _done_it_doer(ctx, ev) or _agent_marked(ctx, ev)
     if doer is None and ev.actor is not None and ev.type == "explosions_remote_violence" and _hit_not_doer(ctx, ev):

@@ -47,7 +47,7 @@ from ..records import Article, Document, Event, Span
 from .context import _Ctx, _NAQL, _data, _n, _within, _words_between, bare_word
 from .arguments import (
     CIVILIAN_NOUNS, NEAR_WORDS, STATE_FORCES, _date_of, _evidence, _fallback_place, _fatalities,
-    _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for, other_side,
+    _has_person, _merge_places, _nearest_quantity, _origin_elsewhere, _pick_actor, _places_for, answering, other_side,
 )
 from .attribution import (
     _Attribution, _attributions, _claim_of, _reports, reporting_matcher,
@@ -383,6 +383,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         frame = "strike" if trig.frame == "weapon" else trig.frame   # a weapon used is a strike
         typ, sub = trig.type, trig.sub_type
         actor, actor2 = _pick_actor(ctx, t, clause, sent, frame)
+        _answer_pick(ctx, t, clause, sent, frame, (actor, actor2))
         seg = ctx.norm[_n(ctx, clause.start):_n(ctx, clause.end)]
         if frame == "move":
             if _aid_moves(ctx, t) or _carries_things(ctx, t) or _leaves_an_agreement(ctx, t):
@@ -493,6 +494,7 @@ def _kill_candidate(ctx: _Ctx, sent: Span, cls: list[Span], kills: list[Match], 
     clause = next((c for c in cls if c.start <= k.start < c.end), sent)
     att = atts[0] if atts else None
     actor, actor2 = _pick_actor(ctx, k, clause, sent, "clash")
+    _answer_pick(ctx, k, clause, sent, "clash", (actor, actor2))
     typ, sub = ("violence_against_civilians", "attack") if civilian else ("battles", "armed_clash")
     if actor and k.payloads[0].pos == "noun" and _victims_named_after(ctx, k, clause, actor):
         # «مقتل قيادي بارز في تنظيم داعش»: the dead are the group's; a state force announcing
@@ -509,6 +511,28 @@ def _kill_candidate(ctx: _Ctx, sent: Span, cls: list[Span], kills: list[Match], 
                  places=_places_for(ctx, clause, sent.end, "attack", k), fatalities=_fatalities(ctx, kills, sent),
                  sources=_claim_of(att), stance=att.stance if att else "assert",
                  sentence=sent, cues=tuple(vetoes), kill_only=True)
+
+
+def _answer_pick(ctx: _Ctx, t: Match, clause: Span, sent: Span, frame: str, pick: tuple) -> None:
+    """Keep the parties of an attack read without those that answer it («ردا على هجوم
+    كيميائي», «أدانت ... الهجوم»: :func:`.arguments._answer_bounds`), where they differ, for
+    :func:`finish` (after the decision: its features were learned on the plain reading)."""
+    other = _pick_actor(ctx, t, clause, sent, frame, answers=True)
+    if other != pick:
+        ctx.answer_picks[t.start] = (pick, other)
+
+
+def _answered(ctx: _Ctx, e: Event) -> None:
+    """A kept event takes the parties read without those that answer it (:func:`_answer_pick`),
+    where it still has the plain reading's."""
+    picks = ctx.answer_picks.get(e.trigger.start) if e.trigger is not None else None
+    if picks is None:
+        return
+    (a, a2), (b, b2) = picks
+    if e.actor == a:
+        e.actor = b if not (e.kill_only and b == "civilians") else None
+    if e.actor2 == a2 and not (e.kill_only and e.actor2 == "civilians"):
+        e.actor2 = b2 if b2 != e.actor else None
 
 
 def _victims_named_after(ctx: _Ctx, k: Match, clause: Span, actor: str) -> bool:
@@ -532,11 +556,15 @@ def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list
     kill_ev = next((e for e in kept if e.kill_only), None)
     out: list[Event] = []
     for e in kept:
+        _answered(ctx, e)
+    for e in kept:
         if e.kill_only:
             continue
         same = next((o for o in out if o.type == e.type and _same_clause(cls, o, e)), None)
         if same is not None:          # two triggers of one kind in one clause: one event
             _merge_places(same, e.places)
+            if same.actor is None and answering(ctx, same, e.actor):
+                continue              # «أدانت إسرائيل الهجوم الكيميائي الذي استهدف»: not the answering party's
             same.actor = same.actor or e.actor
             same.actor2 = same.actor2 or e.actor2
             continue

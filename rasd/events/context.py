@@ -70,6 +70,8 @@ class _Ctx:
     clauses: dict[Span, list[Span]] = field(default_factory=dict)   # by sentence (candidates.py)
     triggers: list = field(default_factory=list)   # the article's trigger words, in order (candidates.propose)
     late_dates: dict[Span, Any] = field(default_factory=dict)   # by sentence: find_dates(late=True) (arguments.py)
+    # by trigger start: the parties read with and without those that answer it (candidates.py, finish)
+    answer_picks: dict[int, Any] = field(default_factory=dict)
     answers: list = field(default_factory=list)   # (denial, claim it answers) of denied back-references (attribution.py)
 
 
