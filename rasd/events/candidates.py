@@ -517,9 +517,7 @@ def _answer_pick(ctx: _Ctx, t: Match, clause: Span, sent: Span, frame: str, pick
     """Keep the parties of an attack read without those that answer it («ردا على هجوم
     كيميائي», «أدانت ... الهجوم»: :func:`.arguments._answer_bounds`), where they differ, for
     :func:`finish` (after the decision: its features were learned on the plain reading)."""
-    other = _pick_actor(ctx, t, clause, sent, frame, answers=True)
-    if other != pick:
-        ctx.answer_picks[t.start] = (pick, other)
+    ctx.answer_picks[t.start] = (pick, (t, clause, sent, frame))   # read when kept (:func:`_answered`)
 
 
 def _answered(ctx: _Ctx, e: Event) -> None:
@@ -528,7 +526,12 @@ def _answered(ctx: _Ctx, e: Event) -> None:
     picks = ctx.answer_picks.get(e.trigger.start) if e.trigger is not None else None
     if picks is None:
         return
-    (a, a2), (b, b2) = picks
+    (a, a2), args = picks
+    # read only for what the decision keeps, in the sentence's turn (the discourse state is
+    # the one the candidate was proposed in)
+    b, b2 = _pick_actor(ctx, *args, answers=True)
+    if (b, b2) == (a, a2):
+        return
     if e.actor == a:
         e.actor = b if not (e.kill_only and b == "civilians") else None
     if e.actor2 == a2 and not (e.kill_only and e.actor2 == "civilians"):
