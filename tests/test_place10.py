@@ -87,3 +87,16 @@ def test_an_ally_s_capital_is_neither_the_place_nor_the_referent_of_the_governor
             "وتقع إدلب في شمال غرب سوريا وتسيطر عليها فصائل معارضة.")
     for e in strikes(text):
         assert not any(p.country == "RU" for p in e.places), [(p.name, p.text) for p in e.places]
+
+
+def test_sayda_in_daraa_news_is_the_daraa_town_and_sidon_in_lebanon_news():
+    from rasd.places import find_places
+    [sy] = [p for p in find_places("سيطرت قوات النظام على بلدة صيدا في ريف درعا الشرقي") if p.name == "صيدا"]
+    assert (sy.country, sy.admin1) == ("SY", "Dar'a")
+    [lb] = [p for p in find_places("وصل رئيس الوزراء اللبناني إلى مدينة صيدا جنوب لبنان") if p.name == "صيدا"]
+    assert lb.country == "LB"
+
+
+def test_a_commentator_s_surname_is_no_place():
+    from rasd.places import find_places
+    assert not find_places("وقال المحلل العسكري سيدريك لايتون إن الضربة كانت محدودة")
