@@ -41,3 +41,15 @@ def test_places_apart_reads_the_distance_between_places_finer_than_a_country():
     moscow = _ev(55.75, 37.62)
     moscow.places[0].feature = "capital"
     assert not places_apart(moscow, douma)                                   # nor a capital (its government)
+
+
+def test_a_denial_of_the_shelling_joins_the_air_strikes_told_after_it():
+    from rasd.events import assign_groups
+    text = ("نفت روسيا أي مشاركة لها في القصف على الغوطة الشرقية الذي أوقع 250 قتيلا منذ الأحد.\n"
+            "وقال المرصد إن غارات جوية استهدفت بلدة حمورية في الغوطة الشرقية صباح الأربعاء وأوقعت 30 قتيلا.\n")
+    evs = events_of(text)
+    assign_groups(evs, lambda e: [])
+    denied = [e for e in evs if e.stance == "deny"]
+    asserted = [e for e in evs if e.stance == "assert" and e.type == "explosions_remote_violence"]
+    assert denied and asserted, [(e.stance, e.sub_type, e.evidence_text) for e in evs]
+    assert denied[0].claim_group == asserted[0].claim_group

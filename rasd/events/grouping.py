@@ -336,11 +336,15 @@ def places_apart(a: Event, b: Event) -> bool:
     return all(km({"lat": x.lat, "lon": x.lon}, {"lat": y.lat, "lon": y.lon}) > APART_KM for x in pa for y in pb)
 
 
+_STRIKES = {"air_drone_strike", "shelling_artillery_missile_attack"}   # one kind to a denial («القصف» of air raids)
+
+
 def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
     """How well ``claim`` (of the denial's kind) is what ``denial`` answers: (of its
-    sub-type, sharing a party or a place)."""
+    sub-type — air strikes and shelling count as one: a denial of «القصف» answers «غارات» —,
+    sharing a party or a place)."""
     parties = {x for x in (denial.actor, denial.actor2) if x}
-    return (claim.sub_type == denial.sub_type,
+    return (claim.sub_type == denial.sub_type or {claim.sub_type, denial.sub_type} <= _STRIKES,
             bool(parties & {x for x in (claim.actor, claim.actor2) if x}) or bool(_place_keys(denial) & _place_keys(claim)))
 
 
