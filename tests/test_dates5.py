@@ -141,3 +141,21 @@ def test_a_day_before_the_verb_is_the_statements_also_after_another_happening():
             "النظام شن هجوما كيماويا على مدينة دوما.")
     assert day_of(text, "2018-04-18", "هجوما", RULES) == ("2018-04-18", "reported")
     assert day_of(text, "2018-04-18", "الضربات") == ("2018-04-14", "day")
+
+
+@pytest.mark.parametrize("text,want", [
+    # (published Sunday 2018-07-29) «أمس الجمعة»: the weekday named with «أمس» wins
+    ("شهدت محافظة النجف أمس الجمعة تظاهرة كبيرة أمام مبنى مجلس المحافظة.", "2018-07-27"),
+    ("قتل ثلاثة مدنيين يوم أمس الجمعة في قصف على بلدة حمورية.", "2018-07-27"),
+    ("قتل ثلاثة مدنيين أول أمس الخميس في قصف على بلدة حمورية.", "2018-07-26"),
+    # «أمس» alone, and «أمس السبت» that agrees with it
+    ("قتل ثلاثة مدنيين أمس في قصف على بلدة حمورية.", "2018-07-28"),
+    ("قتل ثلاثة مدنيين أمس السبت في قصف على بلدة حمورية.", "2018-07-28"),
+])
+def test_yesterday_named_with_its_weekday_is_the_weekday(text, want):
+    from rasd.lang.dates import find_dates
+    from rasd.lang.normalize import normalize
+    nt = normalize(text)
+    [d] = find_dates(nt, "2018-07-29")
+    assert (d.date, d.precision) == (want, "day")
+    assert text[d.start:d.end] == d.text

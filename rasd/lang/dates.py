@@ -582,7 +582,30 @@ def _candidates(text: str, pub: dt.date | None, within: list[tuple[int, int]] | 
             spans.insert(i, (c.ns, c.ne))
             kept.append(c)
     kept.sort(key=lambda c: c.ns)
-    return kept
+    return _weekday_after_yesterday(text, kept)
+
+
+_YESTERDAYS = ("yesterday", "day_before_yesterday")
+
+
+def _weekday_after_yesterday(text: str, kept: list[_Cand]) -> list[_Cand]:
+    """«أمس الجمعة», «يوم أمس السبت»: a relative day named with its weekday is one date, the
+    weekday's (a report written the evening before it is published says «أمس» of the day
+    before the writing); the two readings differ only then."""
+    lex = lexicon()
+    out: list[_Cand] = []
+    for c in kept:
+        if out and c.date is not None and not text[out[-1].ne:c.ns].strip():
+            p = out[-1]
+            first = text[p.ns:p.ne].split()
+            if first and lex.relative.get(" ".join(first[-2:])) in _YESTERDAYS or \
+                    first and lex.relative.get(first[-1]) in _YESTERDAYS:
+                words = text[c.ns:c.ne].split()
+                if any(w in lex.weekdays for w in words):
+                    out[-1] = _Cand(p.ns, c.ne, c.prio, c.date, c.precision)
+                    continue
+        out.append(c)
+    return out
 
 
 def _as_date(published: dt.date | dt.datetime | str | None) -> dt.date | None:
