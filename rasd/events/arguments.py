@@ -25,6 +25,7 @@ from ..lang.wordlists import alternation, word_set, words
 from ..records import DateRef, Event, Place, Quantity, Span
 from .attribution import chemical_words_at
 from .context import _Ctx, _data, _n, _words_between, bare_word
+from .grouping import DISTINCT_SUB_TYPES, same_kind
 
 if TYPE_CHECKING:
     from .candidates import Trigger
@@ -187,6 +188,15 @@ def _answer_bounds(ctx: _Ctx, ns: int, ts: int, te: int, se: int, causes: bool =
     return lo, hi
 
 
+def _answer_window(ctx: _Ctx, sent: Span, ts: int, te: int, fighting: bool) -> tuple[int, int, int]:
+    """(lo, hi, dateline) for a trigger at raw ``[ts, te)`` of ``sent``: the normalised window of
+    :func:`_answer_bounds` (its words of cause and sequence not for fighting, unless the attack
+    is told as chemical), and the raw end of the report's dateline."""
+    causes = not fighting or chemical_words_at(ctx, ts, te, sent.end)
+    lo, hi = _answer_bounds(ctx, _n(ctx, sent.start), _n(ctx, ts), _n(ctx, te), _n(ctx, sent.end), causes)
+    return lo, hi, _dateline_end(ctx)
+
+
 def answering(ctx: _Ctx, ev: Event, key: str | None) -> bool:
     """``key`` is named in the sentence of ``ev`` (a strike or a battle), and only as a party
     that answers it or in another party's clause (:func:`_answer_bounds`), or in the report's
@@ -194,11 +204,8 @@ def answering(ctx: _Ctx, ev: Event, key: str | None) -> bool:
     the clause, «أدانت إسرائيل الهجوم الكيميائي الذي استهدف ...», or a telling folded into it)."""
     if key in (None, "civilians", "protesters") or ev.trigger is None:
         return False              # (the victims named before «بعد غارات» are its victims)
-    t = ev.trigger
     sent = ev.sentence or ev.evidence
-    causes = ev.type != "battles" or chemical_words_at(ctx, t.start, t.end, sent.end)
-    lo, hi = _answer_bounds(ctx, _n(ctx, sent.start), _n(ctx, t.start), _n(ctx, t.end), _n(ctx, sent.end), causes)
-    dateline = _dateline_end(ctx)
+    lo, hi, dateline = _answer_window(ctx, sent, ev.trigger.start, ev.trigger.end, ev.type == "battles")
     at = [a.start for a in ctx.an.between("actors", sent.start, sent.end) if key in (a.key, forces_of(a.key))]
     at += [p.start for p in ctx.an.between("places", sent.start, sent.end)
            if (p.precision == "country" or p.feature == "capital") and forces_of_country(p.country) == key]
@@ -215,9 +222,7 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str,
     if answers and frame not in ("move", "kill", "arrest"):
         # an attack's parties: not those who answer it, nor another party's clause after it,
         # nor the place the report was filed from («أتلانتا، الولايات المتحدة الأمريكية (CNN)»)
-        causes = frame != "clash" or chemical_words_at(ctx, trig.start, trig.end, sent.end)
-        lo, hi = _answer_bounds(ctx, _n(ctx, sent.start), trig.norm_start, trig.norm_end, _n(ctx, sent.end), causes)
-        dateline = _dateline_end(ctx)
+        lo, hi, dateline = _answer_window(ctx, sent, trig.start, trig.end, frame == "clash")
         acts = [a for a in acts if lo <= _n(ctx, a.start) and _n(ctx, a.start) < hi and a.start >= dateline]
     after = [a for a in acts if a.start >= trig.end and a.start < clause.end + 80]
     before = [a for a in acts if a.end <= trig.start and a.start >= clause.start]
@@ -322,7 +327,6 @@ def _pick_actor(ctx: _Ctx, trig: Match, clause: Span, sent: Span, frame: str,
 
 _COALITION_TARGETS = ("isis", "al_qaeda", "hts")
 _MUTUAL = words("mutual_fighting")            # اشتباك, مواجه, معارك ...: both sides fight
-_PROCLITIC_AL = re.compile(r"^[وفبل]?(ال)?")
 _SUBORDINATORS = word_set("clause_openers")   # عندما, حين, بعدما ...
 
 
@@ -334,7 +338,7 @@ def _among_the_harmed(ctx: _Ctx, a, trig: Match, sent: Span) -> bool:
     killed, not the one that shelled."""
     frame = trig.payloads[0].frame
     word = norm_key(ctx.raw[trig.start:trig.end])
-    if frame not in ("strike", "clash") or any(_PROCLITIC_AL.sub("", w).startswith(_MUTUAL) for w in word.split()):
+    if frame not in ("strike", "clash") or any(bare_word(w).startswith(_MUTUAL) for w in word.split()):
         return False              # «قتل 19 من قوات النظام وفصائل المعارضة في اشتباكات»: both sides fought
     lead = ctx.norm[_n(ctx, sent.start):_n(ctx, a.start)].split()[-12:]
     cause = ctx.norm[_n(ctx, a.end):trig.norm_start].split()
@@ -811,7 +815,8 @@ def _retold_place(ctx: _Ctx, ev: Event, sent: Span, ok) -> Place | None:
     return None
 
 
-_DISTINCT_SUB_TYPES = frozenset(word_set("distinct_sub_types"))
+def _match_start(m: Match) -> int:
+    return m.start
 
 
 def _anothers_place(ctx: _Ctx, ev: Event, p: Place) -> bool:
@@ -822,13 +827,13 @@ def _anothers_place(ctx: _Ctx, ev: Event, p: Place) -> bool:
     place, not the strikes'; «... في دوما، واستهدفت غارات ... في دمشق وحمص»: Damascus is
     the strikes' again)."""
     t = ev.trigger
-    if t is None or ev.type not in _ACTING or ev.sub_type in _DISTINCT_SUB_TYPES:
+    if t is None or ev.type not in _ACTING or ev.sub_type in DISTINCT_SUB_TYPES:
         return False
     sent = ev.sentence or ev.evidence
     if not sent.start <= p.start < sent.end:
         return False
     trigs = ctx.triggers
-    i = bisect_right([m.start for m in trigs], p.start) - 1
+    i = bisect_right(trigs, p.start, key=_match_start) - 1
     while i >= 0 and trigs[i].end > p.start:
         i -= 1
     if i < 0 or trigs[i].start == t.start or trigs[i].start < sent.start:
@@ -2172,7 +2177,7 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
     if k is None:
         return
     lo = ctx.sents[k - 1].start if k > 0 else sent.start
-    prior = [c for c in ctx.proposed if c.type == ev.type and _same_kind(ev, c) and c.trigger is not None
+    prior = [c for c in ctx.proposed if c.type == ev.type and same_kind(ev.sub_type, c.sub_type) and c.trigger is not None
              and lo <= c.trigger.start and c.trigger.end <= t.start and _same_area(ev, c)
              and not _in_response(ctx, c.trigger.end, t.start)]
     for c in reversed(prior):
@@ -2180,15 +2185,6 @@ def _doer_told_before(ctx: _Ctx, ev: Event) -> None:
         if doer is not None and doer != ev.actor2:
             ev.actor = doer               # (the one acted on stays as read)
             return
-
-
-_STRIKE_SUBS = ("air_drone_strike", "shelling_artillery_missile_attack")
-
-
-def _same_kind(ev: Event, c: Event) -> bool:
-    """Two tellings of one kind: the same sub-type, or air strikes and shelling («قصفا بريا
-    وجويا», then «القصف»: the sub-type a telling gets from its words varies)."""
-    return c.sub_type == ev.sub_type or (c.sub_type in _STRIKE_SUBS and ev.sub_type in _STRIKE_SUBS)
 
 
 _RESPONSE = re.compile(rf"(^|\s)[وف]?({alternation('response_links')})(\s|$)")
@@ -2233,7 +2229,7 @@ def _doer_told_after(ctx: _Ctx, ev: Event) -> None:
     hi = ctx.sents[k + 1].end if k + 1 < len(ctx.sents) else sent.end
     if ev.sub_type == "chemical_weapon":
         hi = len(ctx.raw)
-    later = [c for c in ctx.proposed if c.type == ev.type and _same_kind(ev, c) and c.trigger is not None
+    later = [c for c in ctx.proposed if c.type == ev.type and same_kind(ev.sub_type, c.sub_type) and c.trigger is not None
              and t.end <= c.trigger.start < hi and not _heading(ctx, c) and _same_area(ev, c)
              and not _in_response(ctx, t.end, c.trigger.start)]
     for c in later:

@@ -22,6 +22,7 @@ from ..lang.wordlists import word_set
 from ..records import Event, Span
 from .attribution import mark_denied
 from .features import bucket
+from .pairs import km
 
 _DEF_ANAPHOR = re.compile(r"(^|\s)(هذا|هذه|ذلك|تلك)\s*$")
 
@@ -309,14 +310,14 @@ def _link_denials(events: list[Event], alone: set[int]) -> None:
                     d.claim_group = events[best].claim_group
 
 
-_DISTINCT_SUB_TYPES = frozenset(word_set("distinct_sub_types"))
+DISTINCT_SUB_TYPES = frozenset(word_set("distinct_sub_types"))
 
 
 def kinds_apart(a: str | None, b: str | None) -> bool:
     """Sub-types ``a`` and ``b`` never tell one happening: they differ and one of them is
     a kind of its own (``distinct_sub_types``: a chemical attack is not the air strikes
     told beside it, nor the strikes in response to it). An unknown sub-type says nothing."""
-    return bool(a and b and a != b and (a in _DISTINCT_SUB_TYPES or b in _DISTINCT_SUB_TYPES))
+    return bool(a and b and a != b and (a in DISTINCT_SUB_TYPES or b in DISTINCT_SUB_TYPES))
 
 
 APART_KM = 100.0   # two tellings whose places finer than a country are all this far apart tell two happenings
@@ -326,7 +327,6 @@ def places_apart(a: Event, b: Event) -> bool:
     """``a`` and ``b`` both name located places finer than a country (their locations, or
     destinations) and no two of them lie within APART_KM of each other. Capitals do not count:
     one often stands for its government («ووصفت موسكو التقارير ... عن قصف البلدة»)."""
-    from .pairs import km
     pa = [p for p in a.places if p.lat is not None and p.precision != "country" and p.role != "origin"
           and p.feature != "capital"]
     pb = [p for p in b.places if p.lat is not None and p.precision != "country" and p.role != "origin"
@@ -336,7 +336,13 @@ def places_apart(a: Event, b: Event) -> bool:
     return all(km({"lat": x.lat, "lon": x.lon}, {"lat": y.lat, "lon": y.lon}) > APART_KM for x in pa for y in pb)
 
 
-_STRIKES = {"air_drone_strike", "shelling_artillery_missile_attack"}   # one kind to a denial («القصف» of air raids)
+STRIKE_SUB_TYPES = frozenset({"air_drone_strike", "shelling_artillery_missile_attack"})
+
+
+def same_kind(a: str | None, b: str | None) -> bool:
+    """Two sub-types that may tell one happening: the same, or air strikes and shelling
+    («قصفا بريا وجويا», then «القصف»: the sub-type a telling gets from its words varies)."""
+    return a == b or (a in STRIKE_SUB_TYPES and b in STRIKE_SUB_TYPES)
 
 
 def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
@@ -344,7 +350,7 @@ def answer_fit(denial: Event, claim: Event) -> tuple[bool, bool]:
     sub-type — air strikes and shelling count as one: a denial of «القصف» answers «غارات» —,
     sharing a party or a place)."""
     parties = {x for x in (denial.actor, denial.actor2) if x}
-    return (claim.sub_type == denial.sub_type or {claim.sub_type, denial.sub_type} <= _STRIKES,
+    return (same_kind(claim.sub_type, denial.sub_type),
             bool(parties & {x for x in (claim.actor, claim.actor2) if x}) or bool(_place_keys(denial) & _place_keys(claim)))
 
 
