@@ -1065,19 +1065,20 @@ def _drop_party_states(ctx: _Ctx, ev: Event, where: str | None = None) -> None:
     if parties and any(p.role in roles and p.lat is not None and p not in parties and not _country_like(p)
                        for p in ev.places):
         ev.places = [p for p in ev.places if p not in parties]
-    elif ev.type in _ACTING and any(p.feature == "capital" for p in parties) and any(
-            p.role == "location" and p.lat is not None and p not in parties for p in ev.places):
-        # «فشلت موسكو في تمرير مشروع قرار يدين الضربات ... على سوريا», «الضربات التي نفذتها لندن
-        # وباريس»: a capital named as a party is not where a strike or a battle happened, when
-        # the event names any other place (a country too)
-        ev.places = [p for p in ev.places if not (p in parties and p.feature == "capital")]
-    elif where is not None and ev.sub_type != "arrests":
-        # «فشلت موسكو في تمرير مشروع قرار يدين الضربات», «وسط مخاوف أنقرة»: the capital of
-        # another country than the article's, named as a party, speaks for its government; it
-        # is not where the event happened even with nothing finer besides (settle_where then
-        # looks for a place in the article's country). Not for what a government does at home
-        # and announces: «أعلنت أنقرة اعتقال ثلاثة أشخاص» stays in Ankara
-        ev.places = [p for p in ev.places if not (p in parties and p.feature == "capital" and p.country != where)]
+        return
+    # a capital named as a party speaks for its government:
+    # - not where a strike or a battle happened when the event names any other place, a country
+    #   too («فشلت موسكو في تمرير مشروع قرار يدين الضربات ... على سوريا», «الضربات التي نفذتها
+    #   لندن وباريس»);
+    # - nor, the capital of another country than the article's, where anything happened even
+    #   with nothing finer besides («وسط مخاوف أنقرة»: settle_where then looks for a place in the
+    #   article's country); not for what a government does at home and announces: «أعلنت أنقرة
+    #   اعتقال ثلاثة أشخاص» stays in Ankara
+    elsewhere = ev.type in _ACTING and any(p.role == "location" and p.lat is not None and p not in parties
+                                           for p in ev.places)
+    abroad = where is not None and ev.sub_type != "arrests"
+    ev.places = [p for p in ev.places if not (p in parties and p.feature == "capital" and (
+        elsewhere or abroad and p.country != where))]
 
 
 def _attacking_state(ctx: _Ctx, ev: Event, p: Place) -> bool:
