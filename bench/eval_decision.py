@@ -14,9 +14,10 @@ other thresholds with --thresholds):
 
 With ``--round 2`` the labelled articles are those of the second round (labels/round2: never
 trained on; its dev part was read by the bench/exp_* experiments, no shipped choice was made
-on it; its test part is read only for a final report).
+on it; its test part is read only for a final report); ``--round 3`` those of the third
+(labels/round3, likewise).
 
-Usage: .venv/bin/python bench/eval_decision.py [--split dev|test|train] [--round 1|2] [--thresholds 0.5,0.6]
+Usage: .venv/bin/python bench/eval_decision.py [--split dev|test|train] [--round 1|2|3] [--thresholds 0.5,0.6]
 """
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ VIOLENT = {"battles", "explosions_remote_violence", "violence_against_civilians"
 
 
 def labelled_split(split: str, decision, rnd: int = 1) -> dict:
-    if rnd == 2:        # round 2 (labels/round2): never trained on; its dev part read by bench/exp_*
-        labels = read_labels(labels_dir() / "round2" / "ant.mentions.jsonl")
-        missed = read_missed(labels_dir() / "round2" / "ant.missed.jsonl")
+    if rnd >= 2:        # labels/roundN: never trained on (round 2's dev part read by bench/exp_*)
+        labels = read_labels(labels_dir() / f"round{rnd}" / "ant.mentions.jsonl")
+        missed = read_missed(labels_dir() / f"round{rnd}" / "ant.missed.jsonl")
     else:
         labels = read_labels()
         missed = read_missed()
@@ -135,8 +136,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev", choices=["train", "dev", "test"])
     ap.add_argument("--thresholds", default="", help="extra model thresholds, comma-separated")
-    ap.add_argument("--round", type=int, default=1, choices=[1, 2],
-                    help="which round of mention labels: 1 (the model's; default) or 2 (labels/round2, never "
+    ap.add_argument("--round", type=int, default=1, choices=[1, 2, 3],
+                    help="which round of mention labels: 1 (the model's; default), 2 or 3 (labels/roundN, never "
                          "trained on)")
     ap.add_argument("--no-gsr", action="store_true")
     a = ap.parse_args()
@@ -147,7 +148,7 @@ def main() -> None:
         decisions.append((f"model@{t}", ModelDecision(threshold=float(t))))
     for name, dec in decisions:
         t0 = time.perf_counter()
-        row = {"decision": name, f"ant_{a.split}" + ("_round2" if a.round == 2 else ""):
+        row = {"decision": name, f"ant_{a.split}" + (f"_round{a.round}" if a.round > 1 else ""):
                labelled_split(a.split, dec, a.round)}
         if not a.no_gsr:
             row["gsr"] = gsr(dec)

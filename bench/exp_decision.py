@@ -6,6 +6,8 @@ by document / sentence / page) and scored, for three threshold rules, on
 * dev1: the round-1 dev articles (`rasd train`'s dev), strict P / R / F1 with the fold;
 * dev2: the round-2 dev articles (labels/round2, never trained on here), likewise;
 * dev12: both dev parts together (a larger dev: 2x the happenings);
+* ev3: the round-3 articles of the train and dev splits (labels/round3, when present): never
+  trained on and never used for a threshold, a held-out check of each variant;
 * trcv: round-1 train, out-of-fold; gsr: GSR sentences, out-of-fold (as `rasd train`'s gsr_cv);
 * seed: the seed pages' candidates, mention level (a proxy: bench/eval_decision.py runs the
   real pipeline);
@@ -187,12 +189,22 @@ class Data:
         self.m_tr = T._missed_in(m1, {e.group for e in self.tr})
         self.m_dev = T._missed_in(m1, {e.group for e in self.dev})
         self.m_dev2 = T._missed_in(m2, {e.group for e in self.dev2})
+        # round 3 (labels/round3, when present): never trained on nor used for a threshold; its
+        # train and dev articles are a held-out check of every variant (its test part is not read)
+        a3: list = []
+        self.ev3, self.m_ev3 = [], 0
+        r3 = labels_dir() / "round3" / "ant.mentions.jsonl"
+        if r3.exists():
+            a3, _ = T.ant_examples(T.read_labels(r3))
+            self.ev3 = [e for e in a3 if split_of(e.group) in ("train", "dev")]
+            self.m_ev3 = T._missed_in(T.read_missed(labels_dir() / "round3" / "ant.missed.jsonl"),
+                                      {e.group for e in self.ev3})
         self.gold = {doc.id: int(label == "yes") for doc, label in gsr_documents() if label != "ambiguous"}
-        self.raws, self.sents = T._context(a1 + a2 + self.seeds)
+        self.raws, self.sents = T._context(a1 + a2 + a3 + self.seeds)
         self.fold = load_all()["fold"]
         self._emb: dict = {}
         print(f"# data: ANT1 train {len(self.tr)} dev {len(self.dev)}; ANT2 train {len(self.tr2)} dev "
-              f"{len(self.dev2)}; GSR {len(self.gsr)}; seeds {len(self.seeds)} "
+              f"{len(self.dev2)}; ANT3 held out {len(self.ev3)}; GSR {len(self.gsr)}; seeds {len(self.seeds)} "
               f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
 
 
@@ -397,6 +409,7 @@ def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False
         return out
 
     c1, c2 = curve(d.dev, probs(d.dev), d.m_dev), curve(d.dev2, probs(d.dev2), d.m_dev2)
+    c3 = curve(d.ev3, probs(d.ev3), d.m_ev3) if d.ev3 else None
 
     def joined(t):
         a, b = c1[t], c2[t]
@@ -424,7 +437,8 @@ def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False
         trcv = T.strict_scores(d.tr, T.simulate(d.tr, oof[:ntr], t, d.fold, d.raws, d.sents, g), d.m_tr, g)
         seeds = _seed_scores(d.seeds, T.simulate(d.seeds, seed_p, t, d.fold, d.raws, d.sents))
         out[rule] = {"t": t, "dev1": p3(c1[t]), "dev2": p3(c2[t]), "dev12": p3(c12[t]), "trcv": p3(trcv),
-                     "gsr": (gc[t]["precision"], gc[t]["recall"], gc[t]["f1"]), "seed": seeds}
+                     "gsr": (gc[t]["precision"], gc[t]["recall"], gc[t]["f1"]), "seed": seeds,
+                     **({"ev3": p3(c3[t])} if c3 else {})}
     out["at"] = {t: {"dev1": p3(c1[t])[:2], "dev2": p3(c2[t])[:2], "gsr": (gc[t]["precision"], gc[t]["recall"])}
                  for t in (0.2, 0.24, 0.3)}
     out["best_over_thresholds"] = {
@@ -433,6 +447,9 @@ def run(d: Data, name: str, extra=None, gsr_w: float = 1.0, round2: bool = False
         "dev12_f0.5": round(max(_fb(c12[t], .5) for t in GRID), 3),
         "dev12_recall@P.75": max([c12[t]["recall"] for t in GRID if c12[t]["strict_precision"] >= .75] or [0]),
         "gsr_f1": max(gc[t]["f1"] for t in GRID),
+        **({"ev3_f1": max(c3[t]["strict_f1"] for t in GRID),
+            "ev3_recall@P.75": max([c3[t]["recall"] for t in GRID if c3[t]["strict_precision"] >= .75] or [0])}
+           if c3 else {}),
         "gsr_recall@P.70": max([gc[t]["recall"] for t in GRID if gc[t]["precision"] >= .7] or [0])}
     if emb_oof is not None:
         eg = {t: T.sentence_scores(d.gsr, emb_oof[ntr:ntr + len(d.gsr)], t, d.gold) for t in GRID}

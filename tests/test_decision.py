@@ -244,6 +244,30 @@ def test_the_labels_hold_ids_and_offsets_only(path):
             assert r["repeat_of"] is None or r["repeat_of"].startswith(r["doc"] + "@")
 
 
+def test_the_third_round_holds_ids_and_offsets_and_its_second_reading_agrees():
+    r3 = ROOT / "labels" / "round3"
+    rows = [json.loads(x) for x in (r3 / "ant.mentions.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    assert len(rows) >= 1500 and len({r["doc"] for r in rows}) >= 200
+    first = {r["id"]: r for r in rows}
+    for r in rows:
+        assert r["id"] == f"{r['doc']}@{r['start']}-{r['end']}"
+        assert r["real"] or r["reason"]
+        assert r["repeat_of"] is None or r["repeat_of"].startswith(r["doc"] + "@")
+    double = [json.loads(x) for x in (r3 / "ant.double.jsonl").read_text("utf-8").splitlines() if x.strip()]
+    pairs = [(first[d["id"]]["real"], d["real"]) for d in double]
+    assert len(pairs) >= 100 and all(d["labeller"] != d["first_labeller"] for d in double)
+    # Cohen's kappa on `real` between the two readings (labels/README.md reports it)
+    n = len(pairs)
+    po = sum(a == b for a, b in pairs) / n
+    pa, pb = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
+    kappa = (po - (pa * pb + (1 - pa) * (1 - pb))) / (1 - (pa * pb + (1 - pa) * (1 - pb)))
+    assert kappa >= 0.8
+    # no article of the third round was labelled before
+    before = {json.loads(x)["doc"] for p in (LABELS, ROOT / "labels" / "round2" / "ant.mentions.jsonl")
+              for x in p.read_text("utf-8").splitlines() if x.strip()}
+    assert not before & {r["doc"] for r in rows}
+
+
 def test_splits_are_by_document_and_fixed():
     from rasd.events.dataset import split_of
     docs = sorted({json.loads(x)["doc"] for x in LABELS.read_text("utf-8").splitlines() if x.strip()})
