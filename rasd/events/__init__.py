@@ -36,7 +36,7 @@ from .attribution import (
 )
 from .candidates import finish, propose, reanchor_dates
 from .decision import Decision, current_decision
-from .grouping import assign_groups, collapse_restatements, fold_repeats
+from .grouping import assign_groups, collapse_restatements, fold_repeats, merge_same_sentence
 
 __all__ = ["extract_events", "assign_groups", "propose", "current_decision", "drop_far_past", "FAR_PAST_DAYS"]
 
@@ -90,7 +90,7 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
         else ctx.events
     events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
-    events = settle_answers(ctx, events)
+    events = merge_same_sentence(settle_answers(ctx, events))
     return reported_dates(drop_far_past(events, doc.published), doc.published)
 
 

@@ -174,9 +174,23 @@ def _take_places(first: Event, other: Event, *, ahead: bool = False) -> None:
 
 
 def two_sources(a: Event, b: Event) -> bool:
-    """Both claims name their sources, and no source is common: two claims."""
+    """Both claims name their sources, and no source is common: two claims. A name is the
+    same source as a longer name it begins («المرصد السوري» and «المرصد السوري لحقوق
+    الإنسان», «مرصد السوري ...»): two words at least, the article «ال» aside."""
     na, nb = {s.name for s in a.sources}, {s.name for s in b.sources}
-    return bool(na and nb and not (na & nb))
+    if not (na and nb) or na & nb:
+        return False
+    ka, kb = [_name_words(n) for n in na], [_name_words(n) for n in nb]
+    return not any(_same_source(x, y) for x in ka for y in kb)
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in norm_key(name).split())
+
+
+def _same_source(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return short == long_ or len(short) >= 2 and long_[:len(short)] == short
 
 
 def _place_keys(e: Event) -> set[str]:
@@ -208,6 +222,53 @@ def collapse_restatements(events: list[Event]) -> list[Event]:
             continue
         out.append(e)
     return out
+
+
+def merge_same_sentence(events: list[Event]) -> list[Event]:
+    """Two events of one kind read from one sentence are one happening told with two words
+    («اقتحم متظاهرون مكاتب ... وأحرقوها» after both were typed riots, «غادروا القنيطرة ... وصلوا
+    إدلب»: one movement from A to B), unless the sentence tells them apart: towns that differ
+    (two strikes on two towns are two events), sides that differ, another named source, another
+    day, another stance. Run last, on the final types and stances: the later event joins the
+    first (:func:`_fold_into`; a movement takes the other's origin or destination)."""
+    out: list[Event] = []
+    moved: dict[str, str] = {}
+    for e in events:
+        o = next((o for o in out if _same_sentence_telling(o, e)), None)
+        if o is None:
+            out.append(e)
+            continue
+        if e.type == "movement":
+            roles = {p.role for p in o.places}
+            o.places.extend(p for p in e.places if p.role in ("origin", "destination") and p.role not in roles)
+        _fold_into(o, e)
+        moved[e.id] = o.id
+    for e in out:
+        if e.same_as in moved:
+            e.same_as = moved[e.same_as]
+    return out
+
+
+def _same_sentence_telling(o: Event, e: Event) -> bool:
+    if o.sentence is None or o.sentence != e.sentence or o.trigger is None or e.trigger is None:
+        return False
+    if (o.type, o.sub_type, o.stance, o.same_as) != (e.type, e.sub_type, e.stance, e.same_as) or two_sources(o, e):
+        return False
+    if o.date and e.date and o.date[:10] != e.date[:10] and "reported" not in (o.date_precision, e.date_precision):
+        return False
+    sides_o, sides_e = {o.actor, o.actor2} - {None}, {e.actor, e.actor2} - {None}
+    if o.actor and e.actor and o.actor != e.actor and not (o.type == "battles" and sides_o == sides_e):
+        return False
+    if e.type == "movement":
+        ro = {p.role: _place_keys_of(o, p.role) for p in o.places}
+        re_ = {p.role: _place_keys_of(e, p.role) for p in e.places}
+        return all(not (ro[r] and re_[r]) or ro[r] & re_[r] for r in ro.keys() & re_.keys())
+    a, b = _place_keys(o), _place_keys(e)
+    return not (a and b) or bool(a & b)
+
+
+def _place_keys_of(e: Event, role: str) -> set[str]:
+    return {p.gazetteer_id or p.name for p in e.places if p.role == role and p.precision in ("town", "near")}
 
 
 def _refines(e: Event, o: Event) -> bool:
