@@ -35,7 +35,8 @@ from eval_pairs import ant_store, find_side, load_pairs, pair_split
 from rasd.events.dataset import split_of
 
 MENTIONS = ROOT / "labels" / "ant.mentions.jsonl"
-ROUNDS = {"round 1": MENTIONS, "round 2": ROOT / "labels" / "round2" / "ant.mentions.jsonl"}
+ROUNDS = {"round 1": MENTIONS, "round 2": ROOT / "labels" / "round2" / "ant.mentions.jsonl",
+          "round 3": ROOT / "labels" / "round3" / "ant.mentions.jsonl"}
 
 
 def labelled_denials(path: Path = MENTIONS) -> list[dict]:

@@ -50,6 +50,10 @@ def _one_denial_with_the_strike(evs):
     "ونفت موسكو أي مسؤولية لها عن هذا القصف.",
     # a party saying it did not do it (a verb of doing, negated, with «أي»)
     "وقالت وزارة الدفاع الروسية إنها لم تنفذ أي غارات على كفرنبل.",
+    # «لم يحصل أي ...»: it never happened
+    "وأكد الوفد الروسي أنه لم يحصل أي قصف على كفرنبل.",
+    # an accusation with a pronoun, dismissed («اتهامها»)
+    "وقالت موسكو إن اتهامها بقصف البلدة \"لا أساس له\".",
 ])
 def test_a_later_denial_is_a_claim_of_its_own_in_the_group_of_the_strike(model, denial):
     _one_denial_with_the_strike(events_of(STRIKE + denial, model))
