@@ -18,7 +18,7 @@ from typing import Callable, Protocol
 
 from ..records import Event, Span
 from .features import candidate_features, sentence_features
-from .model import feature_hashes, load_all, resubtype, retype, sigmoid
+from .model import DEFAULT_SUB, feature_hashes, load_all, resubtype, retype, sigmoid
 
 
 class Decision(Protocol):
@@ -87,9 +87,6 @@ class ModelDecision:
         self._type(ctx, sent, e, feature_hashes(candidate_features(ctx, sent, e, cands)))
 
 
-# the sub-type a candidate takes when the type model changes its type
-DEFAULT_SUB = {"battles": "armed_clash", "violence_against_civilians": "attack", "protests": "peaceful_protest",
-               "riots": "violent_demonstration", "strategic_developments": "other", "movement": "relocation"}
 
 
 def _set_type(ctx, sent: Span, e: Event, typ: str) -> None:

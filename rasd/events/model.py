@@ -84,6 +84,10 @@ class Model:
         return cls(dict(zip(map(int, w), w.values())), d["bias"], d["bits"], d["threshold"], d.get("meta", {}))
 
 
+# the sub-type a candidate takes when the type model changes its type (decision._set_type)
+DEFAULT_SUB = {"battles": "armed_clash", "violence_against_civilians": "attack", "protests": "peaceful_protest",
+               "riots": "violent_demonstration", "strategic_developments": "other", "movement": "relocation"}
+
 TYPE_MIN = 0.6     # a type model overrides the trigger's type only when this sure
 SUB_MIN = 0.5      # a sub-type model overrides the rules' sub-type only when this sure
 
@@ -164,10 +168,19 @@ def retype(models: dict[str, Model], feats, current: str) -> str:
 
 
 def resubtype(models: dict[str, Model], feats, typ: str, current: str | None) -> str | None:
-    """The sub-type of ``typ`` its models (``sub:<type>:<sub_type>``) are sure of, else ``current``."""
+    """The sub-type of ``typ`` its models (``sub:<type>:<sub_type>``) are sure of, else ``current``.
+    A sub-type read from the trigger's own words that no model stands for (too rare in the
+    labels to learn: :data:`WORDED_SUBS`, ``suicide_bomb`` from «تفجير انتحاري», «فجر
+    نفسه») stays: the models cannot weigh it against the others."""
     prefix = f"sub:{typ}:"
     mine = {k[len(prefix):]: m for k, m in models.items() if k.startswith(prefix)}
-    return _most_sure(mine, feats, current, SUB_MIN) if mine else current
+    if not mine or current in WORDED_SUBS and current not in mine:
+        return current
+    return _most_sure(mine, feats, current, SUB_MIN)
+
+
+WORDED_SUBS = frozenset({"suicide_bomb", "grenade"})
+"""Sub-types the trigger words name outright (rasd/data/triggers.tsv), not read from the arguments."""
 
 
 # the stacks made so far, by the ids of their models (kept with them, so that the ids stay theirs)
