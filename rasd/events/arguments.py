@@ -2444,6 +2444,9 @@ class _When:
         if found is None:
             return None
         ref, sent, t = found
+        if self.anothers_day(ev, ref, sent, t):
+            ev.date, ev.date_precision = None, "unknown"
+            return None
         ev.date, ev.date_precision = ref.date, ref.precision
         # «وسيبدأ السبت التحقيق في الهجوم»: a day after the report is no day of a happening it tells
         since = _since(ctx, ref)
@@ -2471,6 +2474,21 @@ class _When:
             ev.date, ev.date_precision = night.date, night.precision
             ref = night
         return ref
+
+    def anothers_day(self, ev: Event, ref: DateRef, sent: Span, t: int) -> bool:
+        """«شنت الولايات المتحدة غارات "ردا على هجوم كيماوي على مدينة دوما، الأسبوع الماضي"»: a
+        date told after the words of a chemical attack that stand between it and the words of
+        an event of another kind (the strikes answering it) is the attack's day, not the
+        event's."""
+        if ref.start <= t:
+            return False
+        from .attribution import chemical_words_at
+        ctx = self.ctx
+        if _chemical_telling(ctx, ev):
+            return False          # (a strike word after a chemical attack's is often its own: «في هجوم»)
+        # the trigger words between (a chemical attack's may have been no candidate: «ردا على»)
+        return any(t < m.start < ref.start and chemical_words_at(ctx, m.start, m.end, sent.end)
+                   for m in ctx.triggers if m.payloads[0].frame in ("strike", "clash", "attack", "weapon"))
 
     def recent(self, day: str) -> bool:
         """``day`` is the publication's (local) day or one of the seven before it."""
