@@ -250,6 +250,19 @@ def test_the_dead_are_the_people_counted_before_the_verb_not_what_follows():
         assert e.fatalities == dead, text
 
 
+def test_the_wounded_told_after_the_dead_are_no_fatalities():
+    cases = [
+        # «قتل وأصيب N»: the killed and the wounded together: no count of the dead
+        "وقتل وأصيب 15 مدنيا في قصف مدفعي استهدف حيا سكنيا في مدينة حرستا.",
+        # the number after the killing word is the wounded's
+        "وقتل مدني وأصيب نحو 40 آخرين في قصف مدفعي استهدف حيا سكنيا في مدينة حرستا.",
+        "وأسفر القصف المدفعي على حي سكني في مدينة حرستا عن مقتل امرأة وإصابة 7 مدنيين.",
+    ]
+    for text in cases:
+        evs = [e for e in events_of(text) if e.type == "explosions_remote_violence"]
+        assert evs and all(e.fatalities in (None, 1) for e in evs), (text, [e.fatalities for e in evs])
+
+
 def test_a_nationality_adjective_on_the_event_noun_names_the_doer_not_the_target():
     [e] = events_of("ونقلت وكالة أنباء موالية للحكومة السورية تقارير تفيد بوقوع ضربات جوية إسرائيلية "
                     "على مطار المزة العسكري قرب دمشق.")

@@ -478,6 +478,7 @@ def _nearest_quantity(ctx: _Ctx, trig: Match, sent: Span, frame: str) -> Quantit
 _COUNTED_BEFORE = word_set("kill_counted_before")   # «20 قتيلا»: قتلى, قتيلا, قتيل
 _AND_ANOTHER = words("and_another")                 # «مقتل قيادي وآخر»
 _ONE_OF = word_set("one_of")                        # «مقتل أحدهم»
+_INJURED = re.compile(rf"(^|\s)[وف]?({alternation('injury_words')})")   # أصيب, جرح, إصابة ...
 
 
 def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
@@ -486,8 +487,10 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
         if not (sent.start <= k.start < sent.end):
             continue
         near = ctx.an.between("quantities", k.start - 300, k.end + 26)
+        # (not the wounded told after the dead: «قتيل وأصيب نحو 5 آلاف آخرين», «770 قتيلا و4050 جريحا»)
         after = [q for q in near if k.end <= q.start <= k.end + 25 and q.value is not None
-                 and q.unit_class not in ("percent", "km", "km2")]
+                 and q.unit_class not in ("percent", "km", "km2", "wounded")
+                 and not _INJURED.search(ctx.norm[k.norm_end:_n(ctx, q.start)])]
         before = [q for q in near if k.start - 25 <= q.end <= k.start and q.value is not None
                   and q.unit_class not in ("percent", "km", "km2")]
         n = None
