@@ -263,6 +263,20 @@ def test_the_wounded_told_after_the_dead_are_no_fatalities():
         assert evs and all(e.fatalities in (None, 1) for e in evs), (text, [e.fatalities for e in evs])
 
 
+def test_a_toll_over_weeks_is_no_happening_s_dead():
+    cases = [
+        ("وقال المرصد إن القصف المدفعي على مدينة حرستا أدى إلى مقتل 1433 مدنيا في 34 يوما.", None),
+        ("وقتل مئات الأشخاص خلال 12 يوما من القصف المدفعي على مدينة حرستا.", None),
+        ("وأسفر القصف المدفعي المتواصل على مدينة حرستا منذ الاثنين الماضي عن مقتل 300 شخص.", None),
+        # a superlative's «منذ», and a same-day one, say nothing of a toll
+        ("وقتل خمسة مدنيين في قصف مدفعي على مدينة حرستا هو الأعنف منذ شهر.", 5),
+        ("وقتل خمسة مدنيين في قصف مدفعي مستمر منذ صباح اليوم على مدينة حرستا.", 5),
+    ]
+    for text, dead in cases:
+        evs = [e for e in events_of(text) if e.type == "explosions_remote_violence"]
+        assert evs and [e.fatalities for e in evs] == [dead], (text, [e.fatalities for e in evs])
+
+
 def test_a_nationality_adjective_on_the_event_noun_names_the_doer_not_the_target():
     [e] = events_of("ونقلت وكالة أنباء موالية للحكومة السورية تقارير تفيد بوقوع ضربات جوية إسرائيلية "
                     "على مطار المزة العسكري قرب دمشق.")

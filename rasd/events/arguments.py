@@ -479,6 +479,22 @@ _COUNTED_BEFORE = word_set("kill_counted_before")   # «20 قتيلا»: قتل�
 _AND_ANOTHER = words("and_another")                 # «مقتل قيادي وآخر»
 _ONE_OF = word_set("one_of")                        # «مقتل أحدهم»
 _INJURED = re.compile(rf"(^|\s)[وف]?({alternation('injury_words')})")   # أصيب, جرح, إصابة ...
+# a toll over a long period, not the dead of one happening (toll_periods after the killing word:
+# «مقتل 1433 مدنيا في 34 يوما», «قتل مئات الأشخاص خلال 12 يوما»; «منذ» before it, but for the same
+# day («منذ صباح اليوم»: since_same_day) or after a superlative («الأعنف منذ شهر»:
+# since_superlatives); «إجمالي» just before it: toll_totals)
+_TOLL_AFTER = re.compile(rf"(^|\s)[وف]?(?:{alternation('toll_periods')})(?!\w)")
+_SINCE = re.compile(rf"(^|\s)(?!(?:{alternation('since_superlatives')})\s)(\S+)\s+منذ\s+"
+                    rf"(?!(?:{alternation('since_same_day')})(?!\w))\S")
+_TOLL_TOTAL = re.compile(rf"(^|\s)(?:{alternation('toll_totals')})(?:\s+\S+)?\s*$")
+TOLL_AFTER, TOLL_BEFORE = 35, 60     # characters after / before a killing word read for a toll
+
+
+def _toll(ctx: _Ctx, k: Match, sent: Span) -> bool:
+    """The killing word ``k`` counts a toll over weeks, not one happening's dead."""
+    after = ctx.norm[k.norm_end:_n(ctx, min(sent.end, k.end + TOLL_AFTER))]
+    before = ctx.norm[_n(ctx, max(sent.start, k.start - TOLL_BEFORE)):k.norm_start]
+    return bool(_TOLL_AFTER.search(after) or _SINCE.search(before) or _TOLL_TOTAL.search(before))
 
 
 def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
@@ -486,6 +502,8 @@ def _fatalities(ctx: _Ctx, kills: list[Match], sent: Span) -> int | None:
     for k in kills:
         if not (sent.start <= k.start < sent.end):
             continue
+        if _toll(ctx, k, sent):
+            continue                      # a toll over weeks is no happening's dead
         near = ctx.an.between("quantities", k.start - 300, k.end + 26)
         # (not the wounded told after the dead: «قتيل وأصيب نحو 5 آلاف آخرين», «770 قتيلا و4050 جريحا»)
         after = [q for q in near if k.end <= q.start <= k.end + 25 and q.value is not None
