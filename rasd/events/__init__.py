@@ -25,7 +25,7 @@ from functools import partial
 
 from ..lang.analyse import Analysis
 from ..records import Article, Document, Event
-from .arguments import settle_where, settle_who
+from .arguments import settle_where, settle_who, toll_fatalities
 from .attribution import (
     denial_of_previous,
     denials_of_dropped,
@@ -90,7 +90,7 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
         else ctx.events
     events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
-    events = merge_same_sentence(suicide_bombings(ctx, settle_answers(ctx, events)))
+    events = merge_same_sentence(toll_fatalities(ctx, suicide_bombings(ctx, settle_answers(ctx, events))))
     return reported_dates(drop_far_past(events, doc.published), doc.published)
 
 
