@@ -195,3 +195,11 @@ def test_ocha_import_and_key_of_inputs(built, tmp_path, monkeypatch):
     places = {p.name: p for p in find_places(text, gazetteer=g)}
     assert (places["راوة"].admin2, places["راوة"].admin2_ar) == rawa and places["الموصل"].admin2 is None
     G.clear_cache()
+
+
+def test_the_shown_arabic_name_is_no_typo(gz):
+    # GeoNames gives Damascus «د مشق» first among its Arabic names
+    assert G._shown_name(["د مشق", "دمشق"]) == "دمشق"
+    assert G._shown_name(["دير الزور"]) == "دير الزور"
+    damascus = [e for e in gz.lookup("دمشق") if e.id.startswith("gn:")]
+    assert damascus and all(e.name_ar == "دمشق" for e in damascus)

@@ -207,6 +207,12 @@ def _arabic_names(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _shown_name(names: list[str]) -> str:
+    """The Arabic name shown for a GeoNames record: its first Arabic name with no word of one
+    letter («د مشق», GeoNames' first Arabic name of Damascus, is a typo of «دمشق»)."""
+    return next((n for n in names if all(len(w) > 1 for w in n.split())), names[0])
+
+
 def _feature_for(pop: int) -> str:
     if pop >= 100_000:
         return "city"
@@ -347,7 +353,8 @@ def _build(ocha: Path | None) -> dict:
         pop = int(r.get("population") or 0)
         cc = r.get("countrycode") or None
         a1 = f"{cc}.{r['admin1code']}" if cc and r.get("admin1code") else None
-        e = Entry(f"gn:{r['geonameid']}", r.get("name") or ar[0], ar[0],
+        shown = _shown_name(ar)
+        e = Entry(f"gn:{r['geonameid']}", r.get("name") or shown, shown,
                   float(r["latitude"]), float(r["longitude"]), cc, a1, pop,
                   _feature_for(pop), "town", _radius_for(pop), "")
         i = b.add(e, ar)
