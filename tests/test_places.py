@@ -232,3 +232,10 @@ def test_diacritics_and_tatweel_round_trip():
     assert [p.country for p in ps] == ["SY", "IQ"]
     for p in ps:
         assert raw[p.start:p.end] == p.text
+
+
+def test_a_birthplace_and_a_residential_quarter_are_no_places():
+    from rasd.places.recognize import find_places
+    names = [p.name for p in find_places("وعاد القيادي إلى مسقط رأسه في مدينة دهوك بعد أن سقطت قذيفة على حي سكني.")]
+    assert "مسقط" not in names and "سكني" not in names, names
+    assert any(n in ("دهوك", "داهوك") for n in names), names
