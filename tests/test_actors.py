@@ -257,3 +257,12 @@ def test_seed_mentions_round_trip():
                 assert raw[m.start:m.end] == m.text and m.start < m.end
                 n += 1
     assert n > 300
+
+
+def test_an_air_force_named_with_its_nationality_is_its_state_s_forces():
+    from rasd.lang.actors import find_actors
+    cases = {"أعلن أن القوات الجوية العراقية شنت غارات على مواقع التنظيم": "iraq_forces",
+             "وقالت القوات الجوية الأمريكية إنها نفذت ضربات": "us_forces",
+             "ونفذت القوات الجوية التركية غارات": "turkey_forces"}
+    for text, key in cases.items():
+        assert [a.key for a in find_actors(text)] == [key], text
