@@ -559,7 +559,14 @@ def toll_fatalities(ctx: _Ctx, events: list[Event]) -> list[Event]:
         kills = [t for t in ctx.triggers if sent.start <= t.start < sent.end and t.payloads[0].frame == "kill"]
         if kills and _fatalities(ctx, kills, sent) == e.fatalities:
             e.fatalities = _fatalities(ctx, kills, sent, tolls=False)
+        if e.fatalities is not None and e.fatalities > MAX_HAPPENING_DEAD:
+            e.fatalities = None           # «مقتل ما يقدر بنحو نصف مليون شخص»: a war's toll
     return events
+
+
+MAX_HAPPENING_DEAD = 5000
+"""More dead than this is a war's or a campaign's toll, never one happening's (the deadliest
+single attacks of these wars killed hundreds to about 1,500)."""
 
 
 def _date_of(ctx: _Ctx, trig: Match, sent: Span) -> tuple[str | None, str]:
