@@ -30,6 +30,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .lang.normalize import norm_key
+from .lang.speakers import source_key
 from .lang.wordlists import alternation
 
 
@@ -41,7 +42,7 @@ def outlet(url: str | None, source: str | None) -> str:
     return source or "?"
 
 
-_source_key = lru_cache(maxsize=1 << 16)(norm_key)     # (an export's claims name few sources, often)
+_source_key = lru_cache(maxsize=1 << 16)(source_key)   # one key a source (an export's claims name few sources, often)
 
 
 class Tally:

@@ -222,6 +222,19 @@ def test_a_wire_quoted_by_two_outlets_counts_once():
     assert cor["party_among_sources"] and cor["party_sources"][0]["name"] == "البنتاغون"
 
 
+def test_one_source_by_two_names_counts_once():
+    from rasd.stories import corroboration
+
+    def claim(i, name):
+        return {"id": str(i), "doc": f"d{i}", "outlet": f"o{i}.com", "stance": "assert",
+                "sources": [{"name": name, "stance": "assert", "actor": None}]}
+    # the same wire and the same observatory, each named two ways (same_source_* in words.tsv)
+    cor = corroboration([claim(1, "سانا"), claim(2, "وكالة الأنباء السورية الرسمية"),
+                         claim(3, "المرصد السوري"), claim(4, "المرصد السوري لحقوق الإنسان")])
+    assert cor["asserting_sources"] == 2
+    assert corroboration([claim(1, "سانا"), claim(2, "رويترز")])["asserting_sources"] == 2
+
+
 def test_the_range_holds_the_numbers_asserted_not_those_a_denial_repeats():
     claims = [{"id": "1", "doc": "a", "outlet": "a.com", "stance": "assert", "count": {"value": 300}, "fatalities": 30},
               {"id": "2", "doc": "b", "outlet": "b.com", "stance": "assert", "count": {"value": 700}, "fatalities": 70},

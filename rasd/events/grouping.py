@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ..lang.normalize import norm_key
+from ..lang.speakers import source_key
 from ..lang.wordlists import word_set
 from ..records import Event, Span
 from .attribution import mark_denied
@@ -174,11 +175,13 @@ def _take_places(first: Event, other: Event, *, ahead: bool = False) -> None:
 
 
 def two_sources(a: Event, b: Event) -> bool:
-    """Both claims name their sources, and no source is common: two claims. A name is the
-    same source as a longer name it begins («المرصد السوري» and «المرصد السوري لحقوق
-    الإنسان», «مرصد السوري ...»): two words at least, the article «ال» aside."""
+    """Both claims name their sources, and no source is common: two claims. One source's
+    names are one source (:func:`rasd.lang.speakers.source_key`: «سانا», «وكالة الأنباء
+    السورية الرسمية»), and a name is the same source as a longer name it begins («المرصد
+    السوري» and «المرصد السوري لحقوق الإنسان», «مرصد السوري ...»): two words at least, the
+    article «ال» aside."""
     na, nb = {s.name for s in a.sources}, {s.name for s in b.sources}
-    if not (na and nb) or na & nb:
+    if not (na and nb) or na & nb or {source_key(n) for n in na} & {source_key(n) for n in nb}:
         return False
     ka, kb = [_name_words(n) for n in na], [_name_words(n) for n in nb]
     return not any(_same_source(x, y) for x in ka for y in kb)

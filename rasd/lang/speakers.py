@@ -1066,3 +1066,31 @@ def speaker_aliases(speakers: Iterable[Speaker], *, cues: SpeakerCues | None = N
             break
     return out
 
+
+
+# ---------------------------------------------------------------- one source, several names
+
+def _source_names() -> dict[str, str]:
+    """Normalised name → source key, from the word lists ``same_source_*`` (words.tsv: one
+    list a source, each entry one of its names: «المرصد السوري لحقوق الإنسان», «المرصد السوري» …)."""
+    from .wordlists import word_lists
+    out: dict[str, str] = {}
+    for name, names in word_lists().items():
+        if name.startswith("same_source_"):
+            for n in names:
+                out.setdefault(norm_key(n), name[len("same_source_"):])
+    return out
+
+
+_SOURCE_NAMES: dict[str, str] | None = None
+
+
+def source_key(name: str) -> str:
+    """The key of the source a claim names: one key for every name of one source
+    (``same_source_*`` lists: a wire and its acronym, an observatory and its short name), else
+    the normalised name itself."""
+    global _SOURCE_NAMES
+    if _SOURCE_NAMES is None:
+        _SOURCE_NAMES = _source_names()
+    k = norm_key(name)
+    return "src:" + _SOURCE_NAMES[k] if k in _SOURCE_NAMES else k
