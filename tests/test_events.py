@@ -278,6 +278,15 @@ def test_a_toll_over_weeks_is_no_happening_s_dead():
         assert evs and [e.fatalities for e in evs] == [dead], (text, [e.fatalities for e in evs])
 
 
+def test_a_state_named_as_the_subject_of_a_strike_is_its_doer():
+    [e] = events_of("وشنت روسيا مساء السبت غارات على مناطق تسيطر عليها فصائل المعارضة المسلحة في جنوب سوريا.")
+    assert (e.actor, e.actor2) == ("russia_forces", "syria_opposition")
+    # a state that accuses is no doer, nor the states of another telling across a comma
+    for text in ("ووجهت سوريا الاتهام إلى إسرائيل بتنفيذ هجمات صاروخية على قاعدة جوية.",
+                 "وبحث رؤساء إيران وروسيا وتركيا، في طهران، هجوما عسكريا محتملا على إدلب."):
+        assert all(e.actor != "syria_gov" and e.actor != "turkey_forces" for e in events_of(text)), text
+
+
 def test_a_nationality_adjective_on_the_event_noun_names_the_doer_not_the_target():
     [e] = events_of("ونقلت وكالة أنباء موالية للحكومة السورية تقارير تفيد بوقوع ضربات جوية إسرائيلية "
                     "على مطار المزة العسكري قرب دمشق.")

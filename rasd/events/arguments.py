@@ -1150,6 +1150,46 @@ def _attacking_state(ctx: _Ctx, ev: Event, p: Place) -> bool:
 _STATE_HEADS = word_set("state_heads")   # النظام, الحكومة: «مواقع تابعة للنظام السوري» are in Syria
 
 
+_STRIKE_SUBJECT = word_set("strike_subject_verbs")
+STATE_REACH = 4     # words at most between the state and the strike's word («وشنت روسيا مساء السبت غارات»)
+
+
+def _subject_of_strike(ctx: _Ctx, p: Place) -> bool:
+    """«وشنت روسيا ...», «قصفت إسرائيل ...»: the state is the subject of a verb of striking
+    right before it (strike_subject_verbs)."""
+    before = ctx.norm[max(0, _n(ctx, p.start) - 20):_n(ctx, p.start)].split()
+    if not before or ctx.raw[max(0, p.start - 1):p.start].strip():
+        return False                      # (a letter glued to the name: «لروسيا», «بإسرائيل»)
+    w = before[-1]
+    return w in _STRIKE_SUBJECT or w[:1] in ("و", "ف") and w[1:] in _STRIKE_SUBJECT
+
+
+def _state_doer(ctx: _Ctx, ev: Event) -> None:
+    """«وشنت روسيا مساء السبت غارات على مناطق تسيطر عليها فصائل المعارضة»: a state named as the
+    subject of a verb of doing in the sentence (:func:`_attacking_state`, as the where-rules read
+    it) is the strike's or the battle's doer, through its forces; the side first taken for the
+    doer, when not its ally, is what it acted on."""
+    if ev.trigger is None or _chemical_telling(ctx, ev):
+        return                            # (a chemical attack's doer: the chemical rules)
+    sent = ev.sentence or ev.evidence
+    t = ev.trigger
+    keys = {forces_of_country(p.country) for p in ctx.an.between("places", sent.start, sent.end)
+            if p.end <= t.start and (p.precision == "country" or p.feature == "capital")
+            and _words_between(ctx.norm, _n(ctx, p.end), _n(ctx, t.start)) <= STATE_REACH
+            and not re.search(r"[,،؛;:]", ctx.raw[p.end:t.start])
+            and (_subject_of_strike(ctx, p) or _attacking_state(ctx, ev, p))} - {None}
+    if len(keys) != 1:
+        return                            # (none, or several states: «الولايات المتحدة وبريطانيا وفرنسا» keep the rules')
+    key = next(iter(keys))
+    friends = alliances().get(key, frozenset()) | {key}
+    if ev.actor in friends:
+        return
+    old, ev.actor = ev.actor, key
+    if ev.actor2 is None or ev.actor2 in friends:
+        # (an ally of the doer is not what it acted on: the side first taken for the doer is)
+        ev.actor2 = old if old is not None and old not in _NOT_SIDES else None
+
+
 def _drop_attackers(ctx: _Ctx, ev: Event, where: str | None, avoid: set[str]) -> None:
     """An attacking state (:func:`_attacking_state`) is never where a strike or a battle happened,
     even when the event names no other place. Left with none, the event is placed in a country
@@ -1566,6 +1606,7 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
         if ev.type in _DOERS_ONLY and ev.trigger is not None:
             _partitive_target(ctx, ev)
             _settle_doer(ctx, ev)
+            _state_doer(ctx, ev)
             proxies = None                # the sentence's sides named by their patron, read once
             if ev.actor is None:
                 proxies = _proxy_sides(ctx, ev.sentence or ev.evidence)
