@@ -287,6 +287,13 @@ def test_a_state_named_as_the_subject_of_a_strike_is_its_doer():
         assert all(e.actor != "syria_gov" and e.actor != "turkey_forces" for e in events_of(text)), text
 
 
+def test_the_side_holding_a_gassed_town_is_not_the_doer():
+    evs = events_of("وقتل عشرات المدنيين في هجوم كيميائي مزعوم على بلدة دوما في ريف دمشق التي كان يسيطر عليها "
+                    "جيش الإسلام.", published="2018-04-10")
+    chem = [e for e in evs if e.sub_type == "chemical_weapon"]
+    assert chem and all(e.actor != "jaysh_al_islam" for e in chem), [(e.actor, e.actor2) for e in chem]
+
+
 def test_a_nationality_adjective_on_the_event_noun_names_the_doer_not_the_target():
     [e] = events_of("ونقلت وكالة أنباء موالية للحكومة السورية تقارير تفيد بوقوع ضربات جوية إسرائيلية "
                     "على مطار المزة العسكري قرب دمشق.")

@@ -1617,6 +1617,8 @@ def settle_who(ctx: _Ctx, events: list[Event]) -> list[Event]:
                 _doer_told_before(ctx, ev)
             if ev.actor is None:
                 _doer_told_after(ctx, ev)
+            if ev.sub_type == "chemical_weapon" and ev.actor is not None and _holds_the_place(ctx, ev):
+                ev.actor = None           # «على دوما التي كان يسيطر عليها جيش الإسلام»: the side struck
             if ev.actor is None and ev.sub_type == "chemical_weapon":
                 if accused is _UNREAD:    # (read once an article)
                     accused = _accused_doer(ctx)
@@ -1756,6 +1758,16 @@ _STRIKE_ANAPHOR = re.compile(rf"(^|\s)[وفب]?({alternation('strike_anaphors')}
 # «آخر معقل لفصائل المعارضة», «التي تسيطر عليها الحكومة», «الخاضعة لسيطرة المعارضة»
 _HOLDER = re.compile(rf"(({alternation('owner_of_place')})\s*\S{{0,2}}|({alternation('owner')}))\s*\"?\s*$")
 _CHEMICAL = re.compile(rf"(^|\s)\S?({alternation('chemical_words')})")
+
+
+def _holds_the_place(ctx: _Ctx, ev: Event) -> bool:
+    """The doer is named in the event's sentence only as holding a place («التي يسيطر عليها
+    جيش الإسلام», «الخاضعة لسيطرة المعارضة»: owner_of_place, owner)."""
+    sent = ev.sentence or ev.evidence
+    named = [a for a in ctx.an.between("actors", sent.start, sent.end) if a.key == ev.actor
+             and not ctx.an.in_speaker(a)]
+    return bool(named) and all(_HOLDER.search(ctx.norm[max(0, _n(ctx, a.start) - 25):_n(ctx, a.start)])
+                               for a in named)
 
 
 def _civilian_victims(ctx: _Ctx, ev: Event) -> None:
