@@ -628,6 +628,32 @@ def _clauses(ctx: _Ctx, sent: Span) -> list[Span]:
 _SUICIDE = re.compile(rf"(^|\s)[وبل]?(?:ال)?({alternation('suicide_cues')})(?=\s|$)")
 
 
+_TRANSPORT_HEADS = word_set("transport_heads")        # طائرة, سفينة, شاحنة ...: «طائرة نقل»
+_RELAYED = re.compile(rf"(^|\s)[وب]?(?:ال)?({alternation('relayed_things')})")   # أخبار, أنباء, صواريخ ...
+
+
+def drop_other_senses(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """«طائرة نقل عسكرية روسية تحطمت», «نقلت عدة مجموعات ... أخباراً عن هجوم», «نقلت صواريخ بعيدة
+    المدى إلى سوريا»: a movement kept on a word of «نقل» that names a transport aircraft or
+    vehicle (transport_heads, the word before), or news or weapons carried (relayed_things,
+    within RELAYED_REACH words after it), is no movement of people: not stored. Read after
+    the decision, which keeps some of them for all its cues (things_move)."""
+    out = []
+    for e in events:
+        t = e.trigger
+        if e.type == "movement" and t is not None and bare_word(ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split()[0]
+                                                              if ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split() else "").startswith(_NAQL):
+            before = ctx.norm[max(0, _n(ctx, t.start) - 20):_n(ctx, t.start)].split()[-1:]
+            after = " ".join(ctx.norm[_n(ctx, t.end):_n(ctx, t.end) + 80].split()[:RELAYED_REACH])
+            if before and bare_word(before[0]) in _TRANSPORT_HEADS or _RELAYED.search(after):
+                continue
+        out.append(e)
+    return out
+
+
+RELAYED_REACH = 6
+
+
 def suicide_bombings(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """«استهدف هجوم انتحاري نقطة تفتيش», «فجر انتحاري نفسه»: a bombing not from the air that
     names a suicide attacker or belt (suicide_cues) within a few words of its trigger, in its
