@@ -23,7 +23,7 @@ from ..lang.normalize import norm_key
 from ..lang.tokenize import CONJUNCTIONS, PREPOSITIONS, stems
 from ..lang.wordlists import alternation, word_set, words
 from ..records import DateRef, Event, Place, Quantity, Span
-from .attribution import chemical_words_at
+from .attribution import _CLAUSE_BREAK, chemical_words_at
 from .context import _Ctx, _data, _n, _words_between, bare_word
 from .grouping import DISTINCT_SUB_TYPES, same_kind
 
@@ -1176,7 +1176,7 @@ def _state_doer(ctx: _Ctx, ev: Event) -> None:
     keys = {forces_of_country(p.country) for p in ctx.an.between("places", sent.start, sent.end)
             if p.end <= t.start and (p.precision == "country" or p.feature == "capital")
             and _words_between(ctx.norm, _n(ctx, p.end), _n(ctx, t.start)) <= STATE_REACH
-            and not re.search(r"[,،؛;:]", ctx.raw[p.end:t.start])
+            and not _CLAUSE_BREAK.search(ctx.raw, p.end, t.start)
             and (_subject_of_strike(ctx, p) or _attacking_state(ctx, ev, p))} - {None}
     if len(keys) != 1:
         return                            # (none, or several states: «الولايات المتحدة وبريطانيا وفرنسا» keep the rules')
@@ -2580,7 +2580,6 @@ class _When:
         event's."""
         if ref.start <= t:
             return False
-        from .attribution import chemical_words_at
         ctx = self.ctx
         if _chemical_telling(ctx, ev):
             return False          # (a strike word after a chemical attack's is often its own: «في هجوم»)

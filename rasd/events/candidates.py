@@ -641,8 +641,8 @@ def drop_other_senses(ctx: _Ctx, events: list[Event]) -> list[Event]:
     out = []
     for e in events:
         t = e.trigger
-        if e.type == "movement" and t is not None and bare_word(ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split()[0]
-                                                              if ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split() else "").startswith(_NAQL):
+        first = ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split()[:1] if t is not None else []
+        if e.type == "movement" and first and bare_word(first[0]).startswith(_NAQL):
             before = ctx.norm[max(0, _n(ctx, t.start) - 20):_n(ctx, t.start)].split()[-1:]
             after = " ".join(ctx.norm[_n(ctx, t.end):_n(ctx, t.end) + 80].split()[:RELAYED_REACH])
             if before and bare_word(before[0]) in _TRANSPORT_HEADS or _RELAYED.search(after):

@@ -196,10 +196,12 @@ def _same_source(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     return short == long_ or len(short) >= 2 and long_[:len(short)] == short
 
 
-def _place_keys(e: Event) -> set[str]:
+def _place_keys(e: Event, role: str | None = None) -> set[str]:
     """Places that can tell one happening from another: towns and spots, not countries or
-    provinces (two claims about «Syria» are not thereby about the same event)."""
-    return {p.gazetteer_id or p.name for p in e.places if p.precision in ("town", "near")}
+    provinces (two claims about «Syria» are not thereby about the same event); with ``role``,
+    those of that role only."""
+    return {p.gazetteer_id or p.name for p in e.places
+            if p.precision in ("town", "near") and (role is None or p.role == role)}
 
 
 def _source_key(e: Event) -> str:
@@ -263,15 +265,11 @@ def _same_sentence_telling(o: Event, e: Event) -> bool:
     if o.actor and e.actor and o.actor != e.actor and not (o.type == "battles" and sides_o == sides_e):
         return False
     if e.type == "movement":
-        ro = {p.role: _place_keys_of(o, p.role) for p in o.places}
-        re_ = {p.role: _place_keys_of(e, p.role) for p in e.places}
+        ro = {p.role: _place_keys(o, p.role) for p in o.places}
+        re_ = {p.role: _place_keys(e, p.role) for p in e.places}
         return all(not (ro[r] and re_[r]) or ro[r] & re_[r] for r in ro.keys() & re_.keys())
     a, b = _place_keys(o), _place_keys(e)
     return not (a and b) or bool(a & b)
-
-
-def _place_keys_of(e: Event, role: str) -> set[str]:
-    return {p.gazetteer_id or p.name for p in e.places if p.role == role and p.precision in ("town", "near")}
 
 
 def _refines(e: Event, o: Event) -> bool:

@@ -31,6 +31,7 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -1070,6 +1071,7 @@ def speaker_aliases(speakers: Iterable[Speaker], *, cues: SpeakerCues | None = N
 
 # ---------------------------------------------------------------- one source, several names
 
+@lru_cache(maxsize=1)
 def _source_names() -> dict[str, str]:
     """Normalised name → source key, from the word lists ``same_source_*`` (words.tsv: one
     list a source, each entry one of its names: «المرصد السوري لحقوق الإنسان», «المرصد السوري» …)."""
@@ -1082,15 +1084,10 @@ def _source_names() -> dict[str, str]:
     return out
 
 
-_SOURCE_NAMES: dict[str, str] | None = None
-
-
 def source_key(name: str) -> str:
     """The key of the source a claim names: one key for every name of one source
     (``same_source_*`` lists: a wire and its acronym, an observatory and its short name), else
     the normalised name itself."""
-    global _SOURCE_NAMES
-    if _SOURCE_NAMES is None:
-        _SOURCE_NAMES = _source_names()
     k = norm_key(name)
-    return "src:" + _SOURCE_NAMES[k] if k in _SOURCE_NAMES else k
+    names = _source_names()
+    return "src:" + names[k] if k in names else k
