@@ -34,7 +34,7 @@ from .attribution import (
     settle_stance,
     told_chemical,
 )
-from .candidates import drop_other_senses, finish, propose, reanchor_dates, suicide_bombings
+from .candidates import drop_other_senses, drop_standing_shares, finish, propose, reanchor_dates, suicide_bombings
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats, merge_same_sentence
 
@@ -91,7 +91,7 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
     events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
     events = merge_same_sentence(toll_fatalities(ctx, suicide_bombings(ctx, settle_answers(ctx, events))))
-    events = drop_other_senses(ctx, events)
+    events = drop_standing_shares(ctx, drop_other_senses(ctx, events))
     return reported_dates(drop_far_past(events, doc.published), doc.published)
 
 

@@ -6,7 +6,9 @@ sentence and says how sure it is (``Event.confidence``). Decisions are registere
 * ``rules`` — the hand-written vetoes alone (a candidate with any cue is dropped);
 * ``model`` — the learned model shipped in the package (``model.json``, rebuilt by
   ``rasd train``): the vetoes are features among others, and the candidate is kept when
-  its probability reaches the model's threshold (chosen on the dev split).
+  its probability reaches the model's threshold (chosen on the dev split) and it carries
+  none of the few cues that decide alone (``decisive_cues`` in words.tsv: cues no labelled
+  train candidate carrying them is real, e.g. aid or weapons moving, «things_move»).
 
 ``RASD_DECISION=rules|model`` picks one; by default the model when one is shipped.
 """
@@ -16,6 +18,7 @@ import os
 from functools import lru_cache
 from typing import Callable, Protocol
 
+from ..lang.wordlists import word_set
 from ..records import Event, Span
 from .features import candidate_features, sentence_features
 from .model import DEFAULT_SUB, feature_hashes, load_all, resubtype, retype, sigmoid
@@ -70,7 +73,7 @@ class ModelDecision:
             own = feature_hashes(candidate_features(ctx, sent, e, cands, with_sentence=False))
             z = self.model.score_hashes(own) + sent_z
             e.confidence = round(sigmoid(z), 3)
-            if e.confidence >= self.threshold:
+            if e.confidence >= self.threshold and not _decisive(e):
                 self._type(ctx, sent, e, own | sent_h)
                 kept.append(e)
         return kept
@@ -87,6 +90,14 @@ class ModelDecision:
         self._type(ctx, sent, e, feature_hashes(candidate_features(ctx, sent, e, cands)))
 
 
+
+
+def _decisive(e: Event) -> bool:
+    """A cue that decides alone (``decisive_cues``): no candidate carrying it is kept."""
+    return bool(_DECISIVE.intersection(e.cues))
+
+
+_DECISIVE = word_set("decisive_cues")
 
 
 def _set_type(ctx, sent: Span, e: Event, typ: str) -> None:

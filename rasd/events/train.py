@@ -301,12 +301,13 @@ def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents, gro
     earlier kept one (the pipeline's order of stages, at mention level). A mention the
     fold finds the same as an earlier one but in another named source's words is stored
     as a claim of its own in the first one's claim group: its index goes to ``grouped``."""
-    from .grouping import pair_features, two_sources
+    from .decision import _decisive
+    from .grouping import SURER_BY, pair_features, two_sources
     stored = [False] * len(exs)
     for doc, idx in _by_doc(exs).items():
         kept: list[int] = []
         for j in idx:
-            if probs[j] < threshold:
+            if probs[j] < threshold or _decisive(exs[j].mention.event):
                 continue
             b = exs[j].mention.event
             best, best_p = None, fold.threshold if fold is not None else 2.0
@@ -322,6 +323,9 @@ def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents, gro
                 stored[j] = True
                 if best is not None and grouped is not None:
                     grouped.add(j)
+            elif probs[j] > probs[best] + SURER_BY:      # the surer telling stands for it (grouping._surer)
+                kept[kept.index(best)] = j
+                stored[best], stored[j] = False, True
     return stored
 
 

@@ -76,6 +76,9 @@ _BEARING = {"شرق": 90.0, "غرب": 270.0, "شمال": 0.0, "جنوب": 180.0,
 # words after which a name is part of an organisation / title / person, not a place
 _ORG_HEADS = {name_key(w) for w in word_list("org_heads")}
 _ORG_TAILS = {name_key(w) for w in word_list("org_tails")}
+# «الضفة الغربية، لنهر الفرات»: a river's bank (the bank names before a river's genitive)
+_BANK_HEADS = tuple(name_key(w) for w in word_list("river_bank_heads"))
+_BANK_TAILS = {name_key(w) for w in word_list("river_bank_tails")}
 # sports vocabulary: two of these on a line make it a sports line
 _SPORTS = {name_key(w) for w in word_list("sports_words")}
 _PLACE_PREPS = {name_key(w) for w in word_list("place_preps_places")}
@@ -382,6 +385,9 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
             continue
         if nxt is not None and _blank(text, ws[x.w1 - 1].end, nxt.start) and nxt.text in _ORG_TAILS:
             continue
+        if nxt is not None and x.key.startswith(_BANK_HEADS) and nxt.text in _BANK_TAILS and \
+                text[ws[x.w1 - 1].end:nxt.start].strip() in ("", "،", ","):
+            continue   # «الضفة الغربية، لنهر الفرات»: the river's bank, not the West Bank
         if x.ns > 0 and text[x.ns - 1] == '"':
             after = text[x.ne:x.ne + 8].lstrip(" 0123456789")
             if after.startswith('"'):
