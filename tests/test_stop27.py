@@ -129,3 +129,26 @@ def test_an_unknown_denier_names_no_second_source():
 
 def test_the_observatorys_director_is_the_observatory():
     assert source_key("عبد الرحمن") == source_key("المرصد السوري لحقوق الإنسان") == source_key("رامي عبد الرحمن")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("وأفادت المصادر بأن المطالب الروسية أجلت إقرار مشروع القرار في مجلس الأمن يوم الخميس.", "movement"),
+    ("ووعد الرئيس الأمريكي يوم الاثنين بتحرك قوي ردا على الهجوم.", "movement"),
+    ("وشنت الدول الثلاث ضربات على مواقع للنظام في تحرك قالت إنه للرد على الهجوم.", "movement"),
+    ("قتل سبعة جنود أميركيين عندما تحطمت مروحيتهم غرب العراق الخميس.", "battles"),
+    ("أعلنت وزارة الدفاع الخميس مقتل طيارين إثر سقوط مقاتلتهما بعد إقلاعها من مطار حميميم.", "battles"),
+])
+def test_other_senses_are_no_events(text, kind):
+    # even a decision that keeps every candidate stores none of them (read after it)
+    got = [e for e in _events(text, ModelDecision(threshold=0.0)) if e.type == kind]
+    assert got == [], [(e.type, e.sub_type, e.evidence_text) for e in got]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("أجلت القوات الحكومية مساء الخميس مقاتلي جيش الإسلام من بلدة الضمير بموجب اتفاق.", "movement"),
+    ("وتحرك رتل عسكري تركي من إدلب باتجاه ريف حماة الشمالي صباح اليوم.", "movement"),
+    ("قتل جنديان تركيان عندما أسقط مقاتلون أكراد مروحيتهم قرب عفرين السبت.", "battles"),
+])
+def test_the_conflict_senses_stay(text, kind):
+    got = [e for e in _events(text, ModelDecision(threshold=0.0)) if e.type == kind]
+    assert got, [(e.type, e.sub_type, e.evidence_text) for e in _events(text, ModelDecision(threshold=0.0))]

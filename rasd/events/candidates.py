@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -632,23 +633,87 @@ _TRANSPORT_HEADS = word_set("transport_heads")        # طائرة, سفينة, 
 _RELAYED = re.compile(rf"(^|\s)[وب]?(?:ال)?({alternation('relayed_things')})")   # أخبار, أنباء, صواريخ ...
 
 
+_OTHER_SENSES: list[Callable[[_Ctx, Event], bool]] = []
+
+
+def other_sense(check: Callable[[_Ctx, Event], bool]) -> Callable[[_Ctx, Event], bool]:
+    """Register a reading of a kept event's words that is no conflict event (read by
+    :func:`drop_other_senses`)."""
+    _OTHER_SENSES.append(check)
+    return check
+
+
 def drop_other_senses(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """A kept event whose words, read with their neighbours, name no conflict event (each
+    registered :func:`other_sense`: a transport aircraft, a vote postponed, a diplomatic
+    «تحرك», an aircraft crash) is not stored. Read after the decision, which keeps some of
+    them for all its cues."""
+    return [e for e in events if e.trigger is None or not any(check(ctx, e) for check in _OTHER_SENSES)]
+
+
+def _words_around(ctx: _Ctx, t: Span, before: int, after: int) -> tuple[list[str], list[str]]:
+    a, b = _n(ctx, t.start), _n(ctx, t.end)
+    return ctx.norm[max(0, a - 15 * before):a].split()[-before:] if before else [], \
+        ctx.norm[b:b + 15 * after].split()[:after]
+
+
+@other_sense
+def _carried_by_naql(ctx: _Ctx, e: Event) -> bool:
     """«طائرة نقل عسكرية روسية تحطمت», «نقلت عدة مجموعات ... أخباراً عن هجوم», «نقلت صواريخ بعيدة
     المدى إلى سوريا»: a movement kept on a word of «نقل» that names a transport aircraft or
     vehicle (transport_heads, the word before), or news or weapons carried (relayed_things,
-    within RELAYED_REACH words after it), is no movement of people: not stored. Read after
-    the decision, which keeps some of them for all its cues (things_move)."""
-    out = []
-    for e in events:
-        t = e.trigger
-        first = ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split()[:1] if t is not None else []
-        if e.type == "movement" and first and bare_word(first[0]).startswith(_NAQL):
-            before = ctx.norm[max(0, _n(ctx, t.start) - 20):_n(ctx, t.start)].split()[-1:]
-            after = " ".join(ctx.norm[_n(ctx, t.end):_n(ctx, t.end) + 80].split()[:RELAYED_REACH])
-            if before and bare_word(before[0]) in _TRANSPORT_HEADS or _RELAYED.search(after):
-                continue
-        out.append(e)
-    return out
+    within RELAYED_REACH words after it), is no movement of people (the decision keeps some
+    of them for all its cues: things_move)."""
+    t = e.trigger
+    first = ctx.norm[_n(ctx, t.start):_n(ctx, t.end)].split()[:1]
+    if e.type != "movement" or not first or not bare_word(first[0]).startswith(_NAQL):
+        return False
+    before, after = _words_around(ctx, t, 1, RELAYED_REACH)
+    return bool(before and bare_word(before[0]) in _TRANSPORT_HEADS or _RELAYED.search(" ".join(after)))
+
+
+_POSTPONED = word_set("postponed_things")      # إقرار, التصويت, الجلسة ...: «أجلت إقرار القرار»
+
+
+@other_sense
+def _postponed(ctx: _Ctx, e: Event) -> bool:
+    """«المطالب الروسية أجلت إقرار مشروع القرار»: «أجّل» (put off) written as «أجلى»
+    (evacuated): the thing put off follows (postponed_things)."""
+    _, after = _words_around(ctx, e.trigger, 0, 1)
+    return e.sub_type == "evacuation" and bool(after) and bare_word(after[0]) in _POSTPONED
+
+
+_MOVE_AS_STEP = word_set("move_as_step")        # في, أي, عدم ...: «في تحرك», «أي تحرك»
+
+
+@other_sense
+def _a_step_not_a_move(ctx: _Ctx, e: Event) -> bool:
+    """«ووعد ترامب بتحرك قوي», «في تحرك ذكرت الدول الثلاث أنه للرد»: the noun «تحرك» after a
+    preposition or a determiner (move_as_step) is a political step, not forces moving."""
+    t = e.trigger
+    word = ctx.norm[_n(ctx, t.start):_n(ctx, t.end)]
+    if e.type != "movement" or bare_word(word) != "تحرك":
+        return False
+    before, _ = _words_around(ctx, t, 1, 0)
+    raw_before = ctx.raw[max(0, t.start - 1):t.start]
+    return raw_before in ("ب", "ل") or bool(before) and before[0] in _MOVE_AS_STEP
+
+
+_CRASH = re.compile(rf"(^|\s)[وب]?(?:{alternation('crash_words')})\S*\s+(?:\S+\s+)?[وب]?(?:ال)?"
+                    rf"(?:{alternation('aircraft_words')})")
+_DOWNED = re.compile(rf"(^|\s)[وبل]?(?:{alternation('downed_words')})")
+
+
+@other_sense
+def _aircraft_accident(ctx: _Ctx, e: Event) -> bool:
+    """«قتل سبعة جنود أميركيين عندما تحطمت مروحيتهم», «مقتل طيارين إثر سقوط مقاتلتهما بعد
+    إقلاعها»: the dead of an aircraft crash (crash_words before aircraft_words in the
+    sentence) are no battle when the article never says the aircraft was brought down
+    (downed_words: «أسقط», «إسقاط», «بنيران»): an accident (guidelines, third round, 4)."""
+    if e.type != "battles" or e.sentence is None:
+        return False
+    seg = ctx.norm[_n(ctx, e.sentence.start):_n(ctx, e.sentence.end)]
+    return bool(_CRASH.search(seg)) and not _DOWNED.search(ctx.norm)
 
 
 RELAYED_REACH = 6
