@@ -152,3 +152,13 @@ def test_other_senses_are_no_events(text, kind):
 def test_the_conflict_senses_stay(text, kind):
     got = [e for e in _events(text, ModelDecision(threshold=0.0)) if e.type == kind]
     assert got, [(e.type, e.sub_type, e.evidence_text) for e in _events(text, ModelDecision(threshold=0.0))]
+
+
+@pytest.mark.parametrize("text", [
+    "وقال مصدر في الشرطة إن المئات من المتظاهرين تجمعوا خارج مقر المحافظ في السماوة وحاولوا حرقه.",
+    "وأعلن مصدر في الشرطة أن مئات من المتظاهرين تجمعوا أمام مبنى المحافظة وأقدم بعضهم على إحراق أجزاء من المقر.",
+])
+def test_protesters_who_burn_a_building_riot(text):
+    evs = [e for e in _events(text) if e.type in ("protests", "riots")]
+    assert evs and all((e.type, e.sub_type) == ("riots", "violent_demonstration") for e in evs), \
+        [(e.type, e.sub_type) for e in evs]
