@@ -162,3 +162,15 @@ def test_protesters_who_burn_a_building_riot(text):
     evs = [e for e in _events(text) if e.type in ("protests", "riots")]
     assert evs and all((e.type, e.sub_type) == ("riots", "violent_demonstration") for e in evs), \
         [(e.type, e.sub_type) for e in evs]
+
+
+@pytest.mark.parametrize("text, gid", [
+    ('قتل ثلاثة إيرانيين في الهجوم الصاروخي على قاعدة "التيفور" الجوية في ريف حمص', "sup:t4_airbase"),
+    ('واستهدفت الصواريخ مطار "التيفور" العسكري فجر الاثنين', "sup:t4_airbase"),
+])
+def test_a_quoted_site_after_its_place_word_is_found(text, gid):
+    assert gid in {g for _, g in _places(text)}, _places(text)
+
+
+def test_a_quoted_organisation_is_still_no_place():
+    assert _places('وقال تنظيم "الدولة الإسلامية" في بيان إن مقاتليه نفذوا الهجوم') == []

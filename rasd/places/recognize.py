@@ -167,6 +167,9 @@ def _offset(lat: float, lon: float, bearing: float, km: float) -> tuple[float, f
     return round(lat + dlat, 5), round(lon + dlon, 5)
 
 
+_OPEN_QUOTES = ('"', "«", "“")
+
+
 def _blank(text: str, a: int, b: int) -> bool:
     gap = text[a:b]
     return not gap.strip() and "\n" not in gap
@@ -257,7 +260,10 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
         i = w0
         while len(out) < 3:
             c = cue_at.get(i)
-            if c is None or not _blank(text, ws[c.w1 - 1].end, ws[i].start if i < len(ws) else len(text)):
+            gap_end = ws[i].start if i < len(ws) else len(text)
+            if c is None or not (_blank(text, ws[c.w1 - 1].end, gap_end) or (   # «قاعدة "التيفور"»
+                    i == w0 and "\n" not in text[ws[c.w1 - 1].end:gap_end]
+                    and text[ws[c.w1 - 1].end:gap_end].strip() in _OPEN_QUOTES)):
                 break
             out.append(c)
             i = c.w0
@@ -388,10 +394,10 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
         if nxt is not None and x.key.startswith(_BANK_HEADS) and nxt.text in _BANK_TAILS and \
                 text[ws[x.w1 - 1].end:nxt.start].strip() in ("", "،", ","):
             continue   # «الضفة الغربية، لنهر الفرات»: the river's bank, not the West Bank
-        if x.ns > 0 and text[x.ns - 1] == '"':
+        if x.ns > 0 and text[x.ns - 1] == '"' and not kind_cue:
             after = text[x.ne:x.ne + 8].lstrip(" 0123456789")
             if after.startswith('"'):
-                continue
+                continue   # a quoted name («"الدولة الإسلامية"»), unless a place word names it («قاعدة "التيفور"»)
         if x.key in _CUE_WORDS or x.key in _NOT_NAME or x.key in _ORG_TAILS:
             continue
         if not has_cue and ws[x.w0].text in stop and ws[x.w0].start < x.ns:
