@@ -174,3 +174,13 @@ def test_a_quoted_site_after_its_place_word_is_found(text, gid):
 
 def test_a_quoted_organisation_is_still_no_place():
     assert _places('وقال تنظيم "الدولة الإسلامية" في بيان إن مقاتليه نفذوا الهجوم') == []
+
+
+@pytest.mark.parametrize("text", [
+    "وقالت المعارضة إن قوات النظام شنت هجوما بالغازات السامة على دوما السبت أودى بحياة العشرات.",
+    "وأكد المسعفون أن الطائرات شنت هجوما كيماويا على البلدة صباح الأحد.",
+])
+def test_an_attack_told_with_chemical_words_is_a_chemical_attack(text):
+    evs = [e for e in _events(text, ModelDecision(threshold=0.0))
+           if e.type in ("battles", "explosions_remote_violence")]
+    assert evs and all(e.sub_type == "chemical_weapon" for e in evs), [(e.type, e.sub_type) for e in evs]

@@ -34,7 +34,15 @@ from .attribution import (
     settle_stance,
     told_chemical,
 )
-from .candidates import drop_other_senses, drop_standing_shares, finish, propose, reanchor_dates, suicide_bombings
+from .candidates import (
+    chemical_by_their_words,
+    drop_other_senses,
+    drop_standing_shares,
+    finish,
+    propose,
+    reanchor_dates,
+    suicide_bombings,
+)
 from .decision import Decision, current_decision
 from .grouping import assign_groups, collapse_restatements, fold_repeats, merge_same_sentence
 
@@ -90,7 +98,8 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
         else ctx.events
     events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
-    events = merge_same_sentence(toll_fatalities(ctx, suicide_bombings(ctx, settle_answers(ctx, events))))
+    events = suicide_bombings(ctx, chemical_by_their_words(ctx, settle_answers(ctx, events)))
+    events = merge_same_sentence(toll_fatalities(ctx, events))
     events = drop_standing_shares(ctx, drop_other_senses(ctx, events))
     return reported_dates(drop_far_past(events, doc.published), doc.published)
 

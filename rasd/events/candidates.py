@@ -736,6 +736,23 @@ def drop_standing_shares(ctx: _Ctx, events: list[Event]) -> list[Event]:
     return out
 
 
+_CHEMICAL_AFTER = re.compile(rf"^\s*(?:\S+\s+)?\S?(?:{alternation('chemical_words')})")
+
+
+def chemical_by_their_words(ctx: _Ctx, events: list[Event]) -> list[Event]:
+    """«هجوما كيماويا», «هجوم بالغاز السام», «هجوما بالغازات السامة»: a strike or an attack
+    whose trigger chemical_words follow (the next word or the one after) is a chemical attack,
+    whatever the type and sub-type models read in the sentence (a denial «اتهامها بشن هجوم
+    بالغاز السام "لا أساس له"» then joins the chemical attack it answers)."""
+    for e in events:
+        if e.trigger is None or e.type not in ("battles", "explosions_remote_violence") or \
+                e.sub_type == "chemical_weapon":
+            continue
+        if _CHEMICAL_AFTER.search(ctx.norm[_n(ctx, e.trigger.end):_n(ctx, e.trigger.end) + 40]):
+            e.type, e.sub_type = "explosions_remote_violence", "chemical_weapon"
+    return events
+
+
 def suicide_bombings(ctx: _Ctx, events: list[Event]) -> list[Event]:
     """«استهدف هجوم انتحاري نقطة تفتيش», «فجر انتحاري نفسه»: a bombing not from the air that
     names a suicide attacker or belt (suicide_cues) within a few words of its trigger, in its
