@@ -184,3 +184,10 @@ def test_an_attack_told_with_chemical_words_is_a_chemical_attack(text):
     evs = [e for e in _events(text, ModelDecision(threshold=0.0))
            if e.type in ("battles", "explosions_remote_violence")]
     assert evs and all(e.sub_type == "chemical_weapon" for e in evs), [(e.type, e.sub_type) for e in evs]
+
+
+def test_a_move_of_forces_told_as_a_noun_stays_a_movement():
+    # («عدم»/«أي» before «تحرك» make it a step, unless forces or a direction follow)
+    text = "وقال التحالف إنه لم يرصد أي تحرك لقوات النظام صوب التنف مساء الأحد."
+    got = [e for e in _events(text, ModelDecision(threshold=0.0)) if e.type == "movement"]
+    assert got, [(e.type, e.evidence_text) for e in _events(text, ModelDecision(threshold=0.0))]

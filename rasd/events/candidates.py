@@ -684,17 +684,22 @@ def _postponed(ctx: _Ctx, e: Event) -> bool:
 
 
 _MOVE_AS_STEP = word_set("move_as_step")        # في, أي, عدم ...: «في تحرك», «أي تحرك»
+_DEST_PREPS = word_set("dest_preps")             # نحو, صوب, باتجاه ...
+_FORCES = tuple(words("armed_nouns")) + ("قوات", "لقوات", "رتل", "ارتال")
 
 
 @other_sense
 def _a_step_not_a_move(ctx: _Ctx, e: Event) -> bool:
     """«ووعد ترامب بتحرك قوي», «في تحرك ذكرت الدول الثلاث أنه للرد»: the noun «تحرك» after a
-    preposition or a determiner (move_as_step) is a political step, not forces moving."""
+    preposition or a determiner (move_as_step) is a political step, not forces moving — unless
+    forces or a direction follow it («أي تحرك لعدد كبير من قوات التحالف صوب التنف»)."""
     t = e.trigger
     word = ctx.norm[_n(ctx, t.start):_n(ctx, t.end)]
     if e.type != "movement" or bare_word(word) != "تحرك":
         return False
-    before, _ = _words_around(ctx, t, 1, 0)
+    before, after = _words_around(ctx, t, 1, 6)
+    if any(bare_word(w) in _DEST_PREPS or bare_word(w).startswith(_FORCES) for w in after):
+        return False      # «لم يكن ثم أي تحرك ... لقوات التحالف صوب التنف»: forces moving
     raw_before = ctx.raw[max(0, t.start - 1):t.start]
     return raw_before in ("ب", "ل") or bool(before) and before[0] in _MOVE_AS_STEP
 
