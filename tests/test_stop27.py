@@ -191,8 +191,3 @@ def test_a_move_of_forces_told_as_a_noun_stays_a_movement():
     text = "وقال التحالف إنه لم يرصد أي تحرك لقوات النظام صوب التنف مساء الأحد."
     got = [e for e in _events(text, ModelDecision(threshold=0.0)) if e.type == "movement"]
     assert got, [(e.type, e.evidence_text) for e in _events(text, ModelDecision(threshold=0.0))]
-
-
-def test_a_quoted_name_after_a_strong_cue_is_a_place_even_unknown():
-    found = _places('قتل 20 مدنيا في غارة قرب مدرسة في قرية "كفر بطيخ" في ريف إدلب الشرقي')
-    assert ("كفر بطيخ", None) in found, found

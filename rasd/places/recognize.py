@@ -580,9 +580,8 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
             continue
         if c.w0 > 0 and ws[c.w0 - 1].text.isdigit():   # «77 قرية»: a count
             continue
-        gap = text[ws[end - 1].end:ws[end].start]
-        if not (_blank(text, ws[end - 1].end, ws[end].start) or "\n" not in gap and gap.strip() in _OPEN_QUOTES):
-            continue      # (a quoted name after its cue, «قرية "كفر بطيخ"», is a name)
+        if not _blank(text, ws[end - 1].end, ws[end].start):
+            continue
         w = ws[end]
         if not w.text[0].isalpha() or w.text in _NOT_NAME or w.text in _CUE_WORDS or \
                 gz.nisba(w.text) or len(w.text) < 2 or (w.text in stop and w.text not in _NAME_HEADS):
