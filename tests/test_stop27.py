@@ -191,3 +191,11 @@ def test_a_move_of_forces_told_as_a_noun_stays_a_movement():
     text = "وقال التحالف إنه لم يرصد أي تحرك لقوات النظام صوب التنف مساء الأحد."
     got = [e for e in _events(text, ModelDecision(threshold=0.0)) if e.type == "movement"]
     assert got, [(e.type, e.evidence_text) for e in _events(text, ModelDecision(threshold=0.0))]
+
+
+def test_an_unnamed_air_base_is_the_one_the_article_names():
+    text = ("اتهمت سوريا إسرائيل بالوقوف وراء قصف قاعدة جوية عسكرية قرب مدينة حمص فجر الاثنين.\n"
+            "وقتل 14 شخصا في القصف الذي استهدف قاعدة تياس الجوية، المعروفة باسم تيفور، بحسب وسائل إعلام رسمية.")
+    evs = [e for e in _events(text) if e.type == "explosions_remote_violence"]
+    assert evs and evs[0].places and evs[0].places[0].gazetteer_id == "sup:t4_airbase", \
+        [(e.evidence_text, [(p.name, p.gazetteer_id) for p in e.places]) for e in evs]

@@ -982,6 +982,8 @@ def settle_where(ctx: _Ctx, events: list[Event]) -> list[Event]:
             _area_holding_them(ctx, ev)
             _on_the_road(ctx, ev)
             _named_site(ctx, ev)
+        if ev.type in ("battles", "explosions_remote_violence") and ev.trigger is not None:
+            _the_base_named(ctx, ev)
         if ev.type == "movement" and ev.trigger is not None:
             _origin_from_it(ctx, ev)
         _named_with_direction(ctx, ev)
@@ -1367,6 +1369,26 @@ def _in_before_near(ctx: _Ctx, ev: Event) -> None:
     have = next((p for p in ev.places if p.start == q.start), None) or replace(q, role="location")
     have.role = "location"
     ev.places = [have] + [p for p in ev.places if p is not have]
+
+
+_UNNAMED_BASE = re.compile(rf"(^|\s)[وبل]?(?:{alternation('unnamed_bases')})(\s|$)")
+_BASE_FEATURES = ("airport",)
+
+
+def _the_base_named(ctx: _Ctx, ev: Event) -> None:
+    """«إسرائيل نفذت ضربات استهدفت قاعدة جوية عسكرية قرب مدينة حمص» and, later in the
+    article, «مطار التيفور»: a strike on an air base its sentence does not name (unnamed_bases)
+    hit the one air base the article names, which becomes its main place (the town it is near
+    stays after it). Two bases named: it is left as it is."""
+    sent = ev.sentence or ev.evidence
+    if any(p.feature in _BASE_FEATURES for p in ev.places):
+        return
+    if not _UNNAMED_BASE.search(ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]):
+        return
+    bases = [p for p in ctx.an.places if p.feature in _BASE_FEATURES and p.lat is not None]
+    if len({p.gazetteer_id for p in bases}) != 1:
+        return
+    ev.places = [replace(bases[0], role="location")] + ev.places
 
 
 _RURAL = word_set("rural_words")
