@@ -37,7 +37,6 @@ from .attribution import (
 from .candidates import (
     chemical_by_their_words,
     drop_other_senses,
-    drop_standing_shares,
     finish,
     propose,
     reanchor_dates,
@@ -100,7 +99,7 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
     events = suicide_bombings(ctx, chemical_by_their_words(ctx, settle_answers(ctx, events)))
     events = merge_same_sentence(toll_fatalities(ctx, events))
-    events = drop_standing_shares(ctx, drop_other_senses(ctx, events))
+    events = drop_other_senses(ctx, events)
     return reported_dates(drop_far_past(events, doc.published), doc.published)
 
 

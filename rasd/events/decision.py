@@ -73,7 +73,7 @@ class ModelDecision:
             own = feature_hashes(candidate_features(ctx, sent, e, cands, with_sentence=False))
             z = self.model.score_hashes(own) + sent_z
             e.confidence = round(sigmoid(z), 3)
-            if e.confidence >= self.threshold and not _decisive(e):
+            if e.confidence >= self.threshold and not decisive(e):
                 self._type(ctx, sent, e, own | sent_h)
                 kept.append(e)
         return kept
@@ -92,7 +92,7 @@ class ModelDecision:
 
 
 
-def _decisive(e: Event) -> bool:
+def decisive(e: Event) -> bool:
     """A cue that decides alone (``decisive_cues``): no candidate carrying it is kept."""
     return bool(_DECISIVE.intersection(e.cues))
 

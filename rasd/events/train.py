@@ -301,13 +301,13 @@ def simulate(exs: list[Example], probs, threshold: float, fold, raws, sents, gro
     earlier kept one (the pipeline's order of stages, at mention level). A mention the
     fold finds the same as an earlier one but in another named source's words is stored
     as a claim of its own in the first one's claim group: its index goes to ``grouped``."""
-    from .decision import _decisive
+    from .decision import decisive
     from .grouping import SURER_BY, pair_features, two_sources
     stored = [False] * len(exs)
     for doc, idx in _by_doc(exs).items():
         kept: list[int] = []
         for j in idx:
-            if probs[j] < threshold or _decisive(exs[j].mention.event):
+            if probs[j] < threshold or decisive(exs[j].mention.event):
                 continue
             b = exs[j].mention.event
             best, best_p = None, fold.threshold if fold is not None else 2.0

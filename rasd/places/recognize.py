@@ -260,11 +260,11 @@ def find_places(nt: NormText | str, *, country_hint: str | None = None,
         i = w0
         while len(out) < 3:
             c = cue_at.get(i)
-            gap_end = ws[i].start if i < len(ws) else len(text)
-            if c is None or not (_blank(text, ws[c.w1 - 1].end, gap_end) or (   # «قاعدة "التيفور"»
-                    i == w0 and "\n" not in text[ws[c.w1 - 1].end:gap_end]
-                    and text[ws[c.w1 - 1].end:gap_end].strip() in _OPEN_QUOTES)):
+            if c is None:
                 break
+            gap = text[ws[c.w1 - 1].end:ws[i].start if i < len(ws) else len(text)]
+            if "\n" in gap or gap.strip() and not (i == w0 and gap.strip() in _OPEN_QUOTES):
+                break             # (an opening quote before the name: «قاعدة "التيفور"»)
             out.append(c)
             i = c.w0
         return out
