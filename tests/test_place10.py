@@ -8,17 +8,19 @@ import pytest
 
 from rasd.clean import split_articles
 from rasd.events import extract_events
+from rasd.events.decision import ModelDecision
 from rasd.ingest import make_document
 from rasd.records import main_place
 
 
-def events_of(text: str):
+def events_of(text: str, decision=None):
     doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-04-16")
-    return [e for a in split_articles(doc) for e in extract_events(doc, a)]
+    return [e for a in split_articles(doc) for e in extract_events(doc, a, decision=decision)]
 
 
-def strikes(text: str):
-    evs = [e for e in events_of(text) if e.type == "explosions_remote_violence" and e.sub_type != "chemical_weapon"]
+def strikes(text: str, decision=None):
+    evs = [e for e in events_of(text, decision) if e.type == "explosions_remote_violence"
+           and e.sub_type != "chemical_weapon"]
     assert evs, [(e.type, e.sub_type, e.evidence_text) for e in events_of(text)]
     return evs
 
@@ -76,7 +78,9 @@ CAPITALS_AS_PARTIES = [
 
 @pytest.mark.parametrize("text", CAPITALS_AS_PARTIES)
 def test_a_capital_named_as_a_party_is_not_the_place_of_the_strike(text):
-    for e in strikes(text):
+    # (every candidate kept: a statement or a vote alone is no event the learned decision
+    # stores, but the place read for its strikes is what is asked here)
+    for e in strikes(text, ModelDecision(threshold=0.0)):
         assert not any(p.feature == "capital" and p.country in ("GB", "FR", "RU") for p in e.places
                        if p.role == "location"), [p.name for p in e.places]
 

@@ -1,6 +1,6 @@
-"""«فجر السبت» is dawn, not «فجّر» (detonated): an event kept on a trigger inside a date
-expression takes the clause's other trigger of its type and its sub-type
-(candidates.reanchor_dates), after the decision (whose features are unchanged)."""
+"""«فجر السبت» is dawn, not «فجّر» (detonated): a trigger word inside a date expression is
+no trigger (candidates.propose), so the clause's own trigger tells the happening, with its
+sub-type."""
 from __future__ import annotations
 
 import pytest

@@ -39,7 +39,6 @@ from .candidates import (
     drop_other_senses,
     finish,
     propose,
-    reanchor_dates,
     suicide_bombings,
 )
 from .decision import Decision, current_decision
@@ -95,7 +94,6 @@ def _extract(doc: Document, art: Article, analysis: Analysis | None, decision: D
     events = fold_repeats(ctx.events, doc.raw, ctx.sents, denied=lambda e: denies(ctx, e),
                           chemical=lambda e: told_chemical(ctx, e)) if dec.keep_all \
         else ctx.events
-    events = reanchor_dates(ctx, events)
     events = settle_stance(ctx, settle_who(ctx, settle_where(ctx, collapse_restatements(events))))
     events = suicide_bombings(ctx, chemical_by_their_words(ctx, settle_answers(ctx, events)))
     events = merge_same_sentence(toll_fatalities(ctx, events))

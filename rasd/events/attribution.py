@@ -197,7 +197,10 @@ def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: l
     that event (its claim group is settled by :mod:`.grouping`, which links a lone denial
     to the claim of its article it answers)."""
     out: list[Event] = []
-    have = {e.type for e in kept}
+    # the kinds of the sentence's kept events: a type, a chemical attack apart from the strikes
+    # told with it («نفى البنتاغون أن تكون الولايات المتحدة قد نفذت هذه الغارات التي تأتي بعد
+    # "هجوم كيميائي"»: the chemical attack kept does not stand for the strikes denied)
+    have = {_kind(e) for e in kept}
     kept_ids = {id(e) for e in kept}
     for c in cands:
         if id(c) in kept_ids or c.trigger is None or c.kill_only:
@@ -211,13 +214,17 @@ def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: l
             typed(c)
         _chemical(ctx, c)
         told = _answered(ctx, c)
-        if told is None or c.type in have:
+        if told is None or _kind(c) in have:
             continue
         c.confidence = told.confidence
         out.append(mark_denied(c, told))
         ctx.answers.append((c, told, verb and _denier(ctx, c, verb)))
-        have.add(c.type)
+        have.add(_kind(c))
     return out
+
+
+def _kind(e: Event) -> tuple[str, bool]:
+    return e.type, e.sub_type == "chemical_weapon"
 
 
 def settle_answers(ctx: _Ctx, events: list[Event]) -> list[Event]:
@@ -261,6 +268,15 @@ def chemical_words_at(ctx: _Ctx, start: int, end: int, limit: int, since: int | 
     return any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS) for w in ws)
 
 
+def chemical_article(ctx: _Ctx) -> bool:
+    """Whether the article calls anything chemical (a word of chemical_words anywhere in it):
+    a chemical attack is one the text calls so (read once per article)."""
+    if ctx.chemical_told is None:
+        ctx.chemical_told = any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS)
+                                for w in ctx.norm.split())
+    return ctx.chemical_told
+
+
 def _chemical(ctx: _Ctx, c: Event) -> None:
     """«الهجوم الكيميائي»: the definite noun with a chemical word after it is a chemical attack."""
     if c.type == "explosions_remote_violence" and told_chemical(ctx, c):
@@ -272,11 +288,15 @@ def _answered(ctx: _Ctx, c: Event) -> Event | None:
     kind; one of the same sub-type first, then one sharing a party or a place, then the
     latest (:func:`.grouping.answer_fit`, as a denial left alone is linked); never one told
     of a place far from the one the denial names (:func:`.grouping.places_apart`: «ضربات روسيا
-    في الغوطة الشرقية» does not answer the shelling of Afrin)."""
+    في الغوطة الشرقية» does not answer the shelling of Afrin), unless a demonstrative points
+    back to it («هذه الغارات»)."""
     from .grouping import answer_fit, places_apart
     best, best_key = None, None
+    # («هذه الغارات»: a demonstrative points back to a happening told, whatever other places its
+    # sentence names — «... التي تأتي بعد "هجوم كيميائي" في دوما»)
+    pointed = "anaphor" in c.cues
     for i, e in enumerate(ctx.events):
-        if e.type == c.type and e.stance != "deny" and not places_apart(c, e):
+        if e.type == c.type and e.stance != "deny" and (pointed or not places_apart(c, e)):
             key = (*answer_fit(c, e), i)
             if best_key is None or key > best_key:
                 best, best_key = e, key

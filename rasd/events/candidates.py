@@ -92,36 +92,15 @@ def trigger_matcher() -> PhraseMatcher:
 _AIR_BARE = frozenset(bare_word(c) for c in AIR_CUES)
 
 
-def reanchor_dates(ctx: _Ctx, events: list[Event]) -> list[Event]:
-    """«شنت الولايات المتحدة وبريطانيا وفرنسا فجر السبت ضربات جوية»: «فجر» is dawn here, a
-    word of a date, not «فجّر» (detonated). An event kept on a trigger inside a date
-    expression (the rules merged the clause's other trigger of its type into it) takes that
-    other trigger, the first after it in its sentence, and that trigger's sub-type (a strike's
-    from the air when its sentence says so); with none, a strike is no roadside bomb: its
-    sub-type is read from its sentence. Done after the decision and the fold, which read the
-    candidate as proposed (the decision's features are unchanged)."""
-    dates = [(d.start, d.end) for d in ctx.an.dates]
-    for ev in events:
-        t = ev.trigger
-        if t is None or not any(a <= t.start and t.end <= b for a, b in dates):
-            continue
-        sent = ev.sentence or ev.evidence
-        word = ctx.raw[t.start:t.end]
-        other = next((m for m in ctx.triggers if t.end <= m.start and m.end <= sent.end
-                      and m.payloads[0].type == ev.type and m.payloads[0].frame != "kill"
-                      and ctx.raw[m.start:m.end] != word        # («صواريخ "فجر"»: a name)
-                      and not any(a <= m.start and m.end <= b for a, b in dates)), None)
-        seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-        sub = other.payloads[0].sub_type if other is not None else ev.sub_type
-        if ev.type == "explosions_remote_violence" and (other is None or sub in (
-                "air_drone_strike", "shelling_artillery_missile_attack")):
-            # (whole words: «الجو» is not in «الجولان»)
-            air = any(bare_word(w) in _AIR_BARE for w in seg.split())
-            sub = "air_drone_strike" if air else "shelling_artillery_missile_attack"
-        if other is not None:
-            ev.trigger = Span(other.start, other.end)
-        ev.sub_type = sub
-    return events
+def air_told(seg: str) -> bool:
+    """Whether normalised text ``seg`` names the air (air_cues): a word that is a cue, or begins
+    with one of four letters or more, once «و», «ب», «ال» … are off («الجولان» holds «الجو» but is
+    no air word; «طائراتها» is)."""
+    for w in seg.split():
+        b = bare_word(w)
+        if b in _AIR_BARE or any(len(c) >= 4 and b.startswith(c) for c in _AIR_BARE):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -314,6 +293,11 @@ def propose(doc: Document, art: Article, *, analysis: Analysis | None = None,
                      amounts_in=with_trigger)
     else:
         triggers = trigger_matcher().find(an.nt)
+    # «فجر السبت» is dawn, not «فجّر» (detonated): a trigger word inside a date expression is
+    # none (the clause's own trigger, «ضربات جوية», tells the happening)
+    dates = [(d.start, d.end) for d in an.dates]
+    if dates:
+        triggers = [t for t in triggers if not any(a <= t.start and t.end <= b for a, b in dates)]
     ctx = _Ctx(doc, art, an, doc.raw, an.nt.text)
     ctx.sents, ctx.triggers = sents, triggers
     ctx.propose = keep_all
@@ -400,7 +384,7 @@ def _candidates(ctx: _Ctx, sent: Span, trigs: list[Match], modal: list[Match], a
         elif frame == "strike":
             if sub in ("air_drone_strike", "shelling_artillery_missile_attack"):
                 ctx_seg = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
-                sub = "air_drone_strike" if any(c in ctx_seg for c in AIR_CUES) else "shelling_artillery_missile_attack"
+                sub = "air_drone_strike" if air_told(ctx_seg) else "shelling_artillery_missile_attack"
             seg_s = ctx.norm[_n(ctx, sent.start):_n(ctx, sent.end)]
             if not (actor or actor2 or ctx.an.between("places", sent.start, sent.end)
                     or any(w in seg_s for w in _STRIKE_TARGETS)) \
@@ -557,6 +541,9 @@ def finish(ctx: _Ctx, sent: Span, kept: list[Event], kills: list[Match]) -> list
     strike is that strike, forces reaching a place in fighting are a battle, the killing
     words give the fatalities of the nearest event."""
     cls = _clauses(ctx, sent)
+    # in text order (a denial kept for a dropped candidate comes after the decision's own):
+    # of two triggers of one kind in one clause, the first stands for the event
+    kept = sorted(kept, key=lambda e: e.trigger.start if e.trigger else e.evidence.start)
     kill_ev = next((e for e in kept if e.kill_only), None)
     out: list[Event] = []
     for e in kept:

@@ -73,6 +73,7 @@ class _Ctx:
     # by trigger start: the parties read with and without those that answer it (candidates.py, finish)
     answer_picks: dict[int, Any] = field(default_factory=dict)
     answers: list = field(default_factory=list)   # (denial, claim it answers) of denied back-references (attribution.py)
+    chemical_told: bool | None = None   # whether the article holds a chemical word (attribution.chemical_article)
 
 
 def _n(ctx: _Ctx, raw_pos: int) -> int:

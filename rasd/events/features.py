@@ -13,7 +13,11 @@ Strings, hashed by the model. What they describe:
 * the arguments found: a doer, one acted on, places and their precision, a count,
   fatalities, a date and how long before publication it lies, sources and stance;
 * the discourse: position of the sentence in the article, how many candidates of the
-  same kind came before in the article and in the sentence.
+  same kind came before in the article and in the sentence;
+* a document of one sentence (a wire line, a headline, a GSR sentence: no article around
+  the mention) has every feature twice, the copy under ``1s:``, so that its weights may
+  differ from an article's (domain adaptation by copying features, Daumé 2007; measured in
+  bench/exp_decision.md, "All rounds' labels").
 
 Measured and NOT in the shipped feature set (bench/exp_decision.py, issue #11 notes):
 cue words around the trigger by kind and distance (:func:`cue_word_features`, the
@@ -108,8 +112,13 @@ def sentence_features(ctx, sent: Span) -> list[str]:
                 out.append("sdate_back=" + bucket(back, (-1, 1, 3, 7, 31, 365)))
             if d.precision == "year":
                 out.append("sdate_year")
+    if len(ctx.sents) == 1:
+        out += [ONE_SENTENCE + x for x in out]
     cache[sent.start] = out
     return out
+
+
+ONE_SENTENCE = "1s:"      # the copy of a feature of a one-sentence document
 
 
 def candidate_features(ctx, sent: Span, e: Event, cands: list[Event], *, with_sentence: bool = True) -> list[str]:
@@ -176,6 +185,8 @@ def candidate_features(ctx, sent: Span, e: Event, cands: list[Event], *, with_se
     f.append("prev_same=" + bucket(same_before, (0, 1, 3)))
     f.append("sent_same=" + bucket(sum(1 for o in cands if o.type == e.type) - 1, (0, 1)))
     f.append("sent_cands=" + bucket(len(cands), (1, 2, 4)))
+    if len(ctx.sents) == 1:
+        f += [ONE_SENTENCE + x for x in f]
     if with_sentence:
         f += sentence_features(ctx, sent)
     return f
