@@ -326,3 +326,65 @@ def test_rasd_train_says_what_is_missing(tmp_path, monkeypatch):
 def test_no_event_names_one_side_as_both_doer_and_acted_on(seed_store):
     recs = list(seed_store[0].event_records())
     assert recs and not [r["id"] for r in recs if r["actor"] and r["actor"] == r["actor2"]]
+
+
+# ------------------------------------------------------------------ the threshold rule, one-sentence documents
+
+
+def _per(pooled: dict[float, tuple[int, int]], articles: int = 40) -> dict:
+    """Per-article counts (found, stored, 5 happenings each) whose pooled (found, stored) at
+    each threshold are ``pooled[t]``; the articles differ (a fixed draw, the same articles rich
+    or poor at every threshold), as dev articles do."""
+    import random
+    weight = [random.Random(7 + i).random() + 0.2 for i in range(articles)]
+    per = {}
+    for t, (found, stored) in pooled.items():
+        per[t] = {}
+        rest_f, rest_s = found, stored
+        for i in range(articles):
+            share = weight[i] / sum(weight[i:])
+            f = min(5, round(rest_f * share)) if i < articles - 1 else rest_f
+            s_ = max(f, round(rest_s * share)) if i < articles - 1 else rest_s
+            per[t][f"a{i}"] = (f, s_, 5)
+            rest_f, rest_s = rest_f - f, rest_s - s_
+    return per
+
+
+def test_the_one_standard_error_rule_takes_the_highest_threshold_dev_cannot_tell_from_the_best():
+    from rasd.events.train import one_se_threshold
+    # 200 happenings: F1 0.595 at 0.2, 0.594 at 0.24, 0.576 at 0.3, then falling
+    flat = {0.2: (110, 170), 0.24: (104, 150), 0.3: (98, 140), 0.4: (60, 80), 0.5: (30, 35)}
+    rule = one_se_threshold(_per(flat), resamples=200, seed=1)
+    assert rule["best_threshold"] == 0.2 and rule["se"] > 0.02
+    assert rule["threshold"] == 0.3 and rule["f1"] >= rule["best_f1"] - rule["se"]
+    # a sharp best: nothing else within one error
+    sharp = {0.2: (150, 180), 0.3: (60, 80), 0.4: (30, 35)}
+    assert one_se_threshold(_per(sharp), resamples=200, seed=1)["threshold"] == 0.2
+    # the same counts give the same choice (a fixed seed)
+    assert one_se_threshold(_per(flat), resamples=200, seed=1) == rule
+
+
+def test_a_one_sentence_document_has_every_feature_twice_the_copy_apart():
+    from rasd.events.dataset import doc_mentions
+    from rasd.events.features import ONE_SENTENCE
+    one = make_document("t.txt", "قصفت طائرات حربية بلدة كفرنبل في ريف إدلب أمس.", kind="text", source="t.txt",
+                        published="2018-04-10")
+    two = make_document("t.txt", "قصفت طائرات حربية بلدة كفرنبل في ريف إدلب أمس. وقال المرصد إن القصف أوقع قتلى.",
+                        kind="text", source="t.txt", published="2018-04-10")
+    [m] = [m for m in doc_mentions(one) if m.event.type == "explosions_remote_violence"]
+    plain = [f for f in m.features if not f.startswith(ONE_SENTENCE)]
+    assert plain and sorted(ONE_SENTENCE + f for f in plain) == sorted(f for f in m.features if f.startswith(ONE_SENTENCE))
+    assert not any(f.startswith(ONE_SENTENCE) for m2 in doc_mentions(two) for f in m2.features)
+
+
+def test_a_sub_type_model_makes_no_chemical_attack_in_an_article_that_names_none():
+    # («الهجوم» was learned from the many tellings of the Douma attack)
+    text = "أدانت فرنسا الهجوم الذي نفذه تنظيم داعش على مدينة الرقة. وقتل خمسة مدنيين في قصف على بلدة الميادين أمس."
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-07-01")
+    evs = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))]
+    assert evs and not any(e.sub_type == "chemical_weapon" for e in evs)
+    # ... and keeps it where the article says so
+    text = "قال ناشطون إن هجوما بغاز الكلور استهدف مدينة دوما مساء السبت. وأدانت فرنسا الهجوم بشدة."
+    doc = make_document("t.txt", text, kind="text", source="t.txt", published="2018-04-09")
+    evs = [e for a in split_articles(doc) for e in extract_events(doc, a, decision=ModelDecision(threshold=0.0))]
+    assert any(e.sub_type == "chemical_weapon" for e in evs)

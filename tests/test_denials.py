@@ -188,3 +188,21 @@ def test_a_chemical_attack_is_never_folded_into_a_strike_of_another_kind(text, k
     other = next(e for e in evs if e.sub_type != "chemical_weapon")
     assert not any("كيماوي" in m["text"] or "بغاز" in m["text"] for m in other.mentions)
     assert chemical.places and chemical.places[0].name == "دوما"
+
+
+def test_a_denial_of_strikes_pointed_back_to_is_theirs_whatever_else_its_sentence_names(model):
+    # the Pentagon denies «هذه الغارات» (the strikes on T4 told before); the sentence also
+    # names the chemical attack in Douma they came after: the denial answers the strikes (the
+    # demonstrative points back whatever other places the sentence names), and the chemical
+    # attack told beside it is not the Pentagon's denial
+    text = ("تعرض مطار التيفور العسكري في وسط سوريا إلى غارات جوية بصواريخ أوقعت عددا من القتلى والجرحى، "
+            "بحسب وكالة الأنباء السورية.\n"
+            "ونفى البنتاغون أن تكون الولايات المتحدة قد نفذت هذه الغارات التي تأتي بعد \"هجوم كيميائي\" مفترض "
+            "تسبب في مقتل العشرات في دوما قرب دمشق.")
+    evs = events_of(text, model)
+    told = [e for e in evs if e.stance == "assert" and e.sub_type == "air_drone_strike"]
+    denial = [e for e in evs if e.stance == "deny"]
+    assert len(told) == 1 and len(denial) == 1, [(e.sub_type, e.stance, e.evidence_text) for e in evs]
+    assert text[denial[0].trigger.start:denial[0].trigger.end] == "الغارات"
+    assert denial[0].sub_type == "air_drone_strike" and denial[0].claim_group == told[0].claim_group
+    assert [s.name for s in denial[0].sources] == ["البنتاغون"]

@@ -34,3 +34,15 @@ def test_without_another_trigger_a_strike_at_dawn_is_no_roadside_bomb():
 ])
 def test_a_detonation_stays_a_detonation(text, want):
     assert want in strikes(text)
+
+
+@pytest.mark.parametrize("seg, air", [
+    ("قصفت طائراتها مواقع المسلحين", True),       # a cue with a pronoun suffix
+    ("بالغارات الجوية على البلدة", True),
+    ("سقطت قذائف على مواقع في الجولان", False),    # «الجولان» holds «الجو»
+    ("قصف مدفعي على البلدة", False),
+])
+def test_air_words_are_words(seg, air):
+    from rasd.events.candidates import air_told
+    from rasd.lang.normalize import norm_key
+    assert air_told(norm_key(seg)) is air

@@ -387,6 +387,17 @@ def choose_threshold(dev: list[Example], probs, fold, raws, sents, missed: list[
             sc = strict_scores(by[gname][0], by[gname][1], _missed_in(missed, {gname}))
             tp = sc["kept"] - sc["non_events_kept"] - sc["repeats_kept"]
             per[t][gname] = (tp, sc["kept"], sc["happenings"] + sc["missed_by_rules"])
+    return one_se_threshold(per, resamples, seed)
+
+
+def one_se_threshold(per: dict[float, dict[str, tuple[int, int, int]]], resamples: int = BOOTSTRAP,
+                     seed: int = SEED) -> dict:
+    """The one-standard-error rule over per-article counts: ``per[threshold][article]`` =
+    (happenings found, events stored, happenings told) of that article at that threshold.
+    The best pooled strict F1, its standard error over ``resamples`` resamplings of the
+    articles (a fixed seed), and the highest threshold whose F1 is within one error of it."""
+    thresholds = sorted(per)
+    groups = sorted(per[thresholds[0]])
 
     def f1(t: float, gs) -> float:
         tp = sum(per[t][x][0] for x in gs)
@@ -395,12 +406,12 @@ def choose_threshold(dev: list[Example], probs, fold, raws, sents, missed: list[
         p, r = (tp / n if n else 0.0), (tp / h if h else 0.0)
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    best = max(THRESHOLDS, key=lambda t: (f1(t, groups), -t))
+    best = max(thresholds, key=lambda t: (f1(t, groups), -t))
     rng = random.Random(seed)
     boots = [f1(best, [rng.choice(groups) for _ in groups]) for _ in range(resamples)]
     mean = sum(boots) / len(boots)
     se = math.sqrt(sum((b - mean) ** 2 for b in boots) / len(boots))
-    chosen = max(t for t in THRESHOLDS if f1(t, groups) >= f1(best, groups) - se)
+    chosen = max(t for t in thresholds if f1(t, groups) >= f1(best, groups) - se)
     return {"rule": "highest threshold within one bootstrap standard error of the best dev strict F1",
             "best_threshold": best, "best_f1": round(f1(best, groups), 3), "se": round(se, 3),
             "threshold": chosen, "f1": round(f1(chosen, groups), 3), "articles": len(groups)}
