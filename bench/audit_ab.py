@@ -11,7 +11,7 @@ given their batch only. Score with ``--score OUTDIR`` once the readers' ``out-*.
 there: share real per store with its Wilson interval, and the difference.
 
 Usage: .venv/bin/python bench/audit_ab.py DB_A DB_B SEED OUTDIR [--n 50] [--readers 4]
-       .venv/bin/python bench/audit_ab.py --score OUTDIR
+       .venv/bin/python bench/audit_ab.py --score OUTDIR|MERGED.jsonl
 """
 from __future__ import annotations
 
@@ -72,9 +72,15 @@ def draw(db_a: str, db_b: str, seed: int, out: Path, n: int, readers: int) -> No
 
 
 def score(out: Path) -> dict:
-    key = json.loads((out / "key.json").read_text("utf-8"))
-    rows = [json.loads(x) for f in sorted(out.glob("out-*.jsonl")) for x in f.read_text("utf-8").splitlines()
-            if x.strip()]
+    """``out``: the folder of the draw (``key.json`` and the readers' ``out-*.jsonl``), or a
+    merged file whose lines carry their ``store`` (labels/audits/audit-ab-*.jsonl)."""
+    if out.is_file():
+        rows = [json.loads(x) for x in out.read_text("utf-8").splitlines() if x.strip()]
+        key = {r["event"]: {"store": r["store"]} for r in rows}
+    else:
+        key = json.loads((out / "key.json").read_text("utf-8"))
+        rows = [json.loads(x) for f in sorted(out.glob("out-*.jsonl")) for x in f.read_text("utf-8").splitlines()
+                if x.strip()]
     res = {}
     for store in ("A", "B"):
         mine = [r for r in rows if key[r["event"]]["store"] == store]

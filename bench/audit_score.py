@@ -4,7 +4,8 @@ the share real with its Wilson 95 % interval, the reasons of the rest, the field
 ones, and — where the audit records them — the share a map user sees (a repeat that is its
 happening's only stored telling counts) and the export contract's share (a claim of another
 named source in the telling's claim group counts too); the agreement of the events read
-twice (``audit-*.double.jsonl``); the pool of all audits.
+twice (``audit-*.double.jsonl``); the pool of all audits. (A paired audit of two trees,
+``audit-ab-*.jsonl``, is no audit of one tree: ``bench/audit_ab.py --score`` reads it.)
 
 Usage: .venv/bin/python bench/audit_score.py [FILE ...]   (default: every audit in labels/audits)
 """
@@ -56,7 +57,8 @@ def score(path: Path) -> dict:
 
 def main() -> None:
     files = [Path(x) for x in sys.argv[1:]] or sorted(
-        p for p in (ROOT / "labels" / "audits").glob("audit-*.jsonl") if not p.name.endswith(".double.jsonl"))
+        p for p in (ROOT / "labels" / "audits").glob("audit-*.jsonl")
+        if not p.name.endswith(".double.jsonl") and not p.name.startswith("audit-ab-"))
     tot = [0, 0]
     for f in files:
         s = score(f)
