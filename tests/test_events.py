@@ -113,9 +113,10 @@ def test_trigger_words_that_report_no_event(kind):
 def test_the_learned_decision_on_the_same_lines():
     # one-sentence documents, written to test the rules' cues: the model, which weighs
     # the cues among other features and learned from whole articles, still stores an
-    # event for 5 of them (plan, call, question, defused, aid: 2026-12-07); a floor
+    # event for 5 of them (plan, call, question, defused, aid: 2026-12-07); for 2 (question,
+    # defused) since it reads one-sentence documents apart (stop 28, `1s:`); a floor
     kept = sorted(k for k, text in NON_EVENTS.items() if events_of(text, decision=ModelDecision()))
-    assert len(kept) <= 5, kept
+    assert len(kept) <= 2, kept
 
 
 @pytest.mark.parametrize("text,type_,sub_type", [
