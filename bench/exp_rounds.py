@@ -14,7 +14,6 @@ never read.
 Usage: .venv/bin/python bench/exp_rounds.py base:rounds=1 r123:rounds=123 r123adg2:rounds=123:ad=1:gsr_w=2 ...
 """
 import sys, time
-from collections import defaultdict
 from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / "bench"))
@@ -83,20 +82,7 @@ def run(name, rounds=(1,), gsr_w=1.0, seed_w=4.0, C=None, rw=1.0, ad=0.0):
     dexs = d.dev + d.dev2 + d.dev3
     dp = np.concatenate([probs(d.dev), probs(d.dev2), probs(d.dev3)])
     missed_all = T.read_missed() + m2 + m3
-    groups = sorted({e.group for e in dexs})
-    per = {}
-    for tt in GRID:
-        kept = T.simulate(dexs, dp, tt, d.fold, d.raws, d.sents)
-        by = defaultdict(lambda: ([], []))
-        for e, k in zip(dexs, kept):
-            by[e.group][0].append(e)
-            by[e.group][1].append(k)
-        per[tt] = {}
-        for g in groups:
-            sc = T.strict_scores(by[g][0], by[g][1], T._missed_in(missed_all, {g}))
-            per[tt][g] = (sc["kept"] - sc["non_events_kept"] - sc["repeats_kept"], sc["kept"],
-                          sc["happenings"] + sc["missed_by_rules"])
-    rule = T.one_se_threshold(per, 300, 0)
+    rule = T.choose_threshold(dexs, dp, d.fold, d.raws, d.sents, missed_all, 300, 0)
     one_se = rule["threshold"]
     print(f"   best t {rule['best_threshold']} F1 {rule['best_f1']:.3f} SE {rule['se']:.3f} -> 1-SE t {one_se} "
           f"F1 {rule['f1']:.3f}; pooled dev at 1-SE {pooled(list(devs.values()), one_se)} "

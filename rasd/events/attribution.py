@@ -197,8 +197,8 @@ def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: l
     that event (its claim group is settled by :mod:`.grouping`, which links a lone denial
     to the claim of its article it answers)."""
     out: list[Event] = []
-    # the kinds of the sentence's kept events: a type, a chemical attack apart from the strikes
-    # told with it («نفى البنتاغون أن تكون الولايات المتحدة قد نفذت هذه الغارات التي تأتي بعد
+    # the kinds of the sentence's kept events (:func:`_kind`): a chemical attack apart from the
+    # strikes told with it («نفى البنتاغون أن تكون الولايات المتحدة قد نفذت هذه الغارات التي تأتي بعد
     # "هجوم كيميائي"»: the chemical attack kept does not stand for the strikes denied)
     have = {_kind(e) for e in kept}
     kept_ids = {id(e) for e in kept}
@@ -223,8 +223,11 @@ def denials_of_dropped(ctx: _Ctx, cands: list[Event], kept: list[Event], atts: l
     return out
 
 
-def _kind(e: Event) -> tuple[str, bool]:
-    return e.type, e.sub_type == "chemical_weapon"
+def _kind(e: Event) -> tuple[str, str | None]:
+    """An event's kind: its type, and its sub-type when that is a kind of its own
+    (``distinct_sub_types``, as :func:`.grouping.kinds_apart` reads them)."""
+    from .grouping import DISTINCT_SUB_TYPES
+    return e.type, e.sub_type if e.sub_type in DISTINCT_SUB_TYPES else None
 
 
 def settle_answers(ctx: _Ctx, events: list[Event]) -> list[Event]:
@@ -265,15 +268,18 @@ def chemical_words_at(ctx: _Ctx, start: int, end: int, limit: int, since: int | 
     ws = ctx.norm[_n(ctx, start):_n(ctx, end)].split() + after
     if since is not None:
         ws += ctx.norm[_n(ctx, since):_n(ctx, max(since, start))].split()[-3:]
-    return any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS) for w in ws)
+    return any(map(_chemical_word, ws))
+
+
+def _chemical_word(w: str) -> bool:
+    return w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS)
 
 
 def chemical_article(ctx: _Ctx) -> bool:
     """Whether the article calls anything chemical (a word of chemical_words anywhere in it):
     a chemical attack is one the text calls so (read once per article)."""
     if ctx.chemical_told is None:
-        ctx.chemical_told = any(w.lstrip("وبال").startswith(_CHEMICAL_WORDS) or w.startswith(_CHEMICAL_WORDS)
-                                for w in ctx.norm.split())
+        ctx.chemical_told = any(map(_chemical_word, ctx.norm.split()))
     return ctx.chemical_told
 
 

@@ -90,6 +90,7 @@ def trigger_matcher() -> PhraseMatcher:
 
 
 _AIR_BARE = frozenset(bare_word(c) for c in AIR_CUES)
+_AIR_STEMS = tuple(c for c in _AIR_BARE if len(c) >= 4)    # cues a longer word may begin with
 
 
 def air_told(seg: str) -> bool:
@@ -98,7 +99,7 @@ def air_told(seg: str) -> bool:
     no air word; «طائراتها» is)."""
     for w in seg.split():
         b = bare_word(w)
-        if b in _AIR_BARE or any(len(c) >= 4 and b.startswith(c) for c in _AIR_BARE):
+        if b in _AIR_BARE or b.startswith(_AIR_STEMS):
             return True
     return False
 

@@ -424,7 +424,8 @@ def train(out: Path | None = None, *, report_test: bool = False, echo=print, Cs=
     labels: dict[str, dict] = {}
     missed: list[dict] = []
     round_of: dict[str, int] = {}           # document → its labelling round
-    for n, (lp, mp) in enumerate(label_rounds(), 1):
+    rounds = label_rounds()
+    for n, (lp, mp) in enumerate(rounds, 1):
         lab = read_labels(lp)
         labels.update(lab)
         round_of.update({d["doc"]: n for d in lab.values()})
@@ -438,7 +439,7 @@ def train(out: Path | None = None, *, report_test: bool = False, echo=print, Cs=
         parts[split_of(e.group)].append(e)
     tr, dev, test = parts["train"], parts["dev"], parts["test"]
     docs = {s: {e.group for e in parts[s]} for s in ("train", "dev", "test")}
-    echo(f"labelled mentions {cov['labelled']} ({len(label_rounds())} rounds), proposed now {cov['proposed_now']}; "
+    echo(f"labelled mentions {cov['labelled']} ({len(rounds)} rounds), proposed now {cov['proposed_now']}; "
          f"ANT train {len(tr)} / dev {len(dev)} / test {len(test)} mentions; GSR violent candidates {len(gsr)}; "
          f"seed candidates {len(seeds)}")
     raws, sents = _context(ant + seeds)
